@@ -1,0 +1,385 @@
+/* capture.h - the public API of libcapture: packet capture, savefiles and BPF without libpcap. */
+#ifndef CAPTURE_H
+#define CAPTURE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define CAPTURE_EXTERN __attribute__((visibility("default")))
+#else
+#define CAPTURE_EXTERN
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Versions, sizes and return codes                                    */
+/* ------------------------------------------------------------------ */
+
+#define CAPTURE_VERSION_MAJOR 0
+#define CAPTURE_VERSION_MINOR 1
+#define CAPTURE_VERSION_PATCH 0
+
+/* Size of every errbuf argument; errors are one line of text that fits. */
+#define CAPTURE_ERRBUF_SIZE 256
+
+/* Netmask to pass to the filter compiler when it is not known. */
+#define CAPTURE_NETMASK_UNKNOWN 0xffffffffu
+
+/* Return codes: the values of libpcap's PCAP_ERROR_* and PCAP_WARNING_*. */
+#define CAPTURE_ERROR                 -1 /* generic error, see capture_geterr() */
+#define CAPTURE_ERROR_BREAK           -2 /* loop ended by capture_breakloop() */
+#define CAPTURE_ERROR_NOT_ACTIVATED   -3 /* handle created but not activated */
+#define CAPTURE_ERROR_ACTIVATED       -4 /* option set on an activated handle */
+#define CAPTURE_ERROR_NO_SUCH_DEVICE  -5 /* no such interface */
+#define CAPTURE_ERROR_PERM_DENIED     -8 /* no permission to open the device */
+#define CAPTURE_ERROR_IFACE_NOT_UP    -9 /* interface is down */
+#define CAPTURE_WARNING                1 /* activated with a warning */
+#define CAPTURE_WARNING_PROMISC_NOTSUP 2 /* promiscuous mode not supported */
+#define CAPTURE_EOF                   -2 /* capture_next(): no more packets in a savefile */
+
+/* Directions for capture_setdirection(). */
+#define CAPTURE_D_INOUT 0
+#define CAPTURE_D_IN    1
+#define CAPTURE_D_OUT   2
+
+/* Timestamp precisions a reader can deliver (see capture_get_tstamp_precision). */
+#define CAPTURE_TSTAMP_PRECISION_MICRO 0
+#define CAPTURE_TSTAMP_PRECISION_NANO  1
+
+/* Formats of capture_bpf_image(): those of tcpdump -d, -dd and -ddd. */
+#define CAPTURE_BPF_IMAGE_TEXT    1
+#define CAPTURE_BPF_IMAGE_C_ARRAY 2
+#define CAPTURE_BPF_IMAGE_DECIMAL 3
+
+/* Data link types: the standard DLT_* values. capture_datalink_val_to_name()
+ * knows every one of them (and more than are listed here). */
+#define CAPTURE_DLT_NULL          0
+#define CAPTURE_DLT_EN10MB        1
+#define CAPTURE_DLT_EN3MB         2
+#define CAPTURE_DLT_AX25          3
+#define CAPTURE_DLT_PRONET        4
+#define CAPTURE_DLT_CHAOS         5
+#define CAPTURE_DLT_IEEE802       6
+#define CAPTURE_DLT_ARCNET        7
+#define CAPTURE_DLT_SLIP          8
+#define CAPTURE_DLT_PPP           9
+#define CAPTURE_DLT_FDDI          10
+#define CAPTURE_DLT_ATM_RFC1483   11
+#define CAPTURE_DLT_RAW           12
+#define CAPTURE_DLT_SLIP_BSDOS    15
+#define CAPTURE_DLT_PPP_BSDOS     16
+#define CAPTURE_DLT_PFSYNC        18
+#define CAPTURE_DLT_ATM_CLIP      19
+#define CAPTURE_DLT_REDBACK_SMARTEDGE 32
+#define CAPTURE_DLT_PPP_SERIAL    50
+#define CAPTURE_DLT_PPP_ETHER     51
+#define CAPTURE_DLT_SYMANTEC_FIREWALL 99
+#define CAPTURE_DLT_C_HDLC        104
+#define CAPTURE_DLT_IEEE802_11    105
+#define CAPTURE_DLT_FRELAY        107
+#define CAPTURE_DLT_LOOP          108
+#define CAPTURE_DLT_ENC           109
+#define CAPTURE_DLT_LINUX_SLL     113
+#define CAPTURE_DLT_LTALK         114
+#define CAPTURE_DLT_PFLOG         117
+#define CAPTURE_DLT_PRISM_HEADER  119
+#define CAPTURE_DLT_IP_OVER_FC    122
+#define CAPTURE_DLT_SUNATM        123
+#define CAPTURE_DLT_IEEE802_11_RADIO 127
+#define CAPTURE_DLT_ARCNET_LINUX  129
+#define CAPTURE_DLT_APPLE_IP_OVER_IEEE1394 138
+#define CAPTURE_DLT_MTP2_WITH_PHDR 139
+#define CAPTURE_DLT_MTP2          140
+#define CAPTURE_DLT_MTP3          141
+#define CAPTURE_DLT_SCCP          142
+#define CAPTURE_DLT_DOCSIS        143
+#define CAPTURE_DLT_LINUX_IRDA    144
+#define CAPTURE_DLT_IEEE802_11_RADIO_AVS 163
+#define CAPTURE_DLT_BACNET_MS_TP  165
+#define CAPTURE_DLT_PPP_PPPD      166
+#define CAPTURE_DLT_GPRS_LLC      169
+#define CAPTURE_DLT_LINUX_LAPD    177
+#define CAPTURE_DLT_BLUETOOTH_HCI_H4 187
+#define CAPTURE_DLT_USB_LINUX     189
+#define CAPTURE_DLT_PPI           192
+#define CAPTURE_DLT_IEEE802_15_4_WITHFCS 195
+#define CAPTURE_DLT_SITA          196
+#define CAPTURE_DLT_ERF           197
+#define CAPTURE_DLT_BLUETOOTH_HCI_H4_WITH_PHDR 201
+#define CAPTURE_DLT_AX25_KISS     202
+#define CAPTURE_DLT_LAPD          203
+#define CAPTURE_DLT_PPP_WITH_DIR  204
+#define CAPTURE_DLT_C_HDLC_WITH_DIR 205
+#define CAPTURE_DLT_FRELAY_WITH_DIR 206
+#define CAPTURE_DLT_IPMB_LINUX    209
+#define CAPTURE_DLT_IEEE802_15_4_NONASK_PHY 215
+#define CAPTURE_DLT_USB_LINUX_MMAPPED 220
+#define CAPTURE_DLT_FC_2          224
+#define CAPTURE_DLT_IPNET         226
+#define CAPTURE_DLT_CAN_SOCKETCAN 227
+#define CAPTURE_DLT_IPV4          228
+#define CAPTURE_DLT_IPV6          229
+#define CAPTURE_DLT_IEEE802_15_4_NOFCS 230
+#define CAPTURE_DLT_DBUS          231
+#define CAPTURE_DLT_DVB_CI        235
+#define CAPTURE_DLT_MUX27010      236
+#define CAPTURE_DLT_STANAG_5066_D_PDU 237
+#define CAPTURE_DLT_NFLOG         239
+#define CAPTURE_DLT_NETANALYZER   240
+#define CAPTURE_DLT_NETANALYZER_TRANSPARENT 241
+#define CAPTURE_DLT_IPOIB         242
+#define CAPTURE_DLT_MPEG_2_TS     243
+#define CAPTURE_DLT_NG40          244
+#define CAPTURE_DLT_NFC_LLCP      245
+#define CAPTURE_DLT_INFINIBAND    247
+#define CAPTURE_DLT_SCTP          248
+#define CAPTURE_DLT_USBPCAP       249
+#define CAPTURE_DLT_RTAC_SERIAL   250
+#define CAPTURE_DLT_BLUETOOTH_LE_LL 251
+#define CAPTURE_DLT_NETLINK       253
+#define CAPTURE_DLT_BLUETOOTH_LINUX_MONITOR 254
+#define CAPTURE_DLT_BLUETOOTH_BREDR_BB 255
+#define CAPTURE_DLT_BLUETOOTH_LE_LL_WITH_PHDR 256
+#define CAPTURE_DLT_PROFIBUS_DL   257
+#define CAPTURE_DLT_PKTAP         258
+#define CAPTURE_DLT_EPON          259
+#define CAPTURE_DLT_IPMI_HPM_2    260
+#define CAPTURE_DLT_ZWAVE_R1_R2   261
+#define CAPTURE_DLT_ZWAVE_R3      262
+#define CAPTURE_DLT_WATTSTOPPER_DLM 263
+#define CAPTURE_DLT_ISO_14443     264
+#define CAPTURE_DLT_RDS           265
+#define CAPTURE_DLT_USB_DARWIN    266
+#define CAPTURE_DLT_SDLC          268
+#define CAPTURE_DLT_LORATAP       270
+#define CAPTURE_DLT_VSOCK         271
+#define CAPTURE_DLT_NORDIC_BLE    272
+#define CAPTURE_DLT_DOCSIS31_XRA31 273
+#define CAPTURE_DLT_ETHERNET_MPACKET 274
+#define CAPTURE_DLT_DISPLAYPORT_AUX 275
+#define CAPTURE_DLT_LINUX_SLL2    276
+#define CAPTURE_DLT_OPENVIZSLA    278
+#define CAPTURE_DLT_EBHSCR        279
+#define CAPTURE_DLT_VPP_DISPATCH  280
+#define CAPTURE_DLT_DSA_TAG_BRCM  281
+#define CAPTURE_DLT_DSA_TAG_BRCM_PREPEND 282
+#define CAPTURE_DLT_IEEE802_15_4_TAP 283
+#define CAPTURE_DLT_DSA_TAG_DSA   284
+#define CAPTURE_DLT_DSA_TAG_EDSA  285
+#define CAPTURE_DLT_ELEE          286
+#define CAPTURE_DLT_Z_WAVE_SERIAL 287
+#define CAPTURE_DLT_USB_2_0       288
+#define CAPTURE_DLT_ATSC_ALP      289
+
+/* ------------------------------------------------------------------ */
+/* Types                                                               */
+/* ------------------------------------------------------------------ */
+
+/* A packet source: a savefile, a live device or a "dead" handle (pcapy Reader). */
+typedef struct capture_reader capture_reader;
+/* A pcap savefile being written (pcapy Dumper). */
+typedef struct capture_dumper capture_dumper;
+/* A validated BPF program (pcapy Bpf). */
+typedef struct capture_bpf capture_bpf;
+
+/* Per-packet header (pcapy Pkthdr). Timestamps are kept to the nanosecond. */
+typedef struct capture_pkthdr {
+    int64_t  ts_sec;    /* seconds since the Epoch */
+    uint32_t ts_nsec;   /* nanoseconds past ts_sec (0..999999999) */
+    uint32_t caplen;    /* bytes present in the data */
+    uint32_t len;       /* bytes on the wire */
+} capture_pkthdr;
+
+/* Counters of a live capture (capture_stats). */
+typedef struct capture_stat {
+    uint64_t recv;      /* packets received (passed to the filter) */
+    uint64_t drop;      /* dropped for lack of buffer space */
+    uint64_t ifdrop;    /* dropped by the interface/driver, 0 if unknown */
+} capture_stat;
+
+/* One BPF instruction, laid out exactly as struct bpf_insn. */
+struct capture_insn {
+    uint16_t code;
+    uint8_t  jt, jf;
+    uint32_t k;
+};
+
+/* Called once per packet by capture_dispatch() and capture_loop(); hdr and
+ * data are valid only until the callback returns. */
+typedef void (*capture_handler)(void *user, const capture_pkthdr *hdr,
+                                const uint8_t *data);
+
+/* ------------------------------------------------------------------ */
+/* Module functions                                                    */
+/* ------------------------------------------------------------------ */
+
+/* The library's version string, e.g. "libcapture 0.1.0". Never NULL; static. */
+CAPTURE_EXTERN const char *capture_lib_version(void);
+
+/* Opens a pcap or pcapng savefile; "-" reads standard input (streamed, never
+ * buffered whole). Returns NULL with a message in errbuf on failure. */
+CAPTURE_EXTERN capture_reader *capture_open_offline(const char *filename, char *errbuf);
+
+/* A reader with no packet source, for compiling filters and writing savefiles
+ * with the given DLT and snapshot length. Returns NULL only when out of memory. */
+CAPTURE_EXTERN capture_reader *capture_open_dead(int linktype, int snaplen);
+
+/* As capture_open_dead(), stating the timestamp precision (CAPTURE_TSTAMP_
+ * PRECISION_*) that dumpers opened on it will write. NULL on a bad precision. */
+CAPTURE_EXTERN capture_reader *capture_open_dead_with_tstamp_precision(int linktype,
+                                                                       int snaplen,
+                                                                       int precision);
+
+/* DLT name ("EN10MB", case-insensitive, "DLT_" prefix allowed) to value;
+ * -1 when the name is unknown. */
+CAPTURE_EXTERN int capture_datalink_name_to_val(const char *name);
+
+/* DLT value to its name without the "DLT_" prefix ("EN10MB"); NULL if unknown. */
+CAPTURE_EXTERN const char *capture_datalink_val_to_name(int dlt);
+
+/* DLT value to a short human description ("Ethernet"); NULL if unknown. */
+CAPTURE_EXTERN const char *capture_datalink_val_to_description(int dlt);
+
+/* ------------------------------------------------------------------ */
+/* Reader                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Reads up to maxcant packets (<= 0: all that are available; for a savefile
+ * all until its end) and calls cb for each. Returns the number processed,
+ * 0 at end of file, CAPTURE_ERROR or CAPTURE_ERROR_BREAK. */
+CAPTURE_EXTERN int capture_dispatch(capture_reader *r, int maxcant, capture_handler cb,
+                                    void *user);
+
+/* Calls cb for maxcant packets (<= 0: until end of file, error or break).
+ * Returns 0 when the count is reached or the savefile ends, CAPTURE_ERROR
+ * or CAPTURE_ERROR_BREAK. */
+CAPTURE_EXTERN int capture_loop(capture_reader *r, int maxcant, capture_handler cb,
+                                void *user);
+
+/* Fetches the next packet: 1 and *hdr / *data set (data valid until the next
+ * call on r); 0 when a live read timed out; CAPTURE_EOF at the end of a
+ * savefile; CAPTURE_ERROR on error (capture_geterr says what and where). */
+CAPTURE_EXTERN int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
+
+/* Makes the running (or next) dispatch/loop return CAPTURE_ERROR_BREAK.
+ * Only sets a flag: safe from signal handlers and other threads. */
+CAPTURE_EXTERN void capture_breakloop(capture_reader *r);
+
+/* Capture statistics. Savefiles and dead handles have none: CAPTURE_ERROR
+ * with a message saying so. */
+CAPTURE_EXTERN int capture_stats(capture_reader *r, capture_stat *st);
+
+/* Installs a validated program as the reader's filter (a copy is kept); packets
+ * it rejects are skipped by dispatch, loop and next. NULL removes the filter. */
+CAPTURE_EXTERN int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog);
+
+/* The reader's DLT (for savefiles, mapped from the file's LINKTYPE). */
+CAPTURE_EXTERN int capture_datalink(capture_reader *r);
+
+/* Extra link-type bits of a savefile (the FCS length bits of the pcap header's
+ * link-type field: bit 26 set means bits 28..31 give the FCS length in 16-bit
+ * words); 0 when there are none. */
+CAPTURE_EXTERN uint32_t capture_datalink_ext(capture_reader *r);
+
+/* The snapshot length: the most bytes any packet of this reader carries. */
+CAPTURE_EXTERN int capture_snapshot(capture_reader *r);
+
+/* Precision of the timestamps the source provides: CAPTURE_TSTAMP_PRECISION_NANO
+ * for nanosecond pcap files and pcapng interfaces finer than 1 us, else MICRO. */
+CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
+
+/* For a savefile: its format version (major.minor) and whether it is in the
+ * other byte order than this host's. Returns CAPTURE_ERROR for other readers. */
+CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *minor,
+                                        int *swapped);
+
+/* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting. */
+CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
+CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
+
+/* Opens a pcap savefile for writing with r's DLT, snaplen and timestamp
+ * precision ("-" is standard output). NULL on failure, message in
+ * capture_geterr(r). */
+CAPTURE_EXTERN capture_dumper *capture_dump_open(capture_reader *r, const char *filename);
+
+/* The last error on r, as one line of text ("" if none). Valid until the next call on r. */
+CAPTURE_EXTERN const char *capture_geterr(capture_reader *r);
+
+/* Closes r and frees everything it owns. NULL is allowed. */
+CAPTURE_EXTERN void capture_close(capture_reader *r);
+
+/* ------------------------------------------------------------------ */
+/* Dumper                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Appends one packet record (caplen bytes of data). Returns 0, or CAPTURE_ERROR
+ * once a write has failed (the failure is also reported by capture_dump_close). */
+CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
+                                const uint8_t *data);
+
+/* Writes buffered records to the file. 0, or CAPTURE_ERROR if a write failed. */
+CAPTURE_EXTERN int capture_dump_flush(capture_dumper *d);
+
+/* Flushes, closes and frees d. Returns CAPTURE_ERROR if any write since the
+ * open failed (a full disk, say), so no loss of data goes unreported. */
+CAPTURE_EXTERN int capture_dump_close(capture_dumper *d);
+
+/* Bytes written to the file so far, counting the file header. */
+CAPTURE_EXTERN int64_t capture_dump_ftell(capture_dumper *d);
+
+/* The text of the dumper's first failure ("" if none). Valid until it is closed. */
+CAPTURE_EXTERN const char *capture_dump_geterr(capture_dumper *d);
+
+/* ------------------------------------------------------------------ */
+/* Pkthdr                                                              */
+/* ------------------------------------------------------------------ */
+
+/* The timestamp as seconds and microseconds (nanoseconds truncated). */
+CAPTURE_EXTERN void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec);
+/* Bytes of the packet present in the data. */
+CAPTURE_EXTERN uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h);
+/* Bytes of the packet on the wire. */
+CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
+
+/* ------------------------------------------------------------------ */
+/* Bpf                                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Validates n instructions by the rules a BSD kernel applies and copies them
+ * into a new program. NULL with the offending instruction and the reason in
+ * errbuf when they are not a valid program. */
+CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n,
+                                                   char *errbuf);
+
+/* Runs the program over a packet of caplen bytes present and wirelen bytes on
+ * the wire, with the semantics of BSD's bpf_filter(). Returns the program's
+ * return value: 0 rejects, non-zero accepts (that many bytes). */
+CAPTURE_EXTERN uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet,
+                                           uint32_t wirelen, uint32_t caplen);
+
+/* The program's instructions (pcapy get_bpf()): sets *insns to an array owned
+ * by prog and returns how many there are. */
+CAPTURE_EXTERN size_t capture_bpf_insns(const capture_bpf *prog,
+                                        const struct capture_insn **insns);
+
+/* Disassembles prog as tcpdump prints it: format 1 (-d), 2 (-dd) or 3 (-ddd),
+ * byte for byte. Returns a NUL-terminated string the caller frees, or NULL. */
+CAPTURE_EXTERN char *capture_bpf_image(const capture_bpf *prog, int format);
+
+/* Assembles tcpdump -d text (one "(NNN) op operand ..." line per instruction;
+ * trailing "; comments" ignored) into a validated program. NULL with the line
+ * and the reason in errbuf when the text is not a valid program. */
+CAPTURE_EXTERN capture_bpf *capture_bpf_assemble(const char *text, char *errbuf);
+
+/* Frees prog. NULL is allowed. */
+CAPTURE_EXTERN void capture_bpf_free(capture_bpf *prog);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CAPTURE_H */

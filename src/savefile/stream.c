@@ -1,0 +1,119 @@
+/* stream.c - the refill side of the savefile read window (see stream.h). */
+#include "stream.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "capture.h"
+
+/* Large enough that a read() serves thousands of small packets. */
+#define LCAP_STREAM_CHUNK (256u * 1024u)
+
+int lcap_stream_open(lcap_stream *s, const char *path, char *errbuf)
+{
+    memset(s, 0, sizeof(*s));
+    if (strcmp(path, "-") == 0) {
+        s->fd = STDIN_FILENO;
+    } else {
+        s->fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (s->fd < 0) {
+            lcap_errf(errbuf, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        s->owns_fd = 1;
+    }
+    s->buf = malloc(LCAP_STREAM_CHUNK);
+    if (s->buf == NULL) {
+        lcap_errf(errbuf, "%s: out of memory for the read buffer", path);
+        lcap_stream_close(s);
+        return -1;
+    }
+    s->cap = LCAP_STREAM_CHUNK;
+#if defined(POSIX_FADV_SEQUENTIAL)
+    if (s->owns_fd)
+        (void)posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    return 0;
+}
+
+/* One read() into the free tail of the window; returns bytes read, 0 at EOF. */
+static ssize_t read_some(lcap_stream *s)
+{
+    ssize_t got;
+
+    do
+        got = read(s->fd, s->buf + s->end, s->cap - s->end);
+    while (got < 0 && errno == EINTR);
+    if (got < 0)
+        s->err = errno;
+    else if (got == 0)
+        s->eof = 1;
+    else
+        s->end += (size_t)got;
+    return got;
+}
+
+const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail)
+{
+    if (s->pos > 0) {
+        /* Slide the unread tail to the front so the window can take more. */
+        size_t left = s->end - s->pos;
+        memmove(s->buf, s->buf + s->pos, left);
+        s->base += s->pos;
+        s->pos = 0;
+        s->end = left;
+    }
+    if (n > s->cap) {
+        size_t want = n > SIZE_MAX - LCAP_STREAM_CHUNK ? n : n + LCAP_STREAM_CHUNK;
+        uint8_t *nb = realloc(s->buf, want);
+        if (nb == NULL) {
+            s->err = ENOMEM;
+            if (avail)
+                *avail = s->end;
+            return NULL;
+        }
+        s->buf = nb;
+        s->cap = want;
+    }
+    while (s->end < n && !s->eof && !s->err) {
+        if (read_some(s) <= 0)
+            break;
+    }
+    if (s->end >= n)
+        return s->buf;
+    if (avail)
+        *avail = s->end;
+    return NULL;
+}
+
+uint64_t lcap_stream_discard(lcap_stream *s, uint64_t n)
+{
+    uint64_t done = 0;
+
+    while (done < n) {
+        size_t have = s->end - s->pos;
+        if (have == 0) {
+            s->base += s->end;
+            s->pos = s->end = 0;
+            if (s->eof || s->err || read_some(s) <= 0)
+                break;
+            continue;
+        }
+        size_t step = (n - done) < have ? (size_t)(n - done) : have;
+        s->pos += step;
+        done += step;
+    }
+    return done;
+}
+
+void lcap_stream_close(lcap_stream *s)
+{
+    free(s->buf);
+    s->buf = NULL;
+    if (s->owns_fd && s->fd >= 0)
+        close(s->fd);
+    s->fd = -1;
+    s->owns_fd = 0;
+}
