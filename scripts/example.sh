@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# scripts/example.sh - README's main job: build libcapture and run the example
+# sniffer over the bundled sample capture with a filter that keeps TCP.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v meson >/dev/null || ! command -v ninja >/dev/null; then
+  if [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc meson ninja-build pkg-config >/dev/null
+  else
+    echo "example.sh: needs meson, ninja and a C compiler (apt-get install gcc meson ninja-build pkg-config)" >&2
+    exit 1
+  fi
+fi
+[ -d build ] || meson setup build -Dtests=false -Dbench=false >/dev/null
+ninja -C build >/dev/null
+exec build/examples/capsniff -r examples/sample.pcap -F examples/tcp.bpf "$@"
