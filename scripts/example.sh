@@ -12,6 +12,6 @@ if ! command -v meson >/dev/null || ! command -v ninja >/dev/null; then
     exit 1
   fi
 fi
-[ -d build ] || meson setup build -Dtests=false -Dbench=false >/dev/null
-ninja -C build >/dev/null
-exec build/examples/capsniff -r examples/sample.pcap -F examples/tcp.bpf "$@"
+[ -d build-example ] || meson setup build-example -Dtests=false -Dbench=false >/dev/null
+ninja -C build-example >/dev/null
+exec build-example/examples/capsniff -r examples/sample.pcap -F examples/tcp.bpf "$@"

@@ -8,14 +8,14 @@ mode=${1:-normal}
 case "$mode" in
   normal)
     dir=build
-    opts=()
+    opts=(-Dtests=true)
     ;;
   --sanitize)
     dir=build-sanitize
     export CC=clang
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-    opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=true
+    opts=(-Dtests=true -Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=true
           -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all)
     ;;
   *) echo "usage: $0 [--sanitize]" >&2; exit 2 ;;
