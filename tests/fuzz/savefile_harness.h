@@ -1,0 +1,13 @@
+/* savefile_harness.h - the body shared by the savefile fuzz harnesses. */
+#ifndef LCAP_SAVEFILE_HARNESS_H
+#define LCAP_SAVEFILE_HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Opens data as a savefile through the public API, reads every packet with
+ * capture_next (from a file) and again with capture_loop (from standard input
+ * fed by a pipe), and traps on any broken invariant. */
+void lcap_fuzz_savefile(const uint8_t *data, size_t size);
+
+#endif
