@@ -17,6 +17,22 @@
 #define LCAP_PRINTF(f, a)
 #endif
 
+/* Direct-threaded dispatch (labels as values) for the BPF interpreter; any
+ * other compiler, or -DLCAP_NO_COMPUTED_GOTO, gets the portable switch. The
+ * label table is taken from one copy of the function, so it must not be
+ * inlined or cloned (gcc alone knows "noclone"). */
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(LCAP_NO_COMPUTED_GOTO)
+#define LCAP_COMPUTED_GOTO 1
+#if defined(__clang__)
+#define LCAP_NOINLINE_NOCLONE __attribute__((noinline))
+#else
+#define LCAP_NOINLINE_NOCLONE __attribute__((noinline, noclone))
+#endif
+#else
+#define LCAP_COMPUTED_GOTO 0
+#define LCAP_NOINLINE_NOCLONE
+#endif
+
 /* Byte-order helpers for reading untrusted buffers without alignment traps. */
 static inline uint16_t lcap_rd16(const uint8_t *p, int swap)
 {
@@ -50,6 +66,33 @@ static inline uint16_t lcap_be16(const uint8_t *p) { return (uint16_t)(p[0] << 8
 static inline uint32_t lcap_be32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Big-endian loads from untrusted, unaligned packet bytes (hot path of BPF). */
+static inline uint16_t lcap_ld_be16(const uint8_t *p)
+{
+    uint16_t v;
+    memcpy(&v, p, 2);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap16(v);
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return v;
+#else
+    return lcap_be16(p);
+#endif
+}
+
+static inline uint32_t lcap_ld_be32(const uint8_t *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap32(v);
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return v;
+#else
+    return lcap_be32(p);
+#endif
 }
 
 /* Formats one line of error text into a CAPTURE_ERRBUF_SIZE buffer. */

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "bpf/program.h"
 #include "savefile/stream.h"
 
 #define CAPTURE_STR_(x) #x
@@ -110,8 +111,9 @@ static inline int next_filtered(capture_reader *r, capture_pkthdr *hdr, const ui
 {
     for (;;) {
         int rc = r->ops->next(r, hdr, data);
-        /* TODO(bpf issue): skip packets r->filter rejects. */
-        return rc;
+        if (rc != 1 || r->filter == NULL ||
+            capture_bpf_filter(r->filter, *data, hdr->len, hdr->caplen) != 0)
+            return rc;
     }
 }
 
@@ -219,12 +221,29 @@ int capture_setnonblock(capture_reader *r, int nonblock)
 
 const char *capture_geterr(capture_reader *r) { return r->errbuf; }
 
+int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
+{
+    capture_bpf *copy = NULL;
+
+    if (prog != NULL) {
+        copy = lcap_bpf_new_trusted(prog->insns, prog->n);
+        if (copy == NULL) {
+            lcap_errf(r->errbuf, "out of memory copying a %zu-instruction filter", prog->n);
+            return CAPTURE_ERROR;
+        }
+    }
+    capture_bpf_free(r->filter);
+    r->filter = copy;
+    return 0;
+}
+
 void capture_close(capture_reader *r)
 {
     if (r == NULL)
         return;
     if (r->ops != NULL)
         r->ops->close(r);
+    capture_bpf_free(r->filter);
     free(r);
 }
 

@@ -1,0 +1,397 @@
+/* vm.c - the classic BPF interpreter: decodes a validated program once into a
+ * compact threaded form, then runs it with the semantics of BSD's bpf_filter(). */
+#include "bpf/program.h"
+
+#include <stdlib.h>
+
+#include "bpf/insn.h"
+#include "compat.h"
+
+/* The interpreter's operations; INVALID (never produced for a validated
+ * program) rejects the packet. */
+#define LCAP_BPF_VM_OPS(X) \
+    X(INVALID) X(RET_K) X(RET_A) \
+    X(LD_W_ABS) X(LD_H_ABS) X(LD_B_ABS) X(LD_W_IND) X(LD_H_IND) X(LD_B_IND) \
+    X(LD_LEN) X(LDX_LEN) X(LD_IMM) X(LDX_IMM) X(LD_MEM) X(LDX_MEM) X(LDX_MSH) \
+    X(ST) X(STX) \
+    X(JA) X(JEQ_K) X(JGT_K) X(JGE_K) X(JSET_K) X(JEQ_X) X(JGT_X) X(JGE_X) X(JSET_X) \
+    X(ADD_K) X(SUB_K) X(MUL_K) X(DIV_K) X(MOD_K) X(AND_K) X(OR_K) X(XOR_K) X(LSH_K) X(RSH_K) \
+    X(ADD_X) X(SUB_X) X(MUL_X) X(DIV_X) X(MOD_X) X(AND_X) X(OR_X) X(XOR_X) X(LSH_X) X(RSH_X) \
+    X(NEG) X(TAX) X(TXA)
+
+enum vm_kind {
+#define AS_ENUM(name) VM_##name,
+    LCAP_BPF_VM_OPS(AS_ENUM)
+#undef AS_ENUM
+    VM_KIND_COUNT
+};
+
+/* 16 bytes: where to go, the operand and both jump targets as absolute
+ * instruction indices (a program has at most 4096 instructions). */
+struct lcap_bpf_op {
+#if LCAP_COMPUTED_GOTO
+    const void *label;
+#else
+    uint32_t kind;
+#endif
+    uint32_t k;
+    uint16_t jt, jf;
+};
+
+/* Opcode to operation; 0 (INVALID) for opcodes the validator refuses. */
+#define ALU_PAIR(op, name) \
+    [LCAP_BPF_ALU | (op) | LCAP_BPF_K] = VM_##name##_K, [LCAP_BPF_ALU | (op) | LCAP_BPF_X] = VM_##name##_X
+static const uint8_t kind_of[256] = {
+    [LCAP_BPF_RET | LCAP_BPF_K] = VM_RET_K,
+    [LCAP_BPF_RET | LCAP_BPF_A] = VM_RET_A,
+    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_ABS] = VM_LD_W_ABS,
+    [LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_ABS] = VM_LD_H_ABS,
+    [LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_ABS] = VM_LD_B_ABS,
+    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IND] = VM_LD_W_IND,
+    [LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_IND] = VM_LD_H_IND,
+    [LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_IND] = VM_LD_B_IND,
+    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_LEN] = VM_LD_LEN,
+    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_LEN] = VM_LDX_LEN,
+    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IMM] = VM_LD_IMM,
+    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_IMM] = VM_LDX_IMM,
+    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_MEM] = VM_LD_MEM,
+    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_MEM] = VM_LDX_MEM,
+    [LCAP_BPF_LDX | LCAP_BPF_B | LCAP_BPF_MSH] = VM_LDX_MSH,
+    [LCAP_BPF_ST] = VM_ST,
+    [LCAP_BPF_STX] = VM_STX,
+    [LCAP_BPF_JMP | LCAP_BPF_JA] = VM_JA,
+    [LCAP_BPF_JMP | LCAP_BPF_JEQ | LCAP_BPF_K] = VM_JEQ_K,
+    [LCAP_BPF_JMP | LCAP_BPF_JGT | LCAP_BPF_K] = VM_JGT_K,
+    [LCAP_BPF_JMP | LCAP_BPF_JGE | LCAP_BPF_K] = VM_JGE_K,
+    [LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_K] = VM_JSET_K,
+    [LCAP_BPF_JMP | LCAP_BPF_JEQ | LCAP_BPF_X] = VM_JEQ_X,
+    [LCAP_BPF_JMP | LCAP_BPF_JGT | LCAP_BPF_X] = VM_JGT_X,
+    [LCAP_BPF_JMP | LCAP_BPF_JGE | LCAP_BPF_X] = VM_JGE_X,
+    [LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_X] = VM_JSET_X,
+    ALU_PAIR(LCAP_BPF_ADD, ADD),
+    ALU_PAIR(LCAP_BPF_SUB, SUB),
+    ALU_PAIR(LCAP_BPF_MUL, MUL),
+    ALU_PAIR(LCAP_BPF_DIV, DIV),
+    ALU_PAIR(LCAP_BPF_MOD, MOD),
+    ALU_PAIR(LCAP_BPF_AND, AND),
+    ALU_PAIR(LCAP_BPF_OR, OR),
+    ALU_PAIR(LCAP_BPF_XOR, XOR),
+    ALU_PAIR(LCAP_BPF_LSH, LSH),
+    ALU_PAIR(LCAP_BPF_RSH, RSH),
+    [LCAP_BPF_ALU | LCAP_BPF_NEG] = VM_NEG,
+    [LCAP_BPF_MISC | LCAP_BPF_TAX] = VM_TAX,
+    [LCAP_BPF_MISC | LCAP_BPF_TXA] = VM_TXA,
+};
+#undef ALU_PAIR
+
+/*
+ * The interpreter. Semantics beyond the plain operations, all as BSD's
+ * bpf_filter() and libpcap 1.10's userland copy of it behave on amd64:
+ * - a load any byte of which lies at or past caplen rejects the packet
+ *   (returns 0); X + k for [x + k] is computed without wrapping, so a huge
+ *   index is out of bounds rather than wrapping back into the packet;
+ * - division or modulo by X == 0 rejects the packet (the validator refuses
+ *   a constant 0 divisor);
+ * - a shift by the constant k shifts by k mod 32 (the amd64 shift unit masks
+ *   the count, which is what the kernel's "A <<= k" computes there); a shift
+ *   by X >= 32 gives 0 (libpcap tests X explicitly);
+ * - scratch memory starts zeroed (the kernel leaves it undefined; a program
+ *   that reads M[k] before storing it gets 0 here, never stack garbage).
+ * Called with table != NULL it only hands out its dispatch table, which is
+ * why it must never be inlined or cloned.
+ */
+static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, const uint8_t *p,
+                                              uint32_t wirelen, uint32_t caplen,
+                                              const void *const **table)
+{
+#if LCAP_COMPUTED_GOTO
+#define AS_LABEL(name) &&L_##name,
+    static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL) };
+#undef AS_LABEL
+    if (LCAP_UNLIKELY(table != NULL)) {
+        *table = labels;
+        return 0;
+    }
+#define OP(name) L_##name:
+#define NEXT() goto *pc->label
+#else
+    (void)table;
+#define OP(name) case VM_##name:
+#define NEXT() continue
+#endif
+    const struct lcap_bpf_op *const base = pc;
+    uint32_t A = 0, X = 0;
+    uint32_t mem[LCAP_BPF_MEMWORDS] = { 0 };
+    uint64_t off;
+
+#if LCAP_COMPUTED_GOTO
+    NEXT();
+#else
+    for (;;) {
+        switch (pc->kind) {
+        default:
+#endif
+    OP(INVALID)
+        return 0;
+    OP(RET_K)
+        return pc->k;
+    OP(RET_A)
+        return A;
+
+    OP(LD_W_ABS)
+        if ((uint64_t)pc->k + 4 > caplen)
+            return 0;
+        A = lcap_ld_be32(p + pc->k);
+        pc++;
+        NEXT();
+    OP(LD_H_ABS)
+        if ((uint64_t)pc->k + 2 > caplen)
+            return 0;
+        A = lcap_ld_be16(p + pc->k);
+        pc++;
+        NEXT();
+    OP(LD_B_ABS)
+        if (pc->k >= caplen)
+            return 0;
+        A = p[pc->k];
+        pc++;
+        NEXT();
+    OP(LD_W_IND)
+        off = (uint64_t)X + pc->k;
+        if (off + 4 > caplen)
+            return 0;
+        A = lcap_ld_be32(p + off);
+        pc++;
+        NEXT();
+    OP(LD_H_IND)
+        off = (uint64_t)X + pc->k;
+        if (off + 2 > caplen)
+            return 0;
+        A = lcap_ld_be16(p + off);
+        pc++;
+        NEXT();
+    OP(LD_B_IND)
+        off = (uint64_t)X + pc->k;
+        if (off >= caplen)
+            return 0;
+        A = p[off];
+        pc++;
+        NEXT();
+    OP(LDX_MSH)
+        if (pc->k >= caplen)
+            return 0;
+        X = (uint32_t)(p[pc->k] & 0xf) << 2;
+        pc++;
+        NEXT();
+    OP(LD_LEN)
+        A = wirelen;
+        pc++;
+        NEXT();
+    OP(LDX_LEN)
+        X = wirelen;
+        pc++;
+        NEXT();
+    OP(LD_IMM)
+        A = pc->k;
+        pc++;
+        NEXT();
+    OP(LDX_IMM)
+        X = pc->k;
+        pc++;
+        NEXT();
+    OP(LD_MEM)
+        A = mem[pc->k];
+        pc++;
+        NEXT();
+    OP(LDX_MEM)
+        X = mem[pc->k];
+        pc++;
+        NEXT();
+    OP(ST)
+        mem[pc->k] = A;
+        pc++;
+        NEXT();
+    OP(STX)
+        mem[pc->k] = X;
+        pc++;
+        NEXT();
+
+    OP(JA)
+        pc = base + pc->jt;
+        NEXT();
+    OP(JEQ_K)
+        pc = base + (A == pc->k ? pc->jt : pc->jf);
+        NEXT();
+    OP(JGT_K)
+        pc = base + (A > pc->k ? pc->jt : pc->jf);
+        NEXT();
+    OP(JGE_K)
+        pc = base + (A >= pc->k ? pc->jt : pc->jf);
+        NEXT();
+    OP(JSET_K)
+        pc = base + ((A & pc->k) ? pc->jt : pc->jf);
+        NEXT();
+    OP(JEQ_X)
+        pc = base + (A == X ? pc->jt : pc->jf);
+        NEXT();
+    OP(JGT_X)
+        pc = base + (A > X ? pc->jt : pc->jf);
+        NEXT();
+    OP(JGE_X)
+        pc = base + (A >= X ? pc->jt : pc->jf);
+        NEXT();
+    OP(JSET_X)
+        pc = base + ((A & X) ? pc->jt : pc->jf);
+        NEXT();
+
+    OP(ADD_K)
+        A += pc->k;
+        pc++;
+        NEXT();
+    OP(SUB_K)
+        A -= pc->k;
+        pc++;
+        NEXT();
+    OP(MUL_K)
+        A *= pc->k;
+        pc++;
+        NEXT();
+    OP(DIV_K)
+        A /= pc->k;
+        pc++;
+        NEXT();
+    OP(MOD_K)
+        A %= pc->k;
+        pc++;
+        NEXT();
+    OP(AND_K)
+        A &= pc->k;
+        pc++;
+        NEXT();
+    OP(OR_K)
+        A |= pc->k;
+        pc++;
+        NEXT();
+    OP(XOR_K)
+        A ^= pc->k;
+        pc++;
+        NEXT();
+    OP(LSH_K) /* k was reduced mod 32 by the decoder */
+        A <<= pc->k;
+        pc++;
+        NEXT();
+    OP(RSH_K)
+        A >>= pc->k;
+        pc++;
+        NEXT();
+    OP(ADD_X)
+        A += X;
+        pc++;
+        NEXT();
+    OP(SUB_X)
+        A -= X;
+        pc++;
+        NEXT();
+    OP(MUL_X)
+        A *= X;
+        pc++;
+        NEXT();
+    OP(DIV_X)
+        if (X == 0)
+            return 0;
+        A /= X;
+        pc++;
+        NEXT();
+    OP(MOD_X)
+        if (X == 0)
+            return 0;
+        A %= X;
+        pc++;
+        NEXT();
+    OP(AND_X)
+        A &= X;
+        pc++;
+        NEXT();
+    OP(OR_X)
+        A |= X;
+        pc++;
+        NEXT();
+    OP(XOR_X)
+        A ^= X;
+        pc++;
+        NEXT();
+    OP(LSH_X)
+        A = X < 32 ? A << X : 0;
+        pc++;
+        NEXT();
+    OP(RSH_X)
+        A = X < 32 ? A >> X : 0;
+        pc++;
+        NEXT();
+    OP(NEG)
+        A = 0u - A;
+        pc++;
+        NEXT();
+    OP(TAX)
+        X = A;
+        pc++;
+        NEXT();
+    OP(TXA)
+        A = X;
+        pc++;
+        NEXT();
+#if !LCAP_COMPUTED_GOTO
+        }
+    }
+#endif
+#undef OP
+#undef NEXT
+}
+
+struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
+{
+    if (n == 0 || n > LCAP_BPF_MAXINSNS)
+        return NULL;
+    struct lcap_bpf_op *code = calloc(n, sizeof(*code));
+    if (code == NULL)
+        return NULL;
+#if LCAP_COMPUTED_GOTO
+    const void *const *labels = NULL;
+    execute(NULL, NULL, 0, 0, &labels);
+#endif
+    for (size_t i = 0; i < n; i++) {
+        const struct capture_insn *in = &insns[i];
+        struct lcap_bpf_op *op = &code[i];
+        unsigned kind = in->code < 256 ? kind_of[in->code] : VM_INVALID;
+        uint64_t jt = i + 1, jf = i + 1;
+
+        op->k = in->k;
+        if (kind == VM_LSH_K || kind == VM_RSH_K)
+            op->k &= 31;
+        if (kind == VM_JA) {
+            jt += in->k;
+        } else if (LCAP_BPF_CLASS(in->code) == LCAP_BPF_JMP) {
+            jt += in->jt;
+            jf += in->jf;
+        }
+        /* Running off the end (refused by the validator) rejects. */
+        if (LCAP_BPF_CLASS(in->code) == LCAP_BPF_RET)
+            jt = jf = 0;
+        else if (jt >= n || jf >= n)
+            kind = VM_INVALID;
+        op->jt = (uint16_t)jt;
+        op->jf = (uint16_t)jf;
+#if LCAP_COMPUTED_GOTO
+        op->label = labels[kind];
+#else
+        op->kind = kind;
+#endif
+    }
+    return code;
+}
+
+uint32_t lcap_bpf_run(const struct lcap_bpf_op *code, const uint8_t *pkt, uint32_t wirelen,
+                      uint32_t caplen)
+{
+    return execute(code, pkt, wirelen, caplen, NULL);
+}

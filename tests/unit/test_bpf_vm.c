@@ -1,0 +1,523 @@
+/* test_bpf_vm.c - unit tests of the BPF validator, interpreter and Bpf object:
+ * every opcode, every bounds edge and every validator rejection. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "bpf/insn.h"
+#include "bpf/program.h"
+#include "capture.h"
+
+#define S(code, k) LCAP_BPF_STMT(code, k)
+#define J(code, k, jt, jf) LCAP_BPF_JUMP(code, k, jt, jf)
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+enum {
+    LD_W_ABS = LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_ABS,
+    LD_H_ABS = LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_ABS,
+    LD_B_ABS = LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_ABS,
+    LD_W_IND = LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IND,
+    LD_H_IND = LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_IND,
+    LD_B_IND = LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_IND,
+    LD_LEN = LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_LEN,
+    LDX_LEN = LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_LEN,
+    LD_IMM = LCAP_BPF_LD | LCAP_BPF_IMM,
+    LDX_IMM = LCAP_BPF_LDX | LCAP_BPF_IMM,
+    LD_MEM = LCAP_BPF_LD | LCAP_BPF_MEM,
+    LDX_MEM = LCAP_BPF_LDX | LCAP_BPF_MEM,
+    LDX_MSH = LCAP_BPF_LDX | LCAP_BPF_B | LCAP_BPF_MSH,
+    ST = LCAP_BPF_ST,
+    STX = LCAP_BPF_STX,
+    RET_K = LCAP_BPF_RET | LCAP_BPF_K,
+    RET_A = LCAP_BPF_RET | LCAP_BPF_A,
+    JA = LCAP_BPF_JMP | LCAP_BPF_JA,
+    TAX = LCAP_BPF_MISC | LCAP_BPF_TAX,
+    TXA = LCAP_BPF_MISC | LCAP_BPF_TXA,
+    NEG = LCAP_BPF_ALU | LCAP_BPF_NEG,
+};
+#define ALU_K(op) (LCAP_BPF_ALU | (op) | LCAP_BPF_K)
+#define ALU_X(op) (LCAP_BPF_ALU | (op) | LCAP_BPF_X)
+#define JMP_K(op) (LCAP_BPF_JMP | (op) | LCAP_BPF_K)
+#define JMP_X(op) (LCAP_BPF_JMP | (op) | LCAP_BPF_X)
+
+/* 0x00 0x11 0x22 ... 0xff 0x00 ...: every byte tells its own offset. */
+static uint8_t pkt[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(pkt); i++)
+        pkt[i] = (uint8_t)(i * 0x11);
+    return 0;
+}
+
+/* Validates, runs once over pkt with the given lengths, frees. */
+static uint32_t run_n(const struct capture_insn *insns, size_t n, uint32_t wirelen,
+                      uint32_t caplen)
+{
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    capture_bpf *prog = capture_bpf_from_insns(insns, n, err);
+    if (prog == NULL)
+        fail_msg("program refused: %s", err);
+    uint32_t rv = capture_bpf_filter(prog, pkt, wirelen, caplen);
+    capture_bpf_free(prog);
+    return rv;
+}
+#define RUN(insns, caplen) run_n(insns, N(insns), 1000, caplen)
+
+/* A = A op operand, returned: runs "ld #a; ldx #x; op; ret a". */
+static uint32_t alu(uint16_t code, uint32_t a, uint32_t x, uint32_t k)
+{
+    struct capture_insn p[] = { S(LD_IMM, a), S(LDX_IMM, x), S(code, k), S(RET_A, 0) };
+    return RUN(p, sizeof(pkt));
+}
+
+/* Jump taken? 1 for the true branch, 2 for the false one. */
+static uint32_t jump(uint16_t code, uint32_t a, uint32_t x, uint32_t k)
+{
+    struct capture_insn p[] = { S(LD_IMM, a), S(LDX_IMM, x), J(code, k, 0, 1), S(RET_K, 1),
+                                S(RET_K, 2) };
+    return RUN(p, sizeof(pkt));
+}
+
+static void expect_refusal(const struct capture_insn *insns, size_t n, const char *msg)
+{
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    capture_bpf *prog = capture_bpf_from_insns(insns, n, err);
+    assert_null(prog);
+    assert_string_equal(err, msg);
+    assert_int_equal(lcap_bpf_validate(insns, n, err), -1);
+}
+
+static void test_ret(void **state)
+{
+    (void)state;
+    struct capture_insn k[] = { S(RET_K, 0xdeadbeef) };
+    struct capture_insn a[] = { S(LD_IMM, 77), S(RET_A, 0) };
+    struct capture_insn zero[] = { S(RET_A, 0) }; /* A starts at 0 */
+    assert_int_equal(RUN(k, 0), 0xdeadbeef);
+    assert_int_equal(RUN(a, 0), 77);
+    assert_int_equal(RUN(zero, 10), 0);
+}
+
+static void test_loads_abs(void **state)
+{
+    (void)state;
+    struct capture_insn w[] = { S(LD_W_ABS, 1), S(RET_A, 0) };
+    struct capture_insn h[] = { S(LD_H_ABS, 2), S(RET_A, 0) };
+    struct capture_insn b[] = { S(LD_B_ABS, 3), S(RET_A, 0) };
+    assert_int_equal(RUN(w, 64), 0x11223344);
+    assert_int_equal(RUN(h, 64), 0x2233);
+    assert_int_equal(RUN(b, 64), 0x33);
+    /* Exact boundary: the last byte of the load is the last byte present. */
+    assert_int_equal(RUN(w, 5), 0x11223344);
+    assert_int_equal(RUN(h, 4), 0x2233);
+    assert_int_equal(RUN(b, 4), 0x33);
+    /* One byte short: rejected, whatever the wire length. */
+    assert_int_equal(RUN(w, 4), 0);
+    assert_int_equal(RUN(h, 3), 0);
+    assert_int_equal(RUN(b, 3), 0);
+    assert_int_equal(RUN(b, 0), 0);
+}
+
+static void test_loads_abs_huge_k(void **state)
+{
+    (void)state;
+    /* k + size would wrap in 32 bits: still out of bounds. */
+    uint32_t ks[] = { 0xffffffff, 0xfffffffe, 0xfffffffd, 0xfffffffc, 0x80000000 };
+    for (size_t i = 0; i < N(ks); i++) {
+        struct capture_insn w[] = { S(LD_W_ABS, ks[i]), S(RET_K, 1) };
+        struct capture_insn h[] = { S(LD_H_ABS, ks[i]), S(RET_K, 1) };
+        struct capture_insn b[] = { S(LD_B_ABS, ks[i]), S(RET_K, 1) };
+        assert_int_equal(RUN(w, 64), 0);
+        assert_int_equal(RUN(h, 64), 0);
+        assert_int_equal(RUN(b, 64), 0);
+    }
+}
+
+static void test_loads_ind(void **state)
+{
+    (void)state;
+    struct capture_insn w[] = { S(LDX_IMM, 2), S(LD_W_IND, 1), S(RET_A, 0) };
+    struct capture_insn h[] = { S(LDX_IMM, 2), S(LD_H_IND, 1), S(RET_A, 0) };
+    struct capture_insn b[] = { S(LDX_IMM, 2), S(LD_B_IND, 1), S(RET_A, 0) };
+    assert_int_equal(RUN(w, 64), 0x33445566);
+    assert_int_equal(RUN(h, 64), 0x3344);
+    assert_int_equal(RUN(b, 64), 0x33);
+    assert_int_equal(RUN(w, 7), 0x33445566);
+    assert_int_equal(RUN(h, 5), 0x3344);
+    assert_int_equal(RUN(b, 4), 0x33);
+    assert_int_equal(RUN(w, 6), 0);
+    assert_int_equal(RUN(h, 4), 0);
+    assert_int_equal(RUN(b, 3), 0);
+}
+
+static void test_loads_ind_overflow(void **state)
+{
+    (void)state;
+    /* X + k wraps to a small in-range offset in 32 bits: must be refused. */
+    static const uint32_t xk[][2] = {
+        { 0xffffffff, 1 }, { 1, 0xffffffff }, { 0x80000000, 0x80000000 },
+        { 0xfffffffe, 3 }, { 0xffffffff, 0xffffffff }, { 0xfffffffc, 4 },
+    };
+    for (size_t i = 0; i < N(xk); i++) {
+        struct capture_insn w[] = { S(LDX_IMM, xk[i][0]), S(LD_W_IND, xk[i][1]), S(RET_K, 9) };
+        struct capture_insn h[] = { S(LDX_IMM, xk[i][0]), S(LD_H_IND, xk[i][1]), S(RET_K, 9) };
+        struct capture_insn b[] = { S(LDX_IMM, xk[i][0]), S(LD_B_IND, xk[i][1]), S(RET_K, 9) };
+        assert_int_equal(RUN(w, 64), 0);
+        assert_int_equal(RUN(h, 64), 0);
+        assert_int_equal(RUN(b, 64), 0);
+    }
+}
+
+static void test_lengths(void **state)
+{
+    (void)state;
+    struct capture_insn len[] = { S(LD_LEN, 0), S(RET_A, 0) };
+    struct capture_insn xlen[] = { S(LDX_LEN, 0), S(TXA, 0), S(RET_A, 0) };
+    /* BPF_LEN is the wire length, not what was captured. */
+    assert_int_equal(run_n(len, N(len), 1514, 64), 1514);
+    assert_int_equal(run_n(xlen, N(xlen), 60000, 0), 60000);
+}
+
+static void test_msh(void **state)
+{
+    (void)state;
+    struct capture_insn p[] = { S(LDX_MSH, 14), S(TXA, 0), S(RET_A, 0) };
+    pkt[14] = 0x45;
+    assert_int_equal(RUN(p, 64), 20);
+    assert_int_equal(RUN(p, 15), 20);
+    assert_int_equal(RUN(p, 14), 0);
+    struct capture_insn huge[] = { S(LDX_MSH, 0xffffffff), S(RET_K, 1) };
+    assert_int_equal(RUN(huge, 64), 0);
+}
+
+static void test_imm_and_registers(void **state)
+{
+    (void)state;
+    struct capture_insn tax[] = { S(LD_IMM, 5), S(TAX, 0), S(LD_IMM, 0), S(TXA, 0), S(RET_A, 0) };
+    struct capture_insn ldx[] = { S(LDX_IMM, 0xcafe), S(TXA, 0), S(RET_A, 0) };
+    assert_int_equal(RUN(tax, 0), 5);
+    assert_int_equal(RUN(ldx, 0), 0xcafe);
+}
+
+static void test_scratch_memory(void **state)
+{
+    (void)state;
+    /* Each word keeps its own value: store k*3 in M[k], sum them back. */
+    struct capture_insn p[16 * 2 + 16 * 3 + 1];
+    size_t n = 0;
+    for (uint32_t k = 0; k < 16; k++) {
+        p[n++] = S(LD_IMM, k * 3);
+        if (k & 1) {
+            p[n++] = S(ST, k); /* odd words through A, even ones through X */
+        } else {
+            p[n++] = S(TAX, 0);
+            p[n++] = S(STX, k);
+        }
+    }
+    p[n++] = S(LD_IMM, 0);
+    for (uint32_t k = 0; k < 16; k++) {
+        p[n++] = S(LDX_MEM, k);
+        p[n++] = S(ALU_X(LCAP_BPF_ADD), 0);
+    }
+    p[n++] = S(RET_A, 0);
+    assert_true(n <= N(p));
+    assert_int_equal(run_n(p, n, 0, 0), 3 * (15 * 16 / 2));
+
+    struct capture_insn lastword[] = { S(LD_IMM, 9), S(ST, 15), S(LD_IMM, 0), S(LD_MEM, 15),
+                                       S(RET_A, 0) };
+    assert_int_equal(RUN(lastword, 0), 9);
+    /* Never stored: reads as 0 here (undefined in the kernel). */
+    struct capture_insn unset[] = { S(LD_IMM, 9), S(LD_MEM, 4), S(RET_A, 0) };
+    assert_int_equal(RUN(unset, 0), 0);
+}
+
+static void test_alu_k(void **state)
+{
+    (void)state;
+    assert_int_equal(alu(ALU_K(LCAP_BPF_ADD), 0xfffffffe, 0, 3), 1);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_SUB), 1, 0, 2), 0xffffffff);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_MUL), 0x10000, 0, 0x10001), 0x10000);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_DIV), 100, 0, 7), 14);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_DIV), 0xffffffff, 0, 2), 0x7fffffff);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_MOD), 100, 0, 7), 2);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_AND), 0xf0f0, 0, 0xff00), 0xf000);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_OR), 0xf0f0, 0, 0xff00), 0xfff0);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_XOR), 0xf0f0, 0, 0xff00), 0x0ff0);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_LSH), 0x80000003, 0, 1), 6);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_RSH), 0x80000003, 0, 1), 0x40000001);
+    assert_int_equal(alu(NEG, 1, 0, 0), 0xffffffff);
+    assert_int_equal(alu(NEG, 0, 0, 0), 0);
+}
+
+static void test_alu_x(void **state)
+{
+    (void)state;
+    assert_int_equal(alu(ALU_X(LCAP_BPF_ADD), 0xfffffffe, 3, 0), 1);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_SUB), 1, 2, 0), 0xffffffff);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_MUL), 0x10000, 0x10001, 0), 0x10000);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_DIV), 100, 7, 0), 14);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_MOD), 100, 7, 0), 2);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_AND), 0xf0f0, 0xff00, 0), 0xf000);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_OR), 0xf0f0, 0xff00, 0), 0xfff0);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_XOR), 0xf0f0, 0xff00, 0), 0x0ff0);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_LSH), 0x80000003, 1, 0), 6);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_RSH), 0x80000003, 1, 0), 0x40000001);
+}
+
+static void test_div_mod_by_zero_x(void **state)
+{
+    (void)state;
+    /* Dividing by X == 0 rejects the packet, even though A would be returned. */
+    assert_int_equal(alu(ALU_X(LCAP_BPF_DIV), 100, 0, 0), 0);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_MOD), 100, 0, 0), 0);
+    struct capture_insn after[] = { S(LDX_IMM, 0), S(ALU_X(LCAP_BPF_DIV), 0), S(RET_K, 5) };
+    assert_int_equal(RUN(after, 0), 0);
+}
+
+static void test_shift_counts(void **state)
+{
+    (void)state;
+    /* By a constant: the count is taken mod 32, as the amd64 kernel computes. */
+    assert_int_equal(alu(ALU_K(LCAP_BPF_LSH), 0x80000003, 0, 31), 0x80000000);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_LSH), 0x80000003, 0, 32), 0x80000003);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_LSH), 0x80000003, 0, 33), 6);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_RSH), 0x80000003, 0, 31), 1);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_RSH), 0x80000003, 0, 32), 0x80000003);
+    assert_int_equal(alu(ALU_K(LCAP_BPF_RSH), 0x80000003, 0, 0xffffffff), 1);
+    /* By X: 32 or more clears A, as libpcap's bpf_filter does. */
+    assert_int_equal(alu(ALU_X(LCAP_BPF_LSH), 0x80000003, 31, 0), 0x80000000);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_LSH), 0x80000003, 32, 0), 0);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_RSH), 0x80000003, 31, 0), 1);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_RSH), 0x80000003, 32, 0), 0);
+    assert_int_equal(alu(ALU_X(LCAP_BPF_RSH), 0x80000003, 0xffffffff, 0), 0);
+}
+
+static void test_cond_jumps(void **state)
+{
+    (void)state;
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JEQ), 5, 0, 5), 1);
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JEQ), 5, 0, 6), 2);
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JGT), 6, 0, 5), 1);
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JGT), 5, 0, 5), 2);
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JGT), 0xffffffff, 0, 1), 1); /* unsigned */
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JGE), 5, 0, 5), 1);
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JGE), 4, 0, 5), 2);
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JSET), 6, 0, 2), 1);
+    assert_int_equal(jump(JMP_K(LCAP_BPF_JSET), 6, 0, 1), 2);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JEQ), 5, 5, 0), 1);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JEQ), 5, 6, 5), 2);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JGT), 6, 5, 0), 1);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JGT), 5, 5, 0), 2);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JGE), 5, 5, 0), 1);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JGE), 4, 5, 9), 2);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JSET), 6, 2, 0), 1);
+    assert_int_equal(jump(JMP_X(LCAP_BPF_JSET), 6, 1, 0xff), 2);
+}
+
+static void test_jumps_to_last(void **state)
+{
+    (void)state;
+    /* ja, jt and jf landing exactly on the last instruction are valid. */
+    struct capture_insn ja[] = { S(JA, 2), S(RET_K, 1), S(RET_K, 2), S(RET_K, 3) };
+    struct capture_insn jt[] = { J(JMP_K(LCAP_BPF_JEQ), 0, 2, 0), S(RET_K, 1), S(RET_K, 2),
+                                 S(RET_K, 3) };
+    struct capture_insn jf[] = { J(JMP_K(LCAP_BPF_JEQ), 1, 0, 2), S(RET_K, 1), S(RET_K, 2),
+                                 S(RET_K, 3) };
+    struct capture_insn ja0[] = { S(JA, 0), S(RET_K, 4) };
+    assert_int_equal(RUN(ja, 0), 3);
+    assert_int_equal(RUN(jt, 0), 3);
+    assert_int_equal(RUN(jf, 0), 3);
+    assert_int_equal(RUN(ja0, 0), 4);
+    /* The longest program, its first instruction jumping to its last. */
+    struct capture_insn *big = calloc(LCAP_BPF_MAXINSNS, sizeof(*big));
+    assert_non_null(big);
+    for (size_t i = 0; i < LCAP_BPF_MAXINSNS; i++)
+        big[i] = S(RET_K, 1);
+    big[0] = S(JA, LCAP_BPF_MAXINSNS - 2);
+    big[LCAP_BPF_MAXINSNS - 1] = S(RET_K, 4096);
+    assert_int_equal(run_n(big, LCAP_BPF_MAXINSNS, 0, 0), 4096);
+    free(big);
+}
+
+static void test_reject_length(void **state)
+{
+    (void)state;
+    struct capture_insn one[] = { S(RET_K, 1) };
+    expect_refusal(one, 0, "empty program: a BPF program needs at least one instruction");
+    expect_refusal(NULL, 3, "no instructions given (NULL) for a 3-instruction program");
+    struct capture_insn *big = calloc(LCAP_BPF_MAXINSNS + 1, sizeof(*big));
+    assert_non_null(big);
+    for (size_t i = 0; i <= LCAP_BPF_MAXINSNS; i++)
+        big[i] = S(RET_K, 1);
+    expect_refusal(big, LCAP_BPF_MAXINSNS + 1,
+                   "program too long: 4097 instructions, the most a BSD kernel accepts is 4096");
+    free(big);
+}
+
+static void test_reject_unknown_opcodes(void **state)
+{
+    (void)state;
+    /* Opcodes whose class is known but that bpf_filter() has no case for. */
+    static const uint16_t bad[] = {
+        0x0e,  /* ret x */
+        0x08,  /* ldh #k */
+        0x88,  /* ldh len */
+        0x68,  /* ldh M[k] */
+        0x21,  /* ldx [k] */
+        0xa1,  /* ldx 4*([k]&0xf) with word size */
+        0xa0,  /* ld msh */
+        0xe0,  /* ld, unused mode */
+        0x8c,  /* neg x */
+        0xb4,  /* alu op 0xb0 */
+        0xf4,  /* alu op 0xf0 */
+        0x0d,  /* ja x */
+        0x55,  /* jmp op 0x50 */
+        0x0f,  /* misc, neither tax nor txa */
+        0x0a,  /* st with size bits */
+        0x106, /* ret k with a high bit set */
+        0xffff,
+    };
+    char msg[CAPTURE_ERRBUF_SIZE];
+    for (size_t i = 0; i < N(bad); i++) {
+        struct capture_insn p[] = { S(LD_IMM, 0), S(bad[i], 0), S(RET_K, 1) };
+        snprintf(msg, sizeof(msg), "instruction 1: unknown opcode 0x%04x", bad[i]);
+        expect_refusal(p, N(p), msg);
+    }
+}
+
+static void test_reject_scratch_index(void **state)
+{
+    (void)state;
+    struct capture_insn ld[] = { S(LD_MEM, 16), S(RET_K, 1) };
+    struct capture_insn ldx[] = { S(LD_IMM, 0), S(LDX_MEM, 0xffffffff), S(RET_K, 1) };
+    struct capture_insn st[] = { S(ST, 16), S(RET_K, 1) };
+    struct capture_insn stx[] = { S(STX, 100), S(RET_K, 1) };
+    expect_refusal(ld, N(ld), "instruction 0 (ld): scratch memory index 16 is out of range (M[0] to M[15])");
+    expect_refusal(ldx, N(ldx), "instruction 1 (ldx): scratch memory index 4294967295 is out of range (M[0] to M[15])");
+    expect_refusal(st, N(st), "instruction 0 (st): scratch memory index 16 is out of range (M[0] to M[15])");
+    expect_refusal(stx, N(stx), "instruction 0 (stx): scratch memory index 100 is out of range (M[0] to M[15])");
+}
+
+static void test_reject_constant_zero_divisor(void **state)
+{
+    (void)state;
+    struct capture_insn div[] = { S(LD_IMM, 1), S(ALU_K(LCAP_BPF_DIV), 0), S(RET_A, 0) };
+    struct capture_insn mod[] = { S(LD_IMM, 1), S(ALU_K(LCAP_BPF_MOD), 0), S(RET_A, 0) };
+    expect_refusal(div, N(div), "instruction 1 (div): division by the constant 0");
+    expect_refusal(mod, N(mod), "instruction 1 (mod): modulo by the constant 0");
+    /* By X the constant is unused: k == 0 is fine. */
+    struct capture_insn divx[] = { S(LDX_IMM, 2), S(LD_IMM, 9), S(ALU_X(LCAP_BPF_DIV), 0),
+                                   S(RET_A, 0) };
+    assert_int_equal(RUN(divx, 0), 4);
+}
+
+static void test_reject_jumps(void **state)
+{
+    (void)state;
+    struct capture_insn p[12];
+    for (size_t i = 0; i < N(p); i++)
+        p[i] = S(RET_K, 1);
+    p[7] = J(JMP_K(LCAP_BPF_JEQ), 0, 32, 0);
+    expect_refusal(p, N(p), "instruction 7 (jeq): jump target 40 is past the end of the 12-instruction program");
+    p[7] = J(JMP_X(LCAP_BPF_JSET), 0, 0, 4);
+    expect_refusal(p, N(p), "instruction 7 (jset): jump target 12 is past the end of the 12-instruction program");
+    p[7] = S(JA, 4);
+    expect_refusal(p, N(p), "instruction 7 (ja): jump target 12 is past the end of the 12-instruction program");
+    /* A huge ja offset must not wrap around to a valid target. */
+    p[7] = S(JA, 0xfffffff8);
+    expect_refusal(p, N(p), "instruction 7 (ja): jump target 4294967296 is past the end of the 12-instruction program");
+    p[7] = S(JA, 0xffffffff);
+    expect_refusal(p, N(p), "instruction 7 (ja): jump target 4294967303 is past the end of the 12-instruction program");
+    /* A conditional jump as the last instruction. */
+    struct capture_insn last[] = { S(RET_K, 1), J(JMP_K(LCAP_BPF_JGT), 0, 0, 0) };
+    expect_refusal(last, N(last), "instruction 1 (jgt): jump target 2 is past the end of the 2-instruction program");
+}
+
+static void test_reject_no_return(void **state)
+{
+    (void)state;
+    struct capture_insn p[] = { S(LD_IMM, 1), S(ALU_K(LCAP_BPF_ADD), 1) };
+    expect_refusal(p, N(p), "instruction 1 (add): the last instruction must be a return (ret), or the program could run off its end");
+}
+
+static void test_object(void **state)
+{
+    (void)state;
+    struct capture_insn p[] = { S(LD_H_ABS, 12), J(JMP_K(LCAP_BPF_JEQ), 0x800, 0, 1),
+                                S(RET_K, 65535), S(RET_K, 0) };
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *prog = capture_bpf_from_insns(p, N(p), err);
+    assert_non_null(prog);
+    /* The program keeps its own copy. */
+    p[2].k = 1;
+    const struct capture_insn *got = NULL;
+    assert_int_equal(capture_bpf_insns(prog, &got), 4);
+    assert_non_null(got);
+    assert_int_equal(got[2].k, 65535);
+    assert_int_equal(got[1].code, JMP_K(LCAP_BPF_JEQ));
+    assert_int_equal(got[1].jf, 1);
+    uint8_t ip[14] = { [12] = 0x08, [13] = 0x00 };
+    assert_int_equal(capture_bpf_filter(prog, ip, 60, sizeof(ip)), 65535);
+    ip[13] = 0x06;
+    assert_int_equal(capture_bpf_filter(prog, ip, 60, sizeof(ip)), 0);
+    assert_int_equal(capture_bpf_filter(prog, ip, 60, 12), 0);
+    capture_bpf_free(prog);
+    capture_bpf_free(NULL);
+}
+
+static void test_setfilter_dead(void **state)
+{
+    (void)state;
+    struct capture_insn p[] = { S(RET_K, 0) };
+    capture_bpf *prog = capture_bpf_from_insns(p, 1, NULL);
+    assert_non_null(prog);
+    capture_reader *r = capture_open_dead(CAPTURE_DLT_EN10MB, 65535);
+    assert_non_null(r);
+    assert_int_equal(capture_setfilter_bpf(r, prog), 0);
+    capture_bpf_free(prog); /* the reader has its own copy */
+    assert_int_equal(capture_setfilter_bpf(r, prog = NULL), 0);
+    prog = capture_bpf_from_insns(p, 1, NULL);
+    assert_int_equal(capture_setfilter_bpf(r, prog), 0);
+    assert_int_equal(capture_setfilter_bpf(r, prog), 0); /* replaces, no leak */
+    capture_bpf_free(prog);
+    capture_close(r); /* frees the filter */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_ret, setup),
+        cmocka_unit_test_setup(test_loads_abs, setup),
+        cmocka_unit_test_setup(test_loads_abs_huge_k, setup),
+        cmocka_unit_test_setup(test_loads_ind, setup),
+        cmocka_unit_test_setup(test_loads_ind_overflow, setup),
+        cmocka_unit_test_setup(test_lengths, setup),
+        cmocka_unit_test_setup(test_msh, setup),
+        cmocka_unit_test_setup(test_imm_and_registers, setup),
+        cmocka_unit_test_setup(test_scratch_memory, setup),
+        cmocka_unit_test_setup(test_alu_k, setup),
+        cmocka_unit_test_setup(test_alu_x, setup),
+        cmocka_unit_test_setup(test_div_mod_by_zero_x, setup),
+        cmocka_unit_test_setup(test_shift_counts, setup),
+        cmocka_unit_test_setup(test_cond_jumps, setup),
+        cmocka_unit_test_setup(test_jumps_to_last, setup),
+        cmocka_unit_test(test_reject_length),
+        cmocka_unit_test(test_reject_unknown_opcodes),
+        cmocka_unit_test(test_reject_scratch_index),
+        cmocka_unit_test_setup(test_reject_constant_zero_divisor, setup),
+        cmocka_unit_test(test_reject_jumps),
+        cmocka_unit_test(test_reject_no_return),
+        cmocka_unit_test(test_object),
+        cmocka_unit_test(test_setfilter_dead),
+    };
+    return cmocka_run_group_tests_name("bpf_vm", tests, NULL, NULL);
+}
