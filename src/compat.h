@@ -11,10 +11,12 @@
 #define LCAP_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define LCAP_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define LCAP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define LCAP_INLINE_ALWAYS inline __attribute__((always_inline))
 #else
 #define LCAP_LIKELY(x)   (x)
 #define LCAP_UNLIKELY(x) (x)
 #define LCAP_PRINTF(f, a)
+#define LCAP_INLINE_ALWAYS inline
 #endif
 
 /* Direct-threaded dispatch (labels as values) for the BPF interpreter; any

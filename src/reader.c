@@ -99,6 +99,12 @@ capture_reader *capture_open_offline(const char *filename, char *errbuf)
         rc = -1;
     }
     if (rc < 0) {
+        /* Sources do not know the file's name: put it in front. */
+        if (strncmp(errbuf, filename, strlen(filename)) != 0) {
+            char msg[CAPTURE_ERRBUF_SIZE];
+            snprintf(msg, sizeof(msg), "%s: %s", filename, errbuf);
+            memcpy(errbuf, msg, sizeof(msg));
+        }
         free(r);
         return NULL;
     }
@@ -158,8 +164,14 @@ int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
         int n = pump(r, maxcant, cb, user);
         if (n < 0)
             return n;
-        if (r->is_savefile && (maxcant <= 0 || n < maxcant))
-            return 0; /* the file ended */
+        if (r->is_savefile && (maxcant <= 0 || n < maxcant)) {
+            /* The file ended, or a break cut the batch short. */
+            if (r->break_loop) {
+                r->break_loop = 0;
+                return CAPTURE_ERROR_BREAK;
+            }
+            return 0;
+        }
         if (maxcant > 0) {
             maxcant -= n;
             if (maxcant <= 0)
