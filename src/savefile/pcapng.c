@@ -1,11 +1,475 @@
-/* pcapng.c - PLACEHOLDER until the pcapng reader lands. */
+/* pcapng.c - the pcapng savefile source: sections, interfaces and packet
+ * blocks parsed in place in the read window, accepting what libpcap 1.10.3
+ * accepts and reporting damage with its file offset and block type. */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
+
+#include "../dlt.h"
 #include "../reader.h"
+#include "pcapng_block.h"
 #include "stream.h"
+
+#define BLOCK_OVERHEAD  12u                  /* type, length, trailing length */
+#define SHB_MIN_LEN     (BLOCK_OVERHEAD + LCAP_NG_SHB_FIXED)
+#define SHB_MAX_LEN     (1024u * 1024u)      /* libpcap's bound on the first section header */
+#define BLOCK_MAX       (16u * 1024u * 1024u) /* libpcap's bound on any later block... */
+#define BLOCK_OPT_ROOM  131072u              /* ...or the largest packet plus this much of options */
+#define SKIP_IN_WINDOW  65536u               /* larger skipped blocks are read past, not held */
+
+typedef struct ng_state {
+    lcap_stream s;
+    int swap;
+    uint32_t max_block;
+    lcap_ng_iface *ifaces; /* the current section's interfaces */
+    uint32_t nif, capif;
+    int failed;            /* an error was reported: every later call repeats it */
+    char err[CAPTURE_ERRBUF_SIZE];
+} ng_state;
+
+/* The block at the cursor. */
+typedef struct ng_block {
+    uint32_t type, len;
+    uint64_t off;
+} ng_block;
+
+static const struct {
+    uint32_t type;
+    const char *name;
+} block_names[] = {
+    { LCAP_NG_SHB, "section header" },
+    { LCAP_NG_IDB, "interface description" },
+    { LCAP_NG_PB, "obsolete packet" },
+    { LCAP_NG_SPB, "simple packet" },
+    { 4, "name resolution" },
+    { 5, "interface statistics" },
+    { LCAP_NG_EPB, "enhanced packet" },
+    { 7, "IRIG timestamp" },
+    { 8, "ARINC 429" },
+    { 9, "systemd journal export" },
+    { 10, "decryption secrets" },
+    { 0x00000bad, "custom" },
+    { 0x40000bad, "custom" },
+};
+
+static const char *block_name(uint32_t type)
+{
+    for (size_t i = 0; i < sizeof(block_names) / sizeof(block_names[0]); i++)
+        if (block_names[i].type == type)
+            return block_names[i].name;
+    return "unknown";
+}
+
+/* Prefix of every message about a block: where it starts and what it is. */
+#define BLK_FMT "pcapng %s block (type 0x%08" PRIx32 ") at offset %" PRIu64
+#define BLK_ARGS(b) block_name((b)->type), (b)->type, (b)->off
+
+/* The snapshot length libpcap derives from an interface's snaplen field. */
+static int adjust_snaplen(int dlt, uint32_t snaplen)
+{
+    if (snaplen == 0 || snaplen > INT_MAX)
+        return (int)lcap_max_snaplen_for_dlt(dlt);
+    return (int)snaplen;
+}
+
+static int read_failed(ng_state *st, uint64_t off, char *errbuf)
+{
+    lcap_errf(errbuf, "pcapng: read error at offset %" PRIu64 ": %s", off, strerror(st->s.err));
+    return -1;
+}
+
+/* Reads the next block header and checks its length. 1 with *b set, 0 at a
+ * clean end of file, -1 on error. check_order: a section header in the other
+ * byte order is reported as such (its length would otherwise be nonsense). */
+static int block_head(ng_state *st, ng_block *b, int check_order, char *errbuf)
+{
+    size_t avail = 0;
+    const uint8_t *p = lcap_stream_need(&st->s, 8, &avail);
+
+    b->off = lcap_stream_offset(&st->s);
+    if (p == NULL) {
+        if (st->s.err)
+            return read_failed(st, b->off, errbuf);
+        if (avail == 0)
+            return 0;
+        lcap_errf(errbuf, "pcapng: truncated block header at offset %" PRIu64
+                  ": %zu of its 8 bytes present", b->off, avail);
+        return -1;
+    }
+    b->type = lcap_rd32(p, st->swap);
+    b->len = lcap_rd32(p + 4, st->swap);
+    if (b->type == LCAP_NG_SHB && check_order) {
+        p = lcap_stream_need(&st->s, 12, NULL);
+        if (p != NULL && lcap_rd32(p + 8, st->swap) == lcap_bswap32(LCAP_NG_BYTE_ORDER_MAGIC)) {
+            lcap_errf(errbuf, BLK_FMT ": this section is in the other byte order than the first; "
+                      "a file must keep one byte order", BLK_ARGS(b));
+            return -1;
+        }
+    }
+    if (b->len < BLOCK_OVERHEAD) {
+        lcap_errf(errbuf, BLK_FMT ": length %" PRIu32 " is less than the 12 bytes of a block's "
+                  "header and trailer", BLK_ARGS(b), b->len);
+        return -1;
+    }
+    if (b->len % 4 != 0) {
+        lcap_errf(errbuf, BLK_FMT ": length %" PRIu32 " is not a multiple of 4", BLK_ARGS(b), b->len);
+        return -1;
+    }
+    if (b->len > st->max_block) {
+        lcap_errf(errbuf, BLK_FMT ": length %" PRIu32 " exceeds the maximum of %" PRIu32 " bytes",
+                  BLK_ARGS(b), b->len, st->max_block);
+        return -1;
+    }
+    return 1;
+}
+
+/* Makes the whole block available at the cursor and checks its trailer. */
+static const uint8_t *block_bytes(ng_state *st, const ng_block *b, int check_trailer, char *errbuf)
+{
+    size_t avail = 0;
+    const uint8_t *p = lcap_stream_need(&st->s, b->len, &avail);
+
+    if (p == NULL) {
+        if (st->s.err)
+            read_failed(st, b->off, errbuf);
+        else
+            lcap_errf(errbuf, BLK_FMT " is truncated: %" PRIu32 " bytes declared, %zu present",
+                      BLK_ARGS(b), b->len, avail);
+        return NULL;
+    }
+    uint32_t trailer = lcap_rd32(p + b->len - 4, st->swap);
+    if (check_trailer && trailer != b->len) {
+        lcap_errf(errbuf, BLK_FMT ": trailing length %" PRIu32 " differs from the leading length %"
+                  PRIu32, BLK_ARGS(b), trailer, b->len);
+        return NULL;
+    }
+    return p;
+}
+
+/* Passes over a block whose contents do not matter; a large one is read
+ * past rather than held whole in the window. */
+static int block_skip(ng_state *st, const ng_block *b, char *errbuf)
+{
+    if (b->len <= SKIP_IN_WINDOW) {
+        if (block_bytes(st, b, 1, errbuf) == NULL)
+            return -1;
+        lcap_stream_skip(&st->s, b->len);
+        return 0;
+    }
+    uint64_t done = lcap_stream_discard(&st->s, b->len - 4);
+    size_t avail = 0;
+    const uint8_t *p = done == b->len - 4 ? lcap_stream_need(&st->s, 4, &avail) : NULL;
+    if (p == NULL) {
+        if (st->s.err)
+            return read_failed(st, b->off, errbuf);
+        lcap_errf(errbuf, BLK_FMT " is truncated: %" PRIu32 " bytes declared, %" PRIu64 " present",
+                  BLK_ARGS(b), b->len, done + avail);
+        return -1;
+    }
+    uint32_t trailer = lcap_rd32(p, st->swap);
+    if (trailer != b->len) {
+        lcap_errf(errbuf, BLK_FMT ": trailing length %" PRIu32 " differs from the leading length %"
+                  PRIu32, BLK_ARGS(b), trailer, b->len);
+        return -1;
+    }
+    lcap_stream_skip(&st->s, 4);
+    return 0;
+}
+
+static int too_short(const ng_block *b, uint32_t need, char *errbuf)
+{
+    lcap_errf(errbuf, BLK_FMT ": its %" PRIu32 " bytes cannot hold the %" PRIu32
+              " bytes its type requires", BLK_ARGS(b), b->len, need);
+    return -1;
+}
+
+/* An interface description block at p: checked against the first interface
+ * (one reader has one link type and snapshot length) and added to the section. */
+static int take_idb(capture_reader *r, ng_state *st, const ng_block *b, const uint8_t *p,
+                    int first, char *errbuf)
+{
+    lcap_ng_iface ifc;
+
+    if (b->len < BLOCK_OVERHEAD + LCAP_NG_IDB_FIXED)
+        return too_short(b, BLOCK_OVERHEAD + LCAP_NG_IDB_FIXED, errbuf);
+    uint16_t linktype = lcap_rd16(p + 8, st->swap);
+    uint32_t snaplen = lcap_rd32(p + 12, st->swap);
+    int dlt = lcap_linktype_to_dlt(linktype);
+    if (!first) {
+        /* libpcap 1.10.3 compares the raw LINKTYPE with the first interface's
+         * DLT, refusing e.g. a second LINKTYPE_RAW interface; DLTs are compared
+         * here, so such files read. */
+        if (dlt != r->linktype) {
+            lcap_errf(errbuf, BLK_FMT ": link type %u differs from the first interface's; a reader "
+                      "has one link type", BLK_ARGS(b), linktype);
+            return -1;
+        }
+        if (adjust_snaplen(dlt, snaplen) != r->snaplen) {
+            lcap_errf(errbuf, BLK_FMT ": snapshot length %" PRIu32 " differs from the first "
+                      "interface's %d", BLK_ARGS(b), snaplen, r->snaplen);
+            return -1;
+        }
+    }
+    if (lcap_ng_parse_idb_options(p + 8 + LCAP_NG_IDB_FIXED,
+                                  b->len - BLOCK_OVERHEAD - LCAP_NG_IDB_FIXED, st->swap,
+                                  b->off + 8 + LCAP_NG_IDB_FIXED, &ifc, errbuf) < 0)
+        return -1;
+    if (st->nif == st->capif) {
+        /* Interfaces cost 40 bytes per block of at least 20 bytes read: the
+         * file's size bounds this array. */
+        uint32_t ncap = st->capif ? st->capif * 2 : 4;
+        lcap_ng_iface *n = ncap > st->capif ? realloc(st->ifaces, (size_t)ncap * sizeof(*n)) : NULL;
+        if (n == NULL) {
+            lcap_errf(errbuf, BLK_FMT ": out of memory for interface %" PRIu32, BLK_ARGS(b), st->nif);
+            return -1;
+        }
+        st->ifaces = n;
+        st->capif = ncap;
+    }
+    st->ifaces[st->nif++] = ifc;
+    if (first) {
+        r->linktype = dlt;
+        r->linktype_ext = 0;
+        r->snaplen = adjust_snaplen(dlt, snaplen);
+        uint32_t room = lcap_max_snaplen_for_dlt(dlt);
+        if (room <= UINT32_MAX - BLOCK_OPT_ROOM - BLOCK_OVERHEAD - LCAP_NG_EPB_FIXED &&
+            room + BLOCK_OPT_ROOM + BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED > st->max_block)
+            st->max_block = room + BLOCK_OPT_ROOM + BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED;
+    }
+    if (lcap_ng_iface_is_nano(&ifc))
+        r->tstamp_precision = CAPTURE_TSTAMP_PRECISION_NANO;
+    return 0;
+}
+
+/* A section header after the first: same byte order and major version, and
+ * a fresh set of interfaces. */
+static int take_shb(ng_state *st, const ng_block *b, const uint8_t *p, char *errbuf)
+{
+    if (b->len < SHB_MIN_LEN)
+        return too_short(b, SHB_MIN_LEN, errbuf);
+    uint32_t magic = lcap_rd32(p + 8, st->swap);
+    if (magic != LCAP_NG_BYTE_ORDER_MAGIC) {
+        lcap_errf(errbuf, BLK_FMT ": bad byte-order magic 0x%08" PRIx32, BLK_ARGS(b), magic);
+        return -1;
+    }
+    uint16_t major = lcap_rd16(p + 12, st->swap);
+    if (major != 1) {
+        lcap_errf(errbuf, BLK_FMT ": unsupported major version %u", BLK_ARGS(b), major);
+        return -1;
+    }
+    st->nif = 0;
+    return 0;
+}
+
+static int fail(capture_reader *r, ng_state *st)
+{
+    st->failed = 1;
+    memcpy(st->err, r->errbuf, sizeof(st->err));
+    return CAPTURE_ERROR;
+}
+
+static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
+{
+    ng_state *st = r->src;
+    ng_block b;
+
+    if (LCAP_UNLIKELY(st->failed)) {
+        memcpy(r->errbuf, st->err, sizeof(st->err));
+        return CAPTURE_ERROR;
+    }
+    for (;;) {
+        int rc = block_head(st, &b, 1, r->errbuf);
+        if (rc <= 0)
+            return rc == 0 ? CAPTURE_EOF : fail(r, st);
+        if (b.type != LCAP_NG_EPB && b.type != LCAP_NG_SPB && b.type != LCAP_NG_PB) {
+            if (b.type == LCAP_NG_IDB || b.type == LCAP_NG_SHB) {
+                const uint8_t *p = block_bytes(st, &b, 1, r->errbuf);
+                if (p == NULL)
+                    return fail(r, st);
+                rc = b.type == LCAP_NG_IDB ? take_idb(r, st, &b, p, 0, r->errbuf)
+                                           : take_shb(st, &b, p, r->errbuf);
+                if (rc < 0)
+                    return fail(r, st);
+                lcap_stream_skip(&st->s, b.len);
+            } else if (block_skip(st, &b, r->errbuf) < 0) {
+                return fail(r, st);
+            }
+            continue;
+        }
+
+        const uint8_t *p = block_bytes(st, &b, 1, r->errbuf);
+        if (p == NULL)
+            return fail(r, st);
+        const uint8_t *body = p + 8;
+        uint32_t room = b.len - BLOCK_OVERHEAD, fixed, ifid, caplen, len;
+        uint64_t ts;
+        if (b.type == LCAP_NG_EPB) {
+            fixed = LCAP_NG_EPB_FIXED;
+            if (room < fixed)
+                return too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf), fail(r, st);
+            ifid = lcap_rd32(body, st->swap);
+            ts = (uint64_t)lcap_rd32(body + 4, st->swap) << 32 | lcap_rd32(body + 8, st->swap);
+            caplen = lcap_rd32(body + 12, st->swap);
+            len = lcap_rd32(body + 16, st->swap);
+        } else if (b.type == LCAP_NG_SPB) {
+            /* No interface, no timestamp: interface 0 at its time zero. */
+            fixed = LCAP_NG_SPB_FIXED;
+            if (room < fixed)
+                return too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf), fail(r, st);
+            ifid = 0;
+            ts = 0;
+            len = lcap_rd32(body, st->swap);
+            caplen = len < (uint32_t)r->snaplen ? len : (uint32_t)r->snaplen;
+        } else {
+            fixed = LCAP_NG_PB_FIXED;
+            if (room < fixed)
+                return too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf), fail(r, st);
+            ifid = lcap_rd16(body, st->swap);
+            ts = (uint64_t)lcap_rd32(body + 4, st->swap) << 32 | lcap_rd32(body + 8, st->swap);
+            caplen = lcap_rd32(body + 12, st->swap);
+            len = lcap_rd32(body + 16, st->swap);
+        }
+        if (LCAP_UNLIKELY(ifid >= st->nif)) {
+            lcap_errf(r->errbuf, BLK_FMT ": interface %" PRIu32 " has no interface description "
+                      "block in this section (%" PRIu32 " described)", BLK_ARGS(&b), ifid, st->nif);
+            return fail(r, st);
+        }
+        if (LCAP_UNLIKELY(caplen > (uint32_t)r->snaplen)) {
+            lcap_errf(r->errbuf, BLK_FMT ": captured length %" PRIu32 " exceeds the snapshot "
+                      "length %d", BLK_ARGS(&b), caplen, r->snaplen);
+            return fail(r, st);
+        }
+        if (LCAP_UNLIKELY(caplen > room - fixed)) {
+            lcap_errf(r->errbuf, BLK_FMT ": captured length %" PRIu32 " runs past the %" PRIu32
+                      " bytes of packet data the block holds", BLK_ARGS(&b), caplen, room - fixed);
+            return fail(r, st);
+        }
+        lcap_ng_timestamp(&st->ifaces[ifid], ts, &hdr->ts_sec, &hdr->ts_nsec);
+        hdr->caplen = caplen;
+        hdr->len = len;
+        *data = body + fixed;
+        lcap_stream_skip(&st->s, b.len);
+        return 1;
+    }
+}
+
+static void ng_close(capture_reader *r)
+{
+    ng_state *st = r->src;
+
+    if (st == NULL)
+        return;
+    lcap_stream_close(&st->s);
+    free(st->ifaces);
+    free(st);
+    r->src = NULL;
+}
+
+static const lcap_source_ops pcapng_ops = { "pcapng", ng_next, ng_close };
+
+/* The first section header: byte order, length within libpcap's bounds (its
+ * trailer, like libpcap, unchecked) and a version libpcap reads. */
+static int first_shb(capture_reader *r, ng_state *st, char *errbuf)
+{
+    size_t avail = 0;
+    const uint8_t *p = lcap_stream_need(&st->s, 12, &avail);
+
+    if (p == NULL) {
+        if (st->s.err)
+            return read_failed(st, 0, errbuf);
+        lcap_errf(errbuf, "pcapng: truncated section header block: %zu bytes in the file", avail);
+        return -1;
+    }
+    uint32_t magic = lcap_rd32(p + 8, 0);
+    if (magic == LCAP_NG_BYTE_ORDER_MAGIC) {
+        st->swap = 0;
+    } else if (magic == lcap_bswap32(LCAP_NG_BYTE_ORDER_MAGIC)) {
+        st->swap = 1;
+    } else {
+        lcap_errf(errbuf, "pcapng: byte-order magic at offset 8 is 0x%08" PRIx32
+                  ", neither 0x1a2b3c4d nor its byte swap", magic);
+        return -1;
+    }
+    uint32_t len = lcap_rd32(p + 4, st->swap);
+    if (len < SHB_MIN_LEN || len > SHB_MAX_LEN) {
+        lcap_errf(errbuf, "pcapng: section header block length %" PRIu32 " is outside %u..%u",
+                  len, SHB_MIN_LEN, SHB_MAX_LEN);
+        return -1;
+    }
+    p = lcap_stream_need(&st->s, len, &avail);
+    if (p == NULL) {
+        if (st->s.err)
+            return read_failed(st, 0, errbuf);
+        lcap_errf(errbuf, "pcapng: truncated section header block: %" PRIu32
+                  " bytes declared, %zu present", len, avail);
+        return -1;
+    }
+    uint16_t major = lcap_rd16(p + 12, st->swap), minor = lcap_rd16(p + 14, st->swap);
+    if (major != 1 || (minor != 0 && minor != 2)) {
+        lcap_errf(errbuf, "pcapng: unsupported version %u.%u in the section header block "
+                  "(1.0 and 1.2 are read)", major, minor);
+        return -1;
+    }
+    r->version_major = major;
+    r->version_minor = minor;
+    r->swapped = st->swap;
+    lcap_stream_skip(&st->s, len);
+    return 0;
+}
+
+/* Reads ahead to the first interface description block, as libpcap does, to
+ * learn the link type and snapshot length; blocks before it (further section
+ * headers included) are skipped unexamined, packets before it are an error. */
+static int first_idb(capture_reader *r, ng_state *st, char *errbuf)
+{
+    ng_block b;
+
+    for (;;) {
+        int rc = block_head(st, &b, 0, errbuf);
+        if (rc < 0)
+            return -1;
+        if (rc == 0) {
+            lcap_errf(errbuf, "pcapng: the file ends at offset %" PRIu64 " without an interface "
+                      "description block", b.off);
+            return -1;
+        }
+        if (b.type == LCAP_NG_EPB || b.type == LCAP_NG_SPB || b.type == LCAP_NG_PB) {
+            lcap_errf(errbuf, BLK_FMT " comes before any interface description block", BLK_ARGS(&b));
+            return -1;
+        }
+        if (b.type != LCAP_NG_IDB) {
+            if (block_skip(st, &b, errbuf) < 0)
+                return -1;
+            continue;
+        }
+        const uint8_t *p = block_bytes(st, &b, 1, errbuf);
+        if (p == NULL || take_idb(r, st, &b, p, 1, errbuf) < 0)
+            return -1;
+        lcap_stream_skip(&st->s, b.len);
+        return 0;
+    }
+}
 
 int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf)
 {
-    (void)r;
-    lcap_stream_close(s);
-    lcap_errf(errbuf, "pcapng reader not built yet");
-    return -1;
+    ng_state *st = calloc(1, sizeof(*st));
+
+    if (st == NULL) {
+        lcap_stream_close(s);
+        lcap_errf(errbuf, "pcapng: out of memory");
+        return -1;
+    }
+    st->s = *s; /* the state owns the stream from here */
+    st->max_block = BLOCK_MAX;
+    r->tstamp_precision = CAPTURE_TSTAMP_PRECISION_MICRO;
+    if (first_shb(r, st, errbuf) < 0 || first_idb(r, st, errbuf) < 0) {
+        lcap_stream_close(&st->s);
+        free(st->ifaces);
+        free(st);
+        return -1;
+    }
+    r->ops = &pcapng_ops;
+    r->src = st;
+    return 0;
 }
