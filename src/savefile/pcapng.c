@@ -9,6 +9,7 @@
 #include "../dlt.h"
 #include "../reader.h"
 #include "pcapng_block.h"
+#include "pseudohdr.h"
 #include "stream.h"
 
 #define BLOCK_OVERHEAD  12u                  /* type, length, trailing length */
@@ -21,6 +22,7 @@
 typedef struct ng_state {
     lcap_stream s;
     int swap;
+    int fix_pseudo;        /* other byte order and a DLT with host-order fields */
     uint32_t max_block;
     lcap_ng_iface *ifaces; /* the current section's interfaces */
     uint32_t nif, capif;
@@ -349,6 +351,8 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
         hdr->caplen = caplen;
         hdr->len = len;
         *data = body + fixed;
+        if (st->fix_pseudo) /* the window is ours: fix the packet where it lies */
+            lcap_swap_pseudo_headers(r->linktype, caplen, len, st->s.buf + (*data - st->s.buf));
         lcap_stream_skip(&st->s, b.len);
         return 1;
     }
@@ -469,6 +473,7 @@ int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf)
         free(st);
         return -1;
     }
+    st->fix_pseudo = st->swap && lcap_dlt_has_host_order_fields(r->linktype);
     r->ops = &pcapng_ops;
     r->src = st;
     return 0;
