@@ -317,7 +317,9 @@ CAPTURE_EXTERN void capture_close(capture_reader *r);
 /* ------------------------------------------------------------------ */
 
 /* Appends one packet record (caplen bytes of data). Returns 0, or CAPTURE_ERROR
- * once a write has failed (the failure is also reported by capture_dump_close). */
+ * once a write has failed (the failure is also reported by capture_dump_close).
+ * A record the format cannot hold (ts_sec outside 0..2^32-1, ts_nsec over
+ * 999999999) is refused with CAPTURE_ERROR, never altered; later ones are written. */
 CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 
@@ -325,11 +327,17 @@ CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
 CAPTURE_EXTERN int capture_dump_flush(capture_dumper *d);
 
 /* Flushes, closes and frees d. Returns CAPTURE_ERROR if any write since the
- * open failed (a full disk, say), so no loss of data goes unreported. */
+ * open failed (a full disk, say), close() failed or a record was refused, so
+ * no loss of data goes unreported. NULL is allowed. */
 CAPTURE_EXTERN int capture_dump_close(capture_dumper *d);
 
-/* Bytes written to the file so far, counting the file header. */
+/* Bytes written to the file so far, counting the file header (buffered records
+ * included); CAPTURE_ERROR once a write has failed. */
 CAPTURE_EXTERN int64_t capture_dump_ftell(capture_dumper *d);
+
+/* As capture_dump_close(), also copying the dumper's first failure ("" if none)
+ * into errbuf (CAPTURE_ERRBUF_SIZE bytes), since d is gone once it returns. */
+CAPTURE_EXTERN int capture_dump_close_errbuf(capture_dumper *d, char *errbuf);
 
 /* The text of the dumper's first failure ("" if none). Valid until it is closed. */
 CAPTURE_EXTERN const char *capture_dump_geterr(capture_dumper *d);
