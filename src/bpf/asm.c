@@ -13,7 +13,7 @@
 enum form { F_NONE, F_IMM, F_PKTLEN, F_ABS, F_IND, F_MEM, F_MSH, F_X, F_A, F_NUM };
 
 static const char *const form_names[] = {
-    "no operand", "#k", "#pktlen", "[k]", "[x + k]", "M[k]", "4*([k]&0xf)", "x", "a", "a number",
+    "", "#k", "#pktlen", "[k]", "[x + k]", "M[k]", "4*([k]&0xf)", "x", "a", "a number",
 };
 
 /* One line of text being read: [start, end) with comment and line break cut off. */
@@ -148,6 +148,17 @@ static int operand(struct cursor *c, enum form *f, int64_t *v)
             *f = F_IND;
         } else {
             *f = F_ABS;
+            /* A Linux ancillary word by name, as libpcap prints it there. */
+            for (size_t i = 0; i < lcap_bpf_ancillaries_count; i++) {
+                const char *name = lcap_bpf_ancillaries[i].name;
+                size_t len = strlen(name);
+                if ((size_t)(c->end - c->p) > len && memcmp(c->p, name, len) == 0 &&
+                    c->p[len] == ']') {
+                    c->p += len + 1;
+                    *v = (int64_t)(LCAP_BPF_ANC_BASE + lcap_bpf_ancillaries[i].offset);
+                    return 0;
+                }
+            }
         }
         if (number(c, v) < 0)
             return -1;
@@ -198,7 +209,7 @@ static int form_fits(const struct lcap_bpf_opname *op, enum form f)
 
 /* Turns the absolute target line of instruction pc into an offset, or fails. */
 static int target(struct cursor *c, const char *what, size_t pc, size_t n, int64_t max_off,
-                  int64_t *off)
+                  int backward, int64_t *off)
 {
     const char *at = c->p;
     int64_t t;
@@ -207,7 +218,7 @@ static int target(struct cursor *c, const char *what, size_t pc, size_t n, int64
     if (number(c, &t) < 0)
         return -1;
     c->p = at;
-    if (t <= (int64_t)pc) {
+    if (t <= (int64_t)pc && !(backward && t >= 0)) {
         snprintf(msg, sizeof msg, "%s target %lld is not after instruction %zu (backward jump)", what,
                  (long long)t, pc);
         return fail(c, msg);
@@ -217,7 +228,7 @@ static int target(struct cursor *c, const char *what, size_t pc, size_t n, int64
                  (long long)t, n - 1);
         return fail(c, msg);
     }
-    *off = t - (int64_t)pc - 1;
+    *off = t - (int64_t)pc - 1; /* negative only for a backward ja */
     if (*off > max_off) {
         snprintf(msg, sizeof msg, "%s target %lld is %lld instructions ahead, more than %lld", what,
                  (long long)t, (long long)*off, (long long)max_off);
@@ -236,21 +247,21 @@ static int branches(struct cursor *c, size_t pc, size_t n, struct capture_insn *
     if (expect(c, "jt") < 0)
         return -1;
     skip_ws(c);
-    if (target(c, "jt", pc, n, 255, &off) < 0)
+    if (target(c, "jt", pc, n, 255, 0, &off) < 0)
         return -1;
     in->jt = (uint8_t)off;
     skip_ws(c);
     if (expect(c, "jf") < 0)
         return -1;
     skip_ws(c);
-    if (target(c, "jf", pc, n, 255, &off) < 0)
+    if (target(c, "jf", pc, n, 255, 0, &off) < 0)
         return -1;
     in->jf = (uint8_t)off;
     return 0;
 }
 
 /* The instruction on one line: "(pc) mnemonic operand [jt N jf M]". */
-static int parse_line(struct cursor *c, size_t pc, size_t n, struct capture_insn *in)
+static int parse_line(struct cursor *c, size_t pc, size_t n, int backward, struct capture_insn *in)
 {
     char mnemonic[8], what[96];
     size_t len = 0;
@@ -264,7 +275,9 @@ static int parse_line(struct cursor *c, size_t pc, size_t n, struct capture_insn
     skip_ws(c);
     if (expect(c, "(") < 0)
         return -1;
+    const char *label_at = c->p;
     if ((!at_end(c) && *c->p == '-') || number(c, &label) < 0 || label != (int64_t)pc) {
+        c->p = label_at;
         snprintf(what, sizeof what, "expected instruction number %03zu", pc);
         return fail(c, what);
     }
@@ -308,14 +321,17 @@ static int parse_line(struct cursor *c, size_t pc, size_t n, struct capture_insn
         }
         if (op == NULL) {
             c->p = opnd_at;
-            snprintf(what, sizeof what, "'%s' does not take %s", mnemonic, form_names[f]);
+            if (f == F_NONE)
+                snprintf(what, sizeof what, "'%s' needs an operand", mnemonic);
+            else
+                snprintf(what, sizeof what, "'%s' does not take operand %s", mnemonic, form_names[f]);
             return fail(c, what);
         }
         in->code = op->code;
         if (op->operand == LCAP_OPND_JA) {
             int64_t off;
             c->p = opnd_at;
-            if (target(c, "ja", pc, n, 0xffffffffLL, &off) < 0)
+            if (target(c, "ja", pc, n, 0xffffffffLL, backward, &off) < 0)
                 return -1;
             in->k = (uint32_t)off;
         } else {
@@ -360,6 +376,12 @@ static int blank(struct cursor *c)
 
 int lcap_bpf_assemble(const char *text, struct capture_insn **out, size_t *n, char *errbuf)
 {
+    return lcap_bpf_assemble_flags(text, 0, out, n, errbuf);
+}
+
+int lcap_bpf_assemble_flags(const char *text, unsigned flags, struct capture_insn **out, size_t *n,
+                            char *errbuf)
+{
     struct cursor c = { .errbuf = errbuf };
     const char *s;
     size_t count = 0, pc = 0;
@@ -395,7 +417,7 @@ int lcap_bpf_assemble(const char *text, struct capture_insn **out, size_t *n, ch
         c.line++;
         if (blank(&c))
             continue;
-        if (parse_line(&c, pc, count, &insns[pc]) < 0) {
+        if (parse_line(&c, pc, count, (flags & LCAP_BPF_ASM_BACKWARD_JA) != 0, &insns[pc]) < 0) {
             free(insns);
             return -1;
         }

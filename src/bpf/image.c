@@ -19,7 +19,16 @@ static void operand_text(const struct lcap_bpf_opname *op, const struct capture_
     case LCAP_OPND_NONE:    buf[0] = '\0'; break;
     case LCAP_OPND_IMM_HEX: snprintf(buf, len, "#0x%" PRIx32, in->k); break;
     case LCAP_OPND_IMM_DEC: snprintf(buf, len, "#%" PRId32, sk); break;
-    case LCAP_OPND_ABS:     snprintf(buf, len, "[%" PRId32 "]", sk); break;
+    case LCAP_OPND_ABS:
+#ifdef __linux__
+        /* libpcap names Linux's ancillary words only where they exist. */
+        if (lcap_bpf_ancillary_name(in->k) != NULL) {
+            snprintf(buf, len, "[%s]", lcap_bpf_ancillary_name(in->k));
+            break;
+        }
+#endif
+        snprintf(buf, len, "[%" PRId32 "]", sk);
+        break;
     case LCAP_OPND_IND:     snprintf(buf, len, "[x + %" PRId32 "]", sk); break;
     case LCAP_OPND_MEM:     snprintf(buf, len, "M[%" PRId32 "]", sk); break;
     case LCAP_OPND_MSH:     snprintf(buf, len, "4*([%" PRId32 "]&0xf)", sk); break;

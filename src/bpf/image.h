@@ -26,4 +26,12 @@ char *lcap_bpf_image(const struct capture_insn *insns, size_t n, int format);
  * errbuf. Jump targets (absolute line numbers) become relative offsets. */
 int lcap_bpf_assemble(const char *text, struct capture_insn **out, size_t *n, char *errbuf);
 
+/* libpcap's protochain code loops with a backward "ja": this flag lets ja
+ * target any instruction of the program, as that text needs. */
+#define LCAP_BPF_ASM_BACKWARD_JA 0x1u
+
+/* lcap_bpf_assemble() with LCAP_BPF_ASM_* flags. */
+int lcap_bpf_assemble_flags(const char *text, unsigned flags, struct capture_insn **out, size_t *n,
+                            char *errbuf);
+
 #endif

@@ -76,3 +76,23 @@ const struct lcap_bpf_opname *lcap_bpf_opname(uint16_t code)
     }
     return NULL;
 }
+
+const struct lcap_bpf_ancillary lcap_bpf_ancillaries[] = {
+    { 0, "proto" },    { 4, "type" },       { 8, "ifidx" },   { 12, "nla" },
+    { 16, "nlan" },    { 20, "mark" },      { 24, "queue" },  { 28, "hatype" },
+    { 32, "rxhash" },  { 36, "cpu" },       { 40, "xor_x" },  { 44, "vlan_tci" },
+    { 48, "vlanp" },   { 52, "poff" },      { 56, "random" }, { 60, "vlan_tpid" },
+};
+
+const size_t lcap_bpf_ancillaries_count =
+    sizeof lcap_bpf_ancillaries / sizeof lcap_bpf_ancillaries[0];
+
+const char *lcap_bpf_ancillary_name(uint32_t k)
+{
+    if (k < LCAP_BPF_ANC_BASE)
+        return NULL;
+    for (size_t i = 0; i < lcap_bpf_ancillaries_count; i++)
+        if (k - LCAP_BPF_ANC_BASE == lcap_bpf_ancillaries[i].offset)
+            return lcap_bpf_ancillaries[i].name;
+    return NULL;
+}

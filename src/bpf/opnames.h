@@ -34,6 +34,21 @@ struct lcap_bpf_opname {
 extern const struct lcap_bpf_opname lcap_bpf_opnames[];
 extern const size_t lcap_bpf_opnames_count;
 
+/* Linux's ancillary data words: packet loads at k = LCAP_BPF_ANC_BASE + offset
+ * read socket metadata instead; libpcap on Linux prints them by name. */
+#define LCAP_BPF_ANC_BASE 0xfffff000u
+
+struct lcap_bpf_ancillary {
+    uint32_t offset;
+    const char *name;
+};
+
+extern const struct lcap_bpf_ancillary lcap_bpf_ancillaries[];
+extern const size_t lcap_bpf_ancillaries_count;
+
+/* The name libpcap gives the ancillary word at absolute load offset k, or NULL. */
+const char *lcap_bpf_ancillary_name(uint32_t k);
+
 /* The entry for code, or NULL when code is not a valid classic BPF opcode. */
 const struct lcap_bpf_opname *lcap_bpf_opname(uint16_t code);
 
