@@ -608,6 +608,39 @@ static void test_assemble_too_many(void **state)
     free(text);
 }
 
+/* The public wrappers: text errors by line, program errors from the validator. */
+static void test_public_api(void **state)
+{
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    const char *text = "(000) ldh      [12]\n"
+                       "(001) jeq      #0x800           jt 2\tjf 3\n"
+                       "(002) ret      #262144\n"
+                       "(003) ret      #0\n";
+    (void)state;
+    capture_bpf *prog = capture_bpf_assemble(text, err);
+    assert_non_null(prog);
+    char *image = capture_bpf_image(prog, CAPTURE_BPF_IMAGE_TEXT);
+    assert_string_equal(image, text);
+    free(image);
+    image = capture_bpf_image(prog, CAPTURE_BPF_IMAGE_DECIMAL);
+    assert_string_equal(image, "4\n40 0 0 12\n21 0 1 2048\n6 0 0 262144\n6 0 0 0\n");
+    free(image);
+    assert_null(capture_bpf_image(prog, 0));
+    static const uint8_t ipv4[14] = { [12] = 0x08, [13] = 0x00 };
+    assert_int_equal(capture_bpf_filter(prog, ipv4, 60, sizeof ipv4), 262144);
+    capture_bpf_free(prog);
+    assert_null(capture_bpf_image(NULL, CAPTURE_BPF_IMAGE_TEXT));
+
+    assert_null(capture_bpf_assemble("(000) ret #0\n(001) bogus", err));
+    assert_string_equal(err, "line 2, column 7: unknown mnemonic, found 'bogus'");
+    err[0] = '\0';
+    assert_null(capture_bpf_assemble("(000) ld #1\n", err)); /* no ret at the end */
+    assert_non_null(strstr(err, "instruction 0"));
+    err[0] = '\0';
+    assert_null(capture_bpf_assemble("(000) ret #0\n(001) ja 0\n", err));
+    assert_non_null(strstr(err, "backward jump"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -620,6 +653,7 @@ int main(void)
         cmocka_unit_test(test_assemble_forms),
         cmocka_unit_test(test_assemble_errors),
         cmocka_unit_test(test_assemble_too_many),
+        cmocka_unit_test(test_public_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
