@@ -1,0 +1,345 @@
+/* bpf_diff.c - differential test of the BPF validator and interpreter against
+ * libpcap's bpf_validate() and bpf_filter() over random programs and packets.
+ *
+ * usage: bpf_diff [programs [seed]]   (default 200000 programs, fixed seed).
+ * Exit 0 when every answer agrees; each disagreement prints the seed, the
+ * program number, the program (tcpdump -ddd form) and the packet.
+ *
+ * Where the two are allowed to differ, and why (BSD kernel semantics are the
+ * specification; libpcap's userland copy is looser in three documented ways):
+ * 1. Unknown opcodes. libpcap's validator checks only the class, operation
+ *    and mode fields, so it accepts codes bpf_filter() has no case for (ret x,
+ *    ldh #k, neg x, misc codes other than tax/txa, codes above 0xff...) and
+ *    would abort() if one ran. A BSD kernel refuses them; so do we. Such
+ *    programs are expected to be refused by us and are never run in libpcap.
+ * 2. ja offsets that wrap. libpcap computes the target of "ja k" in 32 bits
+ *    and accepts one that wraps around to an instruction inside the program
+ *    (a backward jump); the BSD kernels check for the overflow and refuse.
+ * 3. Length. Userland libpcap has no instruction limit; a kernel accepts at
+ *    most 4096 (BPF_MAXINSNS). Longer programs are expected to be refused.
+ * Beyond the validator: libpcap leaves scratch memory uninitialized, so a
+ * program that may read M[k] before any store on some path has no defined
+ * result there; those programs are validated but their results not compared
+ * (a data-flow pass below finds them; the generator keeps them rare).
+ * Linux ancillary data: libpcap on Linux gives special meaning to byte loads
+ * at SKF_AD_OFF + SKF_AD_VLAN_TAG(_PRESENT) (k = 0xfffff02c, 0xfffff030), but
+ * plain bpf_filter() has no auxiliary data and rejects the packet there, which
+ * is what an out-of-bounds load does on BSD: the generator draws those k
+ * values (and the rest of the 0xfffff000 range) and demands equal answers.
+ * Shifts: libpcap's answer on this host (k mod 32 for a constant count, 0 for
+ * X >= 32) is the interpreter's documented behaviour, compared like the rest.
+ */
+#include <pcap/pcap.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture.h"
+
+#define MAXN 4200
+#define MAXPKT 160
+
+static uint64_t rng_state;
+
+/* splitmix64: small, fast and the same on every host. */
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+static uint32_t below(uint32_t n) { return n ? (uint32_t)(rnd() % n) : 0; }
+static int chance(unsigned percent) { return below(100) < percent; }
+
+/* Every opcode bpf_filter() executes: this test's own list, independent of the
+ * library's table, with a weight (how often the generator picks it). */
+static const struct { uint16_t code; unsigned weight; } known[] = {
+    { 0x06, 4 }, { 0x16, 3 },                          /* ret k, ret a */
+    { 0x20, 5 }, { 0x28, 8 }, { 0x30, 6 },             /* ld/ldh/ldb [k] */
+    { 0x40, 4 }, { 0x48, 4 }, { 0x50, 4 },             /* ld/ldh/ldb [x+k] */
+    { 0x80, 2 }, { 0x81, 2 },                          /* ld/ldx len */
+    { 0x00, 3 }, { 0x01, 3 },                          /* ld/ldx #k */
+    { 0x60, 3 }, { 0x61, 3 }, { 0x02, 3 }, { 0x03, 3 }, /* ld/ldx M[k], st, stx */
+    { 0xb1, 4 },                                       /* ldxb 4*([k]&0xf) */
+    { 0x05, 2 },                                       /* ja */
+    { 0x15, 8 }, { 0x25, 3 }, { 0x35, 3 }, { 0x45, 3 }, /* jeq/jgt/jge/jset #k */
+    { 0x1d, 2 }, { 0x2d, 2 }, { 0x3d, 2 }, { 0x4d, 2 }, /* ... x */
+    { 0x04, 1 }, { 0x14, 1 }, { 0x24, 1 }, { 0x34, 2 }, { 0x94, 2 }, /* add sub mul div mod #k */
+    { 0x54, 2 }, { 0x44, 1 }, { 0xa4, 1 }, { 0x64, 2 }, { 0x74, 2 }, /* and or xor lsh rsh #k */
+    { 0x0c, 1 }, { 0x1c, 1 }, { 0x2c, 1 }, { 0x3c, 2 }, { 0x9c, 2 }, /* ... x */
+    { 0x5c, 1 }, { 0x4c, 1 }, { 0xac, 1 }, { 0x6c, 2 }, { 0x7c, 2 },
+    { 0x84, 1 }, { 0x07, 2 }, { 0x87, 2 },             /* neg, tax, txa */
+};
+#define NKNOWN (sizeof(known) / sizeof(known[0]))
+static unsigned weight_sum;
+
+static int is_known(uint16_t code)
+{
+    for (size_t i = 0; i < NKNOWN; i++)
+        if (known[i].code == code)
+            return 1;
+    return 0;
+}
+
+static uint16_t pick_known(void)
+{
+    uint32_t w = below(weight_sum);
+    for (size_t i = 0; i < NKNOWN; i++) {
+        if (w < known[i].weight)
+            return known[i].code;
+        w -= known[i].weight;
+    }
+    return 0x06;
+}
+
+/* Operands that sit on the edges that matter: packet ends, word sizes,
+ * scratch memory size, shift widths, 32-bit wrap, Linux ancillary offsets. */
+static uint32_t interesting_k(void)
+{
+    static const uint32_t edges[] = {
+        0, 1, 2, 3, 4, 5, 12, 14, 15, 16, 17, 20, 23, 31, 32, 33, 63, 64, 0x800, 0x86dd,
+        0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffc, 0xfffffffd,
+        0xfffffffe, 0xffffffff, 0xfffff000, 0xfffff02c, 0xfffff030, 0xfffff004,
+    };
+    switch (below(4)) {
+    case 0:
+        return edges[below(sizeof(edges) / sizeof(edges[0]))];
+    case 1:
+        return below(MAXPKT + 8); /* around every packet length we draw */
+    case 2:
+        return below(256);
+    default:
+        return (uint32_t)rnd();
+    }
+}
+
+/* noisy: whether this program may get the mistakes a validator must catch
+ * (unknown codes, bad scratch indexes, zero divisors, stray jumps, no ret). */
+static void gen_program(struct bpf_insn *p, size_t n, int noisy)
+{
+    unsigned bad = noisy ? 4 : 0; /* percent of chances to go wrong */
+    for (size_t i = 0; i < n; i++) {
+        uint16_t code = !chance(bad) ? pick_known() : (chance(70) ? (uint16_t)below(256) : (uint16_t)rnd());
+        uint32_t k = interesting_k();
+        size_t room = n - i - 1; /* instructions after this one */
+        uint8_t jt = 0, jf = 0;
+
+        switch (code & 7) {
+        case 0: case 1: case 2: case 3: /* ld, ldx, st, stx: M[k] mostly in range */
+            if ((code & 0xe0) == 0x60 || (code & 7) >= 2)
+                k = !chance(bad) ? below(16) : interesting_k();
+            break;
+        case 4: /* alu: a constant divisor of 0 now and then */
+            if ((code & 0xf0) == 0x30 || (code & 0xf0) == 0x90)
+                k = chance(bad) ? 0 : (k ? k : 1);
+            break;
+        case 5: /* jumps: in range mostly, past the end or wrapping sometimes */
+            if ((code & 0xf0) == 0) {
+                if (!chance(2 * bad))
+                    k = room ? below((uint32_t)room) : 0;
+                else if (chance(50))
+                    k = (uint32_t)(0x100000000ull - i - 1 + below((uint32_t)n + 2));
+            } else {
+                uint32_t lim = room > 255 ? 255 : (uint32_t)room;
+                jt = (uint8_t)(!chance(bad) ? below(lim) : below(256));
+                jf = (uint8_t)(!chance(bad) ? below(lim) : below(256));
+            }
+            break;
+        case 6: /* ret: accept sizes and rejections */
+            if (chance(50))
+                k = chance(50) ? 0 : 65535;
+            break;
+        }
+        p[i] = (struct bpf_insn){ code, jt, jf, k };
+    }
+    if (!chance(bad)) /* last instruction a return, usually */
+        p[n - 1] = (struct bpf_insn){ (uint16_t)(chance(50) ? 0x06 : 0x16), 0, 0,
+                                      chance(50) ? 0 : interesting_k() };
+}
+
+/* Whether some path may read a scratch word no store has written yet. Jumps
+ * only go forward, so one pass in program order sees every predecessor. */
+static int may_read_unset(const struct bpf_insn *p, size_t n)
+{
+    static uint16_t in[MAXN];
+    static uint8_t reached[MAXN];
+    memset(reached, 0, n);
+    reached[0] = 1;
+    in[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!reached[i])
+            continue;
+        uint16_t code = p[i].code, set = in[i];
+        if ((code == 0x60 || code == 0x61) && !(set >> p[i].k & 1))
+            return 1;
+        if (code == 0x02 || code == 0x03)
+            set |= (uint16_t)(1u << p[i].k);
+        size_t next[2];
+        int nn = 0;
+        if ((code & 7) == 6)
+            continue;
+        if (code == 0x05) {
+            next[nn++] = i + 1 + p[i].k;
+        } else if ((code & 7) == 5) {
+            next[nn++] = i + 1 + p[i].jt;
+            next[nn++] = i + 1 + p[i].jf;
+        } else {
+            next[nn++] = i + 1;
+        }
+        for (int j = 0; j < nn; j++) {
+            size_t s = next[j];
+            if (s >= n)
+                continue;
+            in[s] = reached[s] ? (uint16_t)(in[s] & set) : set;
+            reached[s] = 1;
+        }
+    }
+    return 0;
+}
+
+/* Most programs that may read an unset scratch word get a prologue that
+ * stores every word they load (jumps are relative, so the body stays valid). */
+static size_t add_prologue(struct bpf_insn *p, size_t n)
+{
+    uint16_t loaded = 0;
+    for (size_t i = 0; i < n; i++)
+        if ((p[i].code == 0x60 || p[i].code == 0x61) && p[i].k < 16)
+            loaded |= (uint16_t)(1u << p[i].k);
+    size_t m = 0;
+    for (int w = 0; w < 16; w++)
+        m += (loaded >> w & 1) ? 2 : 0;
+    if (n + m > 4096)
+        return n;
+    memmove(p + m, p, n * sizeof(*p));
+    m = 0;
+    for (uint32_t w = 0; w < 16; w++) {
+        if (!(loaded >> w & 1))
+            continue;
+        int via_x = chance(50);
+        p[m++] = (struct bpf_insn){ (uint16_t)(via_x ? 0x01 : 0x00), 0, 0, interesting_k() };
+        p[m++] = (struct bpf_insn){ (uint16_t)(via_x ? 0x03 : 0x02), 0, 0, w };
+    }
+    return n + m;
+}
+
+static void gen_packet(uint8_t *pkt, uint32_t *caplen, uint32_t *wirelen)
+{
+    uint32_t len = chance(5) ? 0 : below(MAXPKT + 1);
+    for (uint32_t i = 0; i < len; i++)
+        pkt[i] = (uint8_t)(chance(30) ? below(16) : rnd());
+    *caplen = len;
+    *wirelen = chance(60) ? len : len + (chance(50) ? below(64) : (uint32_t)rnd() >> 8);
+}
+
+static void dump(const char *what, uint64_t seed, long prog_no, const struct bpf_insn *p,
+                 size_t n, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen)
+{
+    fprintf(stderr, "MISMATCH (%s): seed %llu, program %ld\n%zu\n", what,
+            (unsigned long long)seed, prog_no, n);
+    for (size_t i = 0; i < n && i < 64; i++)
+        fprintf(stderr, "%u %u %u %u\n", p[i].code, p[i].jt, p[i].jf, p[i].k);
+    if (pkt != NULL) {
+        fprintf(stderr, "packet caplen %u wirelen %u:", caplen, wirelen);
+        for (uint32_t i = 0; i < caplen; i++)
+            fprintf(stderr, " %02x", pkt[i]);
+        fputc('\n', stderr);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    long programs = argc > 1 ? strtol(argv[1], NULL, 0) : 200000;
+    uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 20261123;
+    static struct bpf_insn p[MAXN];
+    static struct capture_insn q[MAXN];
+    uint8_t pkt[MAXPKT];
+    long failures = 0, valid = 0, refused_unknown = 0, refused_ja_wrap = 0, refused_long = 0,
+         unset_reads = 0, runs = 0, accepted_runs = 0;
+    char err[CAPTURE_ERRBUF_SIZE];
+
+    for (size_t i = 0; i < NKNOWN; i++)
+        weight_sum += known[i].weight;
+    printf("bpf_diff: seed %llu, %ld programs (rerun: bpf_diff %ld %llu)\n",
+           (unsigned long long)seed, programs, programs, (unsigned long long)seed);
+    rng_state = seed;
+
+    for (long t = 0; t < programs && failures < 10; t++) {
+        size_t n;
+        uint32_t r = below(1000);
+        if (r == 0)
+            n = 0;
+        else if (r == 1)
+            n = 4096 + below(3);
+        else if (r < 60)
+            n = 1 + below(400);
+        else
+            n = 1 + below(40);
+        if (n > 0) {
+            gen_program(p, n, n <= 4096 && chance(25));
+            if (may_read_unset(p, n) && chance(85))
+                n = add_prologue(p, n);
+        }
+
+        /* What a BSD kernel answers, from libpcap's answer and the three
+         * documented differences. */
+        int theirs = n > 0 && bpf_validate(p, (int)n);
+        int unknown = 0, ja_wrap = 0;
+        for (size_t i = 0; i < n; i++) {
+            unknown |= !is_known(p[i].code);
+            ja_wrap |= p[i].code == 0x05 && (uint64_t)i + 1 + p[i].k > 0xffffffffu;
+        }
+        int expect = theirs && !unknown && !ja_wrap && n <= 4096;
+        if (theirs && !expect)
+            refused_unknown += unknown, refused_ja_wrap += ja_wrap && !unknown,
+                refused_long += n > 4096 && !unknown && !ja_wrap;
+
+        for (size_t i = 0; i < n; i++)
+            q[i] = (struct capture_insn){ p[i].code, p[i].jt, p[i].jf, p[i].k };
+        err[0] = '\0';
+        capture_bpf *prog = capture_bpf_from_insns(q, n, err);
+        if ((prog != NULL) != expect) {
+            dump(prog ? "we accept, a BSD kernel refuses" : "we refuse, a BSD kernel accepts",
+                 seed, t, p, n, NULL, 0, 0);
+            fprintf(stderr, "libpcap bpf_validate %d, unknown opcode %d, ja wrap %d; our message: %s\n",
+                    theirs, unknown, ja_wrap, err);
+            failures++;
+        }
+        if (prog == NULL && err[0] == '\0') {
+            dump("refused without a message", seed, t, p, n, NULL, 0, 0);
+            failures++;
+        }
+        if (prog == NULL || !expect) {
+            capture_bpf_free(prog);
+            continue;
+        }
+        valid++;
+        if (may_read_unset(p, n)) {
+            unset_reads++;
+            capture_bpf_free(prog);
+            continue;
+        }
+        for (int k = 0; k < 6; k++) {
+            uint32_t caplen, wirelen;
+            gen_packet(pkt, &caplen, &wirelen);
+            uint32_t ours = capture_bpf_filter(prog, pkt, wirelen, caplen);
+            uint32_t ref = bpf_filter(p, pkt, wirelen, caplen);
+            runs++;
+            accepted_runs += ref != 0;
+            if (ours != ref) {
+                dump("filter result", seed, t, p, n, pkt, caplen, wirelen);
+                fprintf(stderr, "libpcap bpf_filter %u, capture_bpf_filter %u\n", ref, ours);
+                failures++;
+                break;
+            }
+        }
+        capture_bpf_free(prog);
+    }
+    printf("bpf_diff: %ld valid programs run over %ld packets (%ld accepted); "
+           "refused where libpcap's validator is looser: %ld unknown opcode, %ld ja wrap, %ld too long; "
+           "%ld with possibly unset scratch reads not run\n",
+           valid, runs, accepted_runs, refused_unknown, refused_ja_wrap, refused_long, unset_reads);
+    printf("bpf_diff: %s (%ld mismatches)\n", failures ? "FAILED" : "all answers agree", failures);
+    return failures ? 1 : 0;
+}
