@@ -172,6 +172,8 @@ static int may_read_unset(const struct bpf_insn *p, size_t n)
         if (!reached[i])
             continue;
         uint16_t code = p[i].code, set = in[i];
+        if (p[i].k >= 16 && (code == 0x60 || code == 0x61 || code == 0x02 || code == 0x03))
+            continue; /* an invalid program: never run */
         if ((code == 0x60 || code == 0x61) && !(set >> p[i].k & 1))
             return 1;
         if (code == 0x02 || code == 0x03)
