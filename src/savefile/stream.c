@@ -10,6 +10,10 @@
 
 /* Large enough that a read() serves thousands of small packets. */
 #define LCAP_STREAM_CHUNK (256u * 1024u)
+/* The first window: under the 128 KiB above which glibc and ASan map and unmap
+ * every allocation, so opening many small files (a fuzzer, a directory scan)
+ * stays cheap; a stream that outgrows it moves to LCAP_STREAM_CHUNK. */
+#define LCAP_STREAM_FIRST (64u * 1024u)
 
 int lcap_stream_open(lcap_stream *s, const char *path, char *errbuf)
 {
@@ -24,13 +28,13 @@ int lcap_stream_open(lcap_stream *s, const char *path, char *errbuf)
         }
         s->owns_fd = 1;
     }
-    s->buf = malloc(LCAP_STREAM_CHUNK);
+    s->buf = malloc(LCAP_STREAM_FIRST);
     if (s->buf == NULL) {
         lcap_errf(errbuf, "%s: out of memory for the read buffer", path);
         lcap_stream_close(s);
         return -1;
     }
-    s->cap = LCAP_STREAM_CHUNK;
+    s->cap = LCAP_STREAM_FIRST;
 #if defined(POSIX_FADV_SEQUENTIAL)
     if (s->owns_fd)
         (void)posix_fadvise(s->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -65,17 +69,22 @@ const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail)
         s->pos = 0;
         s->end = left;
     }
-    if (n > s->cap) {
-        size_t want = n > SIZE_MAX - LCAP_STREAM_CHUNK ? n : n + LCAP_STREAM_CHUNK;
+    size_t want = 0;
+    if (n > s->cap)
+        want = n > SIZE_MAX - LCAP_STREAM_CHUNK ? n : n + LCAP_STREAM_CHUNK;
+    else if (s->cap < LCAP_STREAM_CHUNK && !s->eof && s->base + s->end >= s->cap)
+        want = LCAP_STREAM_CHUNK; /* more than the first window: a big stream */
+    if (want > 0) {
         uint8_t *nb = realloc(s->buf, want);
-        if (nb == NULL) {
+        if (nb != NULL) {
+            s->buf = nb;
+            s->cap = want;
+        } else if (n > s->cap) {
             s->err = ENOMEM;
             if (avail)
                 *avail = s->end;
             return NULL;
-        }
-        s->buf = nb;
-        s->cap = want;
+        } /* else the smaller window still works */
     }
     while (s->end < n && !s->eof && !s->err) {
         if (read_some(s) <= 0)
