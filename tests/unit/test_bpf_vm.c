@@ -492,6 +492,101 @@ static void test_setfilter_dead(void **state)
     capture_close(r); /* frees the filter */
 }
 
+/* Writes a little-endian pcap file of three Ethernet frames: IPv4 (60 bytes
+ * on the wire, 20 captured), ARP, IPv4 (1514 on the wire, 14 captured). */
+static void write_pcap(const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    const uint8_t hdr[24] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                              0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+    fwrite(hdr, 1, sizeof(hdr), f);
+    static const struct { uint32_t caplen, len; uint16_t type; } recs[] = {
+        { 20, 60, 0x0800 }, { 42, 42, 0x0806 }, { 14, 1514, 0x0800 } };
+    for (uint32_t i = 0; i < 3; i++) {
+        uint8_t rec[16 + 64] = { 0 };
+        uint32_t v[4] = { 1000 + i, i, recs[i].caplen, recs[i].len };
+        for (int j = 0; j < 4; j++)
+            for (int b = 0; b < 4; b++)
+                rec[4 * j + b] = (uint8_t)(v[j] >> (8 * b));
+        rec[16 + 12] = (uint8_t)(recs[i].type >> 8);
+        rec[16 + 13] = (uint8_t)recs[i].type;
+        fwrite(rec, 1, 16 + recs[i].caplen, f);
+    }
+    assert_int_equal(fclose(f), 0);
+}
+
+static void count_packet(void *user, const capture_pkthdr *h, const uint8_t *data)
+{
+    (void)data;
+    *(uint32_t *)user += h->len;
+}
+
+static void test_setfilter_savefile(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test_bpf_vm_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_pcap(path);
+
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_reader *r = capture_open_offline(path, err);
+    if (r == NULL)
+        fail_msg("%s", err);
+    /* IPv4 only: two of the three frames. */
+    struct capture_insn ip[] = { S(LD_H_ABS, 12), J(JMP_K(LCAP_BPF_JEQ), 0x800, 0, 1),
+                                 S(RET_K, 65535), S(RET_K, 0) };
+    capture_bpf *prog = capture_bpf_from_insns(ip, N(ip), err);
+    assert_non_null(prog);
+    assert_int_equal(capture_setfilter_bpf(r, prog), 0);
+    capture_bpf_free(prog);
+    capture_pkthdr h;
+    const uint8_t *data;
+    assert_int_equal(capture_next(r, &h, &data), 1);
+    assert_int_equal(h.len, 60);
+    /* The filter sees the wire length: keep frames longer than 1000 bytes. */
+    struct capture_insn big[] = { S(LD_LEN, 0), J(JMP_K(LCAP_BPF_JGT), 1000, 0, 1),
+                                  S(RET_K, 1), S(RET_K, 0) };
+    prog = capture_bpf_from_insns(big, N(big), err);
+    assert_non_null(prog);
+    assert_int_equal(capture_setfilter_bpf(r, prog), 0);
+    capture_bpf_free(prog);
+    assert_int_equal(capture_next(r, &h, &data), 1);
+    assert_int_equal(h.len, 1514);
+    assert_int_equal(h.caplen, 14);
+    assert_int_equal(capture_next(r, &h, &data), CAPTURE_EOF);
+    capture_close(r);
+
+    /* Through dispatch, then without a filter. */
+    r = capture_open_offline(path, err);
+    assert_non_null(r);
+    prog = capture_bpf_from_insns(ip, N(ip), err);
+    assert_int_equal(capture_setfilter_bpf(r, prog), 0);
+    uint32_t sum = 0;
+    assert_int_equal(capture_dispatch(r, 1, count_packet, &sum), 1);
+    assert_int_equal(sum, 60);
+    assert_int_equal(capture_setfilter_bpf(r, NULL), 0);
+    sum = 0;
+    assert_int_equal(capture_dispatch(r, -1, count_packet, &sum), 2);
+    assert_int_equal(sum, 42 + 1514);
+    capture_close(r);
+
+    /* A filter that rejects everything: the file just ends. */
+    struct capture_insn none[] = { S(RET_K, 0) };
+    r = capture_open_offline(path, err);
+    assert_non_null(r);
+    capture_bpf_free(prog);
+    prog = capture_bpf_from_insns(none, 1, err);
+    assert_int_equal(capture_setfilter_bpf(r, prog), 0);
+    capture_bpf_free(prog);
+    assert_int_equal(capture_loop(r, -1, count_packet, &sum), 0);
+    assert_int_equal(capture_next(r, &h, &data), CAPTURE_EOF);
+    capture_close(r);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -518,6 +613,7 @@ int main(void)
         cmocka_unit_test(test_reject_no_return),
         cmocka_unit_test(test_object),
         cmocka_unit_test(test_setfilter_dead),
+        cmocka_unit_test(test_setfilter_savefile),
     };
     return cmocka_run_group_tests_name("bpf_vm", tests, NULL, NULL);
 }
