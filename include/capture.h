@@ -289,7 +289,8 @@ CAPTURE_EXTERN uint32_t capture_datalink_ext(capture_reader *r);
 CAPTURE_EXTERN int capture_snapshot(capture_reader *r);
 
 /* Precision of the timestamps the source provides: CAPTURE_TSTAMP_PRECISION_NANO
- * for nanosecond pcap files and pcapng interfaces finer than 1 us, else MICRO. */
+ * for nanosecond pcap files and pcapng interfaces finer than 1 us, else MICRO
+ * (pcapng: of the interfaces read so far, so it may rise to NANO mid-file). */
 CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
 
 /* For a savefile: its format version (major.minor) and whether it is in the
