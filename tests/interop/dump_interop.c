@@ -15,16 +15,12 @@
 
 static const char *const default_files[] = {
     "afs.pcap",                      /* Ethernet, 600 packets */
-    "pim-packet-assortment.pcap",    /* Ethernet */
     "huge-tipc-messages.pcap",       /* Ethernet, large records */
     "tcp-handshake-nano.pcap",       /* Linux cooked, nanosecond magic */
     "LINKTYPE_RAW_ipv4.pcap",        /* LINKTYPE 101 = DLT_RAW 12 */
     "ipoib.pcap",                    /* big-endian file, IP over InfiniBand */
     "802_15_4_beacon.pcap",          /* big-endian, 802.15.4 */
-    "e1000g.pcap",                   /* Solaris ipnet */
-    "nflog.pcap",                    /* Linux netfilter log */
     "ppp_ip_udp_dns.pcap",           /* PPP in HDLC framing, odd snaplen */
-    "arcnet-rfc1201-arp-icmp-http.pcap",
 };
 
 static int failures;
