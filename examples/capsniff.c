@@ -1,6 +1,6 @@
 /* capsniff.c - example: prints a savefile's packets one line each, like tcpdump -n, and can copy them to a new file.
  *
- * usage: capsniff -r FILE [-c COUNT] [-w OUT]
+ * usage: capsniff -r FILE [-c COUNT] [-w OUT] [-F PROGRAM_FILE]
  *
  * Times are printed as HH:MM:SS.uuuuuu in UTC (tcpdump uses local time; run it
  * with TZ=UTC to compare). Ethernet (with 802.1Q tags), BSD loopback (NULL,
@@ -9,8 +9,11 @@
  * name and length. Every field is read only after checking that the captured
  * bytes hold it: a hostile or truncated packet prints "[|proto]" instead.
  * -w OUT also writes every packet shown to OUT ("-" is standard output, and
- * then nothing else is printed there). Errors go to standard error; the exit
- * status is 0 when the whole file was read, 1 otherwise. */
+ * then nothing else is printed there). -F PROGRAM_FILE keeps only the packets
+ * a BPF program accepts; the file holds the program as tcpdump -d prints it
+ * (e.g. tcpdump -d -r FILE tcp > tcp.bpf), and -c counts accepted packets.
+ * Errors go to standard error; the exit status is 0 when the whole file was
+ * read, 1 otherwise, 2 for a usage error. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -429,14 +432,63 @@ static void print_packet(int dlt, const capture_pkthdr *h, const uint8_t *data)
     }
 }
 
-/* Prints (and with out, copies) up to count packets of in (count < 0: all).
- * Returns the exit status: 0 when the whole file was read, 1 otherwise. */
-static int sniff(const char *in, long count, const char *out)
+/* Largest filter listing read: far more than the 4096 instructions BPF allows. */
+#define MAX_PROGRAM_TEXT (1024 * 1024)
+
+/* Reads a tcpdump -d listing and installs it as r's filter. 0, or -1 after
+ * saying why on stderr. */
+static int install_filter(capture_reader *r, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "capsniff: %s: cannot open the filter program: %s\n", path, strerror(errno));
+        return -1;
+    }
+    char *text = malloc(MAX_PROGRAM_TEXT + 1);
+    if (text == NULL) {
+        fclose(f);
+        fprintf(stderr, "capsniff: out of memory for the filter program\n");
+        return -1;
+    }
+    size_t n = fread(text, 1, MAX_PROGRAM_TEXT + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad || n > MAX_PROGRAM_TEXT) {
+        fprintf(stderr, "capsniff: %s: %s\n", path,
+                bad ? "cannot read the filter program" : "filter program larger than 1 MiB");
+        free(text);
+        return -1;
+    }
+    text[n] = '\0';
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *prog = capture_bpf_assemble(text, err);
+    free(text);
+    if (prog == NULL) {
+        fprintf(stderr, "capsniff: %s: %s\n", path, err);
+        return -1;
+    }
+    int rc = capture_setfilter_bpf(r, prog);
+    capture_bpf_free(prog);
+    if (rc != 0) {
+        fprintf(stderr, "capsniff: %s: %s\n", path, capture_geterr(r));
+        return -1;
+    }
+    return 0;
+}
+
+/* Prints (and with out, copies) up to count packets of in (count < 0: all)
+ * that the program in filter_path (if not NULL) accepts. Returns the exit
+ * status: 0 when the whole file was read, 1 otherwise. */
+static int sniff(const char *in, long count, const char *out, const char *filter_path)
 {
     char err[CAPTURE_ERRBUF_SIZE];
     capture_reader *r = capture_open_offline(in, err);
     if (r == NULL) {
         fprintf(stderr, "capsniff: %s\n", err);
+        return 1;
+    }
+    if (filter_path != NULL && install_filter(r, filter_path) < 0) {
+        capture_close(r);
         return 1;
     }
     capture_dumper *d = NULL;
@@ -483,22 +535,25 @@ static int sniff(const char *in, long count, const char *out)
 #ifndef CAPSNIFF_NO_MAIN
 static void usage(void)
 {
-    fprintf(stderr, "usage: capsniff -r FILE [-c COUNT] [-w OUT]\n");
+    fprintf(stderr, "usage: capsniff -r FILE [-c COUNT] [-w OUT] [-F PROGRAM_FILE]\n");
 }
 
 int main(int argc, char **argv)
 {
-    const char *in = NULL, *out = NULL;
+    const char *in = NULL, *out = NULL, *filter = NULL;
     long count = -1;
     int c;
 
-    while ((c = getopt(argc, argv, "r:c:w:")) != -1) {
+    while ((c = getopt(argc, argv, "r:c:w:F:")) != -1) {
         switch (c) {
         case 'r':
             in = optarg;
             break;
         case 'w':
             out = optarg;
+            break;
+        case 'F':
+            filter = optarg;
             break;
         case 'c': {
             char *end;
@@ -519,7 +574,7 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
-    int status = sniff(in, count, out);
+    int status = sniff(in, count, out, filter);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "capsniff: writing the output failed: %s\n", strerror(errno));
         status = 1;

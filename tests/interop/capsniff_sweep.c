@@ -57,7 +57,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         char path[8192];
         snprintf(path, sizeof path, "%s%s", dir, names[i]);
-        int rc = sniff(path, -1, NULL);
+        int rc = sniff(path, -1, NULL, NULL);
         files++;
         if (rc == 0)
             clean++;

@@ -123,6 +123,42 @@ def write_option(tmp, lines):
     check(r.returncode == 1 and b"No space left on device" in r.stderr, "-w /dev/full: %r" % r.stderr)
 
 
+def filter_option(tmp, lines):
+    env = dict(os.environ, TZ="UTC")
+    bpf = os.path.join(SOURCE, "examples", "tcp.bpf")
+    t = subprocess.run(["tcpdump", "-d", "-r", SAMPLE, "tcp"], capture_output=True, timeout=60)
+    check(t.stdout == open(bpf, "rb").read(), "examples/tcp.bpf is not what tcpdump -d -r sample.pcap tcp prints")
+    r = run(["-r", SAMPLE, "-F", bpf])
+    got = r.stdout.decode().splitlines()
+    check(r.returncode == 0 and got == [l for l in lines if "Flags [" in l],
+          "-F tcp.bpf did not keep exactly the TCP packets: %r" % got)
+    check(len(got) == 12, "-F tcp.bpf: %d packets, expected 12" % len(got))
+    # Other filters, compiled by tcpdump: the same packets as tcpdump selects.
+    for expr in ("udp", "arp", "icmp or icmp6", "host 192.0.2.20", "port 53", "ip6",
+                 "tcp[tcpflags] & tcp-syn != 0", "len > 100", "not tcp"):
+        prog = os.path.join(tmp, "f.bpf")
+        d = subprocess.run(["tcpdump", "-d", "-r", SAMPLE, expr], capture_output=True, timeout=60)
+        open(prog, "wb").write(d.stdout)
+        want = subprocess.run(["tcpdump", "-n", "-S", "-r", SAMPLE, expr], capture_output=True, env=env,
+                              timeout=60).stdout.decode().splitlines()
+        r = run(["-r", SAMPLE, "-F", prog])
+        got = r.stdout.decode().splitlines()
+        check(r.returncode == 0 and [head(l) for l in got] == [head(l) for l in want],
+              "-F '%s': capsniff kept %d packets, tcpdump %d" % (expr, len(got), len(want)))
+    r = run(["-r", SAMPLE, "-F", bpf, "-c", "2"])
+    check(r.returncode == 0 and len(r.stdout.decode().splitlines()) == 2, "-F with -c 2")
+    out = os.path.join(tmp, "tcp-only.pcap")
+    r = run(["-r", SAMPLE, "-F", bpf, "-w", out])
+    t = subprocess.run(["tcpdump", "-n", "-r", out], capture_output=True, timeout=60)
+    check(r.returncode == 0 and len(t.stdout.decode().splitlines()) == 12, "-F with -w did not write the 12 TCP packets")
+    bad = os.path.join(tmp, "bad.bpf")
+    open(bad, "w").write("(000) ret #bogus\n")
+    r = run(["-r", SAMPLE, "-F", bad])
+    check(r.returncode == 1 and b"line 1" in r.stderr and not r.stdout, "a bad program: %r" % r.stderr)
+    r = run(["-r", SAMPLE, "-F", os.path.join(tmp, "none.bpf")])
+    check(r.returncode == 1 and b"No such file or directory" in r.stderr, "a missing program file: %r" % r.stderr)
+
+
 def error_cases(tmp):
     r = run(["-r", os.path.join(tmp, "missing.pcap")])
     check(r.returncode == 1 and r.stderr and not r.stdout, "a missing file is not a clean error")
@@ -202,6 +238,7 @@ def main():
         against_tcpdump(lines)
         count_option(lines)
         write_option(tmp, lines)
+        filter_option(tmp, lines)
         error_cases(tmp)
         hostile(tmp)
         shared_captures()
