@@ -1,5 +1,6 @@
 /* savefile_harness.c - reads fuzzed bytes as a savefile through the public API
- * and traps on anything a caller could not rely on. */
+ * in four ways (next, loop from a pipe, filtered dispatch, a dumped copy) and
+ * traps on anything a caller could not rely on. */
 #include "savefile_harness.h"
 
 #include <errno.h>
@@ -12,20 +13,36 @@
 
 #include "capture.h"
 
-/* Trap rather than abort: libFuzzer and the replay driver both report it. */
-#define CHECK(cond)                  \
-    do {                             \
-        if (!(cond))                 \
-            __builtin_trap();        \
+/* Says which invariant broke (the optimiser merges trap sites, so a stack
+ * alone can point at the wrong line), then traps for libFuzzer or the replay. */
+static __attribute__((noinline, noreturn)) void check_failed(const char *what, int line)
+{
+    fprintf(stderr, "savefile_harness.c:%d: invariant broken: %s\n", line, what);
+    __builtin_trap();
+}
+
+#define CHECK(cond)                          \
+    do {                                     \
+        if (!(cond))                         \
+            check_failed(#cond, __LINE__);   \
     } while (0)
 
-/* What one pass over the file saw; two passes must agree exactly. */
+#define HASH_SEED 0xcbf29ce484222325ull
+
+/* What one pass over the file saw; the passes must agree exactly. */
 typedef struct pass {
     capture_reader *r;
     uint64_t packets;
     uint64_t max_packets; /* more records than bytes allow means a reader loop */
     uint64_t hash;
     uint32_t sum;         /* every byte is read so ASan sees any overrun */
+    /* Pass 1 only: what the even-first-byte filter of pass 3 must deliver. */
+    uint64_t accepted, accepted_hash;
+    /* Pass 1 only: what the dumper was given and must give back. */
+    capture_dumper *d;
+    int dump_nano;
+    int dump_ok;          /* a copy was written and can be read back */
+    uint64_t dumped, dumped_hash;
 } pass;
 
 static uint64_t mix(uint64_t h, const void *p, size_t n)
@@ -34,6 +51,29 @@ static uint64_t mix(uint64_t h, const void *p, size_t n)
     for (size_t i = 0; i < n; i++)
         h = (h ^ b[i]) * 0x100000001b3ull;
     return h;
+}
+
+static uint64_t hash_packet(uint64_t hash, const capture_pkthdr *h, const uint8_t *data)
+{
+    hash = mix(hash, &h->ts_sec, sizeof(h->ts_sec));
+    hash = mix(hash, &h->ts_nsec, sizeof(h->ts_nsec));
+    hash = mix(hash, &h->caplen, sizeof(h->caplen));
+    hash = mix(hash, &h->len, sizeof(h->len));
+    return mix(hash, data, h->caplen);
+}
+
+/* Pass 3's filter: ldb [0]; jset #1 -> reject; accept. Packets with no byte
+ * or an odd first byte are rejected. */
+static const struct capture_insn even_first_byte[] = {
+    { 0x30, 0, 0, 0 },      /* ldb [0] */
+    { 0x45, 0, 1, 1 },      /* jset #1, jt 2, jf 3 */
+    { 0x06, 0, 0, 0 },      /* ret #0 */
+    { 0x06, 0, 0, 262144 }, /* ret #262144 */
+};
+
+static int even_first(const capture_pkthdr *h, const uint8_t *data)
+{
+    return h->caplen >= 1 && (data[0] & 1) == 0;
 }
 
 static void see_packet(pass *ps, const capture_pkthdr *h, const uint8_t *data)
@@ -47,11 +87,19 @@ static void see_packet(pass *ps, const capture_pkthdr *h, const uint8_t *data)
     CHECK(++ps->packets <= ps->max_packets);
     for (uint32_t i = 0; i < h->caplen; i++)
         ps->sum += data[i];
-    ps->hash = mix(ps->hash, &h->ts_sec, sizeof(h->ts_sec));
-    ps->hash = mix(ps->hash, &h->ts_nsec, sizeof(h->ts_nsec));
-    ps->hash = mix(ps->hash, &h->caplen, sizeof(h->caplen));
-    ps->hash = mix(ps->hash, &h->len, sizeof(h->len));
-    ps->hash = mix(ps->hash, data, h->caplen);
+    ps->hash = hash_packet(ps->hash, h, data);
+    if (even_first(h, data)) {
+        ps->accepted++;
+        ps->accepted_hash = hash_packet(ps->accepted_hash, h, data);
+    }
+    if (ps->d != NULL && capture_dump(ps->d, h, data) == 0) {
+        /* The copy comes back at the precision the dumper writes. */
+        capture_pkthdr t = *h;
+        if (!ps->dump_nano)
+            t.ts_nsec -= t.ts_nsec % 1000;
+        ps->dumped++;
+        ps->dumped_hash = hash_packet(ps->dumped_hash, &t, data);
+    }
 }
 
 static void loop_cb(void *user, const capture_pkthdr *h, const uint8_t *data)
@@ -80,14 +128,15 @@ static void check_reader_facts(capture_reader *r)
     (void)capture_datalink_ext(r);
 }
 
-static int memfd = -1;
+static int memfd = -1, dump_memfd = -1;
 
 /* The input as a regular file: one memfd, rewritten for every input. */
 static void put_in_memfd(const uint8_t *data, size_t size, char *path, size_t pathsz)
 {
     if (memfd < 0) {
         memfd = memfd_create("lcap-fuzz", MFD_CLOEXEC);
-        CHECK(memfd >= 0);
+        dump_memfd = memfd_create("lcap-fuzz-dump", MFD_CLOEXEC);
+        CHECK(memfd >= 0 && dump_memfd >= 0);
     }
     CHECK(ftruncate(memfd, 0) == 0);
     for (size_t done = 0; done < size;) {
@@ -98,8 +147,9 @@ static void put_in_memfd(const uint8_t *data, size_t size, char *path, size_t pa
     snprintf(path, pathsz, "/proc/self/fd/%d", memfd);
 }
 
-/* Pass 1: capture_next from the file until end or error. Returns the final code. */
-static int pass_next(pass *ps, const char *path, size_t size)
+/* Pass 1: capture_next from the file until end or error, writing every
+ * packet to a pcap file with capture_dump. Returns the final code. */
+static int pass_next(pass *ps, const char *path, size_t size, const char *dump_path)
 {
     char errbuf[CAPTURE_ERRBUF_SIZE];
     capture_pkthdr h;
@@ -114,6 +164,10 @@ static int pass_next(pass *ps, const char *path, size_t size)
     }
     check_reader_facts(ps->r);
     ps->max_packets = size / 12 + 1;
+    ps->dump_nano = capture_get_tstamp_precision(ps->r) == CAPTURE_TSTAMP_PRECISION_NANO;
+    ps->d = capture_dump_open(ps->r, dump_path);
+    if (ps->d == NULL)
+        check_msg(capture_geterr(ps->r)); /* a DLT with no LINKTYPE to write */
     while ((rc = capture_next(ps->r, &h, &data)) == 1)
         see_packet(ps, &h, data);
     CHECK(rc == CAPTURE_EOF || rc == CAPTURE_ERROR);
@@ -121,8 +175,66 @@ static int pass_next(pass *ps, const char *path, size_t size)
         check_msg(capture_geterr(ps->r));
     else
         CHECK(capture_next(ps->r, &h, &data) == CAPTURE_EOF); /* end stays the end */
+    if (ps->d != NULL) {
+        int refused = ps->dumped != ps->packets;
+        CHECK(capture_dump_close(ps->d) == (refused ? CAPTURE_ERROR : 0));
+        ps->d = NULL;
+        ps->dump_ok = 1;
+    }
     capture_close(ps->r);
     return rc;
+}
+
+/* Pass 4: the file pass 1 wrote holds exactly the packets it was given. */
+static void pass_dumped(const pass *a, const char *dump_path)
+{
+    char errbuf[CAPTURE_ERRBUF_SIZE];
+    capture_pkthdr h;
+    const uint8_t *data;
+    pass c = { .hash = HASH_SEED };
+    int rc;
+
+    c.r = capture_open_offline(dump_path, errbuf);
+    CHECK(c.r != NULL);
+    c.max_packets = a->dumped;
+    while ((rc = capture_next(c.r, &h, &data)) == 1)
+        see_packet(&c, &h, data);
+    CHECK(rc == CAPTURE_EOF);
+    CHECK(c.packets == a->dumped);
+    CHECK(c.hash == a->dumped_hash);
+    capture_close(c.r);
+}
+
+static void dispatch_cb(void *user, const capture_pkthdr *h, const uint8_t *data)
+{
+    pass *ps = user;
+    CHECK(even_first(h, data)); /* the filter let nothing else through */
+    see_packet(ps, h, data);
+}
+
+/* Pass 3: capture_dispatch in small batches from the file, through a filter.
+ * Returns the final code as pass 1 reports it. */
+static int pass_dispatch(pass *ps, const char *path, size_t size, int batch)
+{
+    static capture_bpf *prog;
+    char errbuf[CAPTURE_ERRBUF_SIZE];
+    int n;
+
+    if (prog == NULL) {
+        prog = capture_bpf_from_insns(even_first_byte,
+                                      sizeof(even_first_byte) / sizeof(even_first_byte[0]), errbuf);
+        CHECK(prog != NULL);
+    }
+    ps->r = capture_open_offline(path, errbuf);
+    if (ps->r == NULL)
+        return 2;
+    CHECK(capture_setfilter_bpf(ps->r, prog) == 0);
+    ps->max_packets = size / 12 + 1;
+    while ((n = capture_dispatch(ps->r, batch, dispatch_cb, ps)) > 0)
+        CHECK(n <= batch);
+    CHECK(n == 0 || n == CAPTURE_ERROR);
+    capture_close(ps->r);
+    return n == 0 ? CAPTURE_EOF : CAPTURE_ERROR;
 }
 
 /* Pass 2: capture_loop over standard input fed from a pipe (the streamed path),
@@ -176,21 +288,32 @@ static int pass_loop_stdin(pass *ps, const uint8_t *data, size_t size)
 void lcap_fuzz_savefile(const uint8_t *data, size_t size)
 {
     static int once;
-    char path[64];
-    pass a = { .hash = 0xcbf29ce484222325ull }, b = a;
+    char path[64], dump_path[64];
+    pass a = { .hash = HASH_SEED, .accepted_hash = HASH_SEED, .dumped_hash = HASH_SEED };
+    pass b = { .hash = HASH_SEED }, c = b;
 
     if (!once) {
         signal(SIGPIPE, SIG_IGN);
         once = 1;
     }
     put_in_memfd(data, size, path, sizeof(path));
-    int rc_a = pass_next(&a, path, size);
+    snprintf(dump_path, sizeof(dump_path), "/proc/self/fd/%d", dump_memfd);
+    int rc_a = pass_next(&a, path, size, dump_path);
+    if (rc_a == 2)
+        return; /* not a savefile: nothing more to compare */
+    if (a.dump_ok)
+        pass_dumped(&a, dump_path);
+
+    /* Same bytes, same packets, however they are read. */
     int rc_b = pass_loop_stdin(&b, data, size);
     if (rc_b != 3) {
-        /* Same bytes, same packets, however they are read. */
         CHECK(rc_a == rc_b);
         CHECK(a.packets == b.packets);
         CHECK(a.hash == b.hash);
         CHECK(a.sum == b.sum);
     }
+    int rc_c = pass_dispatch(&c, path, size, 1 + (int)(size % 5));
+    CHECK(rc_c == rc_a);
+    CHECK(c.packets == a.accepted);
+    CHECK(c.hash == a.accepted_hash);
 }

@@ -5,9 +5,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Opens data as a savefile through the public API, reads every packet with
- * capture_next (from a file) and again with capture_loop (from standard input
- * fed by a pipe), and traps on any broken invariant. */
+/* Opens data as a savefile through the public API and reads every packet with
+ * capture_next from a file (copying them with capture_dump), with capture_loop
+ * from standard input fed by a pipe, and with capture_dispatch through a
+ * filter; reads the copy back; traps on any broken invariant or disagreement. */
 void lcap_fuzz_savefile(const uint8_t *data, size_t size);
 
 #endif
