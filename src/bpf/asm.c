@@ -303,6 +303,14 @@ static int parse_line(struct cursor *c, size_t pc, size_t n, int backward, struc
             c->p = opnd_at;
             return fail(c, "'unimp' takes an opcode from 0x0 to 0xffff");
         }
+        /* Only for what libpcap cannot name, so that each opcode has one spelling. */
+        const struct lcap_bpf_opname *named = lcap_bpf_opname((uint16_t)v);
+        if (named != NULL && !named->pcap_unimp) {
+            c->p = opnd_at;
+            snprintf(what, sizeof what, "opcode 0x%x is '%s': write it by name", (unsigned)v,
+                     named->name);
+            return fail(c, what);
+        }
         in->code = (uint16_t)v;
     } else {
         int known = 0;

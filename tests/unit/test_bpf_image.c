@@ -554,6 +554,7 @@ static void test_assemble_errors(void **state)
     assemble_fails("(000) ldxb 4*([14]&0xe)", "expected ']&0xf)'");
     assemble_fails("(000) ld @", "line 1, column 10: expected an operand");
     assemble_fails("(000) unimp 0x10000", "'unimp' takes an opcode from 0x0 to 0xffff");
+    assemble_fails("(000) unimp 5", "line 1, column 13: opcode 0x5 is 'ja': write it by name, found '5'");
     assemble_fails("(000) jeq #1\n(001) ret #0", "line 1, column 13: expected 'jt'");
     assemble_fails("(000) jeq #1 jt 1\n(001) ret #0", "line 1, column 18: expected 'jf'");
     assemble_fails("(000) jeq #1 jt 0 jf 1\n(001) ret #0",
