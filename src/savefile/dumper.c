@@ -173,7 +173,7 @@ int capture_dump(capture_dumper *d, const capture_pkthdr *hdr, const uint8_t *da
     put32(rec + 4, d->nsec ? hdr->ts_nsec : hdr->ts_nsec / 1000);
     put32(rec + 8, hdr->caplen);
     put32(rec + 12, hdr->len);
-    if (put(d, rec, sizeof rec) < 0 || put(d, data, hdr->caplen) < 0)
+    if (put(d, rec, sizeof rec) < 0 || (hdr->caplen > 0 && put(d, data, hdr->caplen) < 0))
         return CAPTURE_ERROR;
     return 0;
 }

@@ -102,7 +102,11 @@ static void round_trip_all(void **state)
         assert_non_null(d);
         assert_true(strlen(d) > 0 && strlen(d) < 64);
     }
-    assert_int_equal(named, 202);
+#if defined(__linux__)
+    assert_int_equal(named, 202); /* every value of pcap/dlt.h on Linux */
+#else
+    assert_true(named >= 200);
+#endif
 }
 
 static void descriptions(void **state)
@@ -119,7 +123,12 @@ static void header_constants(void **state)
     (void)state;
     assert_int_equal(capture_datalink_name_to_val("RAW"), CAPTURE_DLT_RAW);
     assert_int_equal(capture_datalink_name_to_val("LOOP"), CAPTURE_DLT_LOOP);
+#if defined(__linux__)
     assert_int_equal(capture_datalink_name_to_val("PFSYNC"), 246);
+    assert_string_equal(capture_datalink_val_to_name(246), "PFSYNC");
+    assert_int_equal(lcap_dlt_to_linktype(246), 246);
+    assert_int_equal(lcap_linktype_to_dlt(246), 246);
+#endif
     assert_int_equal(capture_datalink_name_to_val("PKTAP"), CAPTURE_DLT_PKTAP);
     assert_int_equal(capture_datalink_name_to_val("IEEE802_15_4_WITHFCS"),
                      CAPTURE_DLT_IEEE802_15_4_WITHFCS);
