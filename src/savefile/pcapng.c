@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "../dlt.h"
 #include "../reader.h"
@@ -24,6 +25,7 @@ typedef struct ng_state {
     int swap;
     int fix_pseudo;        /* other byte order and a DLT with host-order fields */
     uint32_t max_block;
+    int regular;           /* the stream is a regular file: its size can be asked */
     lcap_ng_iface *ifaces; /* the current section's interfaces */
     uint32_t nif, capif;
     int failed;            /* an error was reported: every later call repeats it */
@@ -126,12 +128,29 @@ static int block_head(ng_state *st, ng_block *b, int check_order, char *errbuf)
     return 1;
 }
 
+/* For a large block in a regular file, the file's size now: a block claiming
+ * more than is left is reported cut without growing the window to hold it.
+ * UINT64_MAX when not worth asking. */
+static uint64_t big_block_room(ng_state *st, const ng_block *b)
+{
+    struct stat sb;
+
+    if (!st->regular || b->len <= SKIP_IN_WINDOW || fstat(st->s.fd, &sb) != 0)
+        return UINT64_MAX;
+    return (uint64_t)sb.st_size;
+}
+
 /* Makes the whole block available at the cursor and checks its trailer. */
 static const uint8_t *block_bytes(ng_state *st, const ng_block *b, int check_trailer, char *errbuf)
 {
     size_t avail = 0;
-    const uint8_t *p = lcap_stream_need(&st->s, b->len, &avail);
+    const uint8_t *p = NULL;
 
+    uint64_t size = big_block_room(st, b);
+    if (b->off + b->len > size)
+        avail = b->off < size ? (size_t)(size - b->off) : 0;
+    else
+        p = lcap_stream_need(&st->s, b->len, &avail);
     if (p == NULL) {
         if (st->s.err)
             read_failed(st, b->off, errbuf);
@@ -466,6 +485,8 @@ int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf)
     }
     st->s = *s; /* the state owns the stream from here */
     st->max_block = BLOCK_MAX;
+    struct stat sb;
+    st->regular = fstat(st->s.fd, &sb) == 0 && S_ISREG(sb.st_mode);
     r->tstamp_precision = CAPTURE_TSTAMP_PRECISION_MICRO;
     if (first_shb(r, st, errbuf) < 0 || first_idb(r, st, errbuf) < 0) {
         lcap_stream_close(&st->s);

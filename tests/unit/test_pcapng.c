@@ -764,6 +764,16 @@ static void test_damage(void **state)
         buf_free(&b);
     }
 
+    /* A packet block claiming megabytes the file does not hold. */
+    shb(&b);
+    idb(&b);
+    epb(&b, 1, 10, 0);
+    bad = b.n;
+    epb(&b, 2, 10, 0);
+    set32(&b, bad + 4, 10u * 1024u * 1024u);
+    ends_in_error(&b, 1, "10485760 bytes declared, 56 present", bad);
+    buf_free(&b);
+
     /* Interface out of range. */
     shb(&b);
     idb(&b);
