@@ -217,9 +217,23 @@ def shared_captures():
     code over all of them in one process, which is far quicker under ASan)."""
     d = os.path.join(SHARED, "captures")
     names = sorted(os.listdir(d))[::8]
-    clean = errors = 0
+    clean = errors = compared = 0
+    env = dict(os.environ, TZ="UTC")
     for name in names:
         r = run(["-r", os.path.join(d, name)])
+        # TCP lines of real traffic: the same addresses, ports and flags as tcpdump.
+        t = subprocess.run(["tcpdump", "-n", "-S", "-r", os.path.join(d, name)], capture_output=True,
+                           env=env, timeout=60)
+        ours, theirs = r.stdout.decode(errors="replace").splitlines(), t.stdout.decode(errors="replace").splitlines()
+        if len(ours) == len(theirs):
+            for x, y in zip(ours, theirs):
+                if "Flags [" not in x or x.split(" ")[1] not in ("IP", "IP6"):
+                    continue
+                y = re.sub(r"truncated-ip - \d+ bytes missing! ", "", y)
+                fx, fy = re.search(r"Flags \[[^\]]*\]", x), re.search(r"Flags \[[^\]]*\]", y)
+                check(head(x).split(" ", 1)[1] == head(y).split(" ", 1)[1] and fy and fx.group(0) == fy.group(0),
+                      "%s: TCP line differs from tcpdump:\n  %s\n  %s" % (name, x, y))
+                compared += 1
         ok = r.returncode in (0, 1) and not sanitizer_trouble(r.stderr)
         if r.returncode == 1:
             ok = ok and r.stderr.startswith(b"capsniff: ")
@@ -228,7 +242,9 @@ def shared_captures():
             clean += 1
         check(ok, "%s: rc %d, stderr %r" % (name, r.returncode, r.stderr[-300:]))
     check(len(names) > 100, "only %d shared captures found" % len(names))
-    print("capsniff: %d shared captures, %d read to the end, %d ended with a clean error" % (len(names), clean, errors))
+    check(compared > 50, "only %d TCP lines compared with tcpdump" % compared)
+    print("capsniff: %d shared captures, %d read to the end, %d ended with a clean error, %d TCP lines as tcpdump"
+          % (len(names), clean, errors, compared))
 
 
 def main():
