@@ -263,8 +263,32 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* -l NAME: time only that reader (for perf stat / perf record of one library). */
+static int only_lib = -1;
+
+static int bench_one(const variant *v, int rounds, int lib)
+{
+    result res;
+    double rates[MAX_ROUNDS];
+
+    printf("\n== %s: %s, %s only\n", v->name, v->path, lib_names[lib]);
+    for (int i = 0; i < rounds; i++) {
+        if (read_in_child(lib, v, &res) != 0)
+            return -1;
+        rates[i] = res.packets / res.wall / 1e6;
+        printf("round %d: %" PRIu64 " packets, %.3f s wall, %.3f s cpu, %.2f Mpkt/s wall\n", i + 1,
+               res.packets, res.wall, res.cpu, rates[i]);
+    }
+    printf("summary %s: median Mpkt/s wall  %s %.2f\n", v->name, lib_names[lib],
+           median(rates, rounds));
+    return 0;
+}
+
 static int bench_variant(const variant *v, int rounds)
 {
+    if (only_lib >= 0)
+        return bench_one(v, rounds, only_lib);
+
     result res[2][MAX_ROUNDS];
     double wall_rate[2][MAX_ROUNDS], cpu_rate[2][MAX_ROUNDS], best[2] = { 0, 0 };
     struct stat st;
@@ -341,10 +365,12 @@ static int has_word(const char *list, const char *word)
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: savefile_bench [-n packets] [-r rounds] [-f pcap,nsec,pcapng] [file.pcap]\n"
+            "usage: savefile_bench [-n packets] [-r rounds] [-f pcap,nsec,pcapng]\n"
+            "                      [-l libcapture|libpcap] [file.pcap]\n"
             "  makes file.pcap (default " DEFAULT_PATH ") with packets 60-byte records if it is\n"
             "  not there, and file-nsec.pcap / file.pcapng for the other formats, then reads\n"
-            "  each with libcapture and libpcap, rounds times alternating.\n");
+            "  each with libcapture and libpcap, rounds times alternating (-l: one reader\n"
+            "  only, no warm-up, for profiling).\n");
 }
 
 int main(int argc, char **argv)
@@ -354,15 +380,20 @@ int main(int argc, char **argv)
     const char *formats = "pcap";
     char base[4096];
 
-    while ((opt = getopt(argc, argv, "n:r:f:h")) != -1) {
+    while ((opt = getopt(argc, argv, "n:r:f:l:h")) != -1) {
         switch (opt) {
+        case 'l':
+            only_lib = strcmp(optarg, "libcapture") == 0 ? LIB_CAPTURE
+                       : strcmp(optarg, "libpcap") == 0  ? LIB_PCAP
+                                                         : -2;
+            break;
         case 'n': n = strtoull(optarg, NULL, 10); break;
         case 'r': rounds = atoi(optarg); break;
         case 'f': formats = optarg; break;
         default: usage(); return 2;
         }
     }
-    if (rounds < 1 || rounds > MAX_ROUNDS || n == 0 || argc - optind > 1) {
+    if (rounds < 1 || rounds > MAX_ROUNDS || n == 0 || argc - optind > 1 || only_lib == -2) {
         usage();
         return 2;
     }
