@@ -328,7 +328,7 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
         if (b.type == LCAP_NG_EPB) {
             fixed = LCAP_NG_EPB_FIXED;
             if (room < fixed)
-                return too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf), fail(r, st);
+                goto short_block;
             ifid = lcap_rd32(body, st->swap);
             ts = (uint64_t)lcap_rd32(body + 4, st->swap) << 32 | lcap_rd32(body + 8, st->swap);
             caplen = lcap_rd32(body + 12, st->swap);
@@ -337,7 +337,7 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
             /* No interface, no timestamp: interface 0 at its time zero. */
             fixed = LCAP_NG_SPB_FIXED;
             if (room < fixed)
-                return too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf), fail(r, st);
+                goto short_block;
             ifid = 0;
             ts = 0;
             len = lcap_rd32(body, st->swap);
@@ -345,7 +345,7 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
         } else {
             fixed = LCAP_NG_PB_FIXED;
             if (room < fixed)
-                return too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf), fail(r, st);
+                goto short_block;
             ifid = lcap_rd16(body, st->swap);
             ts = (uint64_t)lcap_rd32(body + 4, st->swap) << 32 | lcap_rd32(body + 8, st->swap);
             caplen = lcap_rd32(body + 12, st->swap);
@@ -374,6 +374,9 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
             lcap_swap_pseudo_headers(r->linktype, caplen, len, st->s.buf + (*data - st->s.buf));
         lcap_stream_skip(&st->s, b.len);
         return 1;
+short_block:
+        too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf);
+        return fail(r, st);
     }
 }
 
