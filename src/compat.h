@@ -28,7 +28,9 @@
 #if defined(__clang__)
 #define LCAP_NOINLINE_NOCLONE __attribute__((noinline))
 #else
-#define LCAP_NOINLINE_NOCLONE __attribute__((noinline, noclone))
+/* gcc would also merge the identical tails of the handlers into one shared
+ * indirect jump, which the host then predicts far worse. */
+#define LCAP_NOINLINE_NOCLONE __attribute__((noinline, noclone, optimize("no-crossjumping")))
 #endif
 #else
 #define LCAP_COMPUTED_GOTO 0

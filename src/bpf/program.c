@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "bpf/insn.h"
 #include "compat.h"
 
 capture_bpf *lcap_bpf_new_trusted(const struct capture_insn *insns, size_t n)
@@ -19,6 +20,10 @@ capture_bpf *lcap_bpf_new_trusted(const struct capture_insn *insns, size_t n)
         return NULL;
     }
     memcpy(prog->insns, insns, n * sizeof(*insns));
+    for (size_t i = 0; i < n; i++)
+        if (insns[i].code == (LCAP_BPF_LD | LCAP_BPF_MEM) ||
+            insns[i].code == (LCAP_BPF_LDX | LCAP_BPF_MEM))
+            prog->reads_scratch = 1;
     return prog;
 }
 
@@ -35,7 +40,7 @@ capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n, 
 uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet, uint32_t wirelen,
                             uint32_t caplen)
 {
-    return lcap_bpf_run(prog->code, packet, wirelen, caplen);
+    return lcap_bpf_run(prog->code, prog->reads_scratch, packet, wirelen, caplen);
 }
 
 size_t capture_bpf_insns(const capture_bpf *prog, const struct capture_insn **insns)

@@ -15,6 +15,7 @@ struct capture_bpf {
     size_t n;                   /* instruction count, 1..LCAP_BPF_MAXINSNS */
     struct capture_insn *insns; /* the validated instructions as given */
     struct lcap_bpf_op *code;   /* the same program decoded for the interpreter */
+    int reads_scratch;          /* has ld or ldx M[k]: scratch memory must be cleared */
 };
 
 /* Checks n instructions by the rules a BSD kernel applies before running a
@@ -28,9 +29,10 @@ const char *lcap_bpf_mnemonic(uint16_t code);
  * out of memory. Free it with free(). */
 struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n);
 
-/* Runs decoded code over a packet with BSD bpf_filter() semantics. */
-uint32_t lcap_bpf_run(const struct lcap_bpf_op *code, const uint8_t *pkt, uint32_t wirelen,
-                      uint32_t caplen);
+/* Runs decoded code over a packet with BSD bpf_filter() semantics;
+ * reads_scratch is capture_bpf's field of that name. */
+uint32_t lcap_bpf_run(const struct lcap_bpf_op *code, int reads_scratch, const uint8_t *pkt,
+                      uint32_t wirelen, uint32_t caplen);
 
 /* A new program from instructions already known to be valid (a copy of an
  * existing program); NULL when out of memory. */

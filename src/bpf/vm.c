@@ -19,15 +19,33 @@
     X(ADD_X) X(SUB_X) X(MUL_X) X(DIV_X) X(MOD_X) X(AND_X) X(OR_X) X(XOR_X) X(LSH_X) X(RSH_X) \
     X(NEG) X(TAX) X(TXA)
 
+/* Superinstructions: a packet load directly followed by a conditional jump
+ * on a constant ("ldh [12]; jeq #0x800"), the bulk of compiled filters, runs
+ * as one dispatch. The fused operation sits on the load; the jump keeps its
+ * own decoded entry right after it, which the fused code reads its constant
+ * and targets from, and which other jumps may still land on. */
+#define LCAP_BPF_VM_FUSE4(X, load) X(load, JEQ_K) X(load, JGT_K) X(load, JGE_K) X(load, JSET_K)
+#define LCAP_BPF_VM_FUSED(X) \
+    LCAP_BPF_VM_FUSE4(X, LD_W_ABS) LCAP_BPF_VM_FUSE4(X, LD_H_ABS) LCAP_BPF_VM_FUSE4(X, LD_B_ABS) \
+    LCAP_BPF_VM_FUSE4(X, LD_W_IND) LCAP_BPF_VM_FUSE4(X, LD_H_IND) LCAP_BPF_VM_FUSE4(X, LD_B_IND)
+
 enum vm_kind {
 #define AS_ENUM(name) VM_##name,
+#define AS_ENUM2(load, jump) VM_##load##__##jump,
     LCAP_BPF_VM_OPS(AS_ENUM)
+    LCAP_BPF_VM_FUSED(AS_ENUM2)
 #undef AS_ENUM
+#undef AS_ENUM2
     VM_KIND_COUNT
 };
 
-/* 16 bytes: where to go, the operand and both jump targets as absolute
- * instruction indices (a program has at most 4096 instructions). */
+/* The fused operations are numbered load-major in the order of both lists. */
+#define VM_FUSED_FIRST VM_LD_W_ABS__JEQ_K
+#define VM_IS_LOAD(kind) ((kind) >= VM_LD_W_ABS && (kind) <= VM_LD_B_IND)
+#define VM_IS_KJUMP(kind) ((kind) >= VM_JEQ_K && (kind) <= VM_JSET_K)
+
+/* 16 bytes: where to go, the operand and both jump targets as byte offsets
+ * from the start of the code (at most 4095 * 16, so they fit 16 bits). */
 struct lcap_bpf_op {
 #if LCAP_COMPUTED_GOTO
     const void *label;
@@ -37,6 +55,12 @@ struct lcap_bpf_op {
     uint32_t k;
     uint16_t jt, jf;
 };
+
+_Static_assert(sizeof(struct lcap_bpf_op) * (LCAP_BPF_MAXINSNS - 1) <= UINT16_MAX,
+               "jump offsets must fit 16 bits");
+_Static_assert(VM_LD_B_IND - VM_LD_W_ABS == 5 && VM_JSET_K - VM_JEQ_K == 3 &&
+                   VM_LD_B_IND__JSET_K - VM_FUSED_FIRST == 23,
+               "fused operations are numbered load-major");
 
 /* Opcode to operation; 0 (INVALID) for opcodes the validator refuses. */
 #define ALU_PAIR(op, name) \
@@ -96,33 +120,85 @@ static const uint8_t kind_of[256] = {
  *   the count, which is what the kernel's "A <<= k" computes there); a shift
  *   by X >= 32 gives 0 (libpcap tests X explicitly);
  * - scratch memory starts zeroed (the kernel leaves it undefined; a program
- *   that reads M[k] before storing it gets 0 here, never stack garbage).
+ *   that reads M[k] before storing it gets 0 here, never stack garbage);
+ *   reads_scratch says whether the program has ld/ldx M[k] at all, so that
+ *   the others skip clearing it.
  * Called with table != NULL it only hands out its dispatch table, which is
  * why it must never be inlined or cloned.
  */
-static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, const uint8_t *p,
-                                              uint32_t wirelen, uint32_t caplen,
-                                              const void *const **table)
+static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, int reads_scratch,
+                                              const uint8_t *p, uint32_t wirelen,
+                                              uint32_t caplen, const void *const **table)
 {
 #if LCAP_COMPUTED_GOTO
 #define AS_LABEL(name) &&L_##name,
-    static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL) };
+#define AS_LABEL2(load, jump) &&L_##load##__##jump,
+    static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL)
+                                                       LCAP_BPF_VM_FUSED(AS_LABEL2) };
 #undef AS_LABEL
+#undef AS_LABEL2
     if (LCAP_UNLIKELY(table != NULL)) {
         *table = labels;
         return 0;
     }
 #define OP(name) L_##name:
+#define OP2(load, jump) L_##load##__##jump:
 #define NEXT() goto *pc->label
 #else
     (void)table;
 #define OP(name) case VM_##name:
+#define OP2(load, jump) case VM_##load##__##jump:
 #define NEXT() continue
 #endif
+#define GOTO(offset) pc = (const struct lcap_bpf_op *)(const void *)((const char *)base + (offset))
+#define BRANCH(cond) GOTO((cond) ? pc->jt : pc->jf)
     const struct lcap_bpf_op *const base = pc;
     uint32_t A = 0, X = 0;
-    uint32_t mem[LCAP_BPF_MEMWORDS] = { 0 };
+    uint32_t mem[LCAP_BPF_MEMWORDS];
     uint64_t off;
+
+    /* Only a program that loads from scratch memory can see its contents. */
+    if (reads_scratch)
+        memset(mem, 0, sizeof(mem));
+
+    /* Loads: one bounds check each, in 64 bits so that nothing wraps. */
+#define LD_W_ABS_BODY                                  \
+    if ((uint64_t)pc->k + 4 > caplen)                  \
+        return 0;                                      \
+    A = lcap_ld_be32(p + pc->k)
+#define LD_H_ABS_BODY                                  \
+    if ((uint64_t)pc->k + 2 > caplen)                  \
+        return 0;                                      \
+    A = lcap_ld_be16(p + pc->k)
+#define LD_B_ABS_BODY                                  \
+    if (pc->k >= caplen)                               \
+        return 0;                                      \
+    A = p[pc->k]
+#define LD_W_IND_BODY                                  \
+    off = (uint64_t)X + pc->k;                         \
+    if (off + 4 > caplen)                              \
+        return 0;                                      \
+    A = lcap_ld_be32(p + off)
+#define LD_H_IND_BODY                                  \
+    off = (uint64_t)X + pc->k;                         \
+    if (off + 2 > caplen)                              \
+        return 0;                                      \
+    A = lcap_ld_be16(p + off)
+#define LD_B_IND_BODY                                  \
+    off = (uint64_t)X + pc->k;                         \
+    if (off >= caplen)                                 \
+        return 0;                                      \
+    A = p[off]
+#define JEQ_K_BODY BRANCH(A == pc->k)
+#define JGT_K_BODY BRANCH(A > pc->k)
+#define JGE_K_BODY BRANCH(A >= pc->k)
+#define JSET_K_BODY BRANCH(A & pc->k)
+#define FUSED_BODY(load, jump) \
+    OP2(load, jump)            \
+    load##_BODY;               \
+    pc++;                      \
+    jump##_BODY;               \
+    NEXT();
 
 #if LCAP_COMPUTED_GOTO
     NEXT();
@@ -139,44 +215,30 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, cons
         return A;
 
     OP(LD_W_ABS)
-        if ((uint64_t)pc->k + 4 > caplen)
-            return 0;
-        A = lcap_ld_be32(p + pc->k);
+        LD_W_ABS_BODY;
         pc++;
         NEXT();
     OP(LD_H_ABS)
-        if ((uint64_t)pc->k + 2 > caplen)
-            return 0;
-        A = lcap_ld_be16(p + pc->k);
+        LD_H_ABS_BODY;
         pc++;
         NEXT();
     OP(LD_B_ABS)
-        if (pc->k >= caplen)
-            return 0;
-        A = p[pc->k];
+        LD_B_ABS_BODY;
         pc++;
         NEXT();
     OP(LD_W_IND)
-        off = (uint64_t)X + pc->k;
-        if (off + 4 > caplen)
-            return 0;
-        A = lcap_ld_be32(p + off);
+        LD_W_IND_BODY;
         pc++;
         NEXT();
     OP(LD_H_IND)
-        off = (uint64_t)X + pc->k;
-        if (off + 2 > caplen)
-            return 0;
-        A = lcap_ld_be16(p + off);
+        LD_H_IND_BODY;
         pc++;
         NEXT();
     OP(LD_B_IND)
-        off = (uint64_t)X + pc->k;
-        if (off >= caplen)
-            return 0;
-        A = p[off];
+        LD_B_IND_BODY;
         pc++;
         NEXT();
+    LCAP_BPF_VM_FUSED(FUSED_BODY)
     OP(LDX_MSH)
         if (pc->k >= caplen)
             return 0;
@@ -217,33 +279,32 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, cons
         NEXT();
 
     OP(JA)
-        pc = base + pc->jt;
+        GOTO(pc->jt);
         NEXT();
     OP(JEQ_K)
-        pc = base + (A == pc->k ? pc->jt : pc->jf);
+        JEQ_K_BODY;
         NEXT();
     OP(JGT_K)
-        pc = base + (A > pc->k ? pc->jt : pc->jf);
+        JGT_K_BODY;
         NEXT();
     OP(JGE_K)
-        pc = base + (A >= pc->k ? pc->jt : pc->jf);
+        JGE_K_BODY;
         NEXT();
     OP(JSET_K)
-        pc = base + ((A & pc->k) ? pc->jt : pc->jf);
+        JSET_K_BODY;
         NEXT();
     OP(JEQ_X)
-        pc = base + (A == X ? pc->jt : pc->jf);
+        BRANCH(A == X);
         NEXT();
     OP(JGT_X)
-        pc = base + (A > X ? pc->jt : pc->jf);
+        BRANCH(A > X);
         NEXT();
     OP(JGE_X)
-        pc = base + (A >= X ? pc->jt : pc->jf);
+        BRANCH(A >= X);
         NEXT();
     OP(JSET_X)
-        pc = base + ((A & X) ? pc->jt : pc->jf);
+        BRANCH(A & X);
         NEXT();
-
     OP(ADD_K)
         A += pc->k;
         pc++;
@@ -345,7 +406,10 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, cons
     }
 #endif
 #undef OP
+#undef OP2
 #undef NEXT
+#undef GOTO
+#undef BRANCH
 }
 
 struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
@@ -357,7 +421,7 @@ struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
         return NULL;
 #if LCAP_COMPUTED_GOTO
     const void *const *labels = NULL;
-    execute(NULL, NULL, 0, 0, &labels);
+    execute(NULL, 0, NULL, 0, 0, &labels);
 #endif
     for (size_t i = 0; i < n; i++) {
         const struct capture_insn *in = &insns[i];
@@ -379,8 +443,13 @@ struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
             jt = jf = 0;
         else if (jt >= n || jf >= n)
             kind = VM_INVALID;
-        op->jt = (uint16_t)jt;
-        op->jf = (uint16_t)jf;
+        op->jt = (uint16_t)(jt * sizeof(*op));
+        op->jf = (uint16_t)(jf * sizeof(*op));
+        if (VM_IS_LOAD(kind) && i + 1 < n) {
+            unsigned next = insns[i + 1].code < 256 ? kind_of[insns[i + 1].code] : VM_INVALID;
+            if (VM_IS_KJUMP(next))
+                kind = VM_FUSED_FIRST + (kind - VM_LD_W_ABS) * 4 + (next - VM_JEQ_K);
+        }
 #if LCAP_COMPUTED_GOTO
         op->label = labels[kind];
 #else
@@ -390,8 +459,8 @@ struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
     return code;
 }
 
-uint32_t lcap_bpf_run(const struct lcap_bpf_op *code, const uint8_t *pkt, uint32_t wirelen,
-                      uint32_t caplen)
+uint32_t lcap_bpf_run(const struct lcap_bpf_op *code, int reads_scratch, const uint8_t *pkt,
+                      uint32_t wirelen, uint32_t caplen)
 {
-    return execute(code, pkt, wirelen, caplen, NULL);
+    return execute(code, reads_scratch, pkt, wirelen, caplen, NULL);
 }
