@@ -221,11 +221,14 @@ typedef void (*capture_handler)(void *user, const capture_pkthdr *hdr,
 CAPTURE_EXTERN const char *capture_lib_version(void);
 
 /* Opens a pcap or pcapng savefile; "-" reads standard input (streamed, never
- * buffered whole). Returns NULL with a message in errbuf on failure. */
+ * buffered whole). Returns NULL with a message in errbuf on failure. Packets
+ * read as libpcap 1.10 reads them, except that pcap seconds are unsigned
+ * (1970..2106) and out-of-range sub-second fields carry into ts_sec. */
 CAPTURE_EXTERN capture_reader *capture_open_offline(const char *filename, char *errbuf);
 
 /* A reader with no packet source, for compiling filters and writing savefiles
- * with the given DLT and snapshot length. Returns NULL only when out of memory. */
+ * with the given DLT and snapshot length (<= 0 or over 262144 means 262144).
+ * Returns NULL only when out of memory. */
 CAPTURE_EXTERN capture_reader *capture_open_dead(int linktype, int snaplen);
 
 /* As capture_open_dead(), stating the timestamp precision (CAPTURE_TSTAMP_

@@ -12,7 +12,7 @@ if [ -n "$stray" ]; then
   echo "FAIL: symbols exported without the capture_ prefix:"; echo "$stray"; fail=1
 fi
 
-declared=$(grep -o 'CAPTURE_EXTERN[^(]*(' "$header" | sed -E 's/.*[ *]([a-z_0-9]+)\($/\1/' | sort -u)
+declared=$(grep -v '^#' "$header" | grep -o 'CAPTURE_EXTERN[^(]*(' | sed -E 's/.*[ *]([a-z_0-9]+)\($/\1/' | sort -u)
 missing=$(comm -23 <(echo "$declared") <(echo "$exported"))
 if [ -n "$missing" ]; then
   echo "FAIL: declared in capture.h but not exported by $lib:"; echo "$missing"; fail=1
