@@ -1,11 +1,12 @@
 /* replay_main.c - runs a fuzz harness over files and directories of inputs
  * without libFuzzer, so any compiler can replay seeds and regressions. */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "testutil.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,54 +38,28 @@ static int replay_file(const char *path)
     return 0;
 }
 
-static int cmp_names(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every regular file directly in dir, in name order so runs are repeatable. */
 static int replay_dir(const char *dir, long *count)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char **names = NULL;
-    size_t n = 0, cap = 0;
+    char **paths = NULL;
+    size_t n = 0;
     int rc = 0;
 
-    if (d == NULL) {
+    if (lcap_test_list_dir(dir, &paths, &n) < 0) {
         fprintf(stderr, "replay: cannot open directory %s\n", dir);
+        lcap_test_free_list(paths, n);
         return -1;
     }
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            char **nn = realloc(names, cap * sizeof(*names));
-            if (nn == NULL) {
-                rc = -1;
-                break;
-            }
-            names = nn;
-        }
-        names[n++] = strdup(e->d_name);
-    }
-    closedir(d);
-    if (n > 0)
-        qsort(names, n, sizeof(*names), cmp_names);
     for (size_t i = 0; i < n; i++) {
-        char path[4096];
         struct stat st;
-        snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-        if (rc == 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            if (replay_file(path) < 0)
+        if (rc == 0 && stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
+            if (replay_file(paths[i]) < 0)
                 rc = -1;
             else
                 (*count)++;
         }
-        free(names[i]);
     }
-    free(names);
+    lcap_test_free_list(paths, n);
     return rc;
 }
 

@@ -11,16 +11,8 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "testutil.h"
 #include "dlt.h"
-
-static int failures;
-
-#define FAIL(...)                      \
-    do {                               \
-        fprintf(stderr, __VA_ARGS__);  \
-        fputc('\n', stderr);           \
-        failures++;                    \
-    } while (0)
 
 static int str_eq(const char *a, const char *b)
 {
@@ -213,6 +205,6 @@ int main(int argc, char **argv)
     int macros = compare_header_macros();
     compare_linktypes(dir);
     printf("dlt_diff: %d values named by libpcap, %d pcap/dlt.h macros, LINKTYPE/DLT 0..300 both ways: %d mismatches\n",
-           known, macros, failures);
-    return failures == 0 ? 0 : 1;
+           known, macros, lcap_test_failures);
+    return lcap_test_failures == 0 ? 0 : 1;
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "testutil.h"
 
 static const char *const default_files[] = {
     "afs.pcap",                      /* Ethernet, 600 packets */
@@ -22,15 +23,6 @@ static const char *const default_files[] = {
     "802_15_4_beacon.pcap",          /* big-endian, 802.15.4 */
     "ppp_ip_udp_dns.pcap",           /* PPP in HDLC framing, odd snaplen */
 };
-
-static int failures;
-
-#define FAIL(...)                      \
-    do {                               \
-        fprintf(stderr, __VA_ARGS__);  \
-        fputc('\n', stderr);           \
-        failures++;                    \
-    } while (0)
 
 /* One packet as libpcap delivered it. */
 struct pkt {
@@ -233,6 +225,6 @@ int main(int argc, char **argv)
     }
     remove(out);
     printf("dump_interop: %zu files, %ld packets rewritten, %d mismatches\n", nfiles, packets,
-           failures);
-    return failures == 0 ? 0 : 1;
+           lcap_test_failures);
+    return lcap_test_failures == 0 ? 0 : 1;
 }

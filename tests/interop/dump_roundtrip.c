@@ -3,7 +3,6 @@
  * same packets, link type (and FCS bits), snaplen and timestamp precision.
  *
  * usage: dump_roundtrip [file...]  (default: every file of $LCAP_SHARED/captures). */
-#include <dirent.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -12,15 +11,7 @@
 #include <unistd.h>
 
 #include "capture.h"
-
-static int failures;
-
-#define FAIL(...)                      \
-    do {                               \
-        fprintf(stderr, __VA_ARGS__);  \
-        fputc('\n', stderr);           \
-        failures++;                    \
-    } while (0)
+#include "testutil.h"
 
 struct totals {
     int files, unopened, rewritten;
@@ -162,11 +153,6 @@ static void one(const char *path, const char *out, struct totals *t)
         compare(path, out, n, t);
 }
 
-static int by_name(const void *x, const void *y)
-{
-    return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 int main(int argc, char **argv)
 {
     const char *shared = getenv("LCAP_SHARED");
@@ -185,39 +171,21 @@ int main(int argc, char **argv)
         }
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/captures", shared);
-        DIR *dp = opendir(dir);
-        if (dp == NULL) {
+        char **paths = NULL;
+        size_t n = 0;
+        if (lcap_test_list_dir(dir, &paths, &n) < 0) {
             fprintf(stderr, "%s: cannot list\n", dir);
+            lcap_test_free_list(paths, n);
             return 1;
         }
-        char **names = NULL;
-        size_t n = 0, cap = 0;
-        struct dirent *e;
-        while ((e = readdir(dp)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            if (n == cap) {
-                cap = cap ? cap * 2 : 256;
-                names = realloc(names, cap * sizeof(*names));
-                if (names == NULL)
-                    abort();
-            }
-            names[n++] = strdup(e->d_name);
-        }
-        closedir(dp);
-        qsort(names, n, sizeof(*names), by_name);
-        for (size_t i = 0; i < n; i++) {
-            char path[8192];
-            snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-            one(path, out, &t);
-            free(names[i]);
-        }
-        free(names);
+        for (size_t i = 0; i < n; i++)
+            one(paths[i], out, &t);
+        lcap_test_free_list(paths, n);
         if (t.rewritten < 700)
             FAIL("only %d files rewritten: the reader or the data set looks wrong", t.rewritten);
     }
     remove(out);
     printf("dump_roundtrip: %d files, %d rewritten and read back (%ld packets, %ld refused), %d not openable, %d mismatches\n",
-           t.files, t.rewritten, t.packets, t.refused, t.unopened, failures);
-    return failures == 0 ? 0 : 1;
+           t.files, t.rewritten, t.packets, t.refused, t.unopened, lcap_test_failures);
+    return lcap_test_failures == 0 ? 0 : 1;
 }

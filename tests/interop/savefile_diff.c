@@ -6,7 +6,6 @@
  * The selector picks files by their first four bytes, not their names. With no
  * files given, every file under $LCAP_SHARED/captures and
  * $LCAP_SHARED/conformance/savefiles is examined. Exit status 0 when all agree. */
-#include <dirent.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "testutil.h"
 
 enum kind { K_OTHER, K_PCAP, K_PCAPNG };
 
@@ -163,40 +163,13 @@ static int compare_file(const char *path, enum kind kind, struct totals *t)
     return reports;
 }
 
-static int by_name(const void *a, const void *b)
+/* Appends the files of dir, sorted, to *list. */
+static int add_dir(const char *dir, char ***list, size_t *n)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Appends the regular files of dir, sorted, to *list. */
-static int add_dir(const char *dir, char ***list, size_t *n, size_t *cap)
-{
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    size_t first = *n;
-
-    if (d == NULL) {
+    if (lcap_test_list_dir(dir, list, n) < 0) {
         printf("FAIL cannot open directory %s\n", dir);
         return -1;
     }
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        if (*n == *cap) {
-            *cap = *cap ? *cap * 2 : 256;
-            *list = realloc(*list, *cap * sizeof(**list));
-            if (*list == NULL)
-                return -1;
-        }
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        char *path = malloc(len);
-        if (path == NULL)
-            return -1;
-        snprintf(path, len, "%s/%s", dir, e->d_name);
-        (*list)[(*n)++] = path;
-    }
-    closedir(d);
-    qsort(*list + first, *n - first, sizeof(**list), by_name);
     return 0;
 }
 
@@ -204,7 +177,7 @@ int main(int argc, char **argv)
 {
     struct totals t = { 0 };
     char **files = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     int want_pcap, want_pcapng;
 
     if (argc < 2 || (strcmp(argv[1], "pcap") != 0 && strcmp(argv[1], "pcapng") != 0 &&
@@ -229,10 +202,10 @@ int main(int argc, char **argv)
             return 1;
         }
         snprintf(dir, sizeof(dir), "%s/captures", shared);
-        if (add_dir(dir, &files, &n, &cap) < 0)
+        if (add_dir(dir, &files, &n) < 0)
             return 1;
         snprintf(dir, sizeof(dir), "%s/conformance/savefiles", shared);
-        if (add_dir(dir, &files, &n, &cap) < 0)
+        if (add_dir(dir, &files, &n) < 0)
             return 1;
     }
 

@@ -1,0 +1,58 @@
+/* testutil.c - the failure counter and sorted directory listing shared by test programs. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+int lcap_test_failures;
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int lcap_test_list_dir(const char *dir, char ***list, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    size_t first = *n, cap = *n;
+    int rc = 0;
+
+    if (d == NULL)
+        return -1;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (*n == cap) {
+            size_t want = cap < 128 ? 256 : cap * 2;
+            char **grown = realloc(*list, want * sizeof(**list));
+            if (grown == NULL) {
+                rc = -1;
+                break;
+            }
+            *list = grown;
+            cap = want;
+        }
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        char *path = malloc(len);
+        if (path == NULL) {
+            rc = -1;
+            break;
+        }
+        snprintf(path, len, "%s/%s", dir, e->d_name);
+        (*list)[(*n)++] = path;
+    }
+    closedir(d);
+    /* Every path here shares the dir prefix, so this is the order of the names. */
+    if (*n > first)
+        qsort(*list + first, *n - first, sizeof(**list), by_path);
+    return rc;
+}
+
+void lcap_test_free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
