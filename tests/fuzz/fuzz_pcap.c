@@ -6,18 +6,7 @@
 
 #include "savefile_harness.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    lcap_fuzz_savefile(data, size);
-    return 0;
-}
-
 #ifdef LCAP_LIBFUZZER
-size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
-size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned seed);
-
 /* The three magics (microsecond, nanosecond, Kuznetsov) in both byte orders. */
 static const uint8_t magics[6][4] = {
     { 0xd4, 0xc3, 0xb2, 0xa1 }, { 0xa1, 0xb2, 0xc3, 0xd4 },

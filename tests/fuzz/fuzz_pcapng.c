@@ -6,18 +6,7 @@
 
 #include "savefile_harness.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-    lcap_fuzz_savefile(data, size);
-    return 0;
-}
-
 #ifdef LCAP_LIBFUZZER
-size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
-size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned seed);
-
 static const uint8_t shb_type[4] = { 0x0a, 0x0d, 0x0d, 0x0a };
 static const uint8_t bom[2][4] = { { 0x4d, 0x3c, 0x2b, 0x1a }, { 0x1a, 0x2b, 0x3c, 0x4d } };
 

@@ -317,3 +317,9 @@ void lcap_fuzz_savefile(const uint8_t *data, size_t size)
     CHECK(c.packets == a.accepted);
     CHECK(c.hash == a.accepted_hash);
 }
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    lcap_fuzz_savefile(data, size);
+    return 0;
+}

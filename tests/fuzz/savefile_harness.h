@@ -11,4 +11,12 @@
  * filter; reads the copy back; traps on any broken invariant or disagreement. */
 void lcap_fuzz_savefile(const uint8_t *data, size_t size);
 
+/* The entry point of both savefile harnesses: lcap_fuzz_savefile, always 0. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* libFuzzer's mutator, and the custom mutator each harness file defines to
+ * keep its format's magic in front. */
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned seed);
+
 #endif
