@@ -1,6 +1,7 @@
 /* test_pcap.c - the classic pcap savefile reader over files crafted here:
  * formats, byte orders, link-type bits, snapshot rules, damage, standard
  * input, and the dispatch/loop/next/breakloop contract on savefiles. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 
 #include "capture.h"
 #include "dlt.h"
+#include "testbuf.h"
 
 #define USEC 0xa1b2c3d4u
 #define NSEC 0xa1b23c4du
@@ -27,33 +29,17 @@ static int file_seq;
 /* Building savefiles                                                  */
 /* ------------------------------------------------------------------ */
 
-struct fb {
-    uint8_t *p;
-    size_t n, cap;
-    int be;       /* write multi-byte fields big-endian */
-    int modified; /* 24-byte record headers */
-};
+typedef lcap_test_buf fb;
 
-static void put(struct fb *b, const void *src, size_t n)
-{
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-    memcpy(b->p + b->n, src, n);
-    b->n += n;
-}
-
-static void put_int(struct fb *b, uint32_t v, unsigned width)
+static void put_int(fb *b, uint32_t v, unsigned width)
 {
     uint8_t x[4];
     for (unsigned i = 0; i < width; i++)
         x[i] = (uint8_t)(b->be ? v >> (8 * (width - 1 - i)) : v >> (8 * i));
-    put(b, x, width);
+    lcap_test_put(b, x, width);
 }
 
-static void file_hdr(struct fb *b, uint32_t magic, unsigned major, unsigned minor, uint32_t snaplen,
+static void file_hdr(fb *b, uint32_t magic, unsigned major, unsigned minor, uint32_t snaplen,
                      uint32_t linktype)
 {
     b->modified = magic == MODIFIED;
@@ -70,7 +56,7 @@ static void file_hdr(struct fb *b, uint32_t magic, unsigned major, unsigned mino
 static uint8_t pat(uint32_t seed, size_t i) { return (uint8_t)(seed * 31 + i * 7); }
 
 /* A record header and `present` data bytes (not necessarily caplen). */
-static void record_part(struct fb *b, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t len,
+static void record_part(fb *b, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t len,
                         size_t present, uint32_t seed)
 {
     put_int(b, sec, 4);
@@ -85,28 +71,23 @@ static void record_part(struct fb *b, uint32_t sec, uint32_t frac, uint32_t capl
     }
     for (size_t i = 0; i < present; i++) {
         uint8_t c = pat(seed, i);
-        put(b, &c, 1);
+        lcap_test_put(b, &c, 1);
     }
 }
 
-static void record(struct fb *b, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t len, uint32_t seed)
+static void record(fb *b, uint32_t sec, uint32_t frac, uint32_t caplen, uint32_t len, uint32_t seed)
 {
     record_part(b, sec, frac, caplen, len, caplen, seed);
 }
 
 /* Writes the file into the test directory; returns a malloc'ed path. */
-static char *save(struct fb *b)
+static char *save(fb *b)
 {
     char *path = malloc(128);
     assert_non_null(path);
     snprintf(path, 128, "%s/f%03d.pcap", tmpdir, file_seq++);
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    if (b->n)
-        assert_int_equal(fwrite(b->p, 1, b->n, f), b->n);
-    fclose(f);
-    free(b->p);
-    memset(b, 0, sizeof(*b));
+    lcap_test_write_fd(b, open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600));
+    lcap_test_buf_free(b);
     return path;
 }
 
@@ -180,7 +161,7 @@ static void test_magics_and_byte_orders(void **state)
     (void)state;
     for (int nano = 0; nano <= 1; nano++) {
         for (int be = 0; be <= 1; be++) {
-            struct fb b = { .be = be };
+            fb b = { .be = be };
             uint32_t mul = nano ? 1 : 1000;
             file_hdr(&b, nano ? NSEC : USEC, 2, 4, 65535, 1);
             for (uint32_t i = 0; i < 3; i++)
@@ -211,7 +192,7 @@ static void test_modified_format(void **state)
 {
     (void)state;
     for (int be = 0; be <= 1; be++) {
-        struct fb b = { .be = be };
+        fb b = { .be = be };
         file_hdr(&b, MODIFIED, 2, 4, 1500, 1);
         record(&b, 10, 20, 40, 60, 1);
         record(&b, 11, 21, 1514, 1514, 2); /* the cooked-mode allowance */
@@ -226,7 +207,7 @@ static void test_modified_format(void **state)
         free(path);
     }
     /* Only Ethernet gets the extra 14 bytes, and never past INT_MAX. */
-    struct fb b = { 0 };
+    fb b = { 0 };
     file_hdr(&b, MODIFIED, 2, 4, 1500, 113);
     record(&b, 1, 2, 30, 30, 5);
     char *path = save(&b);
@@ -259,7 +240,7 @@ static void test_linktype_field(void **state)
         { 0, CAPTURE_DLT_NULL, 0 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct fb b = { .be = (int)(i & 1) };
+        fb b = { .be = (int)(i & 1) };
         file_hdr(&b, USEC, 2, 4, 128, cases[i].field);
         record(&b, 1, 0, 8, 8, 0);
         char *path = save(&b);
@@ -272,7 +253,7 @@ static void test_linktype_field(void **state)
     }
     /* libpcap 1.10.3 makes no check on bits 16..25: they belong to the
      * LINKTYPE value, which is then mapped like any other. */
-    struct fb b = { 0 };
+    fb b = { 0 };
     file_hdr(&b, USEC, 2, 4, 128, 0x02000001u);
     char *path = save(&b);
     capture_reader *r = open_ok(path);
@@ -299,7 +280,7 @@ static void test_snaplen_rules(void **state)
         { 0, 231, -1 },             /* D-Bus has its own maximum */
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct fb b = { 0 };
+        fb b = { 0 };
         file_hdr(&b, USEC, 2, 4, cases[i].snaplen, cases[i].linktype);
         char *path = save(&b);
         capture_reader *r = open_ok(path);
@@ -319,7 +300,7 @@ static void test_caplen_over_snaplen(void **state)
 {
     (void)state;
     for (int be = 0; be <= 1; be++) {
-        struct fb b = { .be = be };
+        fb b = { .be = be };
         file_hdr(&b, USEC, 2, 4, 10, 1);
         record(&b, 1, 1, 20, 25, 1);
         record(&b, 2, 2, 4, 4, 2);
@@ -339,7 +320,7 @@ static void test_caplen_over_max(void **state)
 {
     (void)state;
     /* 24 + 2 * (16 + 4): the bad record starts at byte 64. */
-    struct fb b = { 0 };
+    fb b = { 0 };
     file_hdr(&b, USEC, 2, 4, 10, 1);
     record(&b, 1, 0, 4, 4, 1);
     record(&b, 2, 0, 4, 4, 2);
@@ -383,7 +364,7 @@ static void test_truncated_file_header(void **state)
 {
     (void)state;
     for (size_t keep = 4; keep < 24; keep += 5) {
-        struct fb b = { 0 };
+        fb b = { 0 };
         file_hdr(&b, NSEC, 2, 4, 65535, 1);
         b.n = keep;
         char *path = save(&b);
@@ -397,7 +378,7 @@ static void test_truncated_file_header(void **state)
 static void test_truncated_records(void **state)
 {
     (void)state;
-    struct fb b = { .be = 1 };
+    fb b = { .be = 1 };
     /* Header only: a valid, empty savefile. */
     file_hdr(&b, USEC, 2, 4, 65535, 1);
     char *path = save(&b);
@@ -468,7 +449,7 @@ static void test_versions(void **state)
         { 65535, 65535, "unsupported pcap savefile version 65535.65535" },
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        struct fb b = { .be = (int)(i & 1) };
+        fb b = { .be = (int)(i & 1) };
         file_hdr(&b, USEC, bad[i].major, bad[i].minor, 65535, 1);
         record(&b, 1, 0, 4, 4, 1);
         char *path = save(&b);
@@ -483,7 +464,7 @@ static void test_versions(void **state)
         int always;
     } quirky[] = { { 2, 0, 1 }, { 2, 2, 1 }, { 543, 0, 1 }, { 2, 3, 0 } };
     for (size_t i = 0; i < sizeof(quirky) / sizeof(quirky[0]); i++) {
-        struct fb b = { .be = (int)(i & 1) };
+        fb b = { .be = (int)(i & 1) };
         file_hdr(&b, USEC, quirky[i].major, quirky[i].minor, 65535, 1);
         /* fields as written: first "caplen", then "len" */
         record_part(&b, 1, 0, 60, 6, 6, 1); /* len 60, caplen 6 in every case */
@@ -530,7 +511,7 @@ static void test_timestamps(void **state)
         { NSEC, 0, 7, 999999999, 7, 999999999 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct fb b = { .be = cases[i].be ? !host_is_be() : host_is_be() };
+        fb b = { .be = cases[i].be ? !host_is_be() : host_is_be() };
         file_hdr(&b, cases[i].magic, 2, 4, 65535, 1);
         record(&b, cases[i].sec, cases[i].frac, 2, 2, 0);
         char *path = save(&b);
@@ -545,13 +526,13 @@ static void test_timestamps(void **state)
 /* Pseudo-headers in the writer's byte order                           */
 /* ------------------------------------------------------------------ */
 
-static void read_one(struct fb *b, const uint8_t *data, uint32_t n, uint8_t *out)
+static void read_one(fb *b, const uint8_t *data, uint32_t n, uint8_t *out)
 {
     put_int(b, 1, 4);
     put_int(b, 0, 4);
     put_int(b, n, 4);
     put_int(b, n, 4);
-    put(b, data, n);
+    lcap_test_put(b, data, n);
     char *path = save(b);
     capture_reader *r = open_ok(path);
     capture_pkthdr h;
@@ -574,7 +555,7 @@ static void test_pseudo_headers(void **state)
     in[14] = 0x00;
     in[15] = 0x0c;
     for (int swapped = 0; swapped <= 1; swapped++) {
-        struct fb b = { .be = swapped ? !host_is_be() : host_is_be() };
+        fb b = { .be = swapped ? !host_is_be() : host_is_be() };
         file_hdr(&b, USEC, 2, 4, 65535, 113);
         read_one(&b, in, 24, out);
         static const uint8_t want_swapped[4] = { 19, 18, 17, 16 };
@@ -584,7 +565,7 @@ static void test_pseudo_headers(void **state)
     }
     /* Too short for the whole CAN ID: untouched. */
     {
-        struct fb b = { .be = !host_is_be() };
+        fb b = { .be = !host_is_be() };
         file_hdr(&b, USEC, 2, 4, 65535, 113);
         read_one(&b, in, 19, out);
         assert_memory_equal(out, in, 19);
@@ -595,7 +576,7 @@ static void test_pseudo_headers(void **state)
         memcpy(in2, in, sizeof(in2));
         in2[0] = 0x00;
         in2[1] = 0x0d;
-        struct fb b = { .be = !host_is_be() };
+        fb b = { .be = !host_is_be() };
         file_hdr(&b, USEC, 2, 4, 65535, 276);
         read_one(&b, in2, 24, out);
         static const uint8_t want[4] = { 23, 22, 21, 20 };
@@ -607,7 +588,7 @@ static void test_pseudo_headers(void **state)
         for (unsigned i = 0; i < sizeof(in); i++)
             in[i] = (uint8_t)i;
         in[9] = 2; /* control transfer: the setup bytes at 40 stay as they are */
-        struct fb b = { .be = !host_is_be() };
+        fb b = { .be = !host_is_be() };
         file_hdr(&b, USEC, 2, 4, 65535, 189);
         read_one(&b, in, 48, out);
         static const uint8_t id[8] = { 7, 6, 5, 4, 3, 2, 1, 0 };
@@ -626,7 +607,7 @@ static void test_pseudo_headers(void **state)
         for (unsigned i = 0; i < sizeof(in); i++)
             in[i] = (uint8_t)i;
         in[9] = 0;
-        struct fb b = { .be = !host_is_be() };
+        fb b = { .be = !host_is_be() };
         /* ndesc = 1 in the file's byte order */
         static const uint8_t one_be[4] = { 0, 0, 0, 1 }, one_le[4] = { 1, 0, 0, 0 };
         const uint8_t *ndesc = b.be ? one_be : one_le;
@@ -645,7 +626,7 @@ static void test_pseudo_headers(void **state)
     /* NFLOG: TLV length and type swapped, TLV by TLV. */
     {
         uint8_t nf[16] = { 2, 0, 0, 1 };
-        struct fb b = { .be = !host_is_be() };
+        fb b = { .be = !host_is_be() };
         /* one TLV of length 8, type 9, in the file's byte order, then one
          * whose length runs past the data: swapped, then the walk stops. */
         uint8_t l8[2], t9[2], l99[2];
@@ -672,85 +653,48 @@ static void test_pseudo_headers(void **state)
 /* Standard input and large files                                      */
 /* ------------------------------------------------------------------ */
 
-/* Makes fd 0 the read end of a pipe fed by a child writing b; returns the
- * child's pid and the saved stdin in *saved. */
-static pid_t feed_stdin(struct fb *b, int *saved)
-{
-    int fds[2];
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        size_t off = 0;
-        while (off < b->n) {
-            ssize_t w = write(fds[1], b->p + off, b->n - off > 1000 ? 1000 : b->n - off);
-            if (w <= 0)
-                _exit(1);
-            off += (size_t)w;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    *saved = dup(0);
-    assert_true(*saved >= 0);
-    assert_int_equal(dup2(fds[0], 0), 0);
-    close(fds[0]);
-    free(b->p);
-    memset(b, 0, sizeof(*b));
-    return pid;
-}
-
-static void restore_stdin(pid_t pid, int saved)
-{
-    int status;
-    assert_int_equal(dup2(saved, 0), 0);
-    close(saved);
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-}
-
 static void test_stdin(void **state)
 {
     (void)state;
-    struct fb b = { .be = 1 };
+    fb b = { .be = 1 };
     const uint32_t n = 3000; /* ~1.2 MB: many refills of the window through a pipe */
     file_hdr(&b, NSEC, 2, 4, 1000, 1);
     for (uint32_t i = 0; i < n; i++)
         record(&b, i, i, 100 + i % 300, 1000, i);
     int saved;
-    pid_t pid = feed_stdin(&b, &saved);
+    pid_t pid = lcap_test_feed_stdin(&b, 1000, &saved);
     capture_reader *r = open_ok("-");
     assert_int_equal(capture_get_tstamp_precision(r), CAPTURE_TSTAMP_PRECISION_NANO);
     for (uint32_t i = 0; i < n; i++)
         expect_packet(r, i, i, 100 + i % 300, 1000, i);
     expect_eof(r);
     capture_close(r);
-    restore_stdin(pid, saved);
+    lcap_test_restore_stdin(pid, saved);
 
     /* Damage seen through a pipe is reported the same way. */
     file_hdr(&b, USEC, 2, 4, 1000, 1);
     record(&b, 1, 0, 4, 4, 1);
     record_part(&b, 2, 0, 98, 98, 40, 2);
-    pid = feed_stdin(&b, &saved);
+    pid = lcap_test_feed_stdin(&b, 1000, &saved);
     r = open_ok("-");
     expect_packet(r, 1, 0, 4, 4, 1);
     expect_error(r, "truncated record at byte offset 44: header says 98 captured bytes, only 40 present");
     capture_close(r);
-    restore_stdin(pid, saved);
+    lcap_test_restore_stdin(pid, saved);
 
     /* A truncated header on stdin names "-". */
     file_hdr(&b, USEC, 2, 4, 1000, 1);
     b.n = 12;
-    pid = feed_stdin(&b, &saved);
+    pid = lcap_test_feed_stdin(&b, 1000, &saved);
     open_fails("-", "truncated pcap file header");
-    restore_stdin(pid, saved);
+    lcap_test_restore_stdin(pid, saved);
 }
 
 /* Records far bigger than the window's first allocation, mixed with small ones. */
 static void test_large_records(void **state)
 {
     (void)state;
-    struct fb b = { 0 };
+    fb b = { 0 };
     file_hdr(&b, USEC, 2, 4, 0, 1);
     record(&b, 1, 0, 10, 10, 1);
     record(&b, 2, 0, 262144, 262144, 2);
@@ -791,7 +735,7 @@ static void count_cb(void *user, const capture_pkthdr *h, const uint8_t *d)
 
 static char *ten_packets(void)
 {
-    struct fb b = { 0 };
+    fb b = { 0 };
     file_hdr(&b, USEC, 2, 4, 65535, 1);
     for (uint32_t i = 0; i < 10; i++)
         record(&b, i, 0, 4, 4, i);
@@ -854,7 +798,7 @@ static void test_dispatch_loop_next(void **state)
 
     /* An error mid-file: loop and dispatch return CAPTURE_ERROR after
      * delivering everything before the damage. */
-    struct fb b = { 0 };
+    fb b = { 0 };
     file_hdr(&b, USEC, 2, 4, 65535, 1);
     for (uint32_t i = 0; i < 3; i++)
         record(&b, i, 0, 4, 4, i);

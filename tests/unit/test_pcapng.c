@@ -14,29 +14,15 @@
 
 #include "capture.h"
 #include "savefile/pcapng_block.h"
+#include "testbuf.h"
 
 /* ------------------------------------------------------------------ */
 /* A little pcapng writer: a growable buffer and one function per block */
 /* ------------------------------------------------------------------ */
 
-typedef struct buf {
-    uint8_t *p;
-    size_t n, cap;
-    int be; /* write big-endian */
-} buf;
+typedef lcap_test_buf buf;
 
-static void put(buf *b, const void *d, size_t n)
-{
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-        assert_non_null(b->p);
-    }
-    memcpy(b->p + b->n, d, n);
-    b->n += n;
-}
-
-static void put8(buf *b, uint8_t v) { put(b, &v, 1); }
+static void put8(buf *b, uint8_t v) { lcap_test_put(b, &v, 1); }
 
 static void put16(buf *b, uint16_t v)
 {
@@ -45,7 +31,7 @@ static void put16(buf *b, uint16_t v)
         x[0] = (uint8_t)(v >> 8);
         x[1] = (uint8_t)v;
     }
-    put(b, x, 2);
+    lcap_test_put(b, x, 2);
 }
 
 static void put32(buf *b, uint32_t v)
@@ -53,7 +39,7 @@ static void put32(buf *b, uint32_t v)
     uint8_t x[4];
     for (int i = 0; i < 4; i++)
         x[b->be ? 3 - i : i] = (uint8_t)(v >> (8 * i));
-    put(b, x, 4);
+    lcap_test_put(b, x, 4);
 }
 
 static void put64(buf *b, uint64_t v)
@@ -61,7 +47,7 @@ static void put64(buf *b, uint64_t v)
     uint8_t x[8];
     for (int i = 0; i < 8; i++)
         x[b->be ? 7 - i : i] = (uint8_t)(v >> (8 * i));
-    put(b, x, 8);
+    lcap_test_put(b, x, 8);
 }
 
 static void pad4(buf *b)
@@ -117,7 +103,7 @@ static void idb_full(buf *b, uint16_t linktype, uint32_t snaplen, int tsresol, i
     put32(b, snaplen);
     put16(b, 2); /* if_name, to be ignored */
     put16(b, 4);
-    put(b, "eth0", 4);
+    lcap_test_put(b, "eth0", 4);
     if (tsresol >= 0) {
         put16(b, 9);
         put16(b, 1);
@@ -154,7 +140,7 @@ static void epb_full(buf *b, uint32_t ifid, uint64_t ts, uint32_t caplen, uint32
     payload(b, caplen, seq);
     put16(b, 1); /* opt_comment, to be ignored */
     put16(b, 3);
-    put(b, "hi!", 3);
+    lcap_test_put(b, "hi!", 3);
     pad4(b);
     put32(b, 0);
     block_end(b, at);
@@ -201,10 +187,7 @@ static void unknown_block(buf *b, uint32_t type, size_t body)
 static char *write_temp(const buf *b)
 {
     char *path = strdup("/tmp/lcap-pcapng-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, b->p, b->n), (ssize_t)b->n);
-    close(fd);
+    lcap_test_write_fd(b, mkstemp(path));
     return path;
 }
 
@@ -298,7 +281,6 @@ static void ends_in_error(const buf *b, int n, const char *needle, size_t offset
         fail_msg("error \"%s\" lacks \"%s\" / \"%s\"", g.err, needle, where);
 }
 
-static void buf_free(buf *b) { free(b->p); memset(b, 0, sizeof(*b)); }
 
 static void assert_ts(const capture_pkthdr *h, int64_t sec, uint32_t nsec)
 {
@@ -343,7 +325,7 @@ static void test_both_byte_orders(void **state)
         assert_int_equal(g.h[2].caplen, 40);
         for (int i = 0; i < 3; i++)
             assert_true(g.ok[i]);
-        buf_free(&b);
+        lcap_test_buf_free(&b);
     }
 }
 
@@ -358,16 +340,16 @@ static void test_versions(void **state)
     assert_int_equal(read_file(&b, &g, NULL), 0);
     assert_int_equal(g.minor, 2);
     assert_int_equal(g.n, 1);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     shb_v(&b, 1, 1);
     idb(&b);
     open_fails(&b, "version 1.1");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb_v(&b, 2, 0);
     idb(&b);
     open_fails(&b, "version 2.0");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_multi_section(void **state)
@@ -399,7 +381,7 @@ static void test_multi_section(void **state)
         assert_true(g.ok[i]);
 
     /* A new section forgets the interfaces of the previous one. */
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     idb(&b);
     idb(&b);
@@ -411,7 +393,7 @@ static void test_multi_section(void **state)
     ends_in_error(&b, 1, "interface 1", bad);
 
     /* Sections may not change byte order (libpcap refuses them too). */
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     idb(&b);
     epb(&b, 1, 8, 0);
@@ -423,7 +405,7 @@ static void test_multi_section(void **state)
     ends_in_error(&b, 1, "byte order", bad);
 
     /* Nor carry a bad byte-order magic or another major version. */
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     idb(&b);
     bad = b.n;
@@ -431,7 +413,7 @@ static void test_multi_section(void **state)
     idb(&b);
     epb(&b, 1, 8, 0);
     ends_in_error(&b, 0, "major version 2", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 /* One packet at ts through an interface with the given if_tsresol/if_tsoffset. */
@@ -447,7 +429,7 @@ static void one_ts(int tsresol, int offset_set, int64_t offset, uint64_t ts, int
     assert_int_equal(g.n, 1);
     assert_ts(&g.h[0], sec, nsec);
     assert_int_equal(g.prec, prec);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_resolutions(void **state)
@@ -512,10 +494,10 @@ static void test_option_bounds(void **state)
     put32(&b, 0);
     put16(&b, 2);
     put16(&b, 100);
-    put(&b, "abcd", 4);
+    lcap_test_put(&b, "abcd", 4);
     block_end(&b, at);
     open_fails(&b, "claims 100 bytes");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* Two resolutions, a resolution of the wrong size, too fine ones. */
     shb(&b);
@@ -529,7 +511,7 @@ static void test_option_bounds(void **state)
     }
     block_end(&b, at);
     open_fails(&b, "second if_tsresol");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     shb(&b);
     at = block_begin(&b, 1);
@@ -540,16 +522,16 @@ static void test_option_bounds(void **state)
     put32(&b, 6);
     block_end(&b, at);
     open_fails(&b, "if_tsoffset at offset 44 has length 4");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     shb(&b);
     idb_full(&b, 1, 0, 20, 0, 0);
     open_fails(&b, "10^-20");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     idb_full(&b, 1, 0, 0x80 | 64, 0, 0);
     open_fails(&b, "2^-64");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* Trailing bytes too few for an option header, and options past the
      * end-of-options marker, are ignored. */
@@ -566,7 +548,7 @@ static void test_option_bounds(void **state)
     got g;
     assert_int_equal(read_file(&b, &g, NULL), 0);
     assert_ts(&g.h[0], 5, 7000);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* A later interface with a bad option fails where it stands. */
     shb(&b);
@@ -576,7 +558,7 @@ static void test_option_bounds(void **state)
     idb_full(&b, 1, 0, 25, 0, 0);
     epb(&b, 1, 4, 0);
     ends_in_error(&b, 1, "10^-25", bad + 24); /* the option, after the if_name one */
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_unknown_blocks_skipped(void **state)
@@ -598,7 +580,7 @@ static void test_unknown_blocks_skipped(void **state)
     assert_int_equal(g.n, 2);
     assert_true(g.ok[0] && g.ok[1]);
     assert_int_equal(g.end, CAPTURE_EOF);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_open_time_rules(void **state)
@@ -609,26 +591,26 @@ static void test_open_time_rules(void **state)
     open_fails(&b, "without an interface description block");
     epb(&b, 1, 4, 0);
     open_fails(&b, "enhanced packet block (type 0x00000006) at offset 28 comes before");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     spb(&b, 4, 4, 0);
     idb(&b);
     open_fails(&b, "simple packet block");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* First section header: length within 28..1 MiB, readable magic. */
     shb(&b);
     set32(&b, 4, 24);
     open_fails(&b, "length 24");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     set32(&b, 8, 0x11223344);
     open_fails(&b, "byte-order magic");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     b.n = 20;
     open_fails(&b, "20 present");
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_link_facts(void **state)
@@ -642,7 +624,7 @@ static void test_link_facts(void **state)
     epb(&b, 1, 4, 0);
     assert_int_equal(read_file(&b, &g, NULL), 0);
     assert_int_equal(g.snaplen, 262144);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     idb_full(&b, 1, 300000, -1, 0, 0);
     idb_full(&b, 1, 300000, -1, 0, 0);
@@ -650,7 +632,7 @@ static void test_link_facts(void **state)
     assert_int_equal(read_file(&b, &g, NULL), 0);
     assert_int_equal(g.snaplen, 300000);
     assert_int_equal(g.n, 1);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* Later interfaces must match the first one's link type and snaplen. */
     shb(&b);
@@ -660,14 +642,14 @@ static void test_link_facts(void **state)
     idb_full(&b, 105, 0, -1, 0, 0);
     epb(&b, 1, 4, 0);
     ends_in_error(&b, 1, "link type 105", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     idb(&b);
     epb(&b, 1, 4, 0);
     bad = b.n;
     idb_full(&b, 1, 100, -1, 0, 0);
     ends_in_error(&b, 1, "snapshot length 100", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* Precision becomes NANO once any interface read so far is finer than 1 us. */
     shb(&b);
@@ -678,7 +660,7 @@ static void test_link_facts(void **state)
     assert_int_equal(g.n, 1);
     assert_int_equal(g.prec, CAPTURE_TSTAMP_PRECISION_MICRO);
     assert_int_equal(g.prec_end, CAPTURE_TSTAMP_PRECISION_NANO);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_lengths(void **state)
@@ -693,7 +675,7 @@ static void test_lengths(void **state)
     size_t bad = b.n;
     epb(&b, 1, 41, 0);
     ends_in_error(&b, 1, "captured length 41 exceeds the snapshot length 40", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* ... but a simple packet is cut to it. */
     shb(&b);
@@ -702,7 +684,7 @@ static void test_lengths(void **state)
     assert_int_equal(read_file(&b, &g, NULL), 0);
     assert_int_equal(g.h[0].caplen, 40);
     assert_int_equal(g.h[0].len, 60);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* caplen beyond the block's data. */
     shb(&b);
@@ -710,7 +692,7 @@ static void test_lengths(void **state)
     bad = b.n;
     spb(&b, 100, 60, 0);
     ends_in_error(&b, 0, "captured length 100 runs past the 60 bytes", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* Block too short for its fixed part. */
     shb(&b);
@@ -718,7 +700,7 @@ static void test_lengths(void **state)
     bad = b.n;
     unknown_block(&b, 6, 8);
     ends_in_error(&b, 0, "enhanced packet block (type 0x00000006)", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_damage(void **state)
@@ -736,7 +718,7 @@ static void test_damage(void **state)
         epb(&b, 3, 10, 0);
         b.n = k == 2 ? b.n - cuts[k] : third + cuts[k];
         ends_in_error(&b, 2, k == 0 ? "3 of its 8 bytes" : "truncated", third);
-        buf_free(&b);
+        lcap_test_buf_free(&b);
     }
 
     /* Trailer that disagrees with the header. */
@@ -747,7 +729,7 @@ static void test_damage(void **state)
     epb(&b, 2, 10, 0);
     set32(&b, b.n - 4, 12);
     ends_in_error(&b, 1, "trailing length 12 differs from the leading length 56", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* Absurd lengths are refused before anything is allocated or read. */
     static const uint32_t absurd[] = { 0xfffffff0u, 16777220u, 8u, 13u };
@@ -761,7 +743,7 @@ static void test_damage(void **state)
         epb(&b, 2, 10, 0);
         set32(&b, at + 4, absurd[k]);
         ends_in_error(&b, 1, why[k], at);
-        buf_free(&b);
+        lcap_test_buf_free(&b);
     }
 
     /* A packet block claiming megabytes the file does not hold. */
@@ -772,7 +754,7 @@ static void test_damage(void **state)
     epb(&b, 2, 10, 0);
     set32(&b, bad + 4, 10u * 1024u * 1024u);
     ends_in_error(&b, 1, "10485760 bytes declared, 56 present", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 
     /* Interface out of range. */
     shb(&b);
@@ -780,13 +762,13 @@ static void test_damage(void **state)
     bad = b.n;
     epb_full(&b, 1, 1, 4, 4, 0);
     ends_in_error(&b, 0, "interface 1 has no interface description block", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
     shb(&b);
     idb(&b);
     bad = b.n;
     pb(&b, 9, 1, 4, 0);
     ends_in_error(&b, 0, "obsolete packet block (type 0x00000002)", bad);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_largest_block(void **state)
@@ -802,13 +784,13 @@ static void test_largest_block(void **state)
     assert_int_equal(read_file(&b, &g, NULL), 0);
     assert_int_equal(g.n, 1);
     assert_int_equal(g.end, CAPTURE_EOF);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 static void test_stdin_pipe(void **state)
 {
     buf b = { 0 };
-    int fds[2], saved;
+    int saved;
     char err[CAPTURE_ERRBUF_SIZE];
     got g;
     const uint8_t seq[] = { 3, 4, 5 };
@@ -819,41 +801,19 @@ static void test_stdin_pipe(void **state)
     unknown_block(&b, 0x77, 200000); /* a pipe delivers it in pieces */
     epb(&b, 2000002, 1000, 4);
     spb(&b, 50, 50, 5);
-    assert_int_equal(pipe(fds), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        close(fds[0]);
-        size_t off = 0;
-        while (off < b.n) {
-            size_t step = b.n - off < 777 ? b.n - off : 777;
-            ssize_t w = write(fds[1], b.p + off, step);
-            if (w <= 0)
-                _exit(1);
-            off += (size_t)w;
-        }
-        _exit(0);
-    }
-    close(fds[1]);
-    saved = dup(0);
-    assert_true(saved >= 0);
-    assert_int_equal(dup2(fds[0], 0), 0);
-    close(fds[0]);
+    pid_t pid = lcap_test_feed_stdin(&b, 777, &saved);
     capture_reader *r = capture_open_offline("-", err);
     assert_non_null(r);
     memset(&g, 0, sizeof(g));
     read_reader(r, &g, seq);
     capture_close(r);
-    assert_int_equal(dup2(saved, 0), 0);
-    close(saved);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
+    lcap_test_restore_stdin(pid, saved);
     assert_int_equal(g.n, 3);
     assert_int_equal(g.end, CAPTURE_EOF);
     assert_true(g.ok[0] && g.ok[1] && g.ok[2]);
     assert_ts(&g.h[1], 2, 2000);
     assert_int_equal(g.h[1].caplen, 1000);
-    buf_free(&b);
+    lcap_test_buf_free(&b);
 }
 
 int main(void)
