@@ -4,7 +4,6 @@
 
 #include <stdlib.h>
 
-#include "bpf/insn.h"
 #include "compat.h"
 
 capture_bpf *lcap_bpf_new_trusted(const struct capture_insn *insns, size_t n)
@@ -14,16 +13,11 @@ capture_bpf *lcap_bpf_new_trusted(const struct capture_insn *insns, size_t n)
         return NULL;
     prog->n = n;
     prog->insns = malloc(n * sizeof(*insns));
-    prog->code = lcap_bpf_decode(insns, n);
-    if (prog->insns == NULL || prog->code == NULL) {
+    if (prog->insns == NULL || lcap_bpf_decode(prog, insns, n) < 0) {
         capture_bpf_free(prog);
         return NULL;
     }
     memcpy(prog->insns, insns, n * sizeof(*insns));
-    for (size_t i = 0; i < n; i++)
-        if (insns[i].code == (LCAP_BPF_LD | LCAP_BPF_MEM) ||
-            insns[i].code == (LCAP_BPF_LDX | LCAP_BPF_MEM))
-            prog->reads_scratch = 1;
     return prog;
 }
 
@@ -35,12 +29,6 @@ capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n, 
     if (prog == NULL)
         lcap_errf(errbuf, "out of memory for a %zu-instruction BPF program", n);
     return prog;
-}
-
-uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet, uint32_t wirelen,
-                            uint32_t caplen)
-{
-    return lcap_bpf_run(prog->code, prog->reads_scratch, packet, wirelen, caplen);
 }
 
 size_t capture_bpf_insns(const capture_bpf *prog, const struct capture_insn **insns)

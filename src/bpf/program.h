@@ -15,6 +15,7 @@ struct capture_bpf {
     size_t n;                   /* instruction count, 1..LCAP_BPF_MAXINSNS */
     struct capture_insn *insns; /* the validated instructions as given */
     struct lcap_bpf_op *code;   /* the same program decoded for the interpreter */
+    const void *entry;          /* computed-goto builds: where the interpreter starts */
     int reads_scratch;          /* has ld or ldx M[k]: scratch memory must be cleared */
 };
 
@@ -25,14 +26,10 @@ int lcap_bpf_validate(const struct capture_insn *insns, size_t n, char *errbuf);
 /* The mnemonic of a known opcode ("ldh", "jeq"...), NULL for an unknown one. */
 const char *lcap_bpf_mnemonic(uint16_t code);
 
-/* Decodes a validated program into a new array for lcap_bpf_run(); NULL when
- * out of memory. Free it with free(). */
-struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n);
-
-/* Runs decoded code over a packet with BSD bpf_filter() semantics;
- * reads_scratch is capture_bpf's field of that name. */
-uint32_t lcap_bpf_run(const struct lcap_bpf_op *code, int reads_scratch, const uint8_t *pkt,
-                      uint32_t wirelen, uint32_t caplen);
+/* Decodes a validated program for capture_bpf_filter() (vm.c, the
+ * interpreter): sets prog's code (a new array, freed with free()), entry and
+ * reads_scratch. -1 when out of memory. */
+int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t n);
 
 /* A new program from instructions already known to be valid (a copy of an
  * existing program); NULL when out of memory. */

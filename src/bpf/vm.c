@@ -8,7 +8,7 @@
 #include "compat.h"
 
 /* The interpreter's operations; INVALID (never produced for a validated
- * program) rejects the packet. */
+ * program) rejects the packet; CLEAR_SCRATCH is only ever an entry point. */
 #define LCAP_BPF_VM_OPS(X) \
     X(INVALID) X(RET_K) X(RET_A) \
     X(LD_W_ABS) X(LD_H_ABS) X(LD_B_ABS) X(LD_W_IND) X(LD_H_IND) X(LD_B_IND) \
@@ -17,7 +17,7 @@
     X(JA) X(JEQ_K) X(JGT_K) X(JGE_K) X(JSET_K) X(JEQ_X) X(JGT_X) X(JGE_X) X(JSET_X) \
     X(ADD_K) X(SUB_K) X(MUL_K) X(DIV_K) X(MOD_K) X(AND_K) X(OR_K) X(XOR_K) X(LSH_K) X(RSH_K) \
     X(ADD_X) X(SUB_X) X(MUL_X) X(DIV_X) X(MOD_X) X(AND_X) X(OR_X) X(XOR_X) X(LSH_X) X(RSH_X) \
-    X(NEG) X(TAX) X(TXA)
+    X(NEG) X(TAX) X(TXA) X(CLEAR_SCRATCH)
 
 /* Superinstructions: a packet load directly followed by a conditional jump
  * on a constant ("ldh [12]; jeq #0x800"), the bulk of compiled filters, runs
@@ -45,7 +45,8 @@ enum vm_kind {
 #define VM_IS_KJUMP(kind) ((kind) >= VM_JEQ_K && (kind) <= VM_JSET_K)
 
 /* 16 bytes: where to go, the operand and both jump targets as byte offsets
- * from the start of the code (at most 4095 * 16, so they fit 16 bits). */
+ * forward from this entry (at most 4095 * 16, so they fit 16 bits; relative
+ * offsets spare the interpreter a register for the start of the code). */
 struct lcap_bpf_op {
 #if LCAP_COMPUTED_GOTO
     const void *label;
@@ -126,9 +127,9 @@ static const uint8_t kind_of[256] = {
  * Called with table != NULL it only hands out its dispatch table, which is
  * why it must never be inlined or cloned.
  */
-static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, int reads_scratch,
-                                              const uint8_t *p, uint32_t wirelen,
-                                              uint32_t caplen, const void *const **table)
+static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uint8_t *p,
+                                              uint32_t wirelen, uint32_t caplen,
+                                              const void *const **table)
 {
 #if LCAP_COMPUTED_GOTO
 #define AS_LABEL(name) &&L_##name,
@@ -150,43 +151,44 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, int 
 #define OP2(load, jump) case VM_##load##__##jump:
 #define NEXT() continue
 #endif
-#define GOTO(offset) pc = (const struct lcap_bpf_op *)(const void *)((const char *)base + (offset))
+#define GOTO(offset) pc = (const struct lcap_bpf_op *)(const void *)((const char *)pc + (offset))
 #define BRANCH(cond) GOTO((cond) ? pc->jt : pc->jf)
-    const struct lcap_bpf_op *const base = pc;
+    const struct lcap_bpf_op *pc = prog->code;
+    const uint64_t len = caplen; /* widened once, not at every bounds check */
     uint32_t A = 0, X = 0;
-    uint32_t mem[LCAP_BPF_MEMWORDS];
+    /* Scratch memory, then wirelen: the rare "ld len" reads it from the stack
+     * rather than holding a callee-saved register (a push and pop per call). */
+    uint32_t mem[LCAP_BPF_MEMWORDS + 1];
     uint64_t off;
 
-    /* Only a program that loads from scratch memory can see its contents. */
-    if (reads_scratch)
-        memset(mem, 0, sizeof(mem));
+    mem[LCAP_BPF_MEMWORDS] = wirelen;
 
     /* Loads: one bounds check each, in 64 bits so that nothing wraps. */
 #define LD_W_ABS_BODY                                  \
-    if ((uint64_t)pc->k + 4 > caplen)                  \
+    if ((uint64_t)pc->k + 4 > len)                  \
         return 0;                                      \
     A = lcap_ld_be32(p + pc->k)
 #define LD_H_ABS_BODY                                  \
-    if ((uint64_t)pc->k + 2 > caplen)                  \
+    if ((uint64_t)pc->k + 2 > len)                  \
         return 0;                                      \
     A = lcap_ld_be16(p + pc->k)
 #define LD_B_ABS_BODY                                  \
-    if (pc->k >= caplen)                               \
+    if (pc->k >= len)                               \
         return 0;                                      \
     A = p[pc->k]
 #define LD_W_IND_BODY                                  \
     off = (uint64_t)X + pc->k;                         \
-    if (off + 4 > caplen)                              \
+    if (off + 4 > len)                              \
         return 0;                                      \
     A = lcap_ld_be32(p + off)
 #define LD_H_IND_BODY                                  \
     off = (uint64_t)X + pc->k;                         \
-    if (off + 2 > caplen)                              \
+    if (off + 2 > len)                              \
         return 0;                                      \
     A = lcap_ld_be16(p + off)
 #define LD_B_IND_BODY                                  \
     off = (uint64_t)X + pc->k;                         \
-    if (off >= caplen)                                 \
+    if (off >= len)                                 \
         return 0;                                      \
     A = p[off]
 #define JEQ_K_BODY BRANCH(A == pc->k)
@@ -201,8 +203,15 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, int 
     NEXT();
 
 #if LCAP_COMPUTED_GOTO
-    NEXT();
+    /* The decoder chose the start: the first operation, or CLEAR_SCRATCH for
+     * a program that loads from scratch memory and so could see its contents. */
+    goto *prog->entry;
+    OP(CLEAR_SCRATCH)
+        memset(mem, 0, LCAP_BPF_MEMWORDS * sizeof(mem[0]));
+        NEXT();
 #else
+    if (prog->reads_scratch)
+        memset(mem, 0, LCAP_BPF_MEMWORDS * sizeof(mem[0]));
     for (;;) {
         switch (pc->kind) {
         default:
@@ -240,17 +249,17 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, int 
         NEXT();
     LCAP_BPF_VM_FUSED(FUSED_BODY)
     OP(LDX_MSH)
-        if (pc->k >= caplen)
+        if (pc->k >= len)
             return 0;
         X = (uint32_t)(p[pc->k] & 0xf) << 2;
         pc++;
         NEXT();
     OP(LD_LEN)
-        A = wirelen;
+        A = mem[LCAP_BPF_MEMWORDS];
         pc++;
         NEXT();
     OP(LDX_LEN)
-        X = wirelen;
+        X = mem[LCAP_BPF_MEMWORDS];
         pc++;
         NEXT();
     OP(LD_IMM)
@@ -412,22 +421,22 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const struct lcap_bpf_op *pc, int 
 #undef BRANCH
 }
 
-struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
+int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t n)
 {
     if (n == 0 || n > LCAP_BPF_MAXINSNS)
-        return NULL;
+        return -1;
     struct lcap_bpf_op *code = calloc(n, sizeof(*code));
     if (code == NULL)
-        return NULL;
+        return -1;
 #if LCAP_COMPUTED_GOTO
     const void *const *labels = NULL;
-    execute(NULL, 0, NULL, 0, 0, &labels);
+    execute(NULL, NULL, 0, 0, &labels);
 #endif
     for (size_t i = 0; i < n; i++) {
         const struct capture_insn *in = &insns[i];
         struct lcap_bpf_op *op = &code[i];
         unsigned kind = in->code < 256 ? kind_of[in->code] : VM_INVALID;
-        uint64_t jt = i + 1, jf = i + 1;
+        uint64_t jt = 1, jf = 1; /* forward from this entry */
 
         op->k = in->k;
         if (kind == VM_LSH_K || kind == VM_RSH_K)
@@ -441,7 +450,7 @@ struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
         /* Running off the end (refused by the validator) rejects. */
         if (LCAP_BPF_CLASS(in->code) == LCAP_BPF_RET)
             jt = jf = 0;
-        else if (jt >= n || jf >= n)
+        else if (i + jt >= n || i + jf >= n)
             kind = VM_INVALID;
         op->jt = (uint16_t)(jt * sizeof(*op));
         op->jf = (uint16_t)(jf * sizeof(*op));
@@ -455,12 +464,20 @@ struct lcap_bpf_op *lcap_bpf_decode(const struct capture_insn *insns, size_t n)
 #else
         op->kind = kind;
 #endif
+        if (kind == VM_LD_MEM || kind == VM_LDX_MEM)
+            prog->reads_scratch = 1;
     }
-    return code;
+    prog->code = code;
+#if LCAP_COMPUTED_GOTO
+    prog->entry = prog->reads_scratch ? labels[VM_CLEAR_SCRATCH] : code[0].label;
+#endif
+    return 0;
 }
 
-uint32_t lcap_bpf_run(const struct lcap_bpf_op *code, int reads_scratch, const uint8_t *pkt,
-                      uint32_t wirelen, uint32_t caplen)
+/* The public entry lives here so that a call reaches the interpreter with its
+ * arguments already in place: one jump, no reshuffling. */
+uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet, uint32_t wirelen,
+                            uint32_t caplen)
 {
-    return execute(code, reads_scratch, pkt, wirelen, caplen, NULL);
+    return execute(prog, packet, wirelen, caplen, NULL);
 }
