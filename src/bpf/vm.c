@@ -19,28 +19,48 @@
     X(ADD_X) X(SUB_X) X(MUL_X) X(DIV_X) X(MOD_X) X(AND_X) X(OR_X) X(XOR_X) X(LSH_X) X(RSH_X) \
     X(NEG) X(TAX) X(TXA) X(CLEAR_SCRATCH)
 
-/* Superinstructions: a packet load directly followed by a conditional jump
- * on a constant ("ldh [12]; jeq #0x800"), the bulk of compiled filters, runs
- * as one dispatch. The fused operation sits on the load; the jump keeps its
- * own decoded entry right after it, which the fused code reads its constant
- * and targets from, and which other jumps may still land on. */
-#define LCAP_BPF_VM_FUSE4(X, load) X(load, JEQ_K) X(load, JGT_K) X(load, JGE_K) X(load, JSET_K)
-#define LCAP_BPF_VM_FUSED(X) \
-    LCAP_BPF_VM_FUSE4(X, LD_W_ABS) LCAP_BPF_VM_FUSE4(X, LD_H_ABS) LCAP_BPF_VM_FUSE4(X, LD_B_ABS) \
-    LCAP_BPF_VM_FUSE4(X, LD_W_IND) LCAP_BPF_VM_FUSE4(X, LD_H_IND) LCAP_BPF_VM_FUSE4(X, LD_B_IND)
+/* Composed operations (superinstructions). The test at the heart of compiled
+ * filters, "load a packet field, maybe mask it, compare it with a constant,
+ * branch" ("ldh [12]; jeq #0x800", "ld [26]; and #0xffff0000; jeq ..."),
+ * runs as one dispatch. It sits on the run's first instruction; each later
+ * instruction keeps its own decoded entry, which the composed code reads its
+ * operands and targets from, and which other jumps may still land on.
+ * A jump whose target is "ret #k" returns k itself rather than dispatching
+ * to the return: compiled filters send most packets from a test straight to
+ * "ret #0", and each indirect jump saved is one the host can mispredict.
+ * The parts, each list's first entry meaning "absent": the load, the mask,
+ * the jump, and the variant, by which targets are returns: GO neither, RT
+ * the true one, RF the false one, RB both. */
+#define VM_PART_LOADS(X, ...) \
+    X(NOLOAD, __VA_ARGS__) \
+    X(LD_W_ABS, __VA_ARGS__) X(LD_H_ABS, __VA_ARGS__) X(LD_B_ABS, __VA_ARGS__) \
+    X(LD_W_IND, __VA_ARGS__) X(LD_H_IND, __VA_ARGS__) X(LD_B_IND, __VA_ARGS__)
+#define VM_PART_MASKS(X, ...) X(NOMASK, __VA_ARGS__) X(AND_K, __VA_ARGS__)
+#define VM_PART_JUMPS(X, ...) \
+    X(JEQ_K, __VA_ARGS__) X(JGT_K, __VA_ARGS__) X(JGE_K, __VA_ARGS__) X(JSET_K, __VA_ARGS__)
+#define VM_PART_VARIANTS(X, ...) \
+    X(GO, __VA_ARGS__) X(RT, __VA_ARGS__) X(RF, __VA_ARGS__) X(RB, __VA_ARGS__)
+
+/* Every composed operation as X(variant, load, mask, jump), numbered
+ * load-major, then mask, jump and variant (see composed_kind()). The plain
+ * constant jumps reappear as (GO, NOLOAD, NOMASK, jump): four spare labels
+ * buy a decoder without special cases. */
+#define VM_OF_JUMP(jump, X, load, mask) VM_PART_VARIANTS(X, load, mask, jump)
+#define VM_OF_MASK(mask, X, load) VM_PART_JUMPS(VM_OF_JUMP, X, load, mask)
+#define VM_OF_LOAD(load, X) VM_PART_MASKS(VM_OF_MASK, X, load)
+#define LCAP_BPF_VM_COMPOSED(X) VM_PART_LOADS(VM_OF_LOAD, X)
 
 enum vm_kind {
 #define AS_ENUM(name) VM_##name,
-#define AS_ENUM2(load, jump) VM_##load##__##jump,
+#define AS_ENUM4(variant, load, mask, jump) VM_##load##__##mask##__##jump##__##variant,
     LCAP_BPF_VM_OPS(AS_ENUM)
-    LCAP_BPF_VM_FUSED(AS_ENUM2)
+    LCAP_BPF_VM_COMPOSED(AS_ENUM4)
 #undef AS_ENUM
-#undef AS_ENUM2
+#undef AS_ENUM4
     VM_KIND_COUNT
 };
 
-/* The fused operations are numbered load-major in the order of both lists. */
-#define VM_FUSED_FIRST VM_LD_W_ABS__JEQ_K
+#define VM_COMPOSED_FIRST VM_NOLOAD__NOMASK__JEQ_K__GO
 #define VM_IS_LOAD(kind) ((kind) >= VM_LD_W_ABS && (kind) <= VM_LD_B_IND)
 #define VM_IS_KJUMP(kind) ((kind) >= VM_JEQ_K && (kind) <= VM_JSET_K)
 
@@ -60,8 +80,8 @@ struct lcap_bpf_op {
 _Static_assert(sizeof(struct lcap_bpf_op) * (LCAP_BPF_MAXINSNS - 1) <= UINT16_MAX,
                "jump offsets must fit 16 bits");
 _Static_assert(VM_LD_B_IND - VM_LD_W_ABS == 5 && VM_JSET_K - VM_JEQ_K == 3 &&
-                   VM_LD_B_IND__JSET_K - VM_FUSED_FIRST == 23,
-               "fused operations are numbered load-major");
+                   VM_LD_B_IND__AND_K__JSET_K__RB - VM_COMPOSED_FIRST == 7 * 2 * 4 * 4 - 1,
+               "composed operations are numbered load-major, then mask, jump, variant");
 
 /* Opcode to operation; 0 (INVALID) for opcodes the validator refuses. */
 #define ALU_PAIR(op, name) \
@@ -133,22 +153,22 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
 {
 #if LCAP_COMPUTED_GOTO
 #define AS_LABEL(name) &&L_##name,
-#define AS_LABEL2(load, jump) &&L_##load##__##jump,
+#define AS_LABEL4(variant, load, mask, jump) &&L_##load##__##mask##__##jump##__##variant,
     static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL)
-                                                       LCAP_BPF_VM_FUSED(AS_LABEL2) };
+                                                       LCAP_BPF_VM_COMPOSED(AS_LABEL4) };
 #undef AS_LABEL
-#undef AS_LABEL2
+#undef AS_LABEL4
     if (LCAP_UNLIKELY(table != NULL)) {
         *table = labels;
         return 0;
     }
 #define OP(name) L_##name:
-#define OP2(load, jump) L_##load##__##jump:
+#define OP4(variant, load, mask, jump) L_##load##__##mask##__##jump##__##variant:
 #define NEXT() goto *pc->label
 #else
     (void)table;
 #define OP(name) case VM_##name:
-#define OP2(load, jump) case VM_##load##__##jump:
+#define OP4(variant, load, mask, jump) case VM_##load##__##mask##__##jump##__##variant:
 #define NEXT() continue
 #endif
 #define GOTO(offset) pc = (const struct lcap_bpf_op *)(const void *)((const char *)pc + (offset))
@@ -191,16 +211,33 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
     if (off >= len)                                 \
         return 0;                                      \
     A = p[off]
-#define JEQ_K_BODY BRANCH(A == pc->k)
-#define JGT_K_BODY BRANCH(A > pc->k)
-#define JGE_K_BODY BRANCH(A >= pc->k)
-#define JSET_K_BODY BRANCH(A & pc->k)
-#define FUSED_BODY(load, jump) \
-    OP2(load, jump)            \
-    load##_BODY;               \
-    pc++;                      \
-    jump##_BODY;               \
-    NEXT();
+    /* A composed operation: the load and the mask, if any, each with a step
+     * to the next entry, then the jump, taken or returned from as its variant
+     * says. */
+#define NOLOAD_THEN_STEP
+#define NOMASK_THEN_STEP
+#define AND_K_THEN_STEP A &= pc->k; pc++;
+#define LOAD_THEN_STEP(load) load##_BODY; pc++;
+#define LD_W_ABS_THEN_STEP LOAD_THEN_STEP(LD_W_ABS)
+#define LD_H_ABS_THEN_STEP LOAD_THEN_STEP(LD_H_ABS)
+#define LD_B_ABS_THEN_STEP LOAD_THEN_STEP(LD_B_ABS)
+#define LD_W_IND_THEN_STEP LOAD_THEN_STEP(LD_W_IND)
+#define LD_H_IND_THEN_STEP LOAD_THEN_STEP(LD_H_IND)
+#define LD_B_IND_THEN_STEP LOAD_THEN_STEP(LD_B_IND)
+#define JEQ_K_COND (A == pc->k)
+#define JGT_K_COND (A > pc->k)
+#define JGE_K_COND (A >= pc->k)
+#define JSET_K_COND (A & pc->k)
+#define RET_AT(offset) (((const struct lcap_bpf_op *)(const void *)((const char *)pc + (offset)))->k)
+#define GO_TAIL(cond) BRANCH(cond); NEXT();
+#define RT_TAIL(cond) if (cond) return RET_AT(pc->jt); GOTO(pc->jf); NEXT();
+#define RF_TAIL(cond) if (!(cond)) return RET_AT(pc->jf); GOTO(pc->jt); NEXT();
+#define RB_TAIL(cond) return (cond) ? RET_AT(pc->jt) : RET_AT(pc->jf);
+#define COMPOSED_BODY(variant, load, mask, jump) \
+    OP4(variant, load, mask, jump)               \
+    load##_THEN_STEP                             \
+    mask##_THEN_STEP                             \
+    variant##_TAIL(jump##_COND)
 
 #if LCAP_COMPUTED_GOTO
     /* The decoder chose the start: the first operation, or CLEAR_SCRATCH for
@@ -247,7 +284,7 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
         LD_B_IND_BODY;
         pc++;
         NEXT();
-    LCAP_BPF_VM_FUSED(FUSED_BODY)
+    LCAP_BPF_VM_COMPOSED(COMPOSED_BODY)
     OP(LDX_MSH)
         if (pc->k >= len)
             return 0;
@@ -290,18 +327,11 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
     OP(JA)
         GOTO(pc->jt);
         NEXT();
-    OP(JEQ_K)
-        JEQ_K_BODY;
-        NEXT();
+    OP(JEQ_K) /* decoded as composed operations; listed for kind_of only */
     OP(JGT_K)
-        JGT_K_BODY;
-        NEXT();
     OP(JGE_K)
-        JGE_K_BODY;
-        NEXT();
     OP(JSET_K)
-        JSET_K_BODY;
-        NEXT();
+        return 0;
     OP(JEQ_X)
         BRANCH(A == X);
         NEXT();
@@ -415,10 +445,43 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
     }
 #endif
 #undef OP
-#undef OP2
+#undef OP4
 #undef NEXT
 #undef GOTO
 #undef BRANCH
+}
+
+/* The operation for instruction i; INVALID past the end or for an opcode
+ * the validator refuses. */
+static unsigned kind_at(const struct capture_insn *insns, size_t i, size_t n)
+{
+    return i < n && insns[i].code < 256 ? kind_of[insns[i].code] : VM_INVALID;
+}
+
+/* The composed operation that starts at instruction i (of plain kind), or
+ * that kind itself if no load/mask/jump run starts there. */
+static unsigned composed_kind(const struct capture_insn *insns, size_t i, size_t n, unsigned kind)
+{
+    const unsigned first = kind;
+    unsigned load = 0, mask = 0;
+    if (VM_IS_LOAD(kind)) {
+        load = 1 + kind - VM_LD_W_ABS;
+        kind = kind_at(insns, ++i, n);
+    }
+    if (kind == VM_AND_K) {
+        mask = 1;
+        kind = kind_at(insns, ++i, n);
+    }
+    if (!VM_IS_KJUMP(kind))
+        return first;
+    /* Which targets are "ret #k": 0 (GO) none, 1 (RT) the true one, 2 (RF)
+     * the false one, 3 (RB) both. A jump off the end (refused by the
+     * validator) is left to its own entry, which rejects. */
+    size_t t = i + 1 + insns[i].jt, f = i + 1 + insns[i].jf;
+    if (t >= n || f >= n)
+        return first;
+    unsigned variant = (kind_at(insns, t, n) == VM_RET_K) + 2u * (kind_at(insns, f, n) == VM_RET_K);
+    return VM_COMPOSED_FIRST + ((load * 2 + mask) * 4 + kind - VM_JEQ_K) * 4 + variant;
 }
 
 int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t n)
@@ -435,7 +498,7 @@ int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t 
     for (size_t i = 0; i < n; i++) {
         const struct capture_insn *in = &insns[i];
         struct lcap_bpf_op *op = &code[i];
-        unsigned kind = in->code < 256 ? kind_of[in->code] : VM_INVALID;
+        unsigned kind = kind_at(insns, i, n);
         uint64_t jt = 1, jf = 1; /* forward from this entry */
 
         op->k = in->k;
@@ -454,11 +517,7 @@ int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t 
             kind = VM_INVALID;
         op->jt = (uint16_t)(jt * sizeof(*op));
         op->jf = (uint16_t)(jf * sizeof(*op));
-        if (VM_IS_LOAD(kind) && i + 1 < n) {
-            unsigned next = insns[i + 1].code < 256 ? kind_of[insns[i + 1].code] : VM_INVALID;
-            if (VM_IS_KJUMP(next))
-                kind = VM_FUSED_FIRST + (kind - VM_LD_W_ABS) * 4 + (next - VM_JEQ_K);
-        }
+        kind = composed_kind(insns, i, n, kind);
 #if LCAP_COMPUTED_GOTO
         op->label = labels[kind];
 #else

@@ -159,6 +159,73 @@ static void gen_program(struct bpf_insn *p, size_t n, int noisy)
                                       chance(50) ? 0 : interesting_k() };
 }
 
+/* Programs shaped like compiled filters: runs of "[ldxb 4*([k]&0xf)] [load]
+ * [and #k] conditional jump", the jumps going to later runs or to returns.
+ * Random programs seldom line these up, and they are what the interpreter
+ * composes into single operations (a run, a jump to "ret #k" returned from
+ * directly), so every such operation meets libpcap here on many packets. */
+static size_t gen_filter_like(struct bpf_insn *p)
+{
+    static const uint16_t loads[] = { 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 };
+    static const uint16_t jumps[] = { 0x15, 0x25, 0x35, 0x45 };
+    size_t starts[16], jumps_at[16], nruns = 1 + below(12), n = 0;
+    for (size_t r = 0; r < nruns; r++) {
+        starts[r] = n;
+        if (chance(15))
+            p[n++] = (struct bpf_insn){ 0xb1, 0, 0, below(MAXPKT) };
+        if (chance(80)) {
+            uint16_t code = loads[below(6)];
+            p[n++] = (struct bpf_insn){ code, 0, 0, chance(90) ? below(MAXPKT + 4) : interesting_k() };
+        } else {
+            p[n++] = (struct bpf_insn){ 0x00, 0, 0, below(32) }; /* ld #k: a run without load */
+        }
+        if (chance(40))
+            p[n++] = (struct bpf_insn){ 0x54, 0, 0, chance(50) ? 0x0f : interesting_k() };
+        jumps_at[r] = n;
+        p[n++] = (struct bpf_insn){ jumps[below(4)], 0, 0, chance(70) ? below(16) : interesting_k() };
+    }
+    size_t rets = n, nrets = 1 + below(3);
+    for (size_t i = 0; i < nrets; i++)
+        p[n++] = chance(30) ? (struct bpf_insn){ 0x16, 0, 0, 0 }
+                            : (struct bpf_insn){ 0x06, 0, 0, chance(50) ? 0 : 1 + below(65535) };
+    for (size_t r = 0; r < nruns; r++) {
+        size_t at = jumps_at[r];
+        uint8_t *side[2] = { &p[at].jt, &p[at].jf };
+        for (int s = 0; s < 2; s++) {
+            size_t target = r + 1 < nruns && chance(50) ? starts[r + 1 + below((uint32_t)(nruns - r - 1))]
+                                                        : rets + below((uint32_t)nrets);
+            *side[s] = (uint8_t)(target - at - 1);
+        }
+    }
+    return n;
+}
+
+/* The composed operations a filter-like program contains, as indexes
+ * ((load * 2 + masked) * 4 + jump) * 4 + which targets are ret #k, marked in
+ * seen[]: the same parts the interpreter fuses (load 0 meaning none). */
+#define SHAPES (7 * 2 * 4 * 4)
+static void mark_shapes(const struct bpf_insn *p, size_t n, long *seen)
+{
+    static const uint16_t loads[] = { 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 };
+    for (size_t i = 0; i < n; i++) {
+        unsigned jump = (p[i].code == 0x25) + 2 * (p[i].code == 0x35) + 3 * (p[i].code == 0x45);
+        if (p[i].code != 0x15 && jump == 0)
+            continue;
+        size_t t = i + 1 + p[i].jt, f = i + 1 + p[i].jf;
+        unsigned rets = (t < n && p[t].code == 0x06) + 2 * (f < n && p[f].code == 0x06);
+        int masked = i > 0 && p[i - 1].code == 0x54;
+        size_t before = i - (size_t)masked;
+        unsigned load = 0;
+        for (unsigned l = 0; l < 6 && before > 0; l++)
+            load = p[before - 1].code == loads[l] ? l + 1 : load;
+        seen[((0 * 2 + 0) * 4 + jump) * 4 + rets]++;
+        if (masked)
+            seen[((0 * 2 + 1) * 4 + jump) * 4 + rets]++;
+        if (load)
+            seen[((load * 2 + (unsigned)masked) * 4 + jump) * 4 + rets]++;
+    }
+}
+
 /* Whether some path may read a scratch word no store has written yet. Jumps
  * only go forward, so one pass in program order sees every predecessor. */
 static int may_read_unset(const struct bpf_insn *p, size_t n)
@@ -258,7 +325,8 @@ int main(int argc, char **argv)
     static struct capture_insn q[MAXN];
     uint8_t pkt[MAXPKT];
     long failures = 0, valid = 0, refused_unknown = 0, refused_ja_wrap = 0, refused_long = 0,
-         unset_reads = 0, runs = 0, accepted_runs = 0;
+         unset_reads = 0, runs = 0, accepted_runs = 0, filter_like = 0;
+    static long shapes_seen[SHAPES];
     char err[CAPTURE_ERRBUF_SIZE];
 
     for (size_t i = 0; i < NKNOWN; i++)
@@ -276,9 +344,14 @@ int main(int argc, char **argv)
             n = 4096 + below(3);
         else if (r < 60)
             n = 1 + below(400);
-        else
+        else if (r < 700)
             n = 1 + below(40);
-        if (n > 0) {
+        else
+            n = gen_filter_like(p);
+        if (r >= 700) {
+            filter_like++;
+            mark_shapes(p, n, shapes_seen);
+        } else if (n > 0) {
             gen_program(p, n, n <= 4096 && chance(25));
             if (may_read_unset(p, n) && chance(85))
                 n = add_prologue(p, n);
@@ -342,6 +415,16 @@ int main(int argc, char **argv)
            "refused where libpcap's validator is looser: %ld unknown opcode, %ld ja wrap, %ld too long; "
            "%ld with possibly unset scratch reads not run\n",
            valid, runs, accepted_runs, refused_unknown, refused_ja_wrap, refused_long, unset_reads);
+    /* Each composed operation of the interpreter must have been met. */
+    int shapes = 0;
+    for (int i = 0; i < SHAPES; i++)
+        shapes += shapes_seen[i] > 0;
+    printf("bpf_diff: %ld filter-like programs with %d of the %d load/and/jump/return shapes\n",
+           filter_like, shapes, SHAPES);
+    if (programs >= 100000 && shapes < SHAPES) {
+        printf("bpf_diff: FAILED: some composed operations never generated\n");
+        failures++;
+    }
     printf("bpf_diff: %s (%ld mismatches)\n", failures ? "FAILED" : "all answers agree", failures);
     return failures ? 1 : 0;
 }

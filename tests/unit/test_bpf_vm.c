@@ -323,6 +323,108 @@ static void test_cond_jumps(void **state)
     assert_int_equal(jump(JMP_X(LCAP_BPF_JSET), 6, 1, 0xff), 2);
 }
 
+/* The interpreter runs "load, and #k, conditional jump" runs as one composed
+ * operation, and a jump to "ret #k" as a return; every combination of load
+ * (none or one of six), mask (none or and), jump and target kind (return or
+ * not, on each side), in and out of bounds, both ways, against the plain
+ * semantics computed here. */
+static uint32_t cond_holds(uint16_t jop, uint32_t a, uint32_t k)
+{
+    switch (jop) {
+    case LCAP_BPF_JEQ:
+        return a == k;
+    case LCAP_BPF_JGT:
+        return a > k;
+    case LCAP_BPF_JGE:
+        return a >= k;
+    default:
+        return (a & k) != 0;
+    }
+}
+
+static void test_composed_runs(void **state)
+{
+    (void)state;
+    static const uint16_t loads[] = { 0, LD_W_ABS, LD_H_ABS, LD_B_ABS, LD_W_IND, LD_H_IND, LD_B_IND };
+    static const uint16_t jops[] = { LCAP_BPF_JEQ, LCAP_BPF_JGT, LCAP_BPF_JGE, LCAP_BPF_JSET };
+    const uint32_t x = 3, off = 8, mask = 0xf0f0f0f0, a0 = 0x12345678;
+    unsigned runs = 0;
+    for (size_t l = 0; l < N(loads); l++)
+        for (int masked = 0; masked < 2; masked++)
+            for (size_t j = 0; j < N(jops); j++)
+                for (int variant = 0; variant < 4; variant++)
+                    for (uint32_t caplen = 8; caplen <= 16; caplen++)
+                        for (int pick = 0; pick < 3; pick++) {
+            struct capture_insn p[12];
+            size_t n = 0;
+            int ind = loads[l] != 0 && LCAP_BPF_MODE(loads[l]) == LCAP_BPF_IND;
+            uint32_t width = loads[l] == 0 ? 0 : LCAP_BPF_SIZE(loads[l]) == LCAP_BPF_W ? 4
+                                            : LCAP_BPF_SIZE(loads[l]) == LCAP_BPF_H ? 2 : 1;
+            uint32_t at = ind ? x + off : off, a = a0;
+            p[n++] = S(LDX_IMM, x);
+            p[n++] = S(LD_IMM, a0);
+            if (loads[l] != 0) {
+                p[n++] = S(loads[l], off);
+                a = 0;
+                for (uint32_t b = 0; b < width && at + b < sizeof(pkt); b++)
+                    a = a << 8 | pkt[at + b];
+            }
+            if (masked) {
+                p[n++] = S(ALU_K(LCAP_BPF_AND), mask);
+                a &= mask;
+            }
+            /* Constants that make the jump go each way: A itself, one more, 0. */
+            uint32_t k = pick == 0 ? a : pick == 1 ? a + 1 : 0;
+            int t_ret = variant & 1, f_ret = variant >> 1 & 1;
+            size_t t_len = t_ret ? 1 : 2;
+            p[n++] = J(JMP_K(jops[j]), k, 0, (uint8_t)t_len);
+            if (t_ret) {
+                p[n++] = S(RET_K, 111);
+            } else {
+                p[n++] = S(LD_IMM, 222);
+                p[n++] = S(RET_A, 0);
+            }
+            if (f_ret) {
+                p[n++] = S(RET_K, 333);
+            } else {
+                p[n++] = S(LD_IMM, 444);
+                p[n++] = S(RET_A, 0);
+            }
+            uint32_t expect = loads[l] != 0 && at + width > caplen ? 0
+                              : cond_holds(jops[j], a, k) ? (t_ret ? 111 : 222)
+                                                          : (f_ret ? 333 : 444);
+            uint32_t got = run_n(p, n, 1000, caplen);
+            if (got != expect)
+                fail_msg("load %#x masked %d jump %#x variant %d caplen %u k %#x: %u, expected %u",
+                         loads[l], masked, jops[j], variant, caplen, k, got, expect);
+            runs++;
+        }
+    assert_int_equal(runs, 7 * 2 * 4 * 4 * 9 * 3);
+}
+
+/* A jump may land in the middle of a composed run: on its mask or its jump. */
+static void test_jump_into_composed_run(void **state)
+{
+    (void)state;
+    struct capture_insn p[] = {
+        S(LD_IMM, 0x0f),
+        J(JMP_K(LCAP_BPF_JEQ), 0x0f, 1, 0), /* to the and: A = 0x0f & 0x3c */
+        S(LD_H_ABS, 0),                      /* not run on that path */
+        S(ALU_K(LCAP_BPF_AND), 0x3c),
+        J(JMP_K(LCAP_BPF_JEQ), 0x0c, 0, 1),
+        S(RET_K, 1),
+        S(RET_K, 2),
+    };
+    assert_int_equal(RUN(p, sizeof(pkt)), 1);
+    p[0] = S(LD_IMM, 0x0c);
+    p[1] = J(JMP_K(LCAP_BPF_JEQ), 0x0c, 2, 0); /* to the jeq itself */
+    assert_int_equal(RUN(p, sizeof(pkt)), 1);
+    p[0] = S(LD_IMM, 0x0d);
+    p[1] = J(JMP_K(LCAP_BPF_JEQ), 0x0c, 2, 0); /* falls into the load: A = 0x0011 & 0x3c */
+    assert_int_equal(RUN(p, sizeof(pkt)), 2);
+    assert_int_equal(RUN(p, 1), 0);            /* ... which is out of bounds */
+}
+
 static void test_jumps_to_last(void **state)
 {
     (void)state;
@@ -604,6 +706,8 @@ int main(void)
         cmocka_unit_test_setup(test_div_mod_by_zero_x, setup),
         cmocka_unit_test_setup(test_shift_counts, setup),
         cmocka_unit_test_setup(test_cond_jumps, setup),
+        cmocka_unit_test_setup(test_composed_runs, setup),
+        cmocka_unit_test_setup(test_jump_into_composed_run, setup),
         cmocka_unit_test_setup(test_jumps_to_last, setup),
         cmocka_unit_test(test_reject_length),
         cmocka_unit_test(test_reject_unknown_opcodes),
