@@ -34,7 +34,8 @@
 #define VM_PART_LOADS(X, ...) \
     X(NOLOAD, __VA_ARGS__) \
     X(LD_W_ABS, __VA_ARGS__) X(LD_H_ABS, __VA_ARGS__) X(LD_B_ABS, __VA_ARGS__) \
-    X(LD_W_IND, __VA_ARGS__) X(LD_H_IND, __VA_ARGS__) X(LD_B_IND, __VA_ARGS__)
+    X(LD_W_IND, __VA_ARGS__) X(LD_H_IND, __VA_ARGS__) X(LD_B_IND, __VA_ARGS__) \
+    X(MSH_LD_W_IND, __VA_ARGS__) X(MSH_LD_H_IND, __VA_ARGS__) X(MSH_LD_B_IND, __VA_ARGS__)
 #define VM_PART_MASKS(X, ...) X(NOMASK, __VA_ARGS__) X(AND_K, __VA_ARGS__)
 #define VM_PART_JUMPS(X, ...) \
     X(JEQ_K, __VA_ARGS__) X(JGT_K, __VA_ARGS__) X(JGE_K, __VA_ARGS__) X(JSET_K, __VA_ARGS__)
@@ -61,6 +62,7 @@ enum vm_kind {
 };
 
 #define VM_COMPOSED_FIRST VM_NOLOAD__NOMASK__JEQ_K__GO
+#define VM_IS_IND_LOAD(kind) ((kind) >= VM_LD_W_IND && (kind) <= VM_LD_B_IND)
 #define VM_IS_LOAD(kind) ((kind) >= VM_LD_W_ABS && (kind) <= VM_LD_B_IND)
 #define VM_IS_KJUMP(kind) ((kind) >= VM_JEQ_K && (kind) <= VM_JSET_K)
 
@@ -80,7 +82,7 @@ struct lcap_bpf_op {
 _Static_assert(sizeof(struct lcap_bpf_op) * (LCAP_BPF_MAXINSNS - 1) <= UINT16_MAX,
                "jump offsets must fit 16 bits");
 _Static_assert(VM_LD_B_IND - VM_LD_W_ABS == 5 && VM_JSET_K - VM_JEQ_K == 3 &&
-                   VM_LD_B_IND__AND_K__JSET_K__RB - VM_COMPOSED_FIRST == 7 * 2 * 4 * 4 - 1,
+                   VM_MSH_LD_B_IND__AND_K__JSET_K__RB - VM_COMPOSED_FIRST == 10 * 2 * 4 * 4 - 1,
                "composed operations are numbered load-major, then mask, jump, variant");
 
 /* Opcode to operation; 0 (INVALID) for opcodes the validator refuses. */
@@ -211,6 +213,10 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
     if (off >= len)                                 \
         return 0;                                      \
     A = p[off]
+#define LDX_MSH_BODY                                   \
+    if (pc->k >= len)                               \
+        return 0;                                      \
+    X = (uint32_t)(p[pc->k] & 0xf) << 2
     /* A composed operation: the load and the mask, if any, each with a step
      * to the next entry, then the jump, taken or returned from as its variant
      * says. */
@@ -224,6 +230,9 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
 #define LD_W_IND_THEN_STEP LOAD_THEN_STEP(LD_W_IND)
 #define LD_H_IND_THEN_STEP LOAD_THEN_STEP(LD_H_IND)
 #define LD_B_IND_THEN_STEP LOAD_THEN_STEP(LD_B_IND)
+#define MSH_LD_W_IND_THEN_STEP LOAD_THEN_STEP(LDX_MSH) LOAD_THEN_STEP(LD_W_IND)
+#define MSH_LD_H_IND_THEN_STEP LOAD_THEN_STEP(LDX_MSH) LOAD_THEN_STEP(LD_H_IND)
+#define MSH_LD_B_IND_THEN_STEP LOAD_THEN_STEP(LDX_MSH) LOAD_THEN_STEP(LD_B_IND)
 #define JEQ_K_COND (A == pc->k)
 #define JGT_K_COND (A > pc->k)
 #define JGE_K_COND (A >= pc->k)
@@ -286,9 +295,7 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
         NEXT();
     LCAP_BPF_VM_COMPOSED(COMPOSED_BODY)
     OP(LDX_MSH)
-        if (pc->k >= len)
-            return 0;
-        X = (uint32_t)(p[pc->k] & 0xf) << 2;
+        LDX_MSH_BODY;
         pc++;
         NEXT();
     OP(LD_LEN)
@@ -464,7 +471,10 @@ static unsigned composed_kind(const struct capture_insn *insns, size_t i, size_t
 {
     const unsigned first = kind;
     unsigned load = 0, mask = 0;
-    if (VM_IS_LOAD(kind)) {
+    if (kind == VM_LDX_MSH && VM_IS_IND_LOAD(kind_at(insns, i + 1, n))) {
+        load = 7 + kind_at(insns, ++i, n) - VM_LD_W_IND;
+        kind = kind_at(insns, ++i, n);
+    } else if (VM_IS_LOAD(kind)) {
         load = 1 + kind - VM_LD_W_ABS;
         kind = kind_at(insns, ++i, n);
     }

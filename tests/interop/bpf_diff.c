@@ -202,8 +202,9 @@ static size_t gen_filter_like(struct bpf_insn *p)
 
 /* The composed operations a filter-like program contains, as indexes
  * ((load * 2 + masked) * 4 + jump) * 4 + which targets are ret #k, marked in
- * seen[]: the same parts the interpreter fuses (load 0 meaning none). */
-#define SHAPES (7 * 2 * 4 * 4)
+ * seen[]: the same parts the interpreter fuses (load 0 meaning none, 7-9
+ * "ldxb 4*([k]&0xf)" followed by an indexed load). */
+#define SHAPES (10 * 2 * 4 * 4)
 static void mark_shapes(const struct bpf_insn *p, size_t n, long *seen)
 {
     static const uint16_t loads[] = { 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 };
@@ -218,6 +219,8 @@ static void mark_shapes(const struct bpf_insn *p, size_t n, long *seen)
         unsigned load = 0;
         for (unsigned l = 0; l < 6 && before > 0; l++)
             load = p[before - 1].code == loads[l] ? l + 1 : load;
+        if (load >= 4 && before > 1 && p[before - 2].code == 0xb1)
+            seen[((load + 3) * 2 + (unsigned)masked) * 4 * 4 + jump * 4 + rets]++;
         seen[((0 * 2 + 0) * 4 + jump) * 4 + rets]++;
         if (masked)
             seen[((0 * 2 + 1) * 4 + jump) * 4 + rets]++;

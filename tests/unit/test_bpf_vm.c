@@ -325,9 +325,9 @@ static void test_cond_jumps(void **state)
 
 /* The interpreter runs "load, and #k, conditional jump" runs as one composed
  * operation, and a jump to "ret #k" as a return; every combination of load
- * (none or one of six), mask (none or and), jump and target kind (return or
- * not, on each side), in and out of bounds, both ways, against the plain
- * semantics computed here. */
+ * (none, one of six, or "ldxb 4*([k]&0xf)" then an indexed one), mask (none
+ * or and), jump and target kind (return or not, on each side), in and out of
+ * bounds, both ways, against the plain semantics computed here. */
 static uint32_t cond_holds(uint16_t jop, uint32_t a, uint32_t k)
 {
     switch (jop) {
@@ -345,26 +345,31 @@ static uint32_t cond_holds(uint16_t jop, uint32_t a, uint32_t k)
 static void test_composed_runs(void **state)
 {
     (void)state;
-    static const uint16_t loads[] = { 0, LD_W_ABS, LD_H_ABS, LD_B_ABS, LD_W_IND, LD_H_IND, LD_B_IND };
+    static const struct { uint16_t code; int msh; } loads[] = {
+        { 0, 0 }, { LD_W_ABS, 0 }, { LD_H_ABS, 0 }, { LD_B_ABS, 0 }, { LD_W_IND, 0 },
+        { LD_H_IND, 0 }, { LD_B_IND, 0 }, { LD_W_IND, 1 }, { LD_H_IND, 1 }, { LD_B_IND, 1 },
+    };
     static const uint16_t jops[] = { LCAP_BPF_JEQ, LCAP_BPF_JGT, LCAP_BPF_JGE, LCAP_BPF_JSET };
-    const uint32_t x = 3, off = 8, mask = 0xf0f0f0f0, a0 = 0x12345678;
+    /* pkt[1] is 0x11: "ldxb 4*([1]&0xf)" sets X to 4. */
+    const uint32_t off = 6, msh_at = 1, mask = 0xf0f0f0f0, a0 = 0x12345678;
     unsigned runs = 0;
     for (size_t l = 0; l < N(loads); l++)
         for (int masked = 0; masked < 2; masked++)
             for (size_t j = 0; j < N(jops); j++)
                 for (int variant = 0; variant < 4; variant++)
-                    for (uint32_t caplen = 8; caplen <= 16; caplen++)
+                    for (uint32_t caplen = 0; caplen <= 16; caplen++)
                         for (int pick = 0; pick < 3; pick++) {
             struct capture_insn p[12];
             size_t n = 0;
-            int ind = loads[l] != 0 && LCAP_BPF_MODE(loads[l]) == LCAP_BPF_IND;
-            uint32_t width = loads[l] == 0 ? 0 : LCAP_BPF_SIZE(loads[l]) == LCAP_BPF_W ? 4
-                                            : LCAP_BPF_SIZE(loads[l]) == LCAP_BPF_H ? 2 : 1;
-            uint32_t at = ind ? x + off : off, a = a0;
-            p[n++] = S(LDX_IMM, x);
+            uint16_t code = loads[l].code;
+            int ind = code != 0 && LCAP_BPF_MODE(code) == LCAP_BPF_IND;
+            uint32_t width = code == 0 ? 0 : LCAP_BPF_SIZE(code) == LCAP_BPF_W ? 4
+                                       : LCAP_BPF_SIZE(code) == LCAP_BPF_H ? 2 : 1;
+            uint32_t x = loads[l].msh ? 4 : 3, at = ind ? x + off : off, a = a0;
             p[n++] = S(LD_IMM, a0);
-            if (loads[l] != 0) {
-                p[n++] = S(loads[l], off);
+            p[n++] = loads[l].msh ? S(LDX_MSH, msh_at) : S(LDX_IMM, x);
+            if (code != 0) {
+                p[n++] = S(code, off);
                 a = 0;
                 for (uint32_t b = 0; b < width && at + b < sizeof(pkt); b++)
                     a = a << 8 | pkt[at + b];
@@ -390,16 +395,16 @@ static void test_composed_runs(void **state)
                 p[n++] = S(LD_IMM, 444);
                 p[n++] = S(RET_A, 0);
             }
-            uint32_t expect = loads[l] != 0 && at + width > caplen ? 0
+            uint32_t expect = (loads[l].msh && msh_at >= caplen) || (code != 0 && at + width > caplen) ? 0
                               : cond_holds(jops[j], a, k) ? (t_ret ? 111 : 222)
                                                           : (f_ret ? 333 : 444);
             uint32_t got = run_n(p, n, 1000, caplen);
             if (got != expect)
-                fail_msg("load %#x masked %d jump %#x variant %d caplen %u k %#x: %u, expected %u",
-                         loads[l], masked, jops[j], variant, caplen, k, got, expect);
+                fail_msg("load %#x msh %d masked %d jump %#x variant %d caplen %u k %#x: %u, expected %u",
+                         code, loads[l].msh, masked, jops[j], variant, caplen, k, got, expect);
             runs++;
         }
-    assert_int_equal(runs, 7 * 2 * 4 * 4 * 9 * 3);
+    assert_int_equal(runs, 10 * 2 * 4 * 4 * 17 * 3);
 }
 
 /* A jump may land in the middle of a composed run: on its mask or its jump. */
