@@ -270,33 +270,26 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
         return A;
 
     OP(LD_W_ABS)
-        LD_W_ABS_BODY;
-        pc++;
+        LOAD_THEN_STEP(LD_W_ABS)
         NEXT();
     OP(LD_H_ABS)
-        LD_H_ABS_BODY;
-        pc++;
+        LOAD_THEN_STEP(LD_H_ABS)
         NEXT();
     OP(LD_B_ABS)
-        LD_B_ABS_BODY;
-        pc++;
+        LOAD_THEN_STEP(LD_B_ABS)
         NEXT();
     OP(LD_W_IND)
-        LD_W_IND_BODY;
-        pc++;
+        LOAD_THEN_STEP(LD_W_IND)
         NEXT();
     OP(LD_H_IND)
-        LD_H_IND_BODY;
-        pc++;
+        LOAD_THEN_STEP(LD_H_IND)
         NEXT();
     OP(LD_B_IND)
-        LD_B_IND_BODY;
-        pc++;
+        LOAD_THEN_STEP(LD_B_IND)
         NEXT();
     LCAP_BPF_VM_COMPOSED(COMPOSED_BODY)
     OP(LDX_MSH)
-        LDX_MSH_BODY;
-        pc++;
+        LOAD_THEN_STEP(LDX_MSH)
         NEXT();
     OP(LD_LEN)
         A = mem[LCAP_BPF_MEMWORDS];

@@ -164,17 +164,29 @@ static void gen_program(struct bpf_insn *p, size_t n, int noisy)
  * Random programs seldom line these up, and they are what the interpreter
  * composes into single operations (a run, a jump to "ret #k" returned from
  * directly), so every such operation meets libpcap here on many packets. */
+/* The loads (ld/ldh/ldb [k], [x+k]) and constant jumps (jeq/jgt/jge/jset #k)
+ * of such runs, in the interpreter's order. */
+static const uint16_t filter_loads[] = { 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 };
+static const uint16_t filter_jumps[] = { 0x15, 0x25, 0x35, 0x45 };
+
+/* 1 + the index of code in list, 0 when absent. */
+static unsigned one_based_index(uint16_t code, const uint16_t *list, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (list[i] == code)
+            return i + 1;
+    return 0;
+}
+
 static size_t gen_filter_like(struct bpf_insn *p)
 {
-    static const uint16_t loads[] = { 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 };
-    static const uint16_t jumps[] = { 0x15, 0x25, 0x35, 0x45 };
     size_t starts[16], jumps_at[16], nruns = 1 + below(12), n = 0;
     for (size_t r = 0; r < nruns; r++) {
         starts[r] = n;
         if (chance(15))
             p[n++] = (struct bpf_insn){ 0xb1, 0, 0, below(MAXPKT) };
         if (chance(80)) {
-            uint16_t code = loads[below(6)];
+            uint16_t code = filter_loads[below(6)];
             p[n++] = (struct bpf_insn){ code, 0, 0, chance(90) ? below(MAXPKT + 4) : interesting_k() };
         } else {
             p[n++] = (struct bpf_insn){ 0x00, 0, 0, below(32) }; /* ld #k: a run without load */
@@ -182,7 +194,7 @@ static size_t gen_filter_like(struct bpf_insn *p)
         if (chance(40))
             p[n++] = (struct bpf_insn){ 0x54, 0, 0, chance(50) ? 0x0f : interesting_k() };
         jumps_at[r] = n;
-        p[n++] = (struct bpf_insn){ jumps[below(4)], 0, 0, chance(70) ? below(16) : interesting_k() };
+        p[n++] = (struct bpf_insn){ filter_jumps[below(4)], 0, 0, chance(70) ? below(16) : interesting_k() };
     }
     size_t rets = n, nrets = 1 + below(3);
     for (size_t i = 0; i < nrets; i++)
@@ -205,27 +217,25 @@ static size_t gen_filter_like(struct bpf_insn *p)
  * seen[]: the same parts the interpreter fuses (load 0 meaning none, 7-9
  * "ldxb 4*([k]&0xf)" followed by an indexed load). */
 #define SHAPES (10 * 2 * 4 * 4)
+#define SHAPE(load, masked, jump, rets) ((((load) * 2 + (masked)) * 4 + (jump)) * 4 + (rets))
 static void mark_shapes(const struct bpf_insn *p, size_t n, long *seen)
 {
-    static const uint16_t loads[] = { 0x20, 0x28, 0x30, 0x40, 0x48, 0x50 };
     for (size_t i = 0; i < n; i++) {
-        unsigned jump = (p[i].code == 0x25) + 2 * (p[i].code == 0x35) + 3 * (p[i].code == 0x45);
-        if (p[i].code != 0x15 && jump == 0)
+        unsigned jump = one_based_index(p[i].code, filter_jumps, 4);
+        if (jump-- == 0)
             continue;
         size_t t = i + 1 + p[i].jt, f = i + 1 + p[i].jf;
         unsigned rets = (t < n && p[t].code == 0x06) + 2 * (f < n && p[f].code == 0x06);
-        int masked = i > 0 && p[i - 1].code == 0x54;
-        size_t before = i - (size_t)masked;
-        unsigned load = 0;
-        for (unsigned l = 0; l < 6 && before > 0; l++)
-            load = p[before - 1].code == loads[l] ? l + 1 : load;
-        if (load >= 4 && before > 1 && p[before - 2].code == 0xb1)
-            seen[((load + 3) * 2 + (unsigned)masked) * 4 * 4 + jump * 4 + rets]++;
-        seen[((0 * 2 + 0) * 4 + jump) * 4 + rets]++;
+        unsigned masked = i > 0 && p[i - 1].code == 0x54;
+        size_t before = i - masked;
+        unsigned load = before > 0 ? one_based_index(p[before - 1].code, filter_loads, 6) : 0;
+        seen[SHAPE(0, 0, jump, rets)]++;
         if (masked)
-            seen[((0 * 2 + 1) * 4 + jump) * 4 + rets]++;
+            seen[SHAPE(0, 1, jump, rets)]++;
         if (load)
-            seen[((load * 2 + (unsigned)masked) * 4 + jump) * 4 + rets]++;
+            seen[SHAPE(load, masked, jump, rets)]++;
+        if (load >= 4 && before > 1 && p[before - 2].code == 0xb1)
+            seen[SHAPE(load + 3, masked, jump, rets)]++;
     }
 }
 
