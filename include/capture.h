@@ -222,8 +222,9 @@ CAPTURE_EXTERN const char *capture_lib_version(void);
 
 /* Opens a pcap or pcapng savefile; "-" reads standard input (streamed, never
  * buffered whole). Returns NULL with a message in errbuf on failure. Packets
- * read as libpcap 1.10 reads them, except that pcap seconds are unsigned
- * (1970..2106) and out-of-range sub-second fields carry into ts_sec. */
+ * read as libpcap 1.10 reads them, except that pcap seconds and sub-second
+ * fields are unsigned in either byte order (seconds 1970..2106) and an
+ * out-of-range sub-second field carries into ts_sec. */
 CAPTURE_EXTERN capture_reader *capture_open_offline(const char *filename, char *errbuf);
 
 /* A reader with no packet source, for compiling filters and writing savefiles

@@ -35,11 +35,11 @@ struct pcap_src {
     int dlt;
 };
 
-/* Timestamp from the file's unsigned seconds and sub-second field. libpcap
- * 1.10.3 hands out-of-range sub-second values through unchanged, reading
- * them as signed 32-bit numbers in files of this host's byte order and as
- * unsigned ones in byte-swapped files; we keep the instant it denotes but
- * carry whole seconds so ts_nsec < 10^9. */
+/* Timestamp from the file's unsigned seconds and unsigned sub-second field,
+ * as capture.h documents (libpcap 1.10.3 reads the sub-second field as a
+ * signed number in files of this host's byte order). An out-of-range
+ * sub-second value keeps the instant it denotes, carried into whole seconds
+ * so that ts_nsec < 10^9. */
 static LCAP_INLINE_ALWAYS void set_ts(capture_pkthdr *h, const struct pcap_src *ps, uint32_t sec,
                                       uint32_t frac)
 {
@@ -48,15 +48,9 @@ static LCAP_INLINE_ALWAYS void set_ts(capture_pkthdr *h, const struct pcap_src *
         h->ts_nsec = frac * ps->frac_mul;
         return;
     }
-    int64_t f = ps->swapped ? (int64_t)frac : (int64_t)(int32_t)frac;
-    int64_t total = (int64_t)sec * 1000000000 + f * ps->frac_mul;
-    int64_t s = total / 1000000000, ns = total % 1000000000;
-    if (ns < 0) {
-        ns += 1000000000;
-        s--;
-    }
-    h->ts_sec = s;
-    h->ts_nsec = (uint32_t)ns;
+    uint64_t ns = (uint64_t)frac * ps->frac_mul;
+    h->ts_sec = (int64_t)sec + (int64_t)(ns / 1000000000u);
+    h->ts_nsec = (uint32_t)(ns % 1000000000u);
 }
 
 static void read_error(capture_reader *r, const lcap_stream *s, uint64_t off)

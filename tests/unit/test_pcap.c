@@ -503,11 +503,22 @@ static void test_timestamps(void **state)
         { USEC, 0, 0xffffffffu, 999999, 4294967295LL, 999999000 }, /* seconds are unsigned */
         { USEC, 0, 5, 1000000, 6, 0 },                             /* carried */
         { USEC, 0, 5, 2500000, 7, 500000000 },
-        { USEC, 0, 5, 0xffffffffu, 4, 999999000 },  /* -1 us in this host's order */
-        { USEC, 1, 5, 0xffffffffu, 4299, 967295000 }, /* 4294967295 us when swapped */
+        /* Sub-second fields are unsigned in either byte order. */
+        { USEC, 0, 5, 0xffffffffu, 4299, 967295000 },
+        { USEC, 1, 5, 0xffffffffu, 4299, 967295000 },
+        { USEC, 0, 0, 0xffffffffu, 4294, 967295000 },
+        { USEC, 1, 0, 0xffffffffu, 4294, 967295000 },
+        { USEC, 0, 0xffffffffu, 0xffffffffu, 4294971589LL, 967295000 },
+        { USEC, 1, 0xffffffffu, 0xffffffffu, 4294971589LL, 967295000 },
+        { USEC, 0, 0, 0, 0, 0 },
         { NSEC, 0, 5, 1999999999, 6, 999999999 },
-        { NSEC, 0, 0, 0x80000000u, -3, 852516352 },    /* -2147483648 ns */
+        { NSEC, 0, 0, 0x80000000u, 2, 147483648 },
         { NSEC, 1, 0, 0x80000000u, 2, 147483648 },
+        { NSEC, 0, 0, 0xffffffffu, 4, 294967295 },
+        { NSEC, 1, 0, 0xffffffffu, 4, 294967295 },
+        { NSEC, 0, 0xffffffffu, 0xffffffffu, 4294967299LL, 294967295 },
+        { NSEC, 1, 0xffffffffu, 0xffffffffu, 4294967299LL, 294967295 },
+        { NSEC, 0, 0xffffffffu, 999999999, 4294967295LL, 999999999 },
         { NSEC, 0, 7, 999999999, 7, 999999999 },
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
