@@ -324,7 +324,9 @@ CAPTURE_EXTERN void capture_close(capture_reader *r);
 /* Appends one packet record (caplen bytes of data). Returns 0, or CAPTURE_ERROR
  * once a write has failed (the failure is also reported by capture_dump_close).
  * A record the format cannot hold (ts_sec outside 0..2^32-1, ts_nsec over
- * 999999999) is refused with CAPTURE_ERROR, never altered; later ones are written. */
+ * 999999999) or that readers would cut or stop at (caplen over the snapshot
+ * length, or over the DLT's bound: 262144 for most) is refused with
+ * CAPTURE_ERROR, never written; later ones are written. */
 CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 

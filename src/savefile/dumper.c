@@ -27,6 +27,7 @@ struct capture_dumper {
     int fd;
     int owns_fd;           /* 0 for standard output: it stays open */
     int nsec;              /* write nanosecond timestamps */
+    uint32_t max_caplen;   /* longer records would be cut or refused by readers */
     uint8_t *buf;
     size_t len;            /* bytes waiting in buf */
     int64_t pos;           /* bytes given to the file so far, buffered ones included */
@@ -124,6 +125,11 @@ capture_dumper *capture_dump_open(capture_reader *r, const char *filename)
     }
     d->buf = buf;
     d->nsec = r->tstamp_precision == CAPTURE_TSTAMP_PRECISION_NANO;
+    /* Readers cut a record to the header's snapshot length and refuse one over
+     * the DLT's bound (262144 for most): everything after it would be lost. */
+    d->max_caplen = lcap_max_snaplen_for_dlt(r->linktype);
+    if (r->snaplen > 0 && (uint32_t)r->snaplen < d->max_caplen)
+        d->max_caplen = (uint32_t)r->snaplen;
     snprintf(d->name, sizeof d->name, "%s", strcmp(filename, "-") == 0 ? "standard output" : filename);
     if (strcmp(filename, "-") == 0) {
         d->fd = STDOUT_FILENO;
@@ -166,6 +172,13 @@ int capture_dump(capture_dumper *d, const capture_pkthdr *hdr, const uint8_t *da
         d->lost = 1;
         dump_err(d, "%s: record at file offset %lld refused: %u nanoseconds is not a fraction of a second",
                  d->name, (long long)d->pos, hdr->ts_nsec);
+        return CAPTURE_ERROR;
+    }
+    if (hdr->caplen > d->max_caplen) {
+        d->lost = 1;
+        dump_err(d, "%s: record at file offset %lld refused: captured length %u is over the %u bytes "
+                 "a reader of this file accepts (the snapshot length or the link type's bound)",
+                 d->name, (long long)d->pos, hdr->caplen, d->max_caplen);
         return CAPTURE_ERROR;
     }
     uint8_t rec[LCAP_PCAP_RECLEN];
