@@ -59,6 +59,19 @@ static ssize_t read_some(lcap_stream *s)
     return got;
 }
 
+/* Grows the window to want bytes; 0, or -1 with s->err = ENOMEM. */
+static int grow(lcap_stream *s, size_t want)
+{
+    uint8_t *nb = realloc(s->buf, want);
+    if (nb == NULL) {
+        s->err = ENOMEM;
+        return -1;
+    }
+    s->buf = nb;
+    s->cap = want;
+    return 0;
+}
+
 const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail)
 {
     if (s->pos > 0) {
@@ -69,24 +82,26 @@ const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail)
         s->pos = 0;
         s->end = left;
     }
-    size_t want = 0;
-    if (n > s->cap)
-        want = n > SIZE_MAX - LCAP_STREAM_CHUNK ? n : n + LCAP_STREAM_CHUNK;
-    else if (s->cap < LCAP_STREAM_CHUNK && !s->eof && s->base + s->end >= s->cap)
-        want = LCAP_STREAM_CHUNK; /* more than the first window: a big stream */
-    if (want > 0) {
-        uint8_t *nb = realloc(s->buf, want);
+    if (s->cap < LCAP_STREAM_CHUNK && !s->eof && s->base + s->end >= s->cap) {
+        /* More than the first window: a big stream. A failure is no harm,
+         * the smaller window still works. */
+        uint8_t *nb = realloc(s->buf, LCAP_STREAM_CHUNK);
         if (nb != NULL) {
             s->buf = nb;
-            s->cap = want;
-        } else if (n > s->cap) {
-            s->err = ENOMEM;
-            if (avail)
-                *avail = s->end;
-            return NULL;
-        } /* else the smaller window still works */
+            s->cap = LCAP_STREAM_CHUNK;
+        }
     }
     while (s->end < n && !s->eof && !s->err) {
+        if (s->end == s->cap) {
+            /* Full, and a record wants more: the window doubles only once the
+             * data has filled it, so a length field that lies (a 16 MiB block
+             * in a 232-byte stream) costs no more memory than the data read. */
+            size_t want = s->cap <= SIZE_MAX / 2 ? s->cap * 2 : SIZE_MAX;
+            if (want >= n)
+                want = n > SIZE_MAX - LCAP_STREAM_CHUNK ? n : n + LCAP_STREAM_CHUNK;
+            if (grow(s, want) < 0)
+                break;
+        }
         if (read_some(s) <= 0)
             break;
     }

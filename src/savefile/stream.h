@@ -29,7 +29,8 @@ const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail);
 /* Makes n bytes available at the cursor and returns a pointer to them, valid
  * until the next need/fill call. Returns NULL when the file ends first (*avail,
  * if given, says how many bytes there were) or a read fails (s->err set).
- * Callers bound n before asking: the window grows to fit it. */
+ * Callers bound n before asking; the window grows toward n only as the data
+ * arrives (doubling when full), never on the word of a length field alone. */
 static inline const uint8_t *lcap_stream_need(lcap_stream *s, size_t n, size_t *avail)
 {
     if (LCAP_LIKELY(s->end - s->pos >= n))
