@@ -7,6 +7,7 @@
 
 #include "../dlt.h"
 #include "../reader.h"
+#include "pcap_format.h"
 
 #ifndef O_CLOEXEC
 #define O_CLOEXEC 0
@@ -15,13 +16,6 @@
 /* Records are gathered here and written in large blocks, so a dump costs a
  * memcpy, not a system call. */
 #define LCAP_DUMP_BUFSIZE (64 * 1024)
-
-/* The bits of the link-type field that a savefile's FCS length lives in:
- * bit 26 says it is present, bits 28..31 give it in 16-bit words. */
-#define LCAP_LT_FCS_BITS 0xf4000000u
-
-#define LCAP_PCAP_HDRLEN 24
-#define LCAP_PCAP_RECLEN 16
 
 struct capture_dumper {
     int fd;
@@ -48,6 +42,8 @@ struct capture_dumper {
 /* Writes n bytes at p, resuming after short writes and signals. */
 static int write_all(capture_dumper *d, const uint8_t *p, size_t n)
 {
+    char ebuf[LCAP_STRERROR_LEN];
+
     while (n > 0) {
         ssize_t w = write(d->fd, p, n > (size_t)SSIZE_MAX ? (size_t)SSIZE_MAX : n);
         if (w < 0) {
@@ -55,7 +51,7 @@ static int write_all(capture_dumper *d, const uint8_t *p, size_t n)
                 continue;
             d->failed = 1;
             dump_err(d, "%s: write failed at file offset %lld: %s", d->name,
-                     (long long)d->written, strerror(errno));
+                     (long long)d->written, lcap_strerror(errno, ebuf));
             return -1;
         }
         if (w == 0) {
@@ -136,7 +132,9 @@ capture_dumper *capture_dump_open(capture_reader *r, const char *filename)
     } else {
         d->fd = open(filename, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
         if (d->fd < 0) {
-            lcap_errf(r->errbuf, "%s: cannot create the dump file: %s", filename, strerror(errno));
+            char ebuf[LCAP_STRERROR_LEN];
+            lcap_errf(r->errbuf, "%s: cannot create the dump file: %s", filename,
+                      lcap_strerror(errno, ebuf));
             free(buf);
             free(d);
             return NULL;
@@ -144,15 +142,15 @@ capture_dumper *capture_dump_open(capture_reader *r, const char *filename)
         d->owns_fd = 1;
     }
 
-    uint8_t hdr[LCAP_PCAP_HDRLEN];
+    uint8_t hdr[LCAP_PCAP_FILE_HDR_LEN];
     put32(hdr, d->nsec ? LCAP_PCAP_MAGIC_NSEC : LCAP_PCAP_MAGIC_USEC);
-    uint16_t major = 2, minor = 4;
+    uint16_t major = LCAP_PCAP_VERSION_MAJOR, minor = LCAP_PCAP_VERSION_MINOR;
     memcpy(hdr + 4, &major, 2);
     memcpy(hdr + 6, &minor, 2);
     put32(hdr + 8, 0);  /* thiszone: timestamps are UTC */
     put32(hdr + 12, 0); /* sigfigs */
     put32(hdr + 16, (uint32_t)r->snaplen);
-    put32(hdr + 20, (uint32_t)linktype | (r->linktype_ext & LCAP_LT_FCS_BITS));
+    put32(hdr + 20, (uint32_t)linktype | (r->linktype_ext & LCAP_PCAP_LT_FCS_BITS));
     put(d, hdr, sizeof hdr); /* fits the empty buffer: cannot fail */
     return d;
 }
@@ -181,7 +179,7 @@ int capture_dump(capture_dumper *d, const capture_pkthdr *hdr, const uint8_t *da
                  d->name, (long long)d->pos, hdr->caplen, d->max_caplen);
         return CAPTURE_ERROR;
     }
-    uint8_t rec[LCAP_PCAP_RECLEN];
+    uint8_t rec[LCAP_PCAP_REC_HDR_LEN];
     put32(rec, (uint32_t)hdr->ts_sec);
     put32(rec + 4, d->nsec ? hdr->ts_nsec : hdr->ts_nsec / 1000);
     put32(rec + 8, hdr->caplen);
@@ -212,8 +210,9 @@ int capture_dump_close_errbuf(capture_dumper *d, char *errbuf)
         return 0;
     flush_buf(d);
     if (d->owns_fd && close(d->fd) < 0) {
+        char ebuf[LCAP_STRERROR_LEN];
         d->failed = 1;
-        dump_err(d, "%s: closing the dump file failed: %s", d->name, strerror(errno));
+        dump_err(d, "%s: closing the dump file failed: %s", d->name, lcap_strerror(errno, ebuf));
     }
     int rc = (d->failed || d->lost) ? CAPTURE_ERROR : 0;
     if (errbuf != NULL)

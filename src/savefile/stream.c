@@ -17,19 +17,22 @@
 
 int lcap_stream_open(lcap_stream *s, const char *path, char *errbuf)
 {
+    char ebuf[LCAP_STRERROR_LEN];
+
     memset(s, 0, sizeof(*s));
     if (strcmp(path, "-") == 0) {
         s->fd = STDIN_FILENO;
     } else {
         s->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (s->fd < 0) {
-            lcap_errf(errbuf, "%s: %s", path, strerror(errno));
+            lcap_errf(errbuf, "%s: %s", path, lcap_strerror(errno, ebuf));
             return -1;
         }
         s->owns_fd = 1;
     }
     s->buf = malloc(LCAP_STREAM_FIRST);
-    if (s->buf == NULL) {
+    s->name = strdup(path);
+    if (s->buf == NULL || s->name == NULL) {
         lcap_errf(errbuf, "%s: out of memory for the read buffer", path);
         lcap_stream_close(s);
         return -1;
@@ -132,10 +135,42 @@ uint64_t lcap_stream_discard(lcap_stream *s, uint64_t n)
     return done;
 }
 
+int lcap_stream_short(const lcap_stream *s, char *errbuf, const char *what, uint64_t off,
+                      const char *fmt, ...)
+{
+    char detail[CAPTURE_ERRBUF_SIZE], ebuf[LCAP_STRERROR_LEN];
+    va_list ap;
+
+    if (s->err) {
+        lcap_errf(errbuf, "error reading the %s at offset %llu: %s", what,
+                  (unsigned long long)off, lcap_strerror(s->err, ebuf));
+        return -1;
+    }
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    lcap_errf(errbuf, "truncated %s at offset %llu: %s", what, (unsigned long long)off, detail);
+    return -1;
+}
+
+void lcap_stream_name_error(const lcap_stream *s, char *errbuf)
+{
+    size_t nl = s->name != NULL ? strlen(s->name) : 0;
+
+    if (errbuf == NULL || nl == 0 ||
+        (strncmp(errbuf, s->name, nl) == 0 && errbuf[nl] == ':'))
+        return;
+    char msg[CAPTURE_ERRBUF_SIZE];
+    snprintf(msg, sizeof(msg), "%s: %s", s->name, errbuf);
+    memcpy(errbuf, msg, sizeof(msg));
+}
+
 void lcap_stream_close(lcap_stream *s)
 {
     free(s->buf);
     s->buf = NULL;
+    free(s->name);
+    s->name = NULL;
     if (s->owns_fd && s->fd >= 0)
         close(s->fd);
     s->fd = -1;
