@@ -2,6 +2,7 @@
  * loop and next; sources are reached only through their ops table. */
 #include "reader.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 #include "bpf/program.h"
@@ -31,7 +32,7 @@ static int dead_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **dat
 
 static void dead_close(capture_reader *r) { (void)r; }
 
-static const lcap_source_ops dead_ops = { "dead", dead_next, dead_close };
+static const lcap_source_ops dead_ops = { .kind = "dead", .next = dead_next, .close = dead_close };
 
 capture_reader *capture_open_dead_with_tstamp_precision(int linktype, int snaplen, int precision)
 {
@@ -107,6 +108,13 @@ static int pump(capture_reader *r, int max, capture_handler cb, void *user)
         }
         if (max > 0 && n >= max)
             return n;
+        if (r->ops->run != NULL && r->filter == NULL) {
+            int got = r->ops->run(r, max > 0 ? max - n : INT_MAX, cb, user);
+            if (got > 0) {
+                n += got;
+                continue;
+            }
+        }
         int rc = next_filtered(r, &hdr, &data);
         if (LCAP_UNLIKELY(rc != 1)) {
             if (rc == CAPTURE_EOF || rc == 0)
