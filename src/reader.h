@@ -18,6 +18,11 @@ typedef struct lcap_source_ops {
     int (*next)(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
     /* Frees r->src. */
     void (*close)(capture_reader *r);
+    /* Optional (NULL: none), the speed of savefiles: hands up to max packets
+     * straight to cb, as next() would give them, while they take the
+     * source's fast path and r->break_loop is clear; returns how many
+     * (0: the next packet needs next()). Used when there is no filter. */
+    int (*run)(capture_reader *r, int max, capture_handler cb, void *user);
 } lcap_source_ops;
 
 struct capture_reader {

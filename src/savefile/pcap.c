@@ -164,6 +164,44 @@ static int next_swapped(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     return next_fast(r, h, data, 1);
 }
 
+/* lcap_source_ops.run: next_fast's records handed to cb in one loop. */
+static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handler cb, void *user,
+                                       const int sw)
+{
+    struct pcap_src *ps = r->src;
+    lcap_stream *s = &ps->s;
+    capture_pkthdr h;
+    int n = 0;
+
+    while (n < max && !r->break_loop) {
+        size_t have = s->end - s->pos;
+        if (have < LCAP_PCAP_REC_HDR_LEN)
+            break;
+        const uint8_t *p = s->buf + s->pos;
+        uint32_t caplen = lcap_rd32(p + 8, sw);
+        if (caplen > ps->fast_caplen || have - LCAP_PCAP_REC_HDR_LEN < caplen)
+            break;
+        set_ts(&h, ps, lcap_rd32(p, sw), lcap_rd32(p + 4, sw));
+        h.caplen = caplen;
+        h.len = lcap_rd32(p + 12, sw);
+        /* The cursor moves first: cb may call capture_next() on r. */
+        s->pos += LCAP_PCAP_REC_HDR_LEN + (size_t)caplen;
+        cb(user, &h, p + LCAP_PCAP_REC_HDR_LEN);
+        n++;
+    }
+    return n;
+}
+
+static int run_native(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return run_fast(r, max, cb, user, 0);
+}
+
+static int run_swapped(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return run_fast(r, max, cb, user, 1);
+}
+
 static void pcap_close_src(capture_reader *r)
 {
     struct pcap_src *ps = r->src;
@@ -174,9 +212,9 @@ static void pcap_close_src(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops ops_native = { "pcap", next_native, pcap_close_src };
-static const lcap_source_ops ops_swapped = { "pcap", next_swapped, pcap_close_src };
-static const lcap_source_ops ops_general = { "pcap", next_general, pcap_close_src };
+static const lcap_source_ops ops_native = { "pcap", next_native, pcap_close_src, run_native };
+static const lcap_source_ops ops_swapped = { "pcap", next_swapped, pcap_close_src, run_swapped };
+static const lcap_source_ops ops_general = { "pcap", next_general, pcap_close_src, NULL };
 
 int lcap_pcap_open(capture_reader *r, lcap_stream *s, char *errbuf)
 {
