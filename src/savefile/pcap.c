@@ -87,7 +87,7 @@ static int next_general(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     const uint8_t *p = lcap_stream_need(s, hl, &avail);
 
     if (p == NULL) {
-        if (s->err == 0 && avail == 0)
+        if (lcap_stream_ended(s, avail))
             return CAPTURE_EOF;
         lcap_stream_short(s, r->errbuf, "record header", off, "%zu of its %u bytes present", avail, hl);
         return rec_fail(r, ps);

@@ -123,7 +123,7 @@ static int block_head(ng_state *st, ng_block *b, int check_order, char *errbuf)
 
     b->off = lcap_stream_offset(&st->s);
     if (p == NULL) {
-        if (st->s.err == 0 && avail == 0)
+        if (lcap_stream_ended(&st->s, avail))
             return 0;
         return lcap_stream_short(&st->s, errbuf, "pcapng block header", b->off,
                                  "%zu of its 8 bytes present", avail);
