@@ -1,11 +1,11 @@
-/* savefile_diff.c - differential test: every shared savefile must read the same
+/* savefile_diff.c - differential test: every test savefile must read the same
  * through libcapture as through libpcap (open result, link facts, every packet,
  * and how the file ends).
  *
  * usage: savefile_diff pcap|pcapng|all [file...]
  * The selector picks files by their first four bytes, not their names. With no
- * files given, every file under $LCAP_SHARED/captures and
- * $LCAP_SHARED/conformance/savefiles is examined. Exit status 0 when all agree. */
+ * files given, every file under $LCAP_TESTDATA/captures and
+ * $LCAP_TESTDATA/conformance/savefiles is examined. Exit status 0 when all agree. */
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -246,17 +246,11 @@ int main(int argc, char **argv)
         for (int i = 2; i < argc; i++)
             files[n++] = strdup(argv[i]);
     } else {
-        const char *shared = getenv("LCAP_SHARED");
         char dir[4096];
-        if (shared == NULL) {
-            printf("FAIL LCAP_SHARED is not set\n");
+        if (lcap_test_data(dir, sizeof(dir), "captures") == NULL || add_dir(dir, &files, &n) < 0)
             return 1;
-        }
-        snprintf(dir, sizeof(dir), "%s/captures", shared);
-        if (add_dir(dir, &files, &n) < 0)
-            return 1;
-        snprintf(dir, sizeof(dir), "%s/conformance/savefiles", shared);
-        if (add_dir(dir, &files, &n) < 0)
+        if (lcap_test_data(dir, sizeof(dir), "conformance/savefiles") == NULL ||
+            add_dir(dir, &files, &n) < 0)
             return 1;
     }
 

@@ -14,6 +14,7 @@
 
 #include "capture.h"
 #include "reader.h"
+#include "testbuf.h"
 
 static char tmpdir[] = "/tmp/test_dumper.XXXXXX";
 
@@ -36,29 +37,6 @@ static const char *tmp_path(const char *name)
     static char path[512];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     return path;
-}
-
-/* The whole file in a malloc'ed buffer; *n its size. */
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    uint8_t *buf = NULL;
-    size_t cap = 0, len = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 4096;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        if (got == 0)
-            break;
-        len += got;
-    }
-    fclose(f);
-    *n = len;
-    return buf;
 }
 
 static uint32_t u32(const uint8_t *p)
@@ -91,7 +69,7 @@ static void header_micro(void **state)
     assert_int_equal(capture_dump_ftell(d), 24);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24);
     assert_int_equal(u32(b), 0xa1b2c3d4u);
     assert_int_equal(u16(b + 4), 2);
@@ -117,7 +95,7 @@ static void header_nano_and_linktype(void **state)
     assert_int_equal(capture_dump(d, &h, data), 0);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 4);
     assert_int_equal(u32(b), 0xa1b23c4du);
     assert_int_equal(u32(b + 16), 262144); /* snaplen 0 means the largest */
@@ -142,7 +120,7 @@ static void fcs_bits_kept(void **state)
     assert_non_null(d);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(u32(b + 20), 0x24000001u);
     free(b);
     capture_close(r);
@@ -180,7 +158,7 @@ static void micro_records_and_ftell(void **state)
     assert_string_equal(capture_dump_geterr(d), "");
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(u32(b + 24), 1);
     assert_int_equal(u32(b + 28), 999999); /* nanoseconds truncated to microseconds */
     assert_int_equal(u32(b + 32), 100);
@@ -215,7 +193,7 @@ static void big_and_many(void **state)
     }
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal((int64_t)n, expect);
     size_t off = 24;
     for (uint32_t i = 0; i < 3000; i++) {
@@ -339,7 +317,7 @@ static void timestamp_refused(void **state)
     assert_int_equal(capture_dump_close_errbuf(d, err), CAPTURE_ERROR);
     assert_non_null(strstr(err, "refused"));
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 2);
     assert_int_equal(u32(b + 24), 7);
     free(b);
@@ -438,7 +416,7 @@ static void to_stdout(void **state)
     assert_int_equal(rc2, 0);
     assert_true(still_open);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 3);
     assert_int_equal(u32(b), 0xa1b2c3d4u);
     assert_int_equal(u32(b + 16), 9000);
