@@ -285,7 +285,7 @@ static void dump_handler_copies(void **state)
     assert_int_equal(capture_dump_close(d), 0);
     capture_close(r);
     size_t n1, n2;
-    uint8_t *b1 = slurp(p1, &n1), *b2 = slurp(p2, &n2);
+    uint8_t *b1 = lcap_test_slurp(p1, &n1), *b2 = lcap_test_slurp(p2, &n2);
     assert_true(n1 > 24 + 500 * 16);
     assert_int_equal(n1, n2);
     assert_memory_equal(b1, b2, n1);
