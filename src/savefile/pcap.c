@@ -170,6 +170,9 @@ static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handl
 {
     struct pcap_src *ps = r->src;
     lcap_stream *s = &ps->s;
+    /* Fixed at open: held in registers across the callbacks. */
+    const uint32_t fast_caplen = ps->fast_caplen, frac_limit = ps->frac_limit;
+    const uint32_t frac_mul = ps->frac_mul;
     capture_pkthdr h;
     int n = 0;
 
@@ -179,9 +182,15 @@ static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handl
             break;
         const uint8_t *p = s->buf + s->pos;
         uint32_t caplen = lcap_rd32(p + 8, sw);
-        if (caplen > ps->fast_caplen || have - LCAP_PCAP_REC_HDR_LEN < caplen)
+        if (caplen > fast_caplen || have - LCAP_PCAP_REC_HDR_LEN < caplen)
             break;
-        set_ts(&h, ps, lcap_rd32(p, sw), lcap_rd32(p + 4, sw));
+        uint32_t frac = lcap_rd32(p + 4, sw);
+        if (LCAP_LIKELY(frac < frac_limit)) {
+            h.ts_sec = lcap_rd32(p, sw);
+            h.ts_nsec = frac * frac_mul;
+        } else {
+            set_ts(&h, ps, lcap_rd32(p, sw), frac);
+        }
         h.caplen = caplen;
         h.len = lcap_rd32(p + 12, sw);
         /* The cursor moves first: cb may call capture_next() on r. */
