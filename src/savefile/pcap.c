@@ -221,9 +221,11 @@ static void pcap_close_src(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops ops_native = { "pcap", next_native, pcap_close_src, run_native };
-static const lcap_source_ops ops_swapped = { "pcap", next_swapped, pcap_close_src, run_swapped };
-static const lcap_source_ops ops_general = { "pcap", next_general, pcap_close_src, NULL };
+static const lcap_source_ops ops_native = { .kind = "pcap", .next = next_native, .close = pcap_close_src,
+                                            .run = run_native };
+static const lcap_source_ops ops_swapped = { .kind = "pcap", .next = next_swapped, .close = pcap_close_src,
+                                             .run = run_swapped };
+static const lcap_source_ops ops_general = { .kind = "pcap", .next = next_general, .close = pcap_close_src };
 
 int lcap_pcap_open(capture_reader *r, lcap_stream *s, char *errbuf)
 {

@@ -496,8 +496,10 @@ static int ng_next_swapped(capture_reader *r, capture_pkthdr *hdr, const uint8_t
     return ng_next_fast(r, hdr, data, 1);
 }
 
-static const lcap_source_ops ops_native = { "pcapng", ng_next_native, ng_close, ng_run_native };
-static const lcap_source_ops ops_swapped = { "pcapng", ng_next_swapped, ng_close, ng_run_swapped };
+static const lcap_source_ops ops_native = { .kind = "pcapng", .next = ng_next_native, .close = ng_close,
+                                            .run = ng_run_native };
+static const lcap_source_ops ops_swapped = { .kind = "pcapng", .next = ng_next_swapped, .close = ng_close,
+                                             .run = ng_run_swapped };
 
 /* The first section header: byte order, length within libpcap's bounds (its
  * trailer, like libpcap, unchecked) and a version libpcap reads. */
