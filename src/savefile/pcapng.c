@@ -123,7 +123,7 @@ static int block_head(ng_state *st, ng_block *b, int check_order, char *errbuf)
 
     b->off = lcap_stream_offset(&st->s);
     if (p == NULL) {
-        if (st->s.err == 0 && avail == 0)
+        if (lcap_stream_ended(&st->s, avail))
             return 0;
         return lcap_stream_short(&st->s, errbuf, "pcapng block header", b->off,
                                  "%zu of its 8 bytes present", avail);
@@ -496,8 +496,10 @@ static int ng_next_swapped(capture_reader *r, capture_pkthdr *hdr, const uint8_t
     return ng_next_fast(r, hdr, data, 1);
 }
 
-static const lcap_source_ops ops_native = { "pcapng", ng_next_native, ng_close, ng_run_native };
-static const lcap_source_ops ops_swapped = { "pcapng", ng_next_swapped, ng_close, ng_run_swapped };
+static const lcap_source_ops ops_native = { .kind = "pcapng", .next = ng_next_native, .close = ng_close,
+                                            .run = ng_run_native };
+static const lcap_source_ops ops_swapped = { .kind = "pcapng", .next = ng_next_swapped, .close = ng_close,
+                                             .run = ng_run_swapped };
 
 /* The first section header: byte order, length within libpcap's bounds (its
  * trailer, like libpcap, unchecked) and a version libpcap reads. */
