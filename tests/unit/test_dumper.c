@@ -14,6 +14,7 @@
 
 #include "capture.h"
 #include "reader.h"
+#include "testbuf.h"
 
 static char tmpdir[] = "/tmp/test_dumper.XXXXXX";
 
@@ -36,29 +37,6 @@ static const char *tmp_path(const char *name)
     static char path[512];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     return path;
-}
-
-/* The whole file in a malloc'ed buffer; *n its size. */
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    uint8_t *buf = NULL;
-    size_t cap = 0, len = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 4096;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        if (got == 0)
-            break;
-        len += got;
-    }
-    fclose(f);
-    *n = len;
-    return buf;
 }
 
 static uint32_t u32(const uint8_t *p)
@@ -91,7 +69,7 @@ static void header_micro(void **state)
     assert_int_equal(capture_dump_ftell(d), 24);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24);
     assert_int_equal(u32(b), 0xa1b2c3d4u);
     assert_int_equal(u16(b + 4), 2);
@@ -117,7 +95,7 @@ static void header_nano_and_linktype(void **state)
     assert_int_equal(capture_dump(d, &h, data), 0);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 4);
     assert_int_equal(u32(b), 0xa1b23c4du);
     assert_int_equal(u32(b + 16), 262144); /* snaplen 0 means the largest */
@@ -142,7 +120,7 @@ static void fcs_bits_kept(void **state)
     assert_non_null(d);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(u32(b + 20), 0x24000001u);
     free(b);
     capture_close(r);
@@ -180,7 +158,7 @@ static void micro_records_and_ftell(void **state)
     assert_string_equal(capture_dump_geterr(d), "");
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(u32(b + 24), 1);
     assert_int_equal(u32(b + 28), 999999); /* nanoseconds truncated to microseconds */
     assert_int_equal(u32(b + 32), 100);
@@ -215,7 +193,7 @@ static void big_and_many(void **state)
     }
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal((int64_t)n, expect);
     size_t off = 24;
     for (uint32_t i = 0; i < 3000; i++) {
@@ -230,6 +208,50 @@ static void big_and_many(void **state)
     free(b);
     free(pkt);
     capture_close(r);
+}
+
+/* A record longer than the snapshot length, or than 262144 bytes, would be
+ * cut or refused by every reader: it is refused here, never written. */
+static void caplen_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        int snaplen;
+        uint32_t ok, over;
+    } cases[] = {
+        { 100, 100, 101 },
+        { 262144, 262144, 262145 },
+        { 0, 262144, 262145 }, /* 0: the dead reader's 262144 */
+    };
+    uint8_t *data = calloc(1, 262145);
+    assert_non_null(data);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        capture_reader *r = capture_open_dead(CAPTURE_DLT_EN10MB, cases[i].snaplen);
+        const char *path = tmp_path("caplen.pcap");
+        capture_dumper *d = capture_dump_open(r, path);
+        assert_non_null(d);
+        capture_pkthdr over = mkhdr(1, 0, cases[i].over, cases[i].over);
+        capture_pkthdr ok = mkhdr(2, 0, cases[i].ok, cases[i].ok + 10);
+        assert_int_equal(capture_dump(d, &over, data), CAPTURE_ERROR);
+        assert_non_null(strstr(capture_dump_geterr(d), "captured length"));
+        assert_int_equal(capture_dump_ftell(d), 24);
+        assert_int_equal(capture_dump(d, &ok, data), 0);
+        char err[CAPTURE_ERRBUF_SIZE];
+        assert_int_equal(capture_dump_close_errbuf(d, err), CAPTURE_ERROR);
+        assert_non_null(strstr(err, "refused"));
+        /* The file holds the good record alone, and reads back whole. */
+        capture_reader *back = capture_open_offline(path, err);
+        assert_non_null(back);
+        capture_pkthdr h;
+        const uint8_t *p;
+        assert_int_equal(capture_next(back, &h, &p), 1);
+        assert_int_equal(h.ts_sec, 2);
+        assert_int_equal(h.caplen, cases[i].ok);
+        assert_int_equal(capture_next(back, &h, &p), CAPTURE_EOF);
+        capture_close(back);
+        capture_close(r);
+    }
+    free(data);
 }
 
 /* Timestamps outside the 32-bit field are refused, not wrapped. */
@@ -256,7 +278,7 @@ static void timestamp_refused(void **state)
     assert_int_equal(capture_dump_close_errbuf(d, err), CAPTURE_ERROR);
     assert_non_null(strstr(err, "refused"));
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 2);
     assert_int_equal(u32(b + 24), 7);
     free(b);
@@ -355,7 +377,7 @@ static void to_stdout(void **state)
     assert_int_equal(rc2, 0);
     assert_true(still_open);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 3);
     assert_int_equal(u32(b), 0xa1b2c3d4u);
     assert_int_equal(u32(b + 16), 9000);
@@ -376,6 +398,7 @@ int main(void)
         cmocka_unit_test(micro_records_and_ftell),
         cmocka_unit_test(big_and_many),
         cmocka_unit_test(timestamp_refused),
+        cmocka_unit_test(caplen_refused),
         cmocka_unit_test(dev_full_flush),
         cmocka_unit_test(dev_full_dump_and_close),
         cmocka_unit_test(missing_directory),

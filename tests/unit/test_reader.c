@@ -12,28 +12,17 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "testbuf.h"
 
-/* Writes len bytes to a fresh temp file and returns its malloc'ed path. */
-static char *temp_file(const void *data, size_t len)
-{
-    char *path = strdup("/tmp/lcap-reader-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
-
+/* Opening a file of these len bytes fails with needle, naming the file. */
 static void open_fails_with(const void *data, size_t len, const char *needle)
 {
-    char err[CAPTURE_ERRBUF_SIZE] = "";
-    char *path = temp_file(data, len);
-    capture_reader *r = capture_open_offline(path, err);
-    assert_null(r);
-    assert_non_null(strstr(err, needle));
-    assert_non_null(strstr(err, path)); /* the message names the file */
-    unlink(path);
-    free(path);
+    lcap_test_buf b = { 0 };
+    lcap_test_put(&b, data, len);
+    char *path = lcap_test_save(&b);
+    lcap_test_open_fails(path, needle);
+    lcap_test_unsave(path);
+    lcap_test_buf_free(&b);
 }
 
 static void test_missing_file(void **state)
