@@ -382,9 +382,10 @@ CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
 /* Bpf                                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Validates n instructions by the rules a BSD kernel applies and copies them
- * into a new program. NULL with the offending instruction and the reason in
- * errbuf when they are not a valid program. */
+/* Validates n instructions by the rules a BSD kernel applies, with libpcap's
+ * limits (up to 4096 instructions, mod and xor allowed), and copies them into
+ * a new program. NULL with the offending instruction and the reason in errbuf
+ * when they are not a valid program. */
 CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n,
                                                    char *errbuf);
 
