@@ -27,7 +27,7 @@ static const struct name icmp6_types[] = {
     { 147, "mobile router advertisement" }, { 148, "certification path solicitation" },
     { 149, "certification path advertisement" }, { 151, "multicast router advertisement" },
     { 152, "multicast router solicitation" }, { 153, "multicast router termination" },
-    { 155, "RPL" }, { 0, NULL },
+    { 155, "RPL" }, { 200, "mtrace response" }, { 201, "mtrace message" }, { 0, NULL },
 };
 
 /* An ICMP destination unreachable names what could not be reached, from the
@@ -85,6 +85,8 @@ void print_icmp(const struct ipinfo *ip, struct view v)
     printf("ICMP ");
     if (type == 3)
         print_unreachable(code, v);
+    else if (type == 13 && v.cap >= 8)
+        printf("time stamp query id %u seq %u", be16(v.p + 4), be16(v.p + 6));
     else if (type == 11)
         printf(code == 1 ? "ip reassembly time exceeded" : "time exceeded in-transit");
     else if (name != NULL)
