@@ -111,12 +111,40 @@ void print_icmp6(const struct ipinfo *ip, struct view v)
     }
     uint8_t type = v.p[0];
     const char *name = name_of(icmp6_types, type);
+    if (type == 130 && ip->paylen >= 28 && v.cap >= 28) { /* MLDv2 queries are known by their length */
+        char group[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, v.p + 8, group, sizeof group);
+        if (be16(v.p + 26) != 0) { /* its sources: not decoded */
+            printf("ICMP6, multicast listener query v2\n");
+            return;
+        }
+        printf("ICMP6, multicast listener query v2 [gaddr %s], length %u\n", group, ip->paylen);
+        return;
+    }
+    /* Types whose contents tcpdump writes right after the name: the line stops at the name. */
+    if (type == 130 || type == 131 || type == 132 || type == 139 || type == 140) {
+        printf("ICMP6, %s\n", name);
+        return;
+    }
     if (name != NULL)
         printf("ICMP6, %s", name);
     else
         printf("ICMP6, unknown icmp6 type (%u)", type);
     if ((type == 128 || type == 129) && v.cap >= 8)
         printf(", id %u, seq %u", be16(v.p + 4), be16(v.p + 6));
+    if (type == 3) { /* time exceeded: in transit names the packet's destination */
+        char dst[INET6_ADDRSTRLEN];
+        if (v.p[1] == 0 && v.cap < 8 + 40) {
+            printf("\n");
+            return;
+        }
+        if (v.p[1] == 0)
+            printf(" for %s", inet_ntop(AF_INET6, v.p + 8 + 24, dst, sizeof dst));
+        else if (v.p[1] == 1)
+            printf(" (reassembly)");
+        else
+            printf(", unknown code (%u)", v.p[1]);
+    }
     if (type == 2 && v.cap >= 8)
         printf(", mtu %u", be32(v.p + 4));
     if (type == 143 && v.cap >= 8)
