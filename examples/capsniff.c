@@ -55,28 +55,37 @@ static const struct option_row {
     const char *help;
     int (*set)(struct sniff_opts *, const char *);
     enum action action;
+    int required; /* RUN needs it; unbracketed in the synopsis */
 } option_rows[] = {
-    { "-r", "FILE", "read packets from FILE (a pcap or pcapng savefile, - for standard input)", set_in, RUN },
-    { "-c", "COUNT", "stop after COUNT packets (counted after -F)", set_count, RUN },
-    { "-w", "OUT", "also write the packets shown to the pcap file OUT (- for standard output)", set_out, RUN },
-    { "-F", "PROGRAM_FILE", "keep only packets the BPF program accepts (a tcpdump -d listing)", set_filter, RUN },
-    { "-e", NULL, "print Ethernet's link-level header too, as tcpdump -e", set_link, RUN },
-    { "-h", NULL, "print this help and exit", NULL, HELP },
-    { "--help", NULL, "print this help and exit", NULL, HELP },
-    { "--version", NULL, "print capsniff's and libcapture's versions and exit", NULL, VERSION },
+    { "-r", "FILE", "read packets from FILE (a pcap or pcapng savefile, - for standard input)", set_in, RUN, 1 },
+    { "-c", "COUNT", "stop after COUNT packets (counted after -F)", set_count, RUN, 0 },
+    { "-w", "OUT", "also write the packets shown to the pcap file OUT (- for standard output)", set_out, RUN, 0 },
+    { "-F", "PROGRAM_FILE", "keep only packets the BPF program accepts (a tcpdump -d listing)", set_filter, RUN, 0 },
+    { "-e", NULL, "print Ethernet's link-level header too, as tcpdump -e", set_link, RUN, 0 },
+    { "-h", NULL, "print this help and exit", NULL, HELP, 0 },
+    { "--help", NULL, "print this help and exit", NULL, HELP, 0 },
+    { "--version", NULL, "print capsniff's and libcapture's versions and exit", NULL, VERSION, 0 },
 };
 #define N_OPTIONS (sizeof option_rows / sizeof option_rows[0])
 
+/* An option and its argument's name, as "-c COUNT". */
+static const char *option_words(const struct option_row *row, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", row->flag, row->arg_name ? " " : "", row->arg_name ? row->arg_name : "");
+    return buf;
+}
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: capsniff -r FILE [-c COUNT] [-w OUT] [-F PROGRAM_FILE] [-e]\n"
-               "Prints each packet of FILE on one line, like TZ=UTC tcpdump -n -S -r FILE.\n");
-    for (size_t i = 0; i < N_OPTIONS; i++) {
-        char left[32];
-        snprintf(left, sizeof left, "%s%s%s", option_rows[i].flag, option_rows[i].arg_name ? " " : "",
-                 option_rows[i].arg_name ? option_rows[i].arg_name : "");
-        fprintf(f, "  %-16s %s\n", left, option_rows[i].help);
-    }
+    char words[32];
+    fprintf(f, "usage: capsniff");
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (option_rows[i].action == RUN)
+            fprintf(f, option_rows[i].required ? " %s" : " [%s]",
+                    option_words(&option_rows[i], words, sizeof words));
+    fprintf(f, "\nPrints each packet of FILE on one line, like TZ=UTC tcpdump -n -S -r FILE.\n");
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        fprintf(f, "  %-16s %s\n", option_words(&option_rows[i], words, sizeof words), option_rows[i].help);
 }
 
 /* The row for word, and in *arg the argument glued to a short flag ("-c5"). */

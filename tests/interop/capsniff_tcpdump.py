@@ -57,8 +57,8 @@ IP_HEAD = re.compile(r"^(IP6? |)(truncated-ip6? - \d+ bytes missing! ?)?(\S+) > 
 MAC = r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}"
 LINK_TOKENS = [  # (field, regex) consumed in turn from the start of an -e line
     ("mac addresses", re.compile(r"(%s) > (%s), " % (MAC, MAC))),
-    ("ethertype", re.compile(r"ethertype (.+?) \((0x[0-9a-f]{4})\), (?=length \d+: )")),
-    ("frame length", re.compile(r"length (\d+): ")),
+    ("ethertype", re.compile(r"ethertype (.+?) \((0x[0-9a-f]{4})\), (?=length \d+(?:: |$))")),
+    ("frame length", re.compile(r"length (\d+)(?:: |$)")),
     ("802.3 length", re.compile(r"802\.3, length (\d+): ")),
     ("vlan", re.compile(r"vlan (\d+), p (\d+)(, DEI)?, ")),
     ("ethertype", re.compile(r"ethertype (.+?) \((0x[0-9a-f]{4})\), ")),
