@@ -75,10 +75,14 @@ void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
-    if (col > 0 && strstr(msg, "(column") == NULL)
-        snprintf(cc->errbuf, sizeof(cc->errbuf), "%s (column %d)", msg, col);
-    else
-        snprintf(cc->errbuf, sizeof(cc->errbuf), "%s", msg);
+    size_t len = strlen(msg);
+    memcpy(cc->errbuf, msg, len + 1);
+    if (col > 0 && strstr(msg, "(column") == NULL) {
+        char where[32];
+        int w = snprintf(where, sizeof(where), " (column %d)", col);
+        if (w > 0 && len + (size_t)w < sizeof(cc->errbuf))
+            memcpy(cc->errbuf + len, where, (size_t)w + 1);
+    }
     cc->error = 1;
     return NULL;
 }

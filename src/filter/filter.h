@@ -25,7 +25,8 @@ void lcap_arena_free(lcap_arena *a);
  * scratch word holding the variable part (computed once at program start). */
 typedef struct lcap_off {
     uint32_t k;    /* constant part; LCAP_OFF_NONE when the field does not exist */
-    int reg;       /* scratch word with the variable part, -1 if none */
+    int var;       /* has a variable part, kept in scratch word reg */
+    int reg;       /* allocated on first use, -1 before */
 } lcap_off;
 #define LCAP_OFF_NONE 0xffffffffu
 
@@ -60,12 +61,14 @@ typedef struct lcap_cc {
     int vlan_depth, label_depth; /* vlan / mpls seen so far */
     int vloff_needed;        /* variable link header: compute it at start */
     int vlhdr_reg;           /* scratch word of the variable link header length */
+    int vlpl_reg;            /* scratch word of the variable link payload offset */
     uint32_t off_li, off_li_hsl, off_sio, off_opc, off_dpc, off_sls; /* MTP2/3 */
     uint32_t off_vpi, off_vci, off_proto, off_payload; /* SunATM */
     int is_atm;
     unsigned regused;        /* scratch words in use (bit mask) */
     unsigned regever;        /* scratch words ever used */
     int nblocks;             /* blocks created */
+    int markgen;             /* graph walks: a fresh mark value each */
 } lcap_cc;
 
 /* Records the first error (later ones are dropped) with the column it is

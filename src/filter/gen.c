@@ -38,9 +38,18 @@ int lcap_gen_offset(lcap_cc *cc, int offrel, uint32_t *k, int *var_reg)
         return -1;
     }
     *k = base->k + add;
-    *var_reg = base->reg;
-    if (base->reg >= 0)
+    if (base->var) {
+        /* the variable part: one scratch word shared by every copy of this offset */
+        lcap_off *o = (lcap_off *)base;
+        if (o->reg < 0) {
+            int *slot = o == &cc->off_linkhdr || o == &cc->off_linktype ? &cc->vlhdr_reg : &cc->vlpl_reg;
+            if (*slot < 0 && (*slot = lcap_cc_alloc_reg(cc)) < 0)
+                return -1;
+            o->reg = *slot;
+        }
         cc->vloff_needed = 1;
+    }
+    *var_reg = base->var ? base->reg : -1;
     return 0;
 }
 

@@ -97,7 +97,10 @@ lcap_cond *lcap_gen_link_arcnet(lcap_cc *cc, uint8_t addr, int dir, int col);
 lcap_cond *lcap_gen_broadcast(lcap_cc *cc, int proto, int col);
 lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col);
 lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col);
-lcap_stmt *lcap_gen_vloffsets(lcap_cc *cc);
+/* Computes the variable offsets used, then continues at next; returns the new head. */
+lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next);
+/* PPI: the per-packet DLT must be 802.11 (NULL for other links). */
+lcap_cond *lcap_gen_ppi_check(lcap_cc *cc);
 
 /* gen_inet.c */
 lcap_cond *lcap_gen_host4(lcap_cc *cc, uint32_t addr, uint32_t mask, int proto, int dir, int is_net, int col);

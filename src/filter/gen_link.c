@@ -84,28 +84,21 @@ int lcap_gen_init_link(lcap_cc *cc)
     cc->link = li;
     cc->linktype = cc->prevlinktype = cc->dlt;
     uint32_t hdr = linkhdr_offset(cc->dlt);
-    cc->off_linkhdr = (lcap_off){ hdr, -1 };
-    cc->off_prevlinkhdr = (lcap_off){ NO, -1 };
-    cc->off_linktype = (lcap_off){ li->off_linktype == NO ? NO : li->off_linktype + (cc->dlt == 119 ? 144 : 0), -1 };
-    cc->off_linkpl = (lcap_off){ li->off_linkpl, -1 };
+    cc->off_linkhdr = (lcap_off){ hdr, 0, -1 };
+    cc->off_prevlinkhdr = (lcap_off){ NO, 0, -1 };
+    cc->off_linktype = (lcap_off){ li->off_linktype == NO ? NO : li->off_linktype + hdr, 0, -1 };
+    cc->off_linkpl = (lcap_off){ li->off_linkpl, 0, -1 };
     cc->off_nl = li->off_nl;
     cc->off_nl_nosnap = li->off_nl_nosnap;
-    cc->vlhdr_reg = -1;
+    cc->vlhdr_reg = cc->vlpl_reg = -1;
     if (li->ltkind == LT_WLAN || li->ltkind == LT_PFLOG) {
         /* variable: the payload's offset is computed at program start */
-        int r = lcap_cc_alloc_reg(cc);
-        if (r < 0)
-            return -1;
-        cc->off_linkpl.reg = r;
+        cc->off_linkpl.var = 1;
         cc->off_linkpl.k = 0;
     }
     if (li->vkind == V_RADIOTAP || li->vkind == V_PPI || li->vkind == V_AVS) {
-        int r = lcap_cc_alloc_reg(cc);
-        if (r < 0)
-            return -1;
-        cc->vlhdr_reg = r;
-        cc->off_linkhdr.reg = r;
-        cc->off_linktype.reg = r;
+        cc->off_linkhdr.var = 1;
+        cc->off_linktype.var = 1;
     }
     /* MTP2 fields (with a 4-byte pseudo-header on MTP2_WITH_PHDR) */
     uint32_t mtp = cc->dlt == 139 ? 4 : 0;
@@ -513,4 +506,93 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
         return lcap_cc_error(cc, col, "'%s' is not valid on DLT %s: it carries no direction",
                              outbound ? "outbound" : "inbound", cc->link->name);
     }
+}
+
+/* ---- variable-length headers: computed once, before the filter proper ---- */
+
+#define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
+
+static lcap_stmt *stmts(lcap_cc *cc, const uint16_t *codes, const uint32_t *ks, size_t n)
+{
+    lcap_stmt *s = NULL;
+    for (size_t i = 0; i < n; i++)
+        s = lcap_stmt_cat(s, STM(codes[i], ks[i]));
+    return s;
+}
+
+static lcap_block *blk(lcap_cc *cc, lcap_stmt *s, uint16_t jop, uint32_t k, lcap_block *jt, lcap_block *jf)
+{
+    lcap_block *b = lcap_block_new(cc, s, jop, k);
+    if (b != NULL) {
+        b->jt = jt;
+        b->jf = jf;
+    }
+    return b;
+}
+
+lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
+{
+    int h = cc->vlhdr_reg, p = cc->vlpl_reg;
+    const lcap_linkinfo *li = cc->link;
+
+    if (!cc->vloff_needed)
+        return next;
+    if (p >= 0 && h < 0 && li->vkind != V_NONE && li->vkind != V_PRISM) {
+        if ((h = cc->vlhdr_reg = lcap_cc_alloc_reg(cc)) < 0)
+            return NULL;
+    }
+    lcap_stmt *s = NULL;
+    if (h >= 0) {
+        if (li->vkind == V_AVS) {
+            s = lcap_stmt_cat(STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_W, 4), STM(LCAP_BPF_ST, h));
+        } else { /* radiotap and PPI: little-endian length at offset 2 */
+            static const uint16_t c[] = { LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, LCAP_BPF_ALU | LCAP_BPF_LSH | LCAP_BPF_K,
+                                          LCAP_BPF_MISC | LCAP_BPF_TAX, LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B,
+                                          LCAP_BPF_ALU | LCAP_BPF_OR | LCAP_BPF_X, LCAP_BPF_ST };
+            const uint32_t k[] = { 3, 8, 0, 2, 0, (uint32_t)h };
+            s = stmts(cc, c, k, 6);
+        }
+    }
+    if (li->ltkind == LT_PFLOG && p >= 0) {
+        /* pflog: header length byte rounded up to 4 */
+        static const uint16_t c[] = { LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K,
+                                      LCAP_BPF_ALU | LCAP_BPF_AND | LCAP_BPF_K, LCAP_BPF_ST };
+        const uint32_t k[] = { 0, 3, 0xfffffffc, (uint32_t)p };
+        s = lcap_stmt_cat(s, stmts(cc, c, k, 4));
+    }
+    if (p < 0 || li->ltkind != LT_WLAN)
+        return blk(cc, s, LCAP_BPF_JA, 0, next, next);
+
+    /* 802.11 header length: 24, +2 for QoS data, then radiotap's data padding */
+    uint32_t pre = li->vkind == V_PRISM ? 144 : 0;
+    s = lcap_stmt_cat(s, h >= 0 ? STM(LCAP_BPF_LDX | LCAP_BPF_MEM, h) : STM(LCAP_BPF_LDX | LCAP_BPF_IMM, pre));
+    s = lcap_stmt_cat(s, STM(LCAP_BPF_MISC | LCAP_BPF_TXA, 0));
+    s = lcap_stmt_cat(s, STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, 24));
+    s = lcap_stmt_cat(s, STM(LCAP_BPF_ST, p));
+    s = lcap_stmt_cat(s, STM(LCAP_BPF_LD | LCAP_BPF_IND | LCAP_BPF_B, 0));
+    lcap_block *after = next;
+    if (li->vkind == V_RADIOTAP) {
+        static const uint16_t c3[] = { LCAP_BPF_LD | LCAP_BPF_MEM, LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K,
+                                       LCAP_BPF_ALU | LCAP_BPF_AND | LCAP_BPF_K, LCAP_BPF_ST };
+        const uint32_t k3[] = { (uint32_t)p, 3, 0xfffffffc, (uint32_t)p };
+        lcap_block *round = blk(cc, stmts(cc, c3, k3, 4), LCAP_BPF_JA, 0, next, next);
+        lcap_block *pad16 = blk(cc, STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, 16), LCAP_BPF_JSET, 0x20, round, next);
+        lcap_block *pad8 = blk(cc, STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, 8), LCAP_BPF_JSET, 0x20, round, next);
+        lcap_block *tsft = blk(cc, NULL, LCAP_BPF_JSET, 0x1000000, pad16, pad8);
+        lcap_block *ext = blk(cc, NULL, LCAP_BPF_JSET, 0x80, next, tsft);
+        after = blk(cc, STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_W, 4), LCAP_BPF_JSET, 0x2000000, ext, next);
+    }
+    static const uint16_t c2[] = { LCAP_BPF_LD | LCAP_BPF_MEM, LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, LCAP_BPF_ST };
+    const uint32_t k2[] = { (uint32_t)p, 2, (uint32_t)p };
+    lcap_block *add2 = blk(cc, stmts(cc, c2, k2, 3), LCAP_BPF_JA, 0, after, after);
+    lcap_block *qos = blk(cc, NULL, LCAP_BPF_JSET, 0x80, add2, after);
+    lcap_block *ctl = blk(cc, NULL, LCAP_BPF_JSET, 0x04, next, qos);
+    return blk(cc, s, LCAP_BPF_JSET, 0x08, ctl, next);
+}
+
+lcap_cond *lcap_gen_ppi_check(lcap_cc *cc)
+{
+    if (cc->link->vkind != V_PPI)
+        return NULL;
+    return lcap_gen_cmp(cc, OR_PACKET, 4, 4, 0x69000000);
 }

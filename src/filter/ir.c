@@ -42,6 +42,17 @@ lcap_block *lcap_block_ret(lcap_cc *cc, uint32_t k)
     return b;
 }
 
+lcap_block *lcap_block_new(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k)
+{
+    lcap_block *b = block_new(cc);
+    if (b != NULL) {
+        b->stmts = stmts;
+        b->code = (uint16_t)(LCAP_BPF_JMP | jop);
+        b->k = k;
+    }
+    return b;
+}
+
 static lcap_exit *exit_new(lcap_cc *cc, lcap_block **slot)
 {
     lcap_exit *e = lcap_cc_alloc(cc, sizeof(*e));
@@ -136,5 +147,14 @@ lcap_block *lcap_finish(lcap_cc *cc, lcap_cond *c, uint32_t accept)
         return NULL;
     patch(&c->t, yes);
     patch(&c->f, no);
+    return c->head;
+}
+
+lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f)
+{
+    if (c == NULL || t == NULL || f == NULL)
+        return NULL;
+    patch(&c->t, t);
+    patch(&c->f, f);
     return c->head;
 }

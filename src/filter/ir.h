@@ -58,6 +58,8 @@ lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k
 lcap_cond *lcap_cond_true(lcap_cc *cc);
 lcap_cond *lcap_cond_false(lcap_cc *cc);
 lcap_block *lcap_block_ret(lcap_cc *cc, uint32_t k);
+/* A bare block (successors set by the caller). */
+lcap_block *lcap_block_new(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k);
 
 /* Combinators; they consume their arguments (NULL in, NULL out). */
 lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b);
@@ -67,6 +69,8 @@ lcap_cond *lcap_not(lcap_cond *a);
 void lcap_cond_prepend(lcap_cond *c, lcap_stmt *s);
 /* Points the dangling exits at returns of accept and 0: the program's root. */
 lcap_block *lcap_finish(lcap_cc *cc, lcap_cond *c, uint32_t accept);
+/* Points the true exits at t and the false ones at f; returns the head. */
+lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f);
 
 /* The optimizer: simplifies the graph from *root in place. 0, or -1 with the error set. */
 int lcap_optimize(lcap_cc *cc, lcap_block **root);
