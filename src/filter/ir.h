@@ -72,6 +72,11 @@ lcap_block *lcap_finish(lcap_cc *cc, lcap_cond *c, uint32_t accept);
 /* Points the true exits at t and the false ones at f; returns the head. */
 lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f);
 
+/* Blocks reachable from root, every edge going forward (reverse postorder of
+ * a depth-first walk); rets_last moves returns to the end. malloc'ed, count in
+ * *count; NULL with the error set when out of memory. */
+lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
+
 /* The optimizer: simplifies the graph from *root in place. 0, or -1 with the error set. */
 int lcap_optimize(lcap_cc *cc, lcap_block **root);
 /* Linearizes into instructions (long branches through "ja"), validated. */
