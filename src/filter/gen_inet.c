@@ -220,8 +220,10 @@ lcap_cond *lcap_gen_ip_or_ip6_proto(lcap_cc *cc, int ipproto)
 static lcap_cond *isis_pdus(lcap_cc *cc, const uint8_t *types, size_t n)
 {
     lcap_cond *b = NULL;
+    /* PDU type: five bits, one byte further on Cisco HDLC (its fudge byte) */
+    uint32_t off = cc->linktype == 104 ? 5 : 4;
     for (size_t i = 0; i < n; i++) {
-        lcap_cond *c = lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 4, 1, types[i]);
+        lcap_cond *c = lcap_gen_mcmp(cc, OR_LINKPL_NOSNAP, off, 1, types[i], 0x1f);
         b = b == NULL ? c : lcap_or(c, b);
     }
     return lcap_and(lcap_gen_proto(cc, ISO10589_ISIS, Q_ISO, Q_DEFAULT, 0), b);

@@ -250,9 +250,9 @@ static lcap_cond *gen_arcnet_linktype(lcap_cc *cc, uint32_t proto)
     case ETHERTYPE_IPV6:
         return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 0xc4);
     case ETHERTYPE_IP:
-        return lcap_or(lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 212), lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 240));
+        return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 212);
     case ETHERTYPE_ARP:
-        return lcap_or(lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 213), lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 241));
+        return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 213);
     case ETHERTYPE_REVARP:
         return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 214);
     case ETHERTYPE_ATALK:
