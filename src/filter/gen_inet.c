@@ -140,7 +140,7 @@ static lcap_cond *portop(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int ippr
     return lcap_and(b0, b1);
 }
 
-static lcap_cond *port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int ipproto, int dir, int range)
+lcap_cond *lcap_gen_port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int ipproto, int dir, int range)
 {
     lcap_cond *b0 = lcap_gen_linktype(cc, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
     lcap_cond *b1;
@@ -155,8 +155,8 @@ static lcap_cond *port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int
 
 lcap_cond *lcap_gen_port(lcap_cc *cc, uint32_t lo, uint32_t hi, int ipproto, int dir, int range)
 {
-    lcap_cond *b6 = port_family(cc, 1, lo, hi, ipproto, dir, range);
-    return lcap_or(b6, port_family(cc, 0, lo, hi, ipproto, dir, range));
+    lcap_cond *b6 = lcap_gen_port_family(cc, 1, lo, hi, ipproto, dir, range);
+    return lcap_or(b6, lcap_gen_port_family(cc, 0, lo, hi, ipproto, dir, range));
 }
 
 /* The IP protocol number a port qualifier stands for. */

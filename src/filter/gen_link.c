@@ -271,8 +271,17 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         kind = cc->link->ltkind;
     if (cc->linktype == 9 && cc->dlt != 9)
         kind = LT_PPP; /* inside PPPoE */
+    if (cc->label_depth > 0) {
+        /* inside MPLS: the bottom-of-stack bit, then the IP version */
+        if (proto != ETHERTYPE_IP && proto != ETHERTYPE_IPV6)
+            return lcap_cc_error(cc, 0, "only ip and ip6 can be matched inside MPLS");
+        return lcap_and(lcap_gen_mcmp(cc, OR_LINKPL, (uint32_t)-2, 1, 0x01, 0x01),
+                        lcap_gen_mcmp(cc, OR_LINKPL, 0, 1, proto == ETHERTYPE_IP ? 0x40 : 0x60, 0xf0));
+    }
     switch (kind) {
     case LT_ETHER:
+        if (cc->is_geneve)
+            return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto);
         return lcap_gen_ether_linktype(cc, proto);
     case LT_LLC:
         return lcap_gen_llc_linktype(cc, proto);
@@ -535,7 +544,7 @@ lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
     int h = cc->vlhdr_reg, p = cc->vlpl_reg;
     const lcap_linkinfo *li = cc->link;
 
-    if (!cc->vloff_needed)
+    if (!cc->vloff_needed || (h < 0 && p < 0))
         return next;
     if (p >= 0 && h < 0 && li->vkind != V_NONE && li->vkind != V_PRISM) {
         if ((h = cc->vlhdr_reg = lcap_cc_alloc_reg(cc)) < 0)

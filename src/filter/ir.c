@@ -85,6 +85,28 @@ lcap_cond *lcap_cond_true(lcap_cc *cc)
 
 lcap_cond *lcap_cond_false(lcap_cc *cc) { return lcap_not(lcap_cond_true(cc)); }
 
+static void patch(lcap_exits *l, lcap_block *target);
+static void append(lcap_exits *a, lcap_exits *b);
+
+lcap_cond *lcap_cond_always(lcap_cc *cc, lcap_stmt *stmts)
+{
+    lcap_cond *c = lcap_cond_jmp(cc, stmts, LCAP_BPF_JA, 0);
+    if (c != NULL)
+        append(&c->t, &c->f);
+    return c;
+}
+
+lcap_cond *lcap_then(lcap_cond *a, lcap_block *t, lcap_block *f, lcap_cond *rest)
+{
+    if (a == NULL || t == NULL || f == NULL || rest == NULL)
+        return NULL;
+    patch(&a->t, t);
+    patch(&a->f, f);
+    a->t = rest->t;
+    a->f = rest->f;
+    return a;
+}
+
 static void patch(lcap_exits *l, lcap_block *target)
 {
     for (lcap_exit *e = l->head; e != NULL; e = e->next)

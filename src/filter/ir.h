@@ -61,6 +61,11 @@ lcap_block *lcap_block_ret(lcap_cc *cc, uint32_t k);
 /* A bare block (successors set by the caller). */
 lcap_block *lcap_block_new(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k);
 
+/* A block that always continues to what follows (its exits are both true). */
+lcap_cond *lcap_cond_always(lcap_cc *cc, lcap_stmt *stmts);
+/* a's true exits to t, false ones to f; the result starts at a and ends with rest's exits. */
+lcap_cond *lcap_then(lcap_cond *a, lcap_block *t, lcap_block *f, lcap_cond *rest);
+
 /* Combinators; they consume their arguments (NULL in, NULL out). */
 lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b);
 lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b);

@@ -275,6 +275,8 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         return 0;
     if (kconst && is_const(t, a, &x))
         return eval_test(op, x, k);
+    if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
+        return op != LCAP_BPF_JGT;
     if (t->v[a].op == V_UNK)
         return -1;
     uint32_t lo = 0, hi = 0xffffffffu;
