@@ -536,22 +536,20 @@ lcap_cond *lcap_gen_id(lcap_cc *cc, const lcap_node *n)
 }
 
 struct gw_ctx {
-    lcap_cc *cc;
-    lcap_cond *b;
-    int proto, col;
+    int n;
+    uint32_t addr[64];
 };
 
 static void each_gw(void *ctx, int family, const uint8_t *a)
 {
     struct gw_ctx *g = ctx;
-    if (g->cc->error || family != AF_INET)
+    if (family != AF_INET || g->n == 64)
         return;
-    uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
-    lcap_cond *c = lcap_gen_host4(g->cc, v, 0xffffffffu, g->proto, Q_OR, 0, g->col);
-    g->b = g->b == NULL ? c : lcap_or(g->b, c);
+    g->addr[g->n++] = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 }
 
-/* gateway: the MAC of the name in a frame whose IP addresses are not the name's. */
+/* gateway: a frame to or from the name's MAC address carrying IPv4, ARP or
+ * RARP (or the one protocol asked for) whose addresses are none of the name's. */
 static lcap_cond *gen_gateway(lcap_cc *cc, const lcap_node *n)
 {
     char err[CAPTURE_ERRBUF_SIZE];
@@ -561,24 +559,35 @@ static lcap_cond *gen_gateway(lcap_cc *cc, const lcap_node *n)
         return lcap_cc_error(cc, n->col, "a direction cannot qualify 'gateway'");
     if (proto != Q_DEFAULT && proto != Q_IP && proto != Q_ARP && proto != Q_RARP)
         return lcap_cc_error(cc, n->col, "illegal modifier of 'gateway'");
-    if (lcap_names_ether(n->s, mac, err) < 0)
-        return lcap_cc_error(cc, n->col, "unknown ether host: %s", n->s);
-    struct gw_ctx g = { cc, NULL, proto, n->col };
-    if (lcap_names_host(n->s, AF_UNSPEC, each_gw, &g, err) < 0)
-        return lcap_cc_error(cc, n->col, "unknown host '%s'", n->s);
-    if (cc->error)
-        return NULL;
-    if (g.b == NULL)
-        return lcap_cc_error(cc, n->col, "'gateway' needs an IPv4 address for '%s'", n->s);
-    lcap_cond *b0;
     switch (cc->link->hkind) {
     case H_ETHER: case H_FDDI: case H_TR: case H_WLAN: case H_IPFC:
-        b0 = lcap_gen_link_host(cc, mac, Q_OR, n->col);
         break;
     default:
-        return lcap_cc_error(cc, n->col, "'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
+        return lcap_cc_error(cc, n->col, "'gateway' is not valid on DLT %s: it needs MAC addresses", cc->link->name);
     }
-    return lcap_and(b0, lcap_not(g.b));
+    if (lcap_names_ether(n->s, mac, err) < 0)
+        return lcap_cc_error(cc, n->col, "unknown ether host '%s'", n->s);
+    struct gw_ctx g = { 0, { 0 } };
+    if (lcap_names_host(n->s, AF_INET, each_gw, &g, err) < 0 || g.n == 0)
+        return lcap_cc_error(cc, n->col, "unknown host '%s' (gateway needs an IPv4 address)", n->s);
+    static const struct {
+        int q;
+        uint32_t type, src, dst;
+    } fam[] = { { Q_IP, ETHERTYPE_IP, 12, 16 }, { Q_ARP, ETHERTYPE_ARP, 14, 24 }, { Q_RARP, ETHERTYPE_REVARP, 14, 24 } };
+    lcap_cond *b1 = NULL;
+    for (size_t f = 0; f < 3; f++) {
+        if (proto != Q_DEFAULT && proto != fam[f].q)
+            continue;
+        lcap_cond *any = NULL;
+        for (int i = 0; i < g.n; i++) {
+            lcap_cond *c = lcap_or(lcap_gen_cmp(cc, OR_LINKPL, fam[f].src, 4, g.addr[i]),
+                                   lcap_gen_cmp(cc, OR_LINKPL, fam[f].dst, 4, g.addr[i]));
+            any = any == NULL ? c : lcap_or(any, c);
+        }
+        lcap_cond *t = lcap_and(lcap_gen_linktype(cc, fam[f].type), lcap_not(any));
+        b1 = b1 == NULL ? t : lcap_or(b1, t);
+    }
+    return lcap_and(lcap_gen_link_host(cc, mac, Q_OR, n->col), b1);
 }
 
 lcap_cond *lcap_gen_num(lcap_cc *cc, const lcap_node *n)
