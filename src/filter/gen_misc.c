@@ -5,6 +5,8 @@
 #include "filter/gen.h"
 #include "filter/lex.h"
 
+#define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
+
 /* ---- 802.11 ---- */
 
 typedef struct tok {
@@ -375,9 +377,92 @@ lcap_cond *lcap_gen_misc(lcap_cc *cc, const lcap_node *n)
     }
 }
 
+/* ---- protochain: a forward-only walk of the header chain ---- */
+
+/* Headers walked past before giving up: libpcap loops with a backward jump that
+ * BSD kernels refuse; this walk is unrolled, and a packet with more than this
+ * many IPv6 extension headers and AH headers before the protocol is refused. */
+#define PROTOCHAIN_DEPTH 8
+
+static lcap_cond *protochain_family(lcap_cc *cc, uint32_t v, int v6)
+{
+    uint32_t nl, reg;
+    int var;
+    if (lcap_gen_offset(cc, OR_LINKPL, &nl, &var) < 0)
+        return NULL;
+    if (var >= 0)
+        return lcap_cc_error(cc, 0, "'protochain' is not supported with variable-length link-layer headers");
+    int r = lcap_cc_alloc_reg(cc);
+    if (r < 0)
+        return NULL;
+    reg = (uint32_t)r;
+    lcap_block *T[PROTOCHAIN_DEPTH + 1];
+    for (int i = 0; i <= PROTOCHAIN_DEPTH; i++)
+        if ((T[i] = lcap_block_new(cc, NULL, LCAP_BPF_JEQ, v)) == NULL)
+            return NULL;
+    /* A = the first next-protocol field, X = the first header's offset */
+    T[0]->stmts = lcap_stmt_cat(STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, nl + (v6 ? 6 : 9)),
+                                v6 ? STM(LCAP_BPF_LDX | LCAP_BPF_IMM, 40) : STM(LCAP_BPF_LDX | LCAP_BPF_MSH | LCAP_BPF_B, nl));
+    lcap_cond *c = lcap_cond_from(cc, T[0]);
+    static const uint32_t ext[] = { IPPROTO_HOPOPTS_, IPPROTO_DSTOPTS_, IPPROTO_ROUTING_, IPPROTO_FRAGMENT_ };
+    for (int i = 0; i < PROTOCHAIN_DEPTH; i++) {
+        lcap_cond_add_exit(cc, c, &T[i]->jt, 1);
+        /* A = next header at X, X += the header's length; A kept in a scratch word meanwhile */
+        lcap_stmt *se = STM(LCAP_BPF_LD | LCAP_BPF_IND | LCAP_BPF_B, nl);
+        lcap_stmt_cat(se, STM(LCAP_BPF_ST, reg));
+        lcap_stmt_cat(se, STM(LCAP_BPF_LD | LCAP_BPF_IND | LCAP_BPF_B, nl + 1));
+        lcap_stmt_cat(se, STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, 1));
+        lcap_stmt_cat(se, STM(LCAP_BPF_ALU | LCAP_BPF_LSH | LCAP_BPF_K, 3));
+        lcap_stmt_cat(se, STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_X, 0));
+        lcap_stmt_cat(se, STM(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+        lcap_stmt_cat(se, STM(LCAP_BPF_LD | LCAP_BPF_MEM, reg));
+        lcap_stmt *sa = STM(LCAP_BPF_LD | LCAP_BPF_IND | LCAP_BPF_B, nl);
+        lcap_stmt_cat(sa, STM(LCAP_BPF_ST, reg));
+        lcap_stmt_cat(sa, STM(LCAP_BPF_LD | LCAP_BPF_IND | LCAP_BPF_B, nl + 1));
+        lcap_stmt_cat(sa, STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, 2));
+        lcap_stmt_cat(sa, STM(LCAP_BPF_ALU | LCAP_BPF_LSH | LCAP_BPF_K, 2));
+        lcap_stmt_cat(sa, STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_X, 0));
+        lcap_stmt_cat(sa, STM(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+        lcap_stmt_cat(sa, STM(LCAP_BPF_LD | LCAP_BPF_MEM, reg));
+        lcap_block *E = lcap_block_new(cc, se, LCAP_BPF_JA, 0), *AH = lcap_block_new(cc, sa, LCAP_BPF_JA, 0);
+        lcap_block *cah = lcap_block_new(cc, NULL, LCAP_BPF_JEQ, IPPROTO_AH_);
+        if (E == NULL || AH == NULL || cah == NULL)
+            return NULL;
+        E->jt = E->jf = T[i + 1];
+        AH->jt = AH->jf = T[i + 1];
+        cah->jt = AH;
+        lcap_cond_add_exit(cc, c, &cah->jf, 0);
+        lcap_block *next = cah;
+        if (v6) {
+            for (int k = 3; k >= 0; k--) {
+                lcap_block *x = lcap_block_new(cc, NULL, LCAP_BPF_JEQ, ext[k]);
+                if (x == NULL)
+                    return NULL;
+                x->jt = E;
+                x->jf = next;
+                next = x;
+            }
+        }
+        T[i]->jf = next;
+    }
+    lcap_cond_add_exit(cc, c, &T[PROTOCHAIN_DEPTH]->jt, 1);
+    lcap_cond_add_exit(cc, c, &T[PROTOCHAIN_DEPTH]->jf, 0);
+    lcap_cc_free_reg(cc, r);
+    return lcap_and(lcap_gen_linktype(cc, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP), c);
+}
+
 lcap_cond *lcap_gen_protochain(lcap_cc *cc, uint32_t v, int proto, int col)
 {
-    (void)v;
-    (void)proto;
-    return lcap_cc_error(cc, col, "protochain: not yet");
+    if (v > 255)
+        return lcap_cc_error(cc, col, "protocol %u greater than maximum 255", v);
+    switch (proto) {
+    case Q_DEFAULT:
+        return lcap_or(protochain_family(cc, v, 0), protochain_family(cc, v, 1));
+    case Q_IP:
+        return protochain_family(cc, v, 0);
+    case Q_IPV6:
+        return protochain_family(cc, v, 1);
+    default:
+        return lcap_cc_error(cc, col, "bad protocol applied for 'protochain': only ip and ip6");
+    }
 }

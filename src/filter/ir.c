@@ -261,3 +261,21 @@ oom2:
     return NULL;
 }
 
+
+lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head)
+{
+    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
+    if (c != NULL)
+        c->head = head;
+    return c;
+}
+
+int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense)
+{
+    lcap_exit *e = exit_new(cc, slot);
+    if (c == NULL || e == NULL)
+        return -1;
+    lcap_exits one = { e, e };
+    append(sense ? &c->t : &c->f, &one);
+    return 0;
+}

@@ -66,6 +66,11 @@ lcap_cond *lcap_cond_always(lcap_cc *cc, lcap_stmt *stmts);
 /* a's true exits to t, false ones to f; the result starts at a and ends with rest's exits. */
 lcap_cond *lcap_then(lcap_cond *a, lcap_block *t, lcap_block *f, lcap_cond *rest);
 
+/* A condition starting at head with no exits yet; exits are added one by one
+ * (sense 1: a true exit, 0: a false one). */
+lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head);
+int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense);
+
 /* Combinators; they consume their arguments (NULL in, NULL out). */
 lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b);
 lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b);
