@@ -182,8 +182,15 @@ lcap_cond *lcap_gen_proto(lcap_cc *cc, uint32_t v, int proto, int dir, int col)
     switch (proto) {
     case Q_DEFAULT:
         return lcap_or(lcap_gen_proto(cc, v, Q_IP, dir, col), lcap_gen_proto(cc, v, Q_IPV6, dir, col));
-    case Q_LINK:
+    case Q_LINK: {
+        int k = cc->link->ltkind;
+        if (v > 65535)
+            return lcap_cc_error(cc, col, "%s %u greater than maximum 65535",
+                                 k == LT_PPP || k == LT_PPP_BSDOS ? "PPP protocol" : k == LT_CHDLC ? "HDLC protocol" : "EtherType", v);
+        if ((k == LT_ETHER || k == LT_LLC || k == LT_SLL || k == LT_WLAN) && v > 255 && v <= ETHERMTU)
+            return lcap_cc_error(cc, col, "LLC DSAP %u greater than maximum 255", v);
         return lcap_gen_linktype(cc, v);
+    }
     case Q_IP:
         if (v > 255)
             return lcap_cc_error(cc, col, "IP protocol %u greater than maximum 255", v);
@@ -204,8 +211,10 @@ lcap_cond *lcap_gen_proto(lcap_cc *cc, uint32_t v, int proto, int dir, int col)
             return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 1, 1, v));
         return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 0, 1, v));
     case Q_ISIS:
+        if (v > 31)
+            return lcap_cc_error(cc, col, "IS-IS PDU type %u greater than maximum 31", v);
         return lcap_and(lcap_gen_proto(cc, ISO10589_ISIS, Q_ISO, Q_DEFAULT, col),
-                        lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 4, 1, v));
+                        lcap_gen_mcmp(cc, OR_LINKPL_NOSNAP, cc->linktype == 104 ? 5 : 4, 1, v, 0x1f));
     default:
         return lcap_cc_error(cc, col, "'%s proto' is not valid: '%s' does not encapsulate protocols by number",
                              lcap_qproto_name(proto), lcap_qproto_name(proto));
@@ -599,7 +608,7 @@ lcap_cond *lcap_gen_num(lcap_cc *cc, const lcap_node *n)
     case Q_HOST:
     case Q_NET:
         if (proto == Q_DECNET)
-            return lcap_gen_dnhost(cc, v, dir, n->col);
+            return lcap_cc_error(cc, n->col, "invalid DECnet address '%s': it is area.node", n->s);
         if (proto == Q_LINK)
             return lcap_cc_error(cc, n->col, "illegal link layer address '%s': a MAC address has six bytes", n->s);
         {

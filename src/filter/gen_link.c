@@ -48,9 +48,7 @@ static const lcap_linkinfo links[] = {
     { 241, "NETANALYZER_TRANSPARENT", 24, 26, 0, 3, LT_ETHER, H_ETHER, D_NONE, V_NONE },
     { 276, "LINUX_SLL2",          0,  20,  0, 3, LT_SLL2,   H_SLL2,   D_SLL2,  V_NONE },
     { 281, "DSA_TAG_BRCM",       16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
-    { 282, "DSA_TAG_BRCM_PREPEND", 16, 18, 0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
     { 284, "DSA_TAG_DSA",        16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
-    { 285, "DSA_TAG_EDSA",       20,  22,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
 };
 
 /* Where the link-layer header itself starts, for the few that are preceded by something fixed. */
@@ -466,7 +464,7 @@ lcap_cond *lcap_gen_wlan_multicast(lcap_cc *cc);
 
 lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
 {
-    uint8_t zero = 0, ff = 0xff;
+    uint8_t zero = 0;
     switch (proto) {
     case Q_DEFAULT:
     case Q_LINK:
@@ -477,7 +475,6 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
         case H_IPFC: return mac_multicast(cc, 2);
         case H_WLAN: return lcap_gen_wlan_multicast(cc);
         case H_ARCNET: return one_arcnet(cc, &zero, Q_DST, col);
-        case H_MSTP: return one_mstp(cc, &ff, Q_DST, col);
         default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", cc->link->name);
         }
     case Q_IP:

@@ -63,14 +63,20 @@ static lcap_cond *gen_wlan(lcap_cc *cc, const lcap_node *n)
                              cc->link->name);
     switch (n->kind) {
     case N_WLAN_TYPE:
-        if (n->has_num)
+        if (n->has_num) {
             type = n->num;
+            if (type & ~0x0cu)
+                return lcap_cc_error(cc, n->col, "invalid 802.11 type value %u: the type is 0x0, 0x4, 0x8 or 0xc", type);
+        }
         else if (!find_tok(wlan_types, NTOK(wlan_types), n->s, &type))
             return lcap_cc_error(cc, n->col, "unknown 802.11 type name '%s'", n->s);
         if (n->s2 == NULL)
             return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, type, 0x0c);
-        if (n->has_num2)
+        if (n->has_num2) {
             sub = n->num2;
+            if (sub & ~0xf0u)
+                return lcap_cc_error(cc, n->col, "invalid 802.11 subtype value %u: subtypes are multiples of 0x10", sub);
+        }
         else {
             const tok *t = type == 0x00 ? wlan_mgt : type == 0x04 ? wlan_ctl : type == 0x08 ? wlan_data : NULL;
             size_t nt = type == 0x00 ? NTOK(wlan_mgt) : type == 0x04 ? NTOK(wlan_ctl) : NTOK(wlan_data);
@@ -80,7 +86,7 @@ static lcap_cond *gen_wlan(lcap_cc *cc, const lcap_node *n)
         return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, type | sub, 0xfc);
     case N_WLAN_SUBTYPE:
         if (n->has_num)
-            return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, n->num, 0xfc);
+            return lcap_cc_error(cc, n->col, "a numeric subtype needs its type: 'type T subtype %u'", n->num);
         if (find_tok(wlan_mgt, NTOK(wlan_mgt), n->s, &sub))
             type = 0x00;
         else if (find_tok(wlan_ctl, NTOK(wlan_ctl), n->s, &sub))
@@ -92,9 +98,11 @@ static lcap_cond *gen_wlan(lcap_cc *cc, const lcap_node *n)
         return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, type | sub, 0xfc);
     default: {
         uint32_t d;
-        if (n->has_num)
+        if (n->has_num) {
             d = n->num;
-        else if (!find_tok(wlan_dirs, NTOK(wlan_dirs), n->s, &d))
+            if (d > 3)
+                return lcap_cc_error(cc, n->col, "invalid 802.11 direction %u: 0 to 3", d);
+        } else if (!find_tok(wlan_dirs, NTOK(wlan_dirs), n->s, &d))
             return lcap_cc_error(cc, n->col, "unknown 802.11 direction '%s'", n->s);
         return lcap_gen_mcmp(cc, OR_LINKHDR, 1, 1, d, 0x03);
     }
@@ -165,20 +173,23 @@ lcap_cond *lcap_gen_wlan_multicast(lcap_cc *cc)
 
 static lcap_cond *gen_llc_present(lcap_cc *cc, int col)
 {
-    switch (cc->link->ltkind) {
+    switch (cc->dlt == 1 || cc->dlt == 281 || cc->dlt == 284 ? LT_ETHER : cc->link->ltkind) {
     case LT_ETHER:
+        if (cc->dlt != 1 && cc->dlt != 281 && cc->dlt != 284)
+            break;
         /* an 802.3 length and not Novell's raw 0xffff */
         return lcap_and(lcap_not(lcap_gen_cmp_gt(cc, OR_LINKTYPE, 0, 2, ETHERMTU)),
                         lcap_not(lcap_gen_cmp(cc, OR_LLC, 0, 2, 0xffff)));
-    case LT_SLL:
-        return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, 0x0004);
     case LT_LLC:
-        return lcap_cond_true(cc);
+        if (cc->dlt == 6 || cc->dlt == 10 || cc->dlt == 11)
+            return lcap_cond_true(cc);
+        break;
     case LT_WLAN:
         return lcap_gen_wlan_data_check(cc);
     default:
-        return lcap_cc_error(cc, col, "'llc' is not valid on DLT %s: it carries no 802.2 LLC", cc->link->name);
+        break;
     }
+    return lcap_cc_error(cc, col, "'llc' is not supported on DLT %s", cc->link->name);
 }
 
 static lcap_cond *gen_llc(lcap_cc *cc, const lcap_node *n)
@@ -456,13 +467,11 @@ lcap_cond *lcap_gen_protochain(lcap_cc *cc, uint32_t v, int proto, int col)
     if (v > 255)
         return lcap_cc_error(cc, col, "protocol %u greater than maximum 255", v);
     switch (proto) {
-    case Q_DEFAULT:
-        return lcap_or(protochain_family(cc, v, 0), protochain_family(cc, v, 1));
     case Q_IP:
         return protochain_family(cc, v, 0);
     case Q_IPV6:
         return protochain_family(cc, v, 1);
     default:
-        return lcap_cc_error(cc, col, "bad protocol applied for 'protochain': only ip and ip6");
+        return lcap_cc_error(cc, col, "'protochain' needs 'ip' or 'ip6' before it");
     }
 }

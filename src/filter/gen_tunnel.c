@@ -7,7 +7,7 @@
 static int vlan_link(lcap_cc *cc)
 {
     int k = lcap_linkinfo_find(cc->linktype) != NULL ? lcap_linkinfo_find(cc->linktype)->ltkind : LT_NONE;
-    return k == LT_ETHER || k == LT_WLAN;
+    return (k == LT_ETHER || k == LT_WLAN) && cc->linktype != 192;
 }
 
 lcap_cond *lcap_gen_vlan(lcap_cc *cc, const lcap_node *n)
