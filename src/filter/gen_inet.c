@@ -377,6 +377,7 @@ static int lookup_proto(lcap_cc *cc, const char *name, int proto, int col)
         { "moprc", ETHERTYPE_MOPRC }, { "rarp", ETHERTYPE_REVARP }, { "sca", ETHERTYPE_SCA },
         { "pup", 0x0200 },          { "sprite", 0x0500 },        { "iso", LLCSAP_ISONS },
         { "stp", LLCSAP_8021D },    { "ipx", LLCSAP_IPX },       { "netbeui", LLCSAP_NETBEUI },
+        { "lldp", 0x88cc },         { "slow", 0x8809 },
     };
     char err[CAPTURE_ERRBUF_SIZE];
     int v;

@@ -84,7 +84,7 @@ int lcap_gen_init_link(lcap_cc *cc)
     uint32_t hdr = linkhdr_offset(cc->dlt);
     cc->off_linkhdr = (lcap_off){ hdr, 0, -1 };
     cc->off_prevlinkhdr = (lcap_off){ NO, 0, -1 };
-    cc->off_linktype = (lcap_off){ li->off_linktype == NO ? NO : li->off_linktype + hdr, 0, -1 };
+    cc->off_linktype = (lcap_off){ li->off_linktype, 0, -1 };
     cc->off_linkpl = (lcap_off){ li->off_linkpl, 0, -1 };
     cc->off_nl = li->off_nl;
     cc->off_nl_nosnap = li->off_nl_nosnap;
@@ -478,7 +478,7 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
         default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", cc->link->name);
         }
     case Q_IP:
-        return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IP), lcap_gen_cmp_ge(cc, OR_LINKPL, 16, 1, 224));
+        return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IP), lcap_gen_mcmp(cc, OR_LINKPL, 16, 1, 224, 0xf0));
     case Q_IPV6:
         return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IPV6), lcap_gen_cmp(cc, OR_LINKPL, 24, 1, 255));
     default:
@@ -499,11 +499,11 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
         return outbound ? lcap_gen_cmp(cc, OR_LINKHDR, 10, 1, 4) : lcap_not(lcap_gen_cmp(cc, OR_LINKHDR, 10, 1, 4));
     case 117: /* pflog: dir byte at 60, PF_IN 1, PF_OUT 2 */
         return lcap_gen_cmp(cc, OR_LINKHDR, 60, 1, outbound ? 2 : 1);
-    case 166: /* PPP_PPPD: 0 outgoing, 1 incoming */
+    case 166: /* PPP_PPPD: direction byte, 0 incoming, 1 outgoing */
     case 204:
     case 205:
     case 206:
-        return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 0 : 1);
+        return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 1 : 0);
     case 281: /* Broadcom tag: opcode in the top three bits, 0 towards the CPU */
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x20, 0xe0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0xe0);
     case 284: /* Marvell DSA: mode in the top two bits, To_CPU 0, From_CPU 1 */

@@ -161,12 +161,12 @@ lcap_cond *lcap_gen_wlan_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 
 lcap_cond *lcap_gen_wlan_multicast(lcap_cc *cc)
 {
-    /* the destination's group bit: addr1 on nods/fromds data, mgmt and ctl; addr3 on tods */
-    lcap_cond *tods = lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x08, 0x0c),
-                               lcap_and(jset_fc(cc, 1, 0x01), jset_fc(cc, 16, 0x01)));
-    lcap_cond *a1 = lcap_and(lcap_not(lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x08, 0x0c), jset_fc(cc, 1, 0x01))),
-                             jset_fc(cc, 4, 0x01));
-    return lcap_or(tods, a1);
+    /* the destination's group bit: not on control frames; addr3 on data frames to
+     * the DS, addr1 otherwise */
+    lcap_cond *tods = lcap_and(jset_fc(cc, 1, 0x01), jset_fc(cc, 16, 0x01));
+    lcap_cond *data = lcap_and(jset_fc(cc, 0, 0x08), lcap_or(tods, lcap_and(lcap_not(jset_fc(cc, 1, 0x01)), jset_fc(cc, 4, 0x01))));
+    lcap_cond *mgmt = lcap_and(lcap_not(jset_fc(cc, 0, 0x08)), jset_fc(cc, 4, 0x01));
+    return lcap_and(lcap_not(jset_fc(cc, 0, 0x04)), lcap_or(data, mgmt));
 }
 
 /* ---- LLC ---- */
@@ -322,10 +322,13 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
                                    { "normalize", 4 }, { "memory", 5 }, { "bad-timestamp", 6 }, { "congestion", 7 },
                                    { "ip-option", 8 }, { "proto-cksum", 9 }, { "state-mismatch", 10 },
                                    { "state-insert", 11 }, { "state-limit", 12 }, { "src-limit", 13 },
-                                   { "synproxy", 14 } };
+                                   { "synproxy", 14 }, { "map-failed", 15 }, { "state-locked", 15 },
+                                   { "translate", 15 }, { "dummynet", 15 }, { "no-route", 16 } };
     static const tok actions[] = { { "pass", 0 }, { "accept", 0 }, { "block", 1 }, { "drop", 1 }, { "scrub", 2 },
                                    { "noscrub", 3 }, { "nat", 4 }, { "nonat", 5 }, { "binat", 6 }, { "nobinat", 7 },
-                                   { "rdr", 8 }, { "nordr", 9 } };
+                                   { "rdr", 8 }, { "nordr", 9 }, { "synproxy-drop", 10 }, { "defer", 11 },
+                                   { "dummynet", 11 }, { "match", 12 }, { "nodummynet", 12 }, { "divert", 13 },
+                                   { "nat64", 13 }, { "rt", 14 }, { "nonat64", 14 }, { "afrt", 15 } };
     if (cc->dlt != 117)
         return lcap_cc_error(cc, n->col, "pflog keywords are valid only on DLT PFLOG, not DLT %s", cc->link->name);
     uint32_t v;
@@ -467,6 +470,8 @@ lcap_cond *lcap_gen_protochain(lcap_cc *cc, uint32_t v, int proto, int col)
     if (v > 255)
         return lcap_cc_error(cc, col, "protocol %u greater than maximum 255", v);
     switch (proto) {
+    case Q_DEFAULT:
+        return lcap_or(protochain_family(cc, v, 0), protochain_family(cc, v, 1));
     case Q_IP:
         return protochain_family(cc, v, 0);
     case Q_IPV6:

@@ -140,9 +140,23 @@ static int parse_mac_dotted4(const char *s, size_t n, uint8_t mac[6])
     return b == 6;
 }
 
+/* twelve hex digits in a row */
+static int parse_mac_plain(const char *s, size_t n, uint8_t mac[6])
+{
+    if (n != 12)
+        return 0;
+    for (size_t i = 0; i < 12; i += 2) {
+        int h = hexval((unsigned char)s[i]), l = hexval((unsigned char)s[i + 1]);
+        if (h < 0 || l < 0)
+            return 0;
+        mac[i / 2] = (uint8_t)(h * 16 + l);
+    }
+    return 1;
+}
+
 static int parse_mac(const char *s, size_t n, uint8_t mac[6])
 {
-    return parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
+    return parse_mac_plain(s, n, mac) || parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
            parse_mac_groups(s, n, '.', mac) || parse_mac_dotted4(s, n, mac);
 }
 
@@ -257,6 +271,10 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
         n = q - p;
         t.len = (int)n;
         lx->pos = q;
+        if (n == 12 && parse_mac_plain(s + p, n, t.addr)) {
+            t.kind = T_EID;
+            return t;
+        }
         int r = parse_number(lx->cc, s + p, n, t.col, &t.num);
         if (r < 0) {
             t.kind = T_ERROR;

@@ -111,6 +111,16 @@ static uint32_t valu(vtab *t, uint16_t op, uint32_t a, uint32_t b)
         default: break;
         }
     }
+    if (is_const(t, b, &y)) { /* identities and absorbing constants */
+        if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
+            return vconst(t, 0);
+        if (op == LCAP_BPF_OR && y == 0xffffffffu)
+            return vconst(t, 0xffffffffu);
+        if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
+              op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && y == 0) ||
+            ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))
+            return a;
+    }
     return vget(t, V_ALU, 0, op, a, b, 0);
 }
 
