@@ -6,86 +6,6 @@
 #include "bpf/program.h"
 #include "filter/ir.h"
 
-/* Blocks in an order where every edge goes forward: reverse postorder of an
- * iterative depth-first walk, false edge explored first so the true target
- * tends to follow its branch. Returns are placed last. */
-static lcap_block **order_blocks(lcap_cc *cc, lcap_block *root, size_t *count)
-{
-    size_t cap = 64, n = 0, sp = 0;
-    lcap_block **post = malloc(cap * sizeof(*post));
-    struct frame {
-        lcap_block *b;
-        int state;
-    } *stack = malloc(cap * sizeof(*stack));
-    size_t scap = cap;
-    int mark = ++root->mark;  /* marks start from the root's current value */
-
-    if (post == NULL || stack == NULL)
-        goto oom;
-    /* reset marks: walk with a fresh mark value unique to this call */
-    stack[sp++] = (struct frame){ root, 0 };
-    root->mark = mark;
-    while (sp > 0) {
-        struct frame *f = &stack[sp - 1];
-        lcap_block *b = f->b, *next = NULL;
-        if (!lcap_block_is_ret(b)) {
-            if (f->state == 0) {
-                f->state = 1;
-                next = b->jf;
-            } else if (f->state == 1) {
-                f->state = 2;
-                next = b->jt;
-            }
-        }
-        if (next != NULL && f->state <= 2 && next->mark != mark) {
-            next->mark = mark;
-            if (sp == scap) {
-                struct frame *s2 = realloc(stack, 2 * scap * sizeof(*stack));
-                if (s2 == NULL)
-                    goto oom;
-                stack = s2;
-                scap *= 2;
-            }
-            stack[sp++] = (struct frame){ next, 0 };
-            continue;
-        }
-        if (lcap_block_is_ret(b) || f->state == 2) {
-            if (n == cap) {
-                lcap_block **p2 = realloc(post, 2 * cap * sizeof(*post));
-                if (p2 == NULL)
-                    goto oom;
-                post = p2;
-                cap *= 2;
-            }
-            post[n++] = b;
-            sp--;
-        }
-    }
-    free(stack);
-    /* reverse, returns moved to the end in their order */
-    lcap_block **ord = malloc((n ? n : 1) * sizeof(*ord));
-    if (ord == NULL) {
-        free(post);
-        goto oom2;
-    }
-    size_t k = 0;
-    for (size_t i = n; i-- > 0;)
-        if (!lcap_block_is_ret(post[i]))
-            ord[k++] = post[i];
-    for (size_t i = n; i-- > 0;)
-        if (lcap_block_is_ret(post[i]))
-            ord[k++] = post[i];
-    free(post);
-    *count = n;
-    return ord;
-oom:
-    free(post);
-    free(stack);
-oom2:
-    lcap_cc_error(cc, 0, "out of memory emitting the filter");
-    return NULL;
-}
-
 static size_t stmt_count(const lcap_block *b)
 {
     size_t n = 0;
@@ -105,7 +25,7 @@ typedef struct lay {
 int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *nout)
 {
     size_t n;
-    lcap_block **ord = order_blocks(cc, root, &n);
+    lcap_block **ord = lcap_topo_order(cc, root, &n, 1);
     if (ord == NULL)
         return -1;
     lay *L = calloc(n, sizeof(*L));

@@ -410,6 +410,8 @@ static lcap_cond *gen_leaf(lcap_cc *cc, const lcap_node *n)
         return lcap_gen_vxlan(cc, n);
     case N_CBYTE: {
         lcap_cond *b;
+        if (n->num2 > 255)
+            return lcap_cc_error(cc, n->col, "byte argument %u greater than maximum 255", n->num2);
         switch (n->op) {
         case '=': return lcap_gen_cmp(cc, OR_LINKHDR, n->num, 1, n->num2);
         case '<': return lcap_gen_cmp_lt(cc, OR_LINKHDR, n->num, 1, n->num2);

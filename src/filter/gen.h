@@ -107,6 +107,8 @@ lcap_cond *lcap_gen_host4(lcap_cc *cc, uint32_t addr, uint32_t mask, int proto, 
 lcap_cond *lcap_gen_host6(lcap_cc *cc, const uint8_t *addr, const uint8_t *mask, int proto, int dir, int is_net,
                           int col);
 lcap_cond *lcap_gen_port(lcap_cc *cc, uint32_t lo, uint32_t hi, int ipproto, int dir, int range);
+/* Ports over IPv4 (v6 = 0) or IPv6 alone. */
+lcap_cond *lcap_gen_port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int ipproto, int dir, int range);
 lcap_cond *lcap_gen_proto(lcap_cc *cc, uint32_t v, int proto, int dir, int col);
 lcap_cond *lcap_gen_protochain(lcap_cc *cc, uint32_t v, int proto, int col);
 lcap_cond *lcap_gen_ip_or_ip6_proto(lcap_cc *cc, int ipproto);

@@ -140,7 +140,7 @@ static lcap_cond *portop(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int ippr
     return lcap_and(b0, b1);
 }
 
-static lcap_cond *port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int ipproto, int dir, int range)
+lcap_cond *lcap_gen_port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int ipproto, int dir, int range)
 {
     lcap_cond *b0 = lcap_gen_linktype(cc, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
     lcap_cond *b1;
@@ -155,8 +155,8 @@ static lcap_cond *port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, int
 
 lcap_cond *lcap_gen_port(lcap_cc *cc, uint32_t lo, uint32_t hi, int ipproto, int dir, int range)
 {
-    lcap_cond *b6 = port_family(cc, 1, lo, hi, ipproto, dir, range);
-    return lcap_or(b6, port_family(cc, 0, lo, hi, ipproto, dir, range));
+    lcap_cond *b6 = lcap_gen_port_family(cc, 1, lo, hi, ipproto, dir, range);
+    return lcap_or(b6, lcap_gen_port_family(cc, 0, lo, hi, ipproto, dir, range));
 }
 
 /* The IP protocol number a port qualifier stands for. */
@@ -182,8 +182,15 @@ lcap_cond *lcap_gen_proto(lcap_cc *cc, uint32_t v, int proto, int dir, int col)
     switch (proto) {
     case Q_DEFAULT:
         return lcap_or(lcap_gen_proto(cc, v, Q_IP, dir, col), lcap_gen_proto(cc, v, Q_IPV6, dir, col));
-    case Q_LINK:
+    case Q_LINK: {
+        int k = cc->link->ltkind;
+        if (v > 65535)
+            return lcap_cc_error(cc, col, "%s %u greater than maximum 65535",
+                                 k == LT_PPP || k == LT_PPP_BSDOS ? "PPP protocol" : k == LT_CHDLC ? "HDLC protocol" : "EtherType", v);
+        if ((k == LT_ETHER || k == LT_LLC || k == LT_SLL || k == LT_WLAN) && v > 255 && v <= ETHERMTU)
+            return lcap_cc_error(cc, col, "LLC DSAP %u greater than maximum 255", v);
         return lcap_gen_linktype(cc, v);
+    }
     case Q_IP:
         if (v > 255)
             return lcap_cc_error(cc, col, "IP protocol %u greater than maximum 255", v);
@@ -204,8 +211,10 @@ lcap_cond *lcap_gen_proto(lcap_cc *cc, uint32_t v, int proto, int dir, int col)
             return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 1, 1, v));
         return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 0, 1, v));
     case Q_ISIS:
+        if (v > 31)
+            return lcap_cc_error(cc, col, "IS-IS PDU type %u greater than maximum 31", v);
         return lcap_and(lcap_gen_proto(cc, ISO10589_ISIS, Q_ISO, Q_DEFAULT, col),
-                        lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 4, 1, v));
+                        lcap_gen_mcmp(cc, OR_LINKPL_NOSNAP, cc->linktype == 104 ? 5 : 4, 1, v, 0x1f));
     default:
         return lcap_cc_error(cc, col, "'%s proto' is not valid: '%s' does not encapsulate protocols by number",
                              lcap_qproto_name(proto), lcap_qproto_name(proto));
@@ -220,8 +229,10 @@ lcap_cond *lcap_gen_ip_or_ip6_proto(lcap_cc *cc, int ipproto)
 static lcap_cond *isis_pdus(lcap_cc *cc, const uint8_t *types, size_t n)
 {
     lcap_cond *b = NULL;
+    /* PDU type: five bits, one byte further on Cisco HDLC (its fudge byte) */
+    uint32_t off = cc->linktype == 104 ? 5 : 4;
     for (size_t i = 0; i < n; i++) {
-        lcap_cond *c = lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 4, 1, types[i]);
+        lcap_cond *c = lcap_gen_mcmp(cc, OR_LINKPL_NOSNAP, off, 1, types[i], 0x1f);
         b = b == NULL ? c : lcap_or(c, b);
     }
     return lcap_and(lcap_gen_proto(cc, ISO10589_ISIS, Q_ISO, Q_DEFAULT, 0), b);
@@ -534,22 +545,20 @@ lcap_cond *lcap_gen_id(lcap_cc *cc, const lcap_node *n)
 }
 
 struct gw_ctx {
-    lcap_cc *cc;
-    lcap_cond *b;
-    int proto, col;
+    int n;
+    uint32_t addr[64];
 };
 
 static void each_gw(void *ctx, int family, const uint8_t *a)
 {
     struct gw_ctx *g = ctx;
-    if (g->cc->error || family != AF_INET)
+    if (family != AF_INET || g->n == 64)
         return;
-    uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
-    lcap_cond *c = lcap_gen_host4(g->cc, v, 0xffffffffu, g->proto, Q_OR, 0, g->col);
-    g->b = g->b == NULL ? c : lcap_or(g->b, c);
+    g->addr[g->n++] = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
 }
 
-/* gateway: the MAC of the name in a frame whose IP addresses are not the name's. */
+/* gateway: a frame to or from the name's MAC address carrying IPv4, ARP or
+ * RARP (or the one protocol asked for) whose addresses are none of the name's. */
 static lcap_cond *gen_gateway(lcap_cc *cc, const lcap_node *n)
 {
     char err[CAPTURE_ERRBUF_SIZE];
@@ -559,24 +568,35 @@ static lcap_cond *gen_gateway(lcap_cc *cc, const lcap_node *n)
         return lcap_cc_error(cc, n->col, "a direction cannot qualify 'gateway'");
     if (proto != Q_DEFAULT && proto != Q_IP && proto != Q_ARP && proto != Q_RARP)
         return lcap_cc_error(cc, n->col, "illegal modifier of 'gateway'");
-    if (lcap_names_ether(n->s, mac, err) < 0)
-        return lcap_cc_error(cc, n->col, "unknown ether host: %s", n->s);
-    struct gw_ctx g = { cc, NULL, proto, n->col };
-    if (lcap_names_host(n->s, AF_UNSPEC, each_gw, &g, err) < 0)
-        return lcap_cc_error(cc, n->col, "unknown host '%s'", n->s);
-    if (cc->error)
-        return NULL;
-    if (g.b == NULL)
-        return lcap_cc_error(cc, n->col, "'gateway' needs an IPv4 address for '%s'", n->s);
-    lcap_cond *b0;
     switch (cc->link->hkind) {
     case H_ETHER: case H_FDDI: case H_TR: case H_WLAN: case H_IPFC:
-        b0 = lcap_gen_link_host(cc, mac, Q_OR, n->col);
         break;
     default:
-        return lcap_cc_error(cc, n->col, "'gateway' supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel");
+        return lcap_cc_error(cc, n->col, "'gateway' is not valid on DLT %s: it needs MAC addresses", cc->link->name);
     }
-    return lcap_and(b0, lcap_not(g.b));
+    if (lcap_names_ether(n->s, mac, err) < 0)
+        return lcap_cc_error(cc, n->col, "unknown ether host '%s'", n->s);
+    struct gw_ctx g = { 0, { 0 } };
+    if (lcap_names_host(n->s, AF_INET, each_gw, &g, err) < 0 || g.n == 0)
+        return lcap_cc_error(cc, n->col, "unknown host '%s' (gateway needs an IPv4 address)", n->s);
+    static const struct {
+        int q;
+        uint32_t type, src, dst;
+    } fam[] = { { Q_IP, ETHERTYPE_IP, 12, 16 }, { Q_ARP, ETHERTYPE_ARP, 14, 24 }, { Q_RARP, ETHERTYPE_REVARP, 14, 24 } };
+    lcap_cond *b1 = NULL;
+    for (size_t f = 0; f < 3; f++) {
+        if (proto != Q_DEFAULT && proto != fam[f].q)
+            continue;
+        lcap_cond *any = NULL;
+        for (int i = 0; i < g.n; i++) {
+            lcap_cond *c = lcap_or(lcap_gen_cmp(cc, OR_LINKPL, fam[f].src, 4, g.addr[i]),
+                                   lcap_gen_cmp(cc, OR_LINKPL, fam[f].dst, 4, g.addr[i]));
+            any = any == NULL ? c : lcap_or(any, c);
+        }
+        lcap_cond *t = lcap_and(lcap_gen_linktype(cc, fam[f].type), lcap_not(any));
+        b1 = b1 == NULL ? t : lcap_or(b1, t);
+    }
+    return lcap_and(lcap_gen_link_host(cc, mac, Q_OR, n->col), b1);
 }
 
 lcap_cond *lcap_gen_num(lcap_cc *cc, const lcap_node *n)
@@ -588,7 +608,7 @@ lcap_cond *lcap_gen_num(lcap_cc *cc, const lcap_node *n)
     case Q_HOST:
     case Q_NET:
         if (proto == Q_DECNET)
-            return lcap_gen_dnhost(cc, v, dir, n->col);
+            return lcap_cc_error(cc, n->col, "invalid DECnet address '%s': it is area.node", n->s);
         if (proto == Q_LINK)
             return lcap_cc_error(cc, n->col, "illegal link layer address '%s': a MAC address has six bytes", n->s);
         {

@@ -48,9 +48,7 @@ static const lcap_linkinfo links[] = {
     { 241, "NETANALYZER_TRANSPARENT", 24, 26, 0, 3, LT_ETHER, H_ETHER, D_NONE, V_NONE },
     { 276, "LINUX_SLL2",          0,  20,  0, 3, LT_SLL2,   H_SLL2,   D_SLL2,  V_NONE },
     { 281, "DSA_TAG_BRCM",       16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
-    { 282, "DSA_TAG_BRCM_PREPEND", 16, 18, 0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
     { 284, "DSA_TAG_DSA",        16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
-    { 285, "DSA_TAG_EDSA",       20,  22,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
 };
 
 /* Where the link-layer header itself starts, for the few that are preceded by something fixed. */
@@ -250,9 +248,9 @@ static lcap_cond *gen_arcnet_linktype(lcap_cc *cc, uint32_t proto)
     case ETHERTYPE_IPV6:
         return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 0xc4);
     case ETHERTYPE_IP:
-        return lcap_or(lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 212), lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 240));
+        return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 212);
     case ETHERTYPE_ARP:
-        return lcap_or(lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 213), lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 241));
+        return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 213);
     case ETHERTYPE_REVARP:
         return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 1, 214);
     case ETHERTYPE_ATALK:
@@ -271,8 +269,17 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         kind = cc->link->ltkind;
     if (cc->linktype == 9 && cc->dlt != 9)
         kind = LT_PPP; /* inside PPPoE */
+    if (cc->label_depth > 0) {
+        /* inside MPLS: the bottom-of-stack bit, then the IP version */
+        if (proto != ETHERTYPE_IP && proto != ETHERTYPE_IPV6)
+            return lcap_cc_error(cc, 0, "only ip and ip6 can be matched inside MPLS");
+        return lcap_and(lcap_gen_mcmp(cc, OR_LINKPL, (uint32_t)-2, 1, 0x01, 0x01),
+                        lcap_gen_mcmp(cc, OR_LINKPL, 0, 1, proto == ETHERTYPE_IP ? 0x40 : 0x60, 0xf0));
+    }
     switch (kind) {
     case LT_ETHER:
+        if (cc->is_geneve)
+            return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto);
         return lcap_gen_ether_linktype(cc, proto);
     case LT_LLC:
         return lcap_gen_llc_linktype(cc, proto);
@@ -457,7 +464,7 @@ lcap_cond *lcap_gen_wlan_multicast(lcap_cc *cc);
 
 lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
 {
-    uint8_t zero = 0, ff = 0xff;
+    uint8_t zero = 0;
     switch (proto) {
     case Q_DEFAULT:
     case Q_LINK:
@@ -468,7 +475,6 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
         case H_IPFC: return mac_multicast(cc, 2);
         case H_WLAN: return lcap_gen_wlan_multicast(cc);
         case H_ARCNET: return one_arcnet(cc, &zero, Q_DST, col);
-        case H_MSTP: return one_mstp(cc, &ff, Q_DST, col);
         default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", cc->link->name);
         }
     case Q_IP:
@@ -535,7 +541,7 @@ lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
     int h = cc->vlhdr_reg, p = cc->vlpl_reg;
     const lcap_linkinfo *li = cc->link;
 
-    if (!cc->vloff_needed)
+    if (!cc->vloff_needed || (h < 0 && p < 0))
         return next;
     if (p >= 0 && h < 0 && li->vkind != V_NONE && li->vkind != V_PRISM) {
         if ((h = cc->vlhdr_reg = lcap_cc_alloc_reg(cc)) < 0)

@@ -1,5 +1,6 @@
 /* ir.c - building blocks and conditions: and/or/not by patching dangling exits (no copies). */
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "filter/ir.h"
 
@@ -84,6 +85,28 @@ lcap_cond *lcap_cond_true(lcap_cc *cc)
 
 lcap_cond *lcap_cond_false(lcap_cc *cc) { return lcap_not(lcap_cond_true(cc)); }
 
+static void patch(lcap_exits *l, lcap_block *target);
+static void append(lcap_exits *a, lcap_exits *b);
+
+lcap_cond *lcap_cond_always(lcap_cc *cc, lcap_stmt *stmts)
+{
+    lcap_cond *c = lcap_cond_jmp(cc, stmts, LCAP_BPF_JA, 0);
+    if (c != NULL)
+        append(&c->t, &c->f);
+    return c;
+}
+
+lcap_cond *lcap_then(lcap_cond *a, lcap_block *t, lcap_block *f, lcap_cond *rest)
+{
+    if (a == NULL || t == NULL || f == NULL || rest == NULL)
+        return NULL;
+    patch(&a->t, t);
+    patch(&a->f, f);
+    a->t = rest->t;
+    a->f = rest->f;
+    return a;
+}
+
 static void patch(lcap_exits *l, lcap_block *target)
 {
     for (lcap_exit *e = l->head; e != NULL; e = e->next)
@@ -157,4 +180,102 @@ lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f)
     patch(&c->t, t);
     patch(&c->f, f);
     return c->head;
+}
+
+/* Blocks in an order where every edge goes forward: reverse postorder of an
+ * iterative depth-first walk, false edge explored first so the true target
+ * tends to follow its branch. Returns are placed last. */
+lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+{
+    size_t cap = 64, n = 0, sp = 0;
+    lcap_block **post = malloc(cap * sizeof(*post));
+    struct frame {
+        lcap_block *b;
+        int state;
+    } *stack = malloc(cap * sizeof(*stack));
+    size_t scap = cap;
+    int mark = ++cc->markgen;
+
+    if (post == NULL || stack == NULL)
+        goto oom;
+    stack[sp++] = (struct frame){ root, 0 };
+    root->mark = mark;
+    while (sp > 0) {
+        struct frame *f = &stack[sp - 1];
+        lcap_block *b = f->b, *next = NULL;
+        if (!lcap_block_is_ret(b)) {
+            if (f->state == 0) {
+                f->state = 1;
+                next = b->jf;
+            } else if (f->state == 1) {
+                f->state = 2;
+                next = b->jt;
+            }
+        }
+        if (next != NULL && f->state <= 2 && next->mark != mark) {
+            next->mark = mark;
+            if (sp == scap) {
+                struct frame *s2 = realloc(stack, 2 * scap * sizeof(*stack));
+                if (s2 == NULL)
+                    goto oom;
+                stack = s2;
+                scap *= 2;
+            }
+            stack[sp++] = (struct frame){ next, 0 };
+            continue;
+        }
+        if (lcap_block_is_ret(b) || f->state == 2) {
+            if (n == cap) {
+                lcap_block **p2 = realloc(post, 2 * cap * sizeof(*post));
+                if (p2 == NULL)
+                    goto oom;
+                post = p2;
+                cap *= 2;
+            }
+            post[n++] = b;
+            sp--;
+        }
+    }
+    free(stack);
+    /* reverse, returns moved to the end in their order */
+    lcap_block **ord = malloc((n ? n : 1) * sizeof(*ord));
+    if (ord == NULL) {
+        free(post);
+        goto oom2;
+    }
+    size_t k = 0;
+    for (size_t i = n; i-- > 0;)
+        if (!rets_last || !lcap_block_is_ret(post[i]))
+            ord[k++] = post[i];
+    for (size_t i = n; rets_last && i-- > 0;)
+        if (lcap_block_is_ret(post[i]))
+            ord[k++] = post[i];
+    free(post);
+    *count = n;
+    return ord;
+oom:
+    free(post);
+    free(stack);
+oom2:
+    lcap_cc_error(cc, 0, "out of memory ordering the filter's blocks");
+    return NULL;
+}
+
+
+lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head)
+{
+    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
+    if (c != NULL)
+        c->head = head;
+    return c;
+}
+
+int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense)
+{
+    lcap_exit *e = exit_new(cc, slot);
+    if (c == NULL || e == NULL)
+        return -1;
+    lcap_exits one = { e, e };
+    append(sense ? &c->t : &c->f, &one);
+    return 0;
 }

@@ -61,6 +61,16 @@ lcap_block *lcap_block_ret(lcap_cc *cc, uint32_t k);
 /* A bare block (successors set by the caller). */
 lcap_block *lcap_block_new(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k);
 
+/* A block that always continues to what follows (its exits are both true). */
+lcap_cond *lcap_cond_always(lcap_cc *cc, lcap_stmt *stmts);
+/* a's true exits to t, false ones to f; the result starts at a and ends with rest's exits. */
+lcap_cond *lcap_then(lcap_cond *a, lcap_block *t, lcap_block *f, lcap_cond *rest);
+
+/* A condition starting at head with no exits yet; exits are added one by one
+ * (sense 1: a true exit, 0: a false one). */
+lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head);
+int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense);
+
 /* Combinators; they consume their arguments (NULL in, NULL out). */
 lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b);
 lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b);
@@ -71,6 +81,11 @@ void lcap_cond_prepend(lcap_cond *c, lcap_stmt *s);
 lcap_block *lcap_finish(lcap_cc *cc, lcap_cond *c, uint32_t accept);
 /* Points the true exits at t and the false ones at f; returns the head. */
 lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f);
+
+/* Blocks reachable from root, every edge going forward (reverse postorder of
+ * a depth-first walk); rets_last moves returns to the end. malloc'ed, count in
+ * *count; NULL with the error set when out of memory. */
+lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
 
 /* The optimizer: simplifies the graph from *root in place. 0, or -1 with the error set. */
 int lcap_optimize(lcap_cc *cc, lcap_block **root);
