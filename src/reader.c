@@ -253,6 +253,8 @@ int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
  * a live source that knows its interface's sets r->netmask. */
 int capture_setfilter(capture_reader *r, const char *filter)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
     uint32_t mask = r->netmask != 0 ? r->netmask : CAPTURE_NETMASK_UNKNOWN;
     capture_bpf *prog = capture_compile(r->linktype, r->snaplen, filter, 1, mask, r->errbuf);
     if (prog == NULL)
