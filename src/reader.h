@@ -36,6 +36,7 @@ struct capture_reader {
     int is_savefile;
     volatile sig_atomic_t break_loop;
     capture_bpf *filter;         /* userland filter, NULL if none */
+    uint32_t netmask;            /* of the capture interface, 0 if unknown */
     char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 

@@ -15,8 +15,9 @@
  * 2. ja offsets that wrap. libpcap computes the target of "ja k" in 32 bits
  *    and accepts one that wraps around to an instruction inside the program
  *    (a backward jump); the BSD kernels check for the overflow and refuse.
- * 3. Length. Userland libpcap has no instruction limit; a kernel accepts at
- *    most 4096 (BPF_MAXINSNS). Longer programs are expected to be refused.
+ * 3. Length. Userland libpcap's bpf_validate() has no instruction limit;
+ *    libcapture runs at most 4096, libpcap's BPF_MAXINSNS (the kernels take
+ *    at most 512). Longer programs are expected to be refused.
  * Beyond the validator: libpcap leaves scratch memory uninitialized, so a
  * program that may read M[k] before any store on some path has no defined
  * result there; those programs are validated but their results not compared
