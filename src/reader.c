@@ -2,6 +2,7 @@
  * loop and next; sources are reached only through their ops table. */
 #include "reader.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 #include "bpf/program.h"
@@ -31,7 +32,7 @@ static int dead_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **dat
 
 static void dead_close(capture_reader *r) { (void)r; }
 
-static const lcap_source_ops dead_ops = { "dead", dead_next, dead_close };
+static const lcap_source_ops dead_ops = { .kind = "dead", .next = dead_next, .close = dead_close };
 
 capture_reader *capture_open_dead_with_tstamp_precision(int linktype, int snaplen, int precision)
 {
@@ -107,6 +108,13 @@ static int pump(capture_reader *r, int max, capture_handler cb, void *user)
         }
         if (max > 0 && n >= max)
             return n;
+        if (r->ops->run != NULL && r->filter == NULL) {
+            int got = r->ops->run(r, max > 0 ? max - n : INT_MAX, cb, user);
+            if (got > 0) {
+                n += got;
+                continue;
+            }
+        }
         int rc = next_filtered(r, &hdr, &data);
         if (LCAP_UNLIKELY(rc != 1)) {
             if (rc == CAPTURE_EOF || rc == 0)
@@ -118,13 +126,29 @@ static int pump(capture_reader *r, int max, capture_handler cb, void *user)
     }
 }
 
+/* The NULL rule of capture.h: a missing handle is an error value, not a crash. */
+static int no_callback(capture_reader *r, capture_handler cb)
+{
+    if (r == NULL)
+        return 1;
+    if (cb == NULL) {
+        lcap_errf(r->errbuf, "no callback given (NULL)");
+        return 1;
+    }
+    return 0;
+}
+
 int capture_dispatch(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
+    if (no_callback(r, cb))
+        return CAPTURE_ERROR;
     return pump(r, maxcant, cb, user);
 }
 
 int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
+    if (no_callback(r, cb))
+        return CAPTURE_ERROR;
     for (;;) {
         int n = pump(r, maxcant, cb, user);
         if (n < 0)
@@ -147,29 +171,40 @@ int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
 
 int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
+    if (hdr == NULL || data == NULL) {
+        lcap_errf(r->errbuf, "capture_next needs somewhere to put the header and data (NULL given)");
+        return CAPTURE_ERROR;
+    }
     return next_filtered(r, hdr, data);
 }
 
 void capture_breakloop(capture_reader *r)
 {
-    r->break_loop = 1;
+    if (r != NULL)
+        r->break_loop = 1;
 }
 
 int capture_stats(capture_reader *r, capture_stat *st)
 {
     (void)st;
+    if (r == NULL)
+        return CAPTURE_ERROR;
     lcap_errf(r->errbuf, "statistics are not available from %s",
               r->is_savefile ? "savefiles" : "a reader without a live device");
     return CAPTURE_ERROR;
 }
 
-int capture_datalink(capture_reader *r) { return r->linktype; }
-uint32_t capture_datalink_ext(capture_reader *r) { return r->linktype_ext; }
-int capture_snapshot(capture_reader *r) { return r->snaplen; }
-int capture_get_tstamp_precision(capture_reader *r) { return r->tstamp_precision; }
+int capture_datalink(capture_reader *r) { return r ? r->linktype : CAPTURE_ERROR; }
+uint32_t capture_datalink_ext(capture_reader *r) { return r ? r->linktype_ext : 0; }
+int capture_snapshot(capture_reader *r) { return r ? r->snaplen : CAPTURE_ERROR; }
+int capture_get_tstamp_precision(capture_reader *r) { return r ? r->tstamp_precision : CAPTURE_ERROR; }
 
 int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (!r->is_savefile) {
         lcap_errf(r->errbuf, "not a savefile: no format version");
         return CAPTURE_ERROR;
@@ -185,23 +220,23 @@ int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped
 
 int capture_getnonblock(capture_reader *r)
 {
-    (void)r;
-    return 0;
+    return r ? 0 : CAPTURE_ERROR;
 }
 
 int capture_setnonblock(capture_reader *r, int nonblock)
 {
-    (void)r;
     (void)nonblock;
-    return 0;
+    return r ? 0 : CAPTURE_ERROR;
 }
 
-const char *capture_geterr(capture_reader *r) { return r->errbuf; }
+const char *capture_geterr(capture_reader *r) { return r ? r->errbuf : lcap_null_handle_msg; }
 
 int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
 {
     capture_bpf *copy = NULL;
 
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (prog != NULL) {
         copy = lcap_bpf_new_trusted(prog->insns, prog->n);
         if (copy == NULL) {
@@ -212,6 +247,21 @@ int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
     capture_bpf_free(r->filter);
     r->filter = copy;
     return 0;
+}
+
+/* Savefiles have no netmask ("ip broadcast" is refused there, as libpcap does);
+ * a live source that knows its interface's sets r->netmask. */
+int capture_setfilter(capture_reader *r, const char *filter)
+{
+    if (r == NULL)
+        return CAPTURE_ERROR;
+    uint32_t mask = r->netmask != 0 ? r->netmask : CAPTURE_NETMASK_UNKNOWN;
+    capture_bpf *prog = capture_compile(r->linktype, r->snaplen, filter, 1, mask, r->errbuf);
+    if (prog == NULL)
+        return CAPTURE_ERROR;
+    int rc = capture_setfilter_bpf(r, prog);
+    capture_bpf_free(prog);
+    return rc;
 }
 
 void capture_close(capture_reader *r)
@@ -227,13 +277,13 @@ void capture_close(capture_reader *r)
 void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec)
 {
     if (sec)
-        *sec = (long)h->ts_sec;
+        *sec = h ? (long)h->ts_sec : 0;
     if (usec)
-        *usec = (long)(h->ts_nsec / 1000);
+        *usec = h ? (long)(h->ts_nsec / 1000) : 0;
 }
 
-uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h->caplen; }
-uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h->len; }
+uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h ? h->caplen : 0; }
+uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h ? h->len : 0; }
 
 const char *capture_lib_version(void)
 {

@@ -18,6 +18,11 @@ typedef struct lcap_source_ops {
     int (*next)(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
     /* Frees r->src. */
     void (*close)(capture_reader *r);
+    /* Optional (NULL: none), the speed of savefiles: hands up to max packets
+     * straight to cb, as next() would give them, while they take the
+     * source's fast path and r->break_loop is clear; returns how many
+     * (0: the next packet needs next()). Used when there is no filter. */
+    int (*run)(capture_reader *r, int max, capture_handler cb, void *user);
 } lcap_source_ops;
 
 struct capture_reader {
@@ -31,6 +36,7 @@ struct capture_reader {
     int is_savefile;
     volatile sig_atomic_t break_loop;
     capture_bpf *filter;         /* userland filter, NULL if none */
+    uint32_t netmask;            /* of the capture interface, 0 if unknown */
     char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 

@@ -598,5 +598,7 @@ int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t 
 uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet, uint32_t wirelen,
                             uint32_t caplen)
 {
+    if (LCAP_UNLIKELY(prog == NULL))
+        return 0; /* capture.h's NULL rule: no program rejects */
     return execute(prog, packet, wirelen, caplen, NULL);
 }

@@ -155,19 +155,24 @@ static inline void lcap_test_expect_eof(capture_reader *r)
     assert_int_equal(capture_next(r, &h, &d), CAPTURE_EOF);
 }
 
-/* The next read fails with a message containing needle, and so does the one
- * after: the damage is still there. */
-static inline void lcap_test_expect_error(capture_reader *r, const char *needle)
+/* Whether msg starts with "path: ", as the reader's messages about a file do. */
+static inline int lcap_test_names_file(const char *msg, const char *path)
+{
+    size_t n = strlen(path);
+    return strncmp(msg, path, n) == 0 && strncmp(msg + n, ": ", 2) == 0;
+}
+
+/* The next read fails with a message naming the file at path and containing
+ * needle, and so does the one after: the damage is still there. */
+static inline void lcap_test_expect_error(capture_reader *r, const char *path, const char *needle)
 {
     capture_pkthdr h;
     const uint8_t *d;
     assert_int_equal(capture_next(r, &h, &d), CAPTURE_ERROR);
     if (strstr(capture_geterr(r), needle) == NULL)
         fail_msg("error \"%s\" lacks \"%s\"", capture_geterr(r), needle);
-    /* Read errors name the file ("-" for standard input), as open errors do. */
-    const char *e = capture_geterr(r);
-    if (strncmp(e, "-: ", 3) != 0 && (e[0] != '/' || strstr(e, ": ") == NULL))
-        fail_msg("error \"%s\" does not start with the file's name", e);
+    if (!lcap_test_names_file(capture_geterr(r), path))
+        fail_msg("error \"%s\" does not start with the file's name %s", capture_geterr(r), path);
     assert_int_equal(capture_next(r, &h, &d), CAPTURE_ERROR);
     assert_non_null(strstr(capture_geterr(r), needle));
 }

@@ -254,6 +254,45 @@ static void caplen_refused(void **state)
     free(data);
 }
 
+/* capture_loop with capture_dump_handler copies a file as pcap_dump does. */
+static void dump_handler_copies(void **state)
+{
+    (void)state;
+    capture_reader *r = capture_open_dead_with_tstamp_precision(CAPTURE_DLT_EN10MB, 1500,
+                                                                CAPTURE_TSTAMP_PRECISION_NANO);
+    char p1[512];
+    snprintf(p1, sizeof(p1), "%s", tmp_path("orig.pcap")); /* tmp_path's buffer is reused */
+    capture_dumper *d = capture_dump_open(r, p1);
+    assert_non_null(d);
+    uint8_t pkt[1500];
+    for (size_t i = 0; i < sizeof(pkt); i++)
+        pkt[i] = (uint8_t)(i * 13);
+    for (uint32_t i = 0; i < 500; i++) {
+        capture_pkthdr h = mkhdr(1000 + i, i * 7, (i * 97) % 1500, 1500);
+        assert_int_equal(capture_dump(d, &h, pkt + (i % 7)), 0);
+    }
+    assert_int_equal(capture_dump_close(d), 0);
+    capture_close(r);
+
+    char err[CAPTURE_ERRBUF_SIZE];
+    r = capture_open_offline(p1, err);
+    assert_non_null(r);
+    char p2[512];
+    snprintf(p2, sizeof(p2), "%s", tmp_path("copy.pcap"));
+    d = capture_dump_open(r, p2);
+    assert_non_null(d);
+    assert_int_equal(capture_loop(r, -1, capture_dump_handler, d), 0);
+    assert_int_equal(capture_dump_close(d), 0);
+    capture_close(r);
+    size_t n1, n2;
+    uint8_t *b1 = lcap_test_slurp(p1, &n1), *b2 = lcap_test_slurp(p2, &n2);
+    assert_true(n1 > 24 + 500 * 16);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    free(b1);
+    free(b2);
+}
+
 /* Timestamps outside the 32-bit field are refused, not wrapped. */
 static void timestamp_refused(void **state)
 {
@@ -399,6 +438,7 @@ int main(void)
         cmocka_unit_test(big_and_many),
         cmocka_unit_test(timestamp_refused),
         cmocka_unit_test(caplen_refused),
+        cmocka_unit_test(dump_handler_copies),
         cmocka_unit_test(dev_full_flush),
         cmocka_unit_test(dev_full_dump_and_close),
         cmocka_unit_test(missing_directory),

@@ -283,7 +283,7 @@ static void test_caplen_over_max(void **state)
     capture_reader *r = lcap_test_open_ok(path);
     expect_packet(r, 1, 0, 4, 4, 1);
     expect_packet(r, 2, 0, 4, 4, 2);
-    lcap_test_expect_error(r, "offset 64: captured length 300000 is bigger than the snapshot length 10");
+    lcap_test_expect_error(r, path, "offset 64: captured length 300000 is bigger than the snapshot length 10");
     capture_close(r);
     lcap_test_unsave(path);
 
@@ -295,7 +295,7 @@ static void test_caplen_over_max(void **state)
     r = lcap_test_open_ok(path);
     assert_int_equal(capture_snapshot(r), 1000000);
     expect_packet(r, 1, 0, 4, 4, 1);
-    lcap_test_expect_error(r, "offset 44: captured length 300000 is bigger than the maximum 262144 for link type 1");
+    lcap_test_expect_error(r, path, "offset 44: captured length 300000 is bigger than the maximum 262144 for link type 1");
     capture_close(r);
     lcap_test_unsave(path);
 
@@ -305,7 +305,7 @@ static void test_caplen_over_max(void **state)
     record_part(&b, 3, 0, 0xffffffffu, 60, 0, 3);
     path = save(&b);
     r = lcap_test_open_ok(path);
-    lcap_test_expect_error(r, "offset 24: captured length 4294967295 is bigger than the snapshot length 262144");
+    lcap_test_expect_error(r, path, "offset 24: captured length 4294967295 is bigger than the snapshot length 262144");
     capture_close(r);
     lcap_test_unsave(path);
 }
@@ -351,7 +351,7 @@ static void test_truncated_records(void **state)
     r = lcap_test_open_ok(path);
     expect_packet(r, 1, 0, 4, 4, 1);
     expect_packet(r, 2, 0, 4, 4, 2);
-    lcap_test_expect_error(r, "truncated record header at offset 64: 7 of its 16 bytes present");
+    lcap_test_expect_error(r, path, "truncated record header at offset 64: 7 of its 16 bytes present");
     capture_close(r);
     lcap_test_unsave(path);
 
@@ -364,7 +364,7 @@ static void test_truncated_records(void **state)
     r = lcap_test_open_ok(path);
     expect_packet(r, 1, 0, 4, 4, 1);
     expect_packet(r, 2, 0, 4, 4, 2);
-    lcap_test_expect_error(r, "truncated record at offset 64: header says 98 captured bytes, only 40 present");
+    lcap_test_expect_error(r, path, "truncated record at offset 64: header says 98 captured bytes, only 40 present");
     capture_close(r);
     lcap_test_unsave(path);
 
@@ -373,7 +373,7 @@ static void test_truncated_records(void **state)
     record_part(&b, 3, 0, 98, 98, 50, 3);
     path = save(&b);
     r = lcap_test_open_ok(path);
-    lcap_test_expect_error(r, "truncated record at offset 24: header says 98 captured bytes, only 50 present");
+    lcap_test_expect_error(r, path, "truncated record at offset 24: header says 98 captured bytes, only 50 present");
     capture_close(r);
     lcap_test_unsave(path);
 
@@ -383,7 +383,7 @@ static void test_truncated_records(void **state)
     b.n -= 4 + 2;
     path = save(&b);
     r = lcap_test_open_ok(path);
-    lcap_test_expect_error(r, "truncated record header at offset 24: 22 of its 24 bytes present");
+    lcap_test_expect_error(r, path, "truncated record header at offset 24: 22 of its 24 bytes present");
     capture_close(r);
     lcap_test_unsave(path);
 }
@@ -643,7 +643,7 @@ static void test_stdin(void **state)
     pid = lcap_test_feed_stdin(&b, 1000, &saved);
     r = lcap_test_open_ok("-");
     expect_packet(r, 1, 0, 4, 4, 1);
-    lcap_test_expect_error(r, "truncated record at offset 44: header says 98 captured bytes, only 40 present");
+    lcap_test_expect_error(r, "-", "truncated record at offset 44: header says 98 captured bytes, only 40 present");
     capture_close(r);
     lcap_test_restore_stdin(pid, saved);
 
