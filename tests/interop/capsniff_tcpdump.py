@@ -25,8 +25,7 @@ import subprocess
 import sys
 import tempfile
 
-CAPSNIFF, CAPTURES = sys.argv[1], sys.argv[2]
-VERBOSE = "-v" in sys.argv[3:]
+CAPSNIFF = None  # set by main(); capsniff_test.py imports crafted_frames() from here
 
 # Differences that cannot be removed, each with its reason: (field, file name regex, why).
 KNOWN = [
@@ -251,8 +250,8 @@ def compare_link(t, name, ours, theirs):
         ours, theirs = ours[mo.end():], theirs[mt.end():]
 
 
-def compare_file(fname):
-    path = os.path.join(CAPTURES, fname)
+def compare_file(captures, fname):
+    path = os.path.join(captures, fname)
     env = dict(os.environ, TZ="UTC")
     t = Tally()
     plain, _ = run([CAPSNIFF, "-r", path])
@@ -362,6 +361,19 @@ def crafted_frames():
                     (8, mac[:6]), (9, mac[:6]), (77, bytes(6))):
         frames.append(eth(0x0806, struct.pack(">HHBBH", 1, 0x0800, 6, 4, op) + mac[6:] + b"\xc0\x00\x02\x01" +
                           tha + b"\xc0\x00\x02\x02"))
+    # IPv6 extension headers: hop-by-hop, destination options, fragments, AH, routing, a jumbogram.
+    u6 = udp(16, b"e" * 8)
+    for nh, payload, plen in (
+            (0, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + u6, None),
+            (60, bytes([6, 0, 1, 4, 0, 0, 0, 0]) + tcp(0x18, b"", b"ab"), None),
+            (44, bytes([17, 0, 0, 1, 0, 0, 0, 9]) + u6, None),
+            (44, bytes([17, 0, 0x05, 0x01, 0, 0, 0, 9]) + b"f" * 16, None),
+            (51, bytes([58, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 5]) + bytes(12) + struct.pack(">BBH", 128, 0, 0) +
+             b"\x00\x01\x00\x02", None),
+            (43, bytes([17, 2, 0, 1, 0, 0, 0, 0]) + bytes(16) + u6, None),
+            (0, bytes([17, 0, 0xc2, 4]) + struct.pack(">I", 70000) + udp(0, b"g" * 8), 0),
+            (0, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + u6, 0)):
+        frames.append(eth(0x86dd, ip6(nh, payload, plen)))
     stp = bytes.fromhex("424203") + bytes(35)
     frames.append(mac + struct.pack(">H", len(stp)) + stp + bytes(8))              # STP, padded to 60
     frames.append(mac + struct.pack(">H", 200) + stp)                              # length past the frame
@@ -381,19 +393,18 @@ def write_pcap(path, frames):
 
 
 def main():
-    global CAPTURES
-    names = sorted(n for n in os.listdir(CAPTURES) if n.endswith((".pcap", ".pcapng")))
+    global CAPSNIFF
+    CAPSNIFF, captures, verbose = sys.argv[1], sys.argv[2], "-v" in sys.argv[3:]
+    names = sorted(n for n in os.listdir(captures) if n.endswith((".pcap", ".pcapng")))
     total = Tally()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        for t in pool.map(compare_file, names):
+        for t in pool.map(lambda n: compare_file(captures, n), names):
             total.merge(t)
     with tempfile.TemporaryDirectory() as tmp:
-        captures, CAPTURES = CAPTURES, tmp
         write_pcap(os.path.join(tmp, "crafted.pcap"), crafted_frames())
-        total.merge(compare_file("crafted.pcap"))
-        CAPTURES = captures
+        total.merge(compare_file(tmp, "crafted.pcap"))
     failed = False
-    print("capsniff vs tcpdump -n -S over %d captures (%s) and crafted.pcap:" % (len(names), CAPTURES))
+    print("capsniff vs tcpdump -n -S over %d captures (%s) and crafted.pcap:" % (len(names), captures))
     print("  %-20s %8s %8s %8s %6s %8s" % ("field", "compared", "agree", "differ", "known", "beyond"))
     fields = sorted(set(total.compared) | set(total.beyond))
     for f in fields:
@@ -404,7 +415,7 @@ def main():
         if d:
             failed = True
             print("FAIL: %s: %d lines differ from tcpdump; the first ones:" % (f, len(d)), file=sys.stderr)
-            for x in d[:None if VERBOSE else 4]:
+            for x in d[:None if verbose else 4]:
                 print("    " + x, file=sys.stderr)
     for f, floor in FLOORS.items():
         if total.compared[f] < floor:
