@@ -10,8 +10,9 @@
  * ICMP / ICMPv6 / IGMP (print_*.c); other link types print their name and
  * length. Every field is read only after checking that the captured bytes
  * hold it: a hostile or truncated packet prints "[|proto]" instead.
- * -e adds Ethernet's link-level header (addresses, EtherTypes, VLAN tags) as
- * tcpdump -e does. -w OUT also writes every packet shown to OUT ("-" is
+ * -e adds the link-level header as tcpdump -e does: Ethernet's addresses,
+ * EtherTypes and VLAN tags, BSD loopback's address family, Linux SLL's
+ * direction and address, raw IP's "ip:". -w OUT also writes every packet shown to OUT ("-" is
  * standard output, and then nothing else is printed there). -F PROGRAM_FILE
  * keeps only the packets a BPF program accepts; the file holds the program as
  * tcpdump -d prints it (e.g. tcpdump -d -r FILE tcp > tcp.bpf), and -c counts
@@ -61,7 +62,7 @@ static const struct option_row {
     { "-c", "COUNT", "stop after COUNT packets (counted after -F)", set_count, RUN, 0 },
     { "-w", "OUT", "also write the packets shown to the pcap file OUT (- for standard output)", set_out, RUN, 0 },
     { "-F", "PROGRAM_FILE", "keep only packets the BPF program accepts (a tcpdump -d listing)", set_filter, RUN, 0 },
-    { "-e", NULL, "print Ethernet's link-level header too, as tcpdump -e", set_link, RUN, 0 },
+    { "-e", NULL, "print the link-level header too, as tcpdump -e", set_link, RUN, 0 },
     { "-h", NULL, "print this help and exit", NULL, HELP, 0 },
     { "--help", NULL, "print this help and exit", NULL, HELP, 0 },
     { "--version", NULL, "print capsniff's and libcapture's versions and exit", NULL, VERSION, 0 },
