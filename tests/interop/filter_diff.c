@@ -42,6 +42,8 @@ static const struct known_diff {
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl inbound_linuxext); BSD has none" },
     { "outbound", NULL, ONLY_PCAP_ACCEPTS,
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl outbound_linuxext); BSD has none" },
+    { "proto 0x05dc", NULL, ONLY_PCAP_ACCEPTS,
+      "master refuses an LLC DSAP above 255 (reject.jsonl link_proto_1500_EN10MB)" },
     { NULL, "by zero", ONLY_CAPTURE_ACCEPTS,
       "1.10.3's optimizer reports division by zero for divisors that are not constants (issue 11: division of constants by zero)" },
 };
