@@ -224,13 +224,19 @@ static int interface_exists(const struct bpfdev *d)
     return if_indextoname((unsigned)d->ifindex, name) != NULL;
 }
 
-/* Moves every packet the socket holds into the buffers. Returns 1 when the
- * interface has disappeared. */
-static int intake(struct bpfdev *d)
+/* Moves the packets the socket holds into the buffers, as if they arrived
+ * now. With `all` 0 it stops once the hold buffer is full: read() and poll()
+ * then have their answer, and what is still queued counts as not arrived
+ * yet (bpf(4) would keep filling the store while the reader copies the hold
+ * buffer). FIONREAD and BIOCGSTATS take everything, dropping what the two
+ * buffers cannot hold. Returns 1 when the interface has disappeared. */
+static int intake(struct bpfdev *d, int all)
 {
     if (!d->bound)
         return 0;
     for (;;) {
+        if (!all && d->hlen != 0)
+            return d->gone;
         union {
             char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata)) + CMSG_SPACE(sizeof(struct timespec))];
             struct cmsghdr align;
@@ -313,7 +319,7 @@ static int set_interface(struct bpfdev *d, const char *name)
     if (bind(d->fd, (struct sockaddr *)&sll, sizeof sll) < 0)
         return errno == ENETDOWN ? -ENETDOWN : -ENXIO;
     /* Room for bursts while the program is not reading (root may force it). */
-    int rcv = 16 * 1024 * 1024;
+    int rcv = 64 * 1024 * 1024;
     if (setsockopt(d->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) < 0)
         setsockopt(d->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
     /* The counter keeps one byte of each packet and a tiny queue: its
@@ -494,7 +500,7 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         flush(d);
         return 0;
     case LCAP_REQ_BIOCGSTATS:
-        d->gone |= intake(d);
+        d->gone |= intake(d, 1);
         update_counters(d);
         memset(arg, 0, fl->stat_size);
         put_uint(arg, fl->stat_width, d->recv);
@@ -521,7 +527,7 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         memcpy(arg, &d->tstamp, 4);
         return 0;
     case LCAP_REQ_FIONREAD: {
-        d->gone |= intake(d);
+        d->gone |= intake(d, 1);
         int n = (int)(d->slen + d->hlen);
         memcpy(arg, &n, sizeof n);
         return 0;
@@ -575,7 +581,7 @@ long bpfdev_read(struct bpfdev *d, void *buf, size_t len, int nonblock)
     int64_t deadline = timeout != 0 ? bpfdev_now_ns() + timeout : 0;
     int timed_out = 0;
     while (d->hlen == 0) {
-        d->gone |= intake(d);
+        d->gone |= intake(d, 0);
         if (d->hlen != 0)
             break;
         if (d->slen != 0 && (d->immediate || timed_out || nonblock)) {
@@ -635,7 +641,7 @@ long bpfdev_write(struct bpfdev *d, const void *buf, size_t len)
 short bpfdev_poll_ready(struct bpfdev *d, short events, const struct timespec *since, int64_t *wait_ns)
 {
     short rev = 0;
-    d->gone |= intake(d);
+    d->gone |= intake(d, 0);
     if (d->gone)
         return POLLHUP | (events & (POLLIN | POLLRDNORM));
     int64_t timeout = effective_timeout(d);

@@ -705,6 +705,29 @@ static void statistics(void **state)
     close(peer);
 }
 
+/* A reader that keeps reading loses nothing, even with buffers far smaller
+ * than the burst: read() returns each buffer as soon as it is full. */
+static void reads_keep_up(void **state)
+{
+    (void)state;
+    int peer = packet_socket(IF_PEER);
+    const struct lcap_bpf_flavor *fl = use_flavor("openbsd");
+    int fd = open_bound(fl, 1024);
+    set_timeout(fd, fl, 50000);
+    for (uint32_t t = 0; t < 30; t++)
+        send_frame(peer, 200, t);
+    static struct rec r[30];
+    assert_int_equal(collect(fd, fl, &fl->hdr, 1024, r, 30), 30);
+    for (int k = 0; k < 30; k++)
+        assert_int_equal(tag_of(&r[k]), k);
+    uint8_t st[8];
+    assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGSTATS), st), 0);
+    assert_int_equal(rd(st, 4), 30);
+    assert_int_equal(rd(st + 4, 4), 0);
+    close(fd);
+    close(peer);
+}
+
 /* Receives one test frame on s, bounded wait; its length or -1. */
 static ssize_t receive_test_frame(int s, uint8_t *buf, size_t len)
 {
@@ -1134,6 +1157,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(nonblocking, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(kernel_filter, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(statistics, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(reads_keep_up, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(injection, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(direction, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(link_types, guard_test, unguard_test),
