@@ -881,6 +881,30 @@ static void link_types(void **state)
 
 /* The interface's promiscuity count (SIOCGIFFLAGS shows only the flag
  * userland set; packet sockets count separately). */
+/* A raw-IP interface (tun) is the flavour's DLT_RAW: 14 on OpenBSD, 12
+ * elsewhere; its records have no link header to align. */
+static void raw_link_type(void **state)
+{
+    (void)state;
+    if (access("/dev/net/tun", F_OK) != 0) {
+        fprintf(stderr, "no /dev/net/tun: raw link type not checked\n");
+        return;
+    }
+    run("ip tuntap add dev bdtun0 mode tun && ip link set bdtun0 up");
+    for (int i = 0; i < NFLAVORS; i++) {
+        const struct lcap_bpf_flavor *fl = use_flavor(flavors[i]);
+        int fd = open_dev(fl, O_RDWR);
+        unsigned blen = 4096, dlt = 0;
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCSBLEN), &blen), 0);
+        assert_int_equal(set_if(fd, fl, "bdtun0"), 0);
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGDLT), &dlt), 0);
+        assert_int_equal(dlt, fl->dlt.reports_ift ? 1 /* IFT_OTHER */ : (unsigned)fl->dlt.raw);
+        close(fd);
+    }
+    assert_int_equal(lcap_flavor_by_name("openbsd")->dlt.raw, 14);
+    run("ip link del bdtun0");
+}
+
 static int promisc_now(void)
 {
     FILE *p = popen("ip -d link show " IF_CAP, "r");
@@ -1161,6 +1185,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(injection, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(direction, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(link_types, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(raw_link_type, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(promiscuous, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(poll_and_select, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(faults, guard_test, unguard_test),
