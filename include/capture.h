@@ -213,6 +213,15 @@ struct capture_insn {
 typedef void (*capture_handler)(void *user, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 
+/* NULL arguments, one rule for every function below. A handle (reader,
+ * dumper, program, packet header) or other pointer may be NULL only where
+ * its function says so; capture_close(NULL), capture_dump_close(NULL) and
+ * capture_bpf_free(NULL) do nothing. Any other function given a NULL handle
+ * does nothing harmful and returns its error value: CAPTURE_ERROR, NULL, or
+ * 0 for counts, lengths and capture_bpf_filter's verdict. capture_geterr(NULL)
+ * and capture_dump_geterr(NULL) return a static message. An errbuf may be
+ * NULL when the message is not wanted. */
+
 /* ------------------------------------------------------------------ */
 /* Module functions                                                    */
 /* ------------------------------------------------------------------ */
@@ -222,8 +231,9 @@ CAPTURE_EXTERN const char *capture_lib_version(void);
 
 /* Opens a pcap or pcapng savefile; "-" reads standard input (streamed, never
  * buffered whole). Returns NULL with a message in errbuf on failure. Packets
- * read as libpcap 1.10 reads them, except that pcap seconds are unsigned
- * (1970..2106) and out-of-range sub-second fields carry into ts_sec. */
+ * read as libpcap 1.10 reads them, except that pcap seconds and sub-second
+ * fields are unsigned in either byte order (seconds 1970..2106) and an
+ * out-of-range sub-second field carries into ts_sec. */
 CAPTURE_EXTERN capture_reader *capture_open_offline(const char *filename, char *errbuf);
 
 /* A reader with no packet source, for compiling filters and writing savefiles
@@ -280,6 +290,12 @@ CAPTURE_EXTERN int capture_stats(capture_reader *r, capture_stat *st);
  * it rejects are skipped by dispatch, loop and next. NULL removes the filter. */
 CAPTURE_EXTERN int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog);
 
+/* Compiles filter (pcap-filter(7) syntax) for the reader's link type and
+ * snapshot length, optimized, with its netmask (unknown on savefiles), and
+ * installs it (NULL filter: the empty expression, accepting every packet).
+ * CAPTURE_ERROR with the compiler's message in capture_geterr(). */
+CAPTURE_EXTERN int capture_setfilter(capture_reader *r, const char *filter);
+
 /* The reader's DLT (for savefiles, mapped from the file's LINKTYPE). */
 CAPTURE_EXTERN int capture_datalink(capture_reader *r);
 
@@ -297,7 +313,8 @@ CAPTURE_EXTERN int capture_snapshot(capture_reader *r);
 CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
 
 /* For a savefile: its format version (major.minor) and whether it is in the
- * other byte order than this host's. Returns CAPTURE_ERROR for other readers. */
+ * other byte order than this host's; any output may be NULL. Returns 0, or
+ * CAPTURE_ERROR for other readers. */
 CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *minor,
                                         int *swapped);
 
@@ -310,7 +327,8 @@ CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
  * capture_geterr(r). */
 CAPTURE_EXTERN capture_dumper *capture_dump_open(capture_reader *r, const char *filename);
 
-/* The last error on r, as one line of text ("" if none). Valid until the next call on r. */
+/* The last error on r, as one line of text ("" if none); read errors, like
+ * open errors, start with the file's name. Valid until the next call on r. */
 CAPTURE_EXTERN const char *capture_geterr(capture_reader *r);
 
 /* Closes r and frees everything it owns. NULL is allowed. */
@@ -323,12 +341,20 @@ CAPTURE_EXTERN void capture_close(capture_reader *r);
 /* Appends one packet record (caplen bytes of data). Returns 0, or CAPTURE_ERROR
  * once a write has failed (the failure is also reported by capture_dump_close).
  * A record the format cannot hold (ts_sec outside 0..2^32-1, ts_nsec over
- * 999999999) is refused with CAPTURE_ERROR, never altered; later ones are written. */
+ * 999999999) or that readers would cut or stop at (caplen over the snapshot
+ * length, or over the DLT's bound: 262144 for most) is refused with
+ * CAPTURE_ERROR, never written; later ones are written. */
 CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 
 /* Writes buffered records to the file. 0, or CAPTURE_ERROR if a write failed. */
 CAPTURE_EXTERN int capture_dump_flush(capture_dumper *d);
+
+/* A capture_handler that appends each packet to the dumper passed as user, so
+ * that capture_loop(r, -1, capture_dump_handler, d) copies r into d as
+ * pcap_dump does with pcap_loop. Failures stay in d: capture_dump_close says. */
+CAPTURE_EXTERN void capture_dump_handler(void *user, const capture_pkthdr *hdr,
+                                         const uint8_t *data);
 
 /* Flushes, closes and frees d. Returns CAPTURE_ERROR if any write since the
  * open failed (a full disk, say), close() failed or a record was refused, so
@@ -350,7 +376,8 @@ CAPTURE_EXTERN const char *capture_dump_geterr(capture_dumper *d);
 /* Pkthdr                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The timestamp as seconds and microseconds (nanoseconds truncated). */
+/* The timestamp as seconds and microseconds (nanoseconds truncated); either
+ * output may be NULL. */
 CAPTURE_EXTERN void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec);
 /* Bytes of the packet present in the data. */
 CAPTURE_EXTERN uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h);
@@ -361,9 +388,19 @@ CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
 /* Bpf                                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Validates n instructions by the rules a BSD kernel applies and copies them
- * into a new program. NULL with the offending instruction and the reason in
- * errbuf when they are not a valid program. */
+/* Compiles a pcap-filter(7) expression for linktype (a DLT) into a validated
+ * program accepting with snaplen (262144 if <= 0). optimize non-zero runs the
+ * optimizer (which refuses "expression rejects all packets"); netmask serves
+ * "ip broadcast" (CAPTURE_NETMASK_UNKNOWN if unknown). A NULL filter is the
+ * empty expression (accepts every packet). NULL with the reason, the token and
+ * its column in errbuf. Thread-safe: no shared state. */
+CAPTURE_EXTERN capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize,
+                                           uint32_t netmask, char *errbuf);
+
+/* Validates n instructions by the rules a BSD kernel applies, with libpcap's
+ * limits (up to 4096 instructions, mod and xor allowed), and copies them into
+ * a new program. NULL with the offending instruction and the reason in errbuf
+ * when they are not a valid program. */
 CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n,
                                                    char *errbuf);
 
@@ -373,8 +410,14 @@ CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *in
 CAPTURE_EXTERN uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet,
                                            uint32_t wirelen, uint32_t caplen);
 
-/* The program's instructions (pcapy get_bpf()): sets *insns to an array owned
- * by prog and returns how many there are. */
+/* As capture_bpf_filter() over a packet as a reader delivers it: the lengths
+ * come from hdr (len on the wire, caplen present), so they cannot be swapped. */
+CAPTURE_EXTERN uint32_t capture_bpf_filter_pkthdr(const capture_bpf *prog,
+                                                  const capture_pkthdr *hdr,
+                                                  const uint8_t *data);
+
+/* The program's instructions (pcapy get_bpf()): sets *insns (unless NULL) to
+ * an array owned by prog and returns how many there are. */
 CAPTURE_EXTERN size_t capture_bpf_insns(const capture_bpf *prog,
                                         const struct capture_insn **insns);
 

@@ -2,10 +2,11 @@
  * loop and next; sources are reached only through their ops table. */
 #include "reader.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 #include "bpf/program.h"
-#include "savefile/stream.h"
+#include "savefile/savefile.h"
 
 #define CAPTURE_STR_(x) #x
 #define CAPTURE_STR(x) CAPTURE_STR_(x)
@@ -31,7 +32,7 @@ static int dead_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **dat
 
 static void dead_close(capture_reader *r) { (void)r; }
 
-static const lcap_source_ops dead_ops = { "dead", dead_next, dead_close };
+static const lcap_source_ops dead_ops = { .kind = "dead", .next = dead_next, .close = dead_close };
 
 capture_reader *capture_open_dead_with_tstamp_precision(int linktype, int snaplen, int precision)
 {
@@ -55,56 +56,21 @@ capture_reader *capture_open_dead(int linktype, int snaplen)
 
 capture_reader *capture_open_offline(const char *filename, char *errbuf)
 {
-    lcap_stream s;
-    size_t avail = 0;
-    const uint8_t *p;
+    char local[CAPTURE_ERRBUF_SIZE];
     capture_reader *r;
-    int rc;
 
+    if (errbuf == NULL)
+        errbuf = local;
     if (filename == NULL) {
         lcap_errf(errbuf, "no savefile name given");
-        return NULL;
-    }
-    if (lcap_stream_open(&s, filename, errbuf) < 0)
-        return NULL;
-    p = lcap_stream_need(&s, 4, &avail);
-    if (p == NULL) {
-        if (s.err)
-            lcap_errf(errbuf, "%s: error reading the file header: %s", filename, strerror(s.err));
-        else if (avail == 0)
-            lcap_errf(errbuf, "%s: the file is empty", filename);
-        else
-            lcap_errf(errbuf, "%s: truncated savefile: the 4-byte magic number is cut off after %zu bytes",
-                      filename, avail);
-        lcap_stream_close(&s);
         return NULL;
     }
     r = lcap_reader_new();
     if (r == NULL) {
         lcap_errf(errbuf, "%s: out of memory", filename);
-        lcap_stream_close(&s);
         return NULL;
     }
-    uint32_t magic = lcap_rd32(p, 0), swapped = lcap_bswap32(magic);
-    if (magic == LCAP_PCAPNG_SHB_TYPE) {
-        rc = lcap_pcapng_open(r, &s, errbuf);
-    } else if (magic == LCAP_PCAP_MAGIC_USEC || magic == LCAP_PCAP_MAGIC_NSEC ||
-               magic == LCAP_PCAP_MAGIC_MODIFIED || swapped == LCAP_PCAP_MAGIC_USEC ||
-               swapped == LCAP_PCAP_MAGIC_NSEC || swapped == LCAP_PCAP_MAGIC_MODIFIED) {
-        rc = lcap_pcap_open(r, &s, errbuf);
-    } else {
-        lcap_errf(errbuf, "%s: unknown file format (magic number 0x%02x%02x%02x%02x is neither pcap nor pcapng)",
-                  filename, p[0], p[1], p[2], p[3]);
-        lcap_stream_close(&s);
-        rc = -1;
-    }
-    if (rc < 0) {
-        /* Sources do not know the file's name: put it in front. */
-        if (strncmp(errbuf, filename, strlen(filename)) != 0) {
-            char msg[CAPTURE_ERRBUF_SIZE];
-            snprintf(msg, sizeof(msg), "%s: %s", filename, errbuf);
-            memcpy(errbuf, msg, sizeof(msg));
-        }
+    if (lcap_savefile_open(r, filename, errbuf) < 0) {
         free(r);
         return NULL;
     }
@@ -142,6 +108,13 @@ static int pump(capture_reader *r, int max, capture_handler cb, void *user)
         }
         if (max > 0 && n >= max)
             return n;
+        if (r->ops->run != NULL && r->filter == NULL) {
+            int got = r->ops->run(r, max > 0 ? max - n : INT_MAX, cb, user);
+            if (got > 0) {
+                n += got;
+                continue;
+            }
+        }
         int rc = next_filtered(r, &hdr, &data);
         if (LCAP_UNLIKELY(rc != 1)) {
             if (rc == CAPTURE_EOF || rc == 0)
@@ -153,13 +126,29 @@ static int pump(capture_reader *r, int max, capture_handler cb, void *user)
     }
 }
 
+/* The NULL rule of capture.h: a missing handle is an error value, not a crash. */
+static int no_callback(capture_reader *r, capture_handler cb)
+{
+    if (r == NULL)
+        return 1;
+    if (cb == NULL) {
+        lcap_errf(r->errbuf, "no callback given (NULL)");
+        return 1;
+    }
+    return 0;
+}
+
 int capture_dispatch(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
+    if (no_callback(r, cb))
+        return CAPTURE_ERROR;
     return pump(r, maxcant, cb, user);
 }
 
 int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
+    if (no_callback(r, cb))
+        return CAPTURE_ERROR;
     for (;;) {
         int n = pump(r, maxcant, cb, user);
         if (n < 0)
@@ -182,29 +171,40 @@ int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
 
 int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
+    if (hdr == NULL || data == NULL) {
+        lcap_errf(r->errbuf, "capture_next needs somewhere to put the header and data (NULL given)");
+        return CAPTURE_ERROR;
+    }
     return next_filtered(r, hdr, data);
 }
 
 void capture_breakloop(capture_reader *r)
 {
-    r->break_loop = 1;
+    if (r != NULL)
+        r->break_loop = 1;
 }
 
 int capture_stats(capture_reader *r, capture_stat *st)
 {
     (void)st;
+    if (r == NULL)
+        return CAPTURE_ERROR;
     lcap_errf(r->errbuf, "statistics are not available from %s",
               r->is_savefile ? "savefiles" : "a reader without a live device");
     return CAPTURE_ERROR;
 }
 
-int capture_datalink(capture_reader *r) { return r->linktype; }
-uint32_t capture_datalink_ext(capture_reader *r) { return r->linktype_ext; }
-int capture_snapshot(capture_reader *r) { return r->snaplen; }
-int capture_get_tstamp_precision(capture_reader *r) { return r->tstamp_precision; }
+int capture_datalink(capture_reader *r) { return r ? r->linktype : CAPTURE_ERROR; }
+uint32_t capture_datalink_ext(capture_reader *r) { return r ? r->linktype_ext : 0; }
+int capture_snapshot(capture_reader *r) { return r ? r->snaplen : CAPTURE_ERROR; }
+int capture_get_tstamp_precision(capture_reader *r) { return r ? r->tstamp_precision : CAPTURE_ERROR; }
 
 int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (!r->is_savefile) {
         lcap_errf(r->errbuf, "not a savefile: no format version");
         return CAPTURE_ERROR;
@@ -220,23 +220,23 @@ int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped
 
 int capture_getnonblock(capture_reader *r)
 {
-    (void)r;
-    return 0;
+    return r ? 0 : CAPTURE_ERROR;
 }
 
 int capture_setnonblock(capture_reader *r, int nonblock)
 {
-    (void)r;
     (void)nonblock;
-    return 0;
+    return r ? 0 : CAPTURE_ERROR;
 }
 
-const char *capture_geterr(capture_reader *r) { return r->errbuf; }
+const char *capture_geterr(capture_reader *r) { return r ? r->errbuf : lcap_null_handle_msg; }
 
 int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
 {
     capture_bpf *copy = NULL;
 
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (prog != NULL) {
         copy = lcap_bpf_new_trusted(prog->insns, prog->n);
         if (copy == NULL) {
@@ -247,6 +247,21 @@ int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
     capture_bpf_free(r->filter);
     r->filter = copy;
     return 0;
+}
+
+/* Savefiles have no netmask ("ip broadcast" is refused there, as libpcap does);
+ * a live source that knows its interface's sets r->netmask. */
+int capture_setfilter(capture_reader *r, const char *filter)
+{
+    if (r == NULL)
+        return CAPTURE_ERROR;
+    uint32_t mask = r->netmask != 0 ? r->netmask : CAPTURE_NETMASK_UNKNOWN;
+    capture_bpf *prog = capture_compile(r->linktype, r->snaplen, filter, 1, mask, r->errbuf);
+    if (prog == NULL)
+        return CAPTURE_ERROR;
+    int rc = capture_setfilter_bpf(r, prog);
+    capture_bpf_free(prog);
+    return rc;
 }
 
 void capture_close(capture_reader *r)
@@ -262,13 +277,13 @@ void capture_close(capture_reader *r)
 void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec)
 {
     if (sec)
-        *sec = (long)h->ts_sec;
+        *sec = h ? (long)h->ts_sec : 0;
     if (usec)
-        *usec = (long)(h->ts_nsec / 1000);
+        *usec = h ? (long)(h->ts_nsec / 1000) : 0;
 }
 
-uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h->caplen; }
-uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h->len; }
+uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h ? h->caplen : 0; }
+uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h ? h->len : 0; }
 
 const char *capture_lib_version(void)
 {

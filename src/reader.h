@@ -18,6 +18,11 @@ typedef struct lcap_source_ops {
     int (*next)(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
     /* Frees r->src. */
     void (*close)(capture_reader *r);
+    /* Optional (NULL: none), the speed of savefiles: hands up to max packets
+     * straight to cb, as next() would give them, while they take the
+     * source's fast path and r->break_loop is clear; returns how many
+     * (0: the next packet needs next()). Used when there is no filter. */
+    int (*run)(capture_reader *r, int max, capture_handler cb, void *user);
 } lcap_source_ops;
 
 struct capture_reader {
@@ -31,23 +36,11 @@ struct capture_reader {
     int is_savefile;
     volatile sig_atomic_t break_loop;
     capture_bpf *filter;         /* userland filter, NULL if none */
+    uint32_t netmask;            /* of the capture interface, 0 if unknown */
     char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 
 /* Allocates a zeroed reader; NULL when out of memory. */
 capture_reader *lcap_reader_new(void);
-
-/* Savefile sources: each takes ownership of *s (the stream positioned at the
- * file's first byte) and sets r->ops, r->src and the link facts. 0, or -1
- * with errbuf set (the stream is then closed). */
-struct lcap_stream;
-int lcap_pcap_open(capture_reader *r, struct lcap_stream *s, char *errbuf);
-int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf);
-
-/* First four bytes of each savefile format, as read on any host. */
-#define LCAP_PCAP_MAGIC_USEC     0xa1b2c3d4u
-#define LCAP_PCAP_MAGIC_NSEC     0xa1b23c4du
-#define LCAP_PCAP_MAGIC_MODIFIED 0xa1b2cd34u /* Alexey Kuznetsov's patched format */
-#define LCAP_PCAPNG_SHB_TYPE     0x0a0d0d0au
 
 #endif
