@@ -103,6 +103,7 @@ static void update_counters(struct bpfdev *d)
     d->recv += all.tp_packets;
     d->drop += mine.tp_drops;
 }
+/* Binds the descriptor to an interface (BIOCSETIF). */
 static int set_interface(struct bpfdev *d, const char *name)
 {
     struct ifreq ifr;
@@ -373,5 +374,3 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
     }
     return -EINVAL;
 }
-
-/* The read timeout this flavour honours (AIX: only in immediate mode). */

@@ -11,6 +11,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* An 802.1Q tag: TPID and TCI. */
+#define VLAN_TAG_LEN 4
+
 int64_t bpfdev_now_ns(void)
 {
     struct timespec ts;
@@ -43,7 +46,9 @@ int bpfdev_intake(struct bpfdev *d, int all)
             struct cmsghdr align;
         } control;
         struct sockaddr_ll from;
-        struct iovec iov = { d->scratch, d->scratch_len };
+        /* Received 4 bytes in, so that a VLAN tag the kernel took out of
+         * the frame can be put back where BSD would have left it. */
+        struct iovec iov = { d->scratch + VLAN_TAG_LEN, d->scratch_len - VLAN_TAG_LEN };
         struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
                               .msg_iovlen = 1, .msg_control = control.buf,
                               .msg_controllen = sizeof control.buf };
@@ -57,6 +62,8 @@ int bpfdev_intake(struct bpfdev *d, int all)
         }
         struct timespec ts = { 0, 0 };
         size_t wirelen = (size_t)n;
+        size_t caplen = (size_t)n < iov.iov_len ? (size_t)n : iov.iov_len;
+        uint8_t *pkt = d->scratch + VLAN_TAG_LEN;
         for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
             if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS)
                 memcpy(&ts, CMSG_DATA(c), sizeof ts);
@@ -64,17 +71,30 @@ int bpfdev_intake(struct bpfdev *d, int all)
                 struct tpacket_auxdata aux;
                 memcpy(&aux, CMSG_DATA(c), sizeof aux);
                 wirelen = aux.tp_len;
+                if ((aux.tp_status & TP_STATUS_VLAN_VALID) && d->linkhdr == ETHER_HDR_LEN &&
+                    caplen >= 12) {
+                    uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid
+                                                                                : ETHERTYPE_VLAN;
+                    memmove(d->scratch, pkt, 12);
+                    pkt = d->scratch;
+                    pkt[12] = (uint8_t)(tpid >> 8);
+                    pkt[13] = (uint8_t)tpid;
+                    pkt[14] = (uint8_t)(aux.tp_vlan_tci >> 8);
+                    pkt[15] = (uint8_t)aux.tp_vlan_tci;
+                    caplen += VLAN_TAG_LEN;
+                    wirelen += VLAN_TAG_LEN;
+                }
             }
         }
         int out = from.sll_pkttype == PACKET_OUTGOING;
         if ((out && d->drop_out) || (!out && d->drop_in))
             continue;
-        size_t caplen = (size_t)n < d->scratch_len ? (size_t)n : d->scratch_len;
-        bpfdev_catch_packet(d, d->scratch, caplen, wirelen, &ts);
+        bpfdev_catch_packet(d, pkt, caplen, wirelen, &ts);
     }
 }
 
-/* Binds the descriptor to an interface (BIOCSETIF). */static int64_t effective_timeout(const struct bpfdev *d)
+/* The read timeout this flavour honours (AIX: only in immediate mode). */
+static int64_t effective_timeout(const struct bpfdev *d)
 {
     return d->fl->always_immediate && !d->immediate ? 0 : d->timeout_ns;
 }

@@ -441,6 +441,31 @@ static void records_every_flavor(void **state)
     close(peer);
 }
 
+/* An 802.1Q frame is captured as sent: Linux takes the tag out of the frame
+ * on receive, the device puts it back. */
+static void vlan_tag_kept(void **state)
+{
+    (void)state;
+    int peer = packet_socket(IF_PEER);
+    const struct lcap_bpf_flavor *fl = use_flavor("freebsd");
+    int fd = open_bound(fl, 4096);
+    assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCIMMEDIATE), 1), 0);
+    set_timeout(fd, fl, 50000);
+    uint8_t f[120];
+    frame(f, sizeof f, 0);
+    memmove(f + 16, f + 12, sizeof f - 16);
+    static const uint8_t tag[4] = { 0x81, 0x00, 0x20, 0x0a }; /* priority 1, VLAN 10 */
+    memcpy(f + 12, tag, 4);
+    assert_int_equal(send(peer, f, sizeof f, 0), (ssize_t)sizeof f);
+    struct rec r;
+    assert_int_equal(collect(fd, fl, &fl->hdr, 4096, &r, 1), 1);
+    assert_int_equal(r.caplen, sizeof f);
+    assert_int_equal(r.datalen, sizeof f);
+    assert_memory_equal(r.data, f, sizeof f);
+    close(fd);
+    close(peer);
+}
+
 /* A big packet is cut to what the buffer holds; records may end unpadded. */
 static void truncation_and_unpadded_end(void **state)
 {
@@ -1176,6 +1201,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(version_and_buffer_length, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(records_every_flavor, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(truncation_and_unpadded_end, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(vlan_tag_kept, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(read_timeout, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(immediate_mode, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(nonblocking, guard_test, unguard_test),
