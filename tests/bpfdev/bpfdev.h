@@ -46,6 +46,7 @@ struct bpfdev {
     /* Store and hold buffers, as bpf(4) keeps them. */
     uint8_t *sbuf, *hbuf, *scratch;
     size_t slen, hlen, scratch_len;
+    size_t alloc_len; /* length sbuf and hbuf were allocated with */
 
     /* Counters since open, BIOCSETIF, BIOCSETF or BIOCFLUSH. */
     uint64_t recv, drop, capt;

@@ -65,6 +65,7 @@ void bpfdev_fini(struct bpfdev *d)
 {
     if (d->counter >= 0)
         syscall(SYS_close, d->counter);
+    d->counter = -1;
     free(d->sbuf);
     free(d->hbuf);
     free(d->scratch);
@@ -103,6 +104,32 @@ static void update_counters(struct bpfdev *d)
     d->recv += all.tp_packets;
     d->drop += mine.tp_drops;
 }
+/* Store and hold buffers of the current length (BIOCSBLEN may have changed
+ * it after a BIOCSETIF that failed), and the socket's receive buffer. */
+static int alloc_buffers(struct bpfdev *d)
+{
+    if (d->sbuf != NULL && d->alloc_len == d->blen)
+        return 0;
+    free(d->sbuf);
+    free(d->hbuf);
+    d->sbuf = malloc(d->blen);
+    d->hbuf = malloc(d->blen);
+    d->alloc_len = d->blen;
+    if (d->scratch == NULL) {
+        d->scratch_len = SCRATCH_LEN;
+        d->scratch = malloc(d->scratch_len);
+    }
+    if (d->sbuf == NULL || d->hbuf == NULL || d->scratch == NULL) {
+        free(d->sbuf);
+        free(d->hbuf);
+        free(d->scratch);
+        d->sbuf = d->hbuf = d->scratch = NULL;
+        d->alloc_len = 0;
+        return -1;
+    }
+    return 0;
+}
+
 /* Binds the descriptor to an interface (BIOCSETIF). */
 static int set_interface(struct bpfdev *d, const char *name)
 {
@@ -134,16 +161,8 @@ static int set_interface(struct bpfdev *d, const char *name)
     d->mtu = (unsigned)ifr.ifr_mtu;
     if (d->blen > max_alloc())
         return -ENOBUFS;
-    if (d->sbuf == NULL) {
-        d->sbuf = malloc(d->blen);
-        d->hbuf = malloc(d->blen);
-        d->scratch_len = SCRATCH_LEN;
-        d->scratch = malloc(d->scratch_len);
-        if (d->sbuf == NULL || d->hbuf == NULL || d->scratch == NULL) {
-            bpfdev_fini(d);
-            return -ENOBUFS;
-        }
-    }
+    if (alloc_buffers(d) != 0)
+        return -ENOBUFS;
     struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
                                .sll_ifindex = (int)index };
     if (bind(d->fd, (struct sockaddr *)&sll, sizeof sll) < 0)
