@@ -176,9 +176,9 @@ static void pcap_close_src(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops ops_native = { "pcap", next_native, pcap_close_src };
-static const lcap_source_ops ops_swapped = { "pcap", next_swapped, pcap_close_src };
-static const lcap_source_ops ops_general = { "pcap", next_general, pcap_close_src };
+static const lcap_source_ops ops_native = { .kind = "pcap", .next = next_native, .close = pcap_close_src };
+static const lcap_source_ops ops_swapped = { .kind = "pcap", .next = next_swapped, .close = pcap_close_src };
+static const lcap_source_ops ops_general = { .kind = "pcap", .next = next_general, .close = pcap_close_src };
 
 static int fail(lcap_stream *s)
 {

@@ -392,7 +392,7 @@ static void ng_close(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops pcapng_ops = { "pcapng", ng_next, ng_close };
+static const lcap_source_ops pcapng_ops = { .kind = "pcapng", .next = ng_next, .close = ng_close };
 
 /* The first section header: byte order, length within libpcap's bounds (its
  * trailer, like libpcap, unchecked) and a version libpcap reads. */
