@@ -237,6 +237,44 @@ CAPTURE_EXTERN capture_reader *capture_open_dead_with_tstamp_precision(int linkt
                                                                        int snaplen,
                                                                        int precision);
 
+/* Opens a live capture on device (NULL: capture_lookupdev's choice) with
+ * the given snapshot length, promiscuous mode and read timeout in ms (0
+ * blocks until the buffer fills). NULL with the reason in errbuf; a warning
+ * (promiscuous mode refused) leaves its text in errbuf, else errbuf is "". */
+CAPTURE_EXTERN capture_reader *capture_open_live(const char *device, int snaplen, int promisc,
+                                                 int to_ms, char *errbuf);
+
+/* A live reader on device (NULL: capture_lookupdev's choice), not yet
+ * activated: set its options, then call capture_activate(). NULL with the
+ * reason in errbuf. Reading before activation gives CAPTURE_ERROR_NOT_ACTIVATED. */
+CAPTURE_EXTERN capture_reader *capture_create(const char *device, char *errbuf);
+
+/* Options of a created reader, before capture_activate (afterwards, and on
+ * savefiles: CAPTURE_ERROR_ACTIVATED). Snapshot length (<= 0 or over
+ * 262144: 262144), promiscuous mode, read timeout in ms, kernel buffer size
+ * in bytes (0: the largest the kernel grants up to 512 KiB), and immediate
+ * mode (each packet delivered as it arrives). 0 on success. */
+CAPTURE_EXTERN int capture_set_snaplen(capture_reader *r, int snaplen);
+CAPTURE_EXTERN int capture_set_promisc(capture_reader *r, int promisc);
+CAPTURE_EXTERN int capture_set_timeout(capture_reader *r, int to_ms);
+CAPTURE_EXTERN int capture_set_buffer_size(capture_reader *r, int bytes);
+CAPTURE_EXTERN int capture_set_immediate_mode(capture_reader *r, int on);
+
+/* Opens the device with the options set. 0; CAPTURE_WARNING_PROMISC_NOTSUP
+ * (capturing, not promiscuously); or CAPTURE_ERROR_ACTIVATED, _NO_SUCH_DEVICE,
+ * _PERM_DENIED, _IFACE_NOT_UP, CAPTURE_ERROR, with the text in capture_geterr(). */
+CAPTURE_EXTERN int capture_activate(capture_reader *r);
+
+/* The name of the first interface that is up and not loopback, copied into
+ * name (namelen bytes). 0, or CAPTURE_ERROR with the reason in errbuf. */
+CAPTURE_EXTERN int capture_lookupdev(char *name, size_t namelen, char *errbuf);
+
+/* The names of every interface (*names: a NULL-terminated array to free with
+ * capture_freealldevs). Returns the count, or CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_findalldevs(char ***names, char *errbuf);
+/* Frees what capture_findalldevs() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_freealldevs(char **names);
+
 /* DLT name ("EN10MB", case-insensitive, "DLT_" prefix allowed) to value;
  * -1 when the name is unknown. */
 CAPTURE_EXTERN int capture_datalink_name_to_val(const char *name);
@@ -268,12 +306,13 @@ CAPTURE_EXTERN int capture_loop(capture_reader *r, int maxcant, capture_handler 
  * savefile; CAPTURE_ERROR on error (capture_geterr says what and where). */
 CAPTURE_EXTERN int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
 
-/* Makes the running (or next) dispatch/loop return CAPTURE_ERROR_BREAK.
- * Only sets a flag: safe from signal handlers and other threads. */
+/* Makes the running (or next) dispatch/loop return CAPTURE_ERROR_BREAK; the
+ * flag is checked between every two packets and wakes a blocked live read.
+ * Async-signal-safe, and safe from another thread. */
 CAPTURE_EXTERN void capture_breakloop(capture_reader *r);
 
-/* Capture statistics. Savefiles and dead handles have none: CAPTURE_ERROR
- * with a message saying so. */
+/* Capture statistics of a live reader (the device's counters since it was
+ * opened). Savefiles and dead handles have none: CAPTURE_ERROR saying so. */
 CAPTURE_EXTERN int capture_stats(capture_reader *r, capture_stat *st);
 
 /* Installs a validated program as the reader's filter (a copy is kept); packets
@@ -301,9 +340,27 @@ CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
 CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *minor,
                                         int *swapped);
 
-/* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting. */
+/* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting.
+ * A non-blocking live reader's dispatch returns 0 at once when nothing waits. */
 CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
 CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
+
+/* A descriptor to select()/poll() on for readability before dispatch, or -1
+ * (with a message) for savefiles and dead handles. */
+CAPTURE_EXTERN int capture_getfd(capture_reader *r);
+
+/* Which packets a live reader sees: CAPTURE_D_INOUT, _IN (received) or _OUT
+ * (sent). CAPTURE_ERROR with a message where the OS cannot choose so. */
+CAPTURE_EXTERN int capture_setdirection(capture_reader *r, int direction);
+
+/* Sends len bytes (a whole link-layer frame, as the DLT says) out of the live
+ * reader's interface. 0, or CAPTURE_ERROR with the reason. */
+CAPTURE_EXTERN int capture_sendpacket(capture_reader *r, const uint8_t *buf, size_t len);
+
+/* The IPv4 network number and netmask of a live reader's interface, host
+ * byte order; 0 when unknown (savefiles, interfaces without IPv4). */
+CAPTURE_EXTERN uint32_t capture_getnet(capture_reader *r);
+CAPTURE_EXTERN uint32_t capture_getmask(capture_reader *r);
 
 /* Opens a pcap savefile for writing with r's DLT, snaplen and timestamp
  * precision ("-" is standard output). NULL on failure, message in

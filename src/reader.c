@@ -15,8 +15,6 @@
 #define CAPTURE_STR_(x) #x
 #define CAPTURE_STR(x) CAPTURE_STR_(x)
 
-/* libpcap's bound for snapshot lengths given by callers. */
-#define LCAP_MAXIMUM_SNAPLEN 262144
 
 capture_reader *lcap_reader_new(void)
 {

@@ -9,6 +9,9 @@
 #include "compat.h"
 #include "source.h"
 
+/* libpcap's bound for snapshot lengths given by callers. */
+#define LCAP_MAXIMUM_SNAPLEN 262144
+
 /* What capture_create() and the capture_set_*() calls ask of a live source. */
 typedef struct lcap_live_opts {
     char device[64];     /* interface name (IFNAMSIZ on every BSD is 16) */
