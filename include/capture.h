@@ -222,8 +222,9 @@ CAPTURE_EXTERN const char *capture_lib_version(void);
 
 /* Opens a pcap or pcapng savefile; "-" reads standard input (streamed, never
  * buffered whole). Returns NULL with a message in errbuf on failure. Packets
- * read as libpcap 1.10 reads them, except that pcap seconds are unsigned
- * (1970..2106) and out-of-range sub-second fields carry into ts_sec. */
+ * read as libpcap 1.10 reads them, except that pcap seconds and sub-second
+ * fields are unsigned in either byte order (seconds 1970..2106) and an
+ * out-of-range sub-second field carries into ts_sec. */
 CAPTURE_EXTERN capture_reader *capture_open_offline(const char *filename, char *errbuf);
 
 /* A reader with no packet source, for compiling filters and writing savefiles
@@ -380,7 +381,9 @@ CAPTURE_EXTERN void capture_close(capture_reader *r);
 /* Appends one packet record (caplen bytes of data). Returns 0, or CAPTURE_ERROR
  * once a write has failed (the failure is also reported by capture_dump_close).
  * A record the format cannot hold (ts_sec outside 0..2^32-1, ts_nsec over
- * 999999999) is refused with CAPTURE_ERROR, never altered; later ones are written. */
+ * 999999999) or that readers would cut or stop at (caplen over the snapshot
+ * length, or over the DLT's bound: 262144 for most) is refused with
+ * CAPTURE_ERROR, never written; later ones are written. */
 CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 

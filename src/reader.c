@@ -10,11 +10,10 @@
 #include <unistd.h>
 
 #include "bpf/program.h"
-#include "savefile/stream.h"
+#include "savefile/savefile.h"
 
 #define CAPTURE_STR_(x) #x
 #define CAPTURE_STR(x) CAPTURE_STR_(x)
-
 
 capture_reader *lcap_reader_new(void)
 {
@@ -53,56 +52,21 @@ capture_reader *capture_open_dead(int linktype, int snaplen)
 
 capture_reader *capture_open_offline(const char *filename, char *errbuf)
 {
-    lcap_stream s;
-    size_t avail = 0;
-    const uint8_t *p;
+    char local[CAPTURE_ERRBUF_SIZE];
     capture_reader *r;
-    int rc;
 
+    if (errbuf == NULL)
+        errbuf = local;
     if (filename == NULL) {
         lcap_errf(errbuf, "no savefile name given");
-        return NULL;
-    }
-    if (lcap_stream_open(&s, filename, errbuf) < 0)
-        return NULL;
-    p = lcap_stream_need(&s, 4, &avail);
-    if (p == NULL) {
-        if (s.err)
-            lcap_errf(errbuf, "%s: error reading the file header: %s", filename, strerror(s.err));
-        else if (avail == 0)
-            lcap_errf(errbuf, "%s: the file is empty", filename);
-        else
-            lcap_errf(errbuf, "%s: truncated savefile: the 4-byte magic number is cut off after %zu bytes",
-                      filename, avail);
-        lcap_stream_close(&s);
         return NULL;
     }
     r = lcap_reader_new();
     if (r == NULL) {
         lcap_errf(errbuf, "%s: out of memory", filename);
-        lcap_stream_close(&s);
         return NULL;
     }
-    uint32_t magic = lcap_rd32(p, 0), swapped = lcap_bswap32(magic);
-    if (magic == LCAP_PCAPNG_SHB_TYPE) {
-        rc = lcap_pcapng_open(r, &s, errbuf);
-    } else if (magic == LCAP_PCAP_MAGIC_USEC || magic == LCAP_PCAP_MAGIC_NSEC ||
-               magic == LCAP_PCAP_MAGIC_MODIFIED || swapped == LCAP_PCAP_MAGIC_USEC ||
-               swapped == LCAP_PCAP_MAGIC_NSEC || swapped == LCAP_PCAP_MAGIC_MODIFIED) {
-        rc = lcap_pcap_open(r, &s, errbuf);
-    } else {
-        lcap_errf(errbuf, "%s: unknown file format (magic number 0x%02x%02x%02x%02x is neither pcap nor pcapng)",
-                  filename, p[0], p[1], p[2], p[3]);
-        lcap_stream_close(&s);
-        rc = -1;
-    }
-    if (rc < 0) {
-        /* Sources do not know the file's name: put it in front. */
-        if (strncmp(errbuf, filename, strlen(filename)) != 0) {
-            char msg[CAPTURE_ERRBUF_SIZE];
-            snprintf(msg, sizeof(msg), "%s: %s", filename, errbuf);
-            memcpy(errbuf, msg, sizeof(msg));
-        }
+    if (lcap_savefile_open(r, filename, errbuf) < 0) {
         free(r);
         return NULL;
     }

@@ -56,17 +56,4 @@ int lcap_reader_unsupported(capture_reader *r, const char *what);
 /* 0, or CAPTURE_ERROR_NOT_ACTIVATED with the message. */
 int lcap_reader_activated(capture_reader *r);
 
-/* Savefile sources: each takes ownership of *s (the stream positioned at the
- * file's first byte) and sets r->ops, r->src and the link facts. 0, or -1
- * with errbuf set (the stream is then closed). */
-struct lcap_stream;
-int lcap_pcap_open(capture_reader *r, struct lcap_stream *s, char *errbuf);
-int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf);
-
-/* First four bytes of each savefile format, as read on any host. */
-#define LCAP_PCAP_MAGIC_USEC     0xa1b2c3d4u
-#define LCAP_PCAP_MAGIC_NSEC     0xa1b23c4du
-#define LCAP_PCAP_MAGIC_MODIFIED 0xa1b2cd34u /* Alexey Kuznetsov's patched format */
-#define LCAP_PCAPNG_SHB_TYPE     0x0a0d0d0au
-
 #endif

@@ -15,6 +15,7 @@
 #include "bpf/insn.h"
 #include "bpf/opnames.h"
 #include "capture.h"
+#include "testutil.h"
 
 static void compare_line(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k, int pc)
 {
@@ -141,22 +142,21 @@ static const char *const expressions[] = {
 /* Runs tcpdump -d, -dd or -ddd on expr (flag is "d", "dd" or "ddd"). */
 static char *tcpdump_text(const char *flag, const char *expr)
 {
-    const char *shared = getenv("LCAP_SHARED");
     const char *opt = "";
-    char cmd[1024], buf[4096];
+    char cmd[1024], buf[4096], vrrp[4096] = "$LCAP_TESTDATA/conformance/savefiles/vrrp.pcap";
     size_t len = 0, cap = 1 << 16;
     char *out = malloc(cap);
     FILE *p;
 
-    assert_non_null(shared);
+    if (lcap_test_data(vrrp, sizeof vrrp, "conformance/savefiles/vrrp.pcap") == NULL)
+        fail_msg("the test data file %s is missing", vrrp);
     assert_non_null(out);
     if (strncmp(expr, "-O ", 3) == 0) {
         opt = "-O ";
         expr += 3;
     }
     snprintf(cmd, sizeof cmd,
-             "tcpdump %s-%s -r %s/conformance/savefiles/vrrp.pcap '%s' 2>/dev/null", opt,
-             flag, shared, expr);
+             "tcpdump %s-%s -r '%s' '%s' 2>/dev/null", opt, flag, vrrp, expr);
     p = popen(cmd, "r");
     assert_non_null(p);
     size_t got;

@@ -2,7 +2,7 @@
 # capsniff_test.py - tests the capsniff example against tcpdump -n, its options and every shared capture.
 """usage: capsniff_test.py PATH_TO_CAPSNIFF
 
-Needs LCAP_SOURCE (the source tree) and LCAP_SHARED (the shared captures).
+Needs LCAP_SOURCE (the source tree) and LCAP_TESTDATA (tests/data, for its captures).
 Exits 0 when every check passes; prints each failure on stderr."""
 import os
 import random
@@ -12,9 +12,11 @@ import subprocess
 import sys
 import tempfile
 
+import testdata
+
 CAPSNIFF = sys.argv[1]
 SOURCE = os.environ["LCAP_SOURCE"]
-SHARED = os.environ["LCAP_SHARED"]
+CAPTURES = testdata.path("captures")
 SAMPLE = os.path.join(SOURCE, "examples", "sample.pcap")
 failures = []
 
@@ -215,7 +217,7 @@ def hostile(tmp):
 def shared_captures():
     """The binary over every 8th shared capture (capsniff_sweep runs the same
     code over all of them in one process, which is far quicker under ASan)."""
-    d = os.path.join(SHARED, "captures")
+    d = CAPTURES
     names = sorted(os.listdir(d))[::8]
     clean = errors = compared = 0
     env = dict(os.environ, TZ="UTC")

@@ -1,8 +1,8 @@
-/* dump_interop.c - interop test of the pcap writer: shared captures read by
+/* dump_interop.c - interop test of the pcap writer: test captures read by
  * libpcap, written by capture_dump, then read back by libpcap and by tshark,
  * must give the same packets, timestamps, lengths, link type and snaplen.
  *
- * usage: dump_interop [capture...]  (default: a fixed set from $LCAP_SHARED/captures,
+ * usage: dump_interop [capture...]  (default: a fixed set from $LCAP_TESTDATA/captures,
  * covering both byte orders, micro and nano files and several link types). */
 #include <inttypes.h>
 #include <pcap/pcap.h>
@@ -192,23 +192,22 @@ static void compare_tshark(const char *name, const char *out, const struct capfi
 
 int main(int argc, char **argv)
 {
-    const char *shared = getenv("LCAP_SHARED");
     const char *build = getenv("LCAP_BUILD");
     char out[4096];
     snprintf(out, sizeof out, "%s/dump_interop.%ld.pcap", build ? build : "/tmp", (long)getpid());
     size_t nfiles = argc > 1 ? (size_t)(argc - 1) : sizeof(default_files) / sizeof(default_files[0]);
     long packets = 0;
 
-    if (argc <= 1 && shared == NULL) {
-        fprintf(stderr, "LCAP_SHARED is not set\n");
-        return 1;
-    }
     for (size_t k = 0; k < nfiles; k++) {
         char path[4096];
         if (argc > 1)
             snprintf(path, sizeof path, "%s", argv[k + 1]);
-        else
-            snprintf(path, sizeof path, "%s/captures/%s", shared, default_files[k]);
+        else {
+            char rel[256];
+            snprintf(rel, sizeof rel, "captures/%s", default_files[k]);
+            if (lcap_test_data(path, sizeof path, rel) == NULL)
+                return 1;
+        }
         int prec = file_is_nano(path) ? CAPTURE_TSTAMP_PRECISION_NANO : CAPTURE_TSTAMP_PRECISION_MICRO;
         struct capfile orig, back;
         if (load(path, prec, &orig) < 0)

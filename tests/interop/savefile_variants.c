@@ -1,10 +1,10 @@
-/* savefile_variants.c - a few shared captures rewritten at test time (editcap
+/* savefile_variants.c - a few test captures rewritten at test time (editcap
  * to pcapng, nanosecond, modified and plain pcap; tshark to pcapng; our
  * byte-swapping converter) must read through libcapture exactly like the
  * original, to the timestamp precision the variant keeps, and exactly as
  * libpcap reads the variant.
  *
- * usage: savefile_variants SWAP_SCRIPT   (LCAP_SHARED, LCAP_BUILD from the env) */
+ * usage: savefile_variants SWAP_SCRIPT   (LCAP_TESTDATA, LCAP_BUILD from the env) */
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "testutil.h"
 
 /* Chosen for variety: pcapng in microseconds (many packets, statistics
  * blocks), pcapng in nanoseconds with an unusual DLT, packets cut by a
@@ -36,16 +37,6 @@ typedef struct capture_read {
     size_t n, cap;
     int dlt, snaplen, prec, swapped;
 } capture_read;
-
-static int failures;
-
-#define FAIL(...)                                                                           \
-    do {                                                                                    \
-        printf("FAIL ");                                                                    \
-        printf(__VA_ARGS__);                                                                \
-        printf("\n");                                                                       \
-        failures++;                                                                         \
-    } while (0)
 
 static void add(capture_read *cr, const capture_pkthdr *h, const uint8_t *d)
 {
@@ -193,12 +184,17 @@ static const struct variant {
 
 static uint32_t granularity(int prec) { return prec == CAPTURE_TSTAMP_PRECISION_NANO ? 1 : 1000; }
 
-static void check_capture(const char *shared, const char *dir, const char *swapper, const char *name)
+static void check_capture(const char *dir, const char *swapper, const char *name)
 {
     char orig[4096], made[sizeof(variants) / sizeof(variants[0])][4096];
     capture_read base, ours, theirs;
 
-    snprintf(orig, sizeof(orig), "%s/captures/%s", shared, name);
+    char rel[256];
+    snprintf(rel, sizeof(rel), "captures/%s", name);
+    if (lcap_test_data(orig, sizeof(orig), rel) == NULL) {
+        FAIL("%s: the original is missing", name);
+        return;
+    }
     if (read_ours(orig, &base) < 0)
         return;
     if (base.n == 0)
@@ -270,11 +266,11 @@ static void check_capture(const char *shared, const char *dir, const char *swapp
 
 int main(int argc, char **argv)
 {
-    const char *shared = getenv("LCAP_SHARED"), *build = getenv("LCAP_BUILD");
+    const char *build = getenv("LCAP_BUILD");
     char dir[4096];
 
-    if (argc != 2 || shared == NULL) {
-        fprintf(stderr, "usage: LCAP_SHARED=... %s SWAP_SCRIPT\n", argv[0]);
+    if (argc != 2) {
+        fprintf(stderr, "usage: LCAP_TESTDATA=... %s SWAP_SCRIPT\n", argv[0]);
         return 2;
     }
     snprintf(dir, sizeof(dir), "%s/savefile-variants-XXXXXX", build ? build : "/tmp");
@@ -283,8 +279,8 @@ int main(int argc, char **argv)
         return 2;
     }
     for (size_t i = 0; i < sizeof(captures) / sizeof(captures[0]); i++)
-        check_capture(shared, dir, argv[1], captures[i]);
+        check_capture(dir, argv[1], captures[i]);
     rmdir(dir);
-    printf("%d failures\n", failures);
-    return failures ? 1 : 0;
+    printf("%d failures\n", lcap_test_failures);
+    return lcap_test_failures ? 1 : 0;
 }

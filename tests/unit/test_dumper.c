@@ -232,6 +232,50 @@ static void big_and_many(void **state)
     capture_close(r);
 }
 
+/* A record longer than the snapshot length, or than 262144 bytes, would be
+ * cut or refused by every reader: it is refused here, never written. */
+static void caplen_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        int snaplen;
+        uint32_t ok, over;
+    } cases[] = {
+        { 100, 100, 101 },
+        { 262144, 262144, 262145 },
+        { 0, 262144, 262145 }, /* 0: the dead reader's 262144 */
+    };
+    uint8_t *data = calloc(1, 262145);
+    assert_non_null(data);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        capture_reader *r = capture_open_dead(CAPTURE_DLT_EN10MB, cases[i].snaplen);
+        const char *path = tmp_path("caplen.pcap");
+        capture_dumper *d = capture_dump_open(r, path);
+        assert_non_null(d);
+        capture_pkthdr over = mkhdr(1, 0, cases[i].over, cases[i].over);
+        capture_pkthdr ok = mkhdr(2, 0, cases[i].ok, cases[i].ok + 10);
+        assert_int_equal(capture_dump(d, &over, data), CAPTURE_ERROR);
+        assert_non_null(strstr(capture_dump_geterr(d), "captured length"));
+        assert_int_equal(capture_dump_ftell(d), 24);
+        assert_int_equal(capture_dump(d, &ok, data), 0);
+        char err[CAPTURE_ERRBUF_SIZE];
+        assert_int_equal(capture_dump_close_errbuf(d, err), CAPTURE_ERROR);
+        assert_non_null(strstr(err, "refused"));
+        /* The file holds the good record alone, and reads back whole. */
+        capture_reader *back = capture_open_offline(path, err);
+        assert_non_null(back);
+        capture_pkthdr h;
+        const uint8_t *p;
+        assert_int_equal(capture_next(back, &h, &p), 1);
+        assert_int_equal(h.ts_sec, 2);
+        assert_int_equal(h.caplen, cases[i].ok);
+        assert_int_equal(capture_next(back, &h, &p), CAPTURE_EOF);
+        capture_close(back);
+        capture_close(r);
+    }
+    free(data);
+}
+
 /* Timestamps outside the 32-bit field are refused, not wrapped. */
 static void timestamp_refused(void **state)
 {
@@ -376,6 +420,7 @@ int main(void)
         cmocka_unit_test(micro_records_and_ftell),
         cmocka_unit_test(big_and_many),
         cmocka_unit_test(timestamp_refused),
+        cmocka_unit_test(caplen_refused),
         cmocka_unit_test(dev_full_flush),
         cmocka_unit_test(dev_full_dump_and_close),
         cmocka_unit_test(missing_directory),

@@ -279,6 +279,9 @@ static void ends_in_error(const buf *b, int n, const char *needle, size_t offset
     snprintf(where, sizeof(where), "at offset %zu", offset);
     if (strstr(g.err, needle) == NULL || strstr(g.err, where) == NULL)
         fail_msg("error \"%s\" lacks \"%s\" / \"%s\"", g.err, needle, where);
+    /* Read errors name the file, as open errors do. */
+    if (strncmp(g.err, "/tmp/lcap-pcapng-", 17) != 0 || strncmp(g.err + 23, ": ", 2) != 0)
+        fail_msg("error \"%s\" does not start with the file's name", g.err);
 }
 
 
