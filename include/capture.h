@@ -55,8 +55,39 @@ extern "C" {
 #define CAPTURE_BPF_IMAGE_C_ARRAY 2
 #define CAPTURE_BPF_IMAGE_DECIMAL 3
 
-/* Data link types: the standard DLT_* values. capture_datalink_val_to_name()
- * knows every one of them (and more than are listed here). */
+/* Data link types: the DLT_* values of the host OS's kernel and <net/bpf.h>
+ * (as libpcap's pcap/dlt.h numbers them), so capture_datalink() compares
+ * equal to them on every OS. capture_datalink_val_to_name() knows every one
+ * of them (and more than are listed here). The few that differ by OS: */
+#if defined(__OpenBSD__)
+#define CAPTURE_DLT_LOOP          12
+#define CAPTURE_DLT_ENC           13
+#define CAPTURE_DLT_RAW           14
+#else
+#define CAPTURE_DLT_RAW           12
+#define CAPTURE_DLT_LOOP          108
+#define CAPTURE_DLT_ENC           109
+#endif
+#if defined(__NetBSD__) || defined(__FreeBSD__)
+#define CAPTURE_DLT_SLIP_BSDOS    13
+#define CAPTURE_DLT_PPP_BSDOS     14
+#else
+#define CAPTURE_DLT_SLIP_BSDOS    15
+#define CAPTURE_DLT_PPP_BSDOS     16
+#endif
+#if defined(__FreeBSD__)
+#define CAPTURE_DLT_PFSYNC        121
+#elif defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__) || defined(__APPLE__)
+#define CAPTURE_DLT_PFSYNC        18
+#else
+#define CAPTURE_DLT_PFSYNC        246 /* its LINKTYPE, where no kernel has it */
+#endif
+#if defined(__APPLE__)
+#define CAPTURE_DLT_PKTAP         149 /* Apple gives it DLT_USER2's value */
+#else
+#define CAPTURE_DLT_PKTAP         258
+#endif
+/* The same everywhere: */
 #define CAPTURE_DLT_NULL          0
 #define CAPTURE_DLT_EN10MB        1
 #define CAPTURE_DLT_EN3MB         2
@@ -69,10 +100,6 @@ extern "C" {
 #define CAPTURE_DLT_PPP           9
 #define CAPTURE_DLT_FDDI          10
 #define CAPTURE_DLT_ATM_RFC1483   11
-#define CAPTURE_DLT_RAW           12
-#define CAPTURE_DLT_SLIP_BSDOS    15
-#define CAPTURE_DLT_PPP_BSDOS     16
-#define CAPTURE_DLT_PFSYNC        18
 #define CAPTURE_DLT_ATM_CLIP      19
 #define CAPTURE_DLT_REDBACK_SMARTEDGE 32
 #define CAPTURE_DLT_PPP_SERIAL    50
@@ -81,8 +108,6 @@ extern "C" {
 #define CAPTURE_DLT_C_HDLC        104
 #define CAPTURE_DLT_IEEE802_11    105
 #define CAPTURE_DLT_FRELAY        107
-#define CAPTURE_DLT_LOOP          108
-#define CAPTURE_DLT_ENC           109
 #define CAPTURE_DLT_LINUX_SLL     113
 #define CAPTURE_DLT_LTALK         114
 #define CAPTURE_DLT_PFLOG         117
@@ -145,7 +170,6 @@ extern "C" {
 #define CAPTURE_DLT_BLUETOOTH_BREDR_BB 255
 #define CAPTURE_DLT_BLUETOOTH_LE_LL_WITH_PHDR 256
 #define CAPTURE_DLT_PROFIBUS_DL   257
-#define CAPTURE_DLT_PKTAP         258
 #define CAPTURE_DLT_EPON          259
 #define CAPTURE_DLT_IPMI_HPM_2    260
 #define CAPTURE_DLT_ZWAVE_R1_R2   261
