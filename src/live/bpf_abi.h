@@ -85,10 +85,11 @@ struct lcap_bpf_dltlist {
 };
 
 /* struct ifreq as BIOCSETIF/BIOCGETIF copy it: the name, then a union whose
- * largest member is a 128-byte sockaddr_storage. */
+ * largest member is a 128-byte sockaddr_storage. The fields are named lifr_
+ * because Linux's <net/if.h> makes ifr_name and friends macros. */
 #define LCAP_IFNAMSIZ 16
 struct lcap_ifreq {
-    char ifr_name[LCAP_IFNAMSIZ];
+    char lifr_name[LCAP_IFNAMSIZ];
     union {
         struct {
             uint8_t ss_len;
@@ -99,7 +100,7 @@ struct lcap_ifreq {
         int ifru_metric;
         void *ifru_data;
         int64_t ifru_align; /* sockaddr_storage's 64-bit alignment */
-    } ifr_ifru;
+    } lifr_ifru;
 };
 
 /* Alignment of records in a read() buffer: sizeof(long). */
@@ -163,7 +164,7 @@ _Static_assert(offsetof(struct lcap_bpf_stat, bs_capt) == 16, "bs_capt at 16");
 _Static_assert(sizeof(struct lcap_bpf_version) == 4, "bpf_version is 4 bytes");
 _Static_assert(offsetof(struct lcap_bpf_dltlist, bfl_list) == 8, "bfl_list at 8");
 _Static_assert(sizeof(struct lcap_bpf_dltlist) == 16, "bpf_dltlist is 16 bytes");
-_Static_assert(offsetof(struct lcap_ifreq, ifr_ifru) == 16, "ifr_ifru at 16");
+_Static_assert(offsetof(struct lcap_ifreq, lifr_ifru) == 16, "lifr_ifru at 16");
 _Static_assert(sizeof(struct lcap_ifreq) == 144, "ifreq is 144 bytes");
 #endif
 
