@@ -1,0 +1,300 @@
+/* print_link.c - capsniff's link layers: the packet's time and record checks, Ethernet (802.1Q tags, 802.3/LLC/SNAP), BSD loopback, raw IP and Linux cooked. */
+#include <stdio.h>
+
+#include "print.h"
+
+const char *name_of(const struct name *t, unsigned val)
+{
+    for (; t->name != NULL; t++)
+        if (t->val == val)
+            return t->name;
+    return NULL;
+}
+
+/* EtherTypes: tcpdump's names, and the decoder of those capsniff decodes. */
+static const struct {
+    uint16_t type;
+    const char *name;
+    void (*print)(const struct print_opts *o, struct view v);
+} ethertypes[] = {
+    { 0x0800, "IPv4", print_ipv4 }, { 0x86dd, "IPv6", print_ipv6 }, { 0x0806, "ARP", print_arp },
+    { 0x8035, "Reverse ARP", print_arp }, { 0x8100, "802.1Q", NULL },
+    { 0x88a8, "802.1Q-QinQ", NULL }, { 0x9100, "802.1Q-9100", NULL },
+    { 0x9200, "802.1Q-9200", NULL }, { 0x88cc, "LLDP", NULL },
+    { 0x888e, "EAPOL", NULL }, { 0x8847, "MPLS unicast", NULL }, { 0x8848, "MPLS multicast", NULL },
+    { 0x8863, "PPPoE D", NULL }, { 0x8864, "PPPoE S", NULL }, { 0x88f7, "PTP", NULL },
+    { 0x8809, "Slow Protocols", NULL }, { 0x9000, "Loopback", NULL },
+};
+#define N_ETHERTYPES (sizeof ethertypes / sizeof ethertypes[0])
+
+const char *ethertype_name(uint16_t type)
+{
+    for (size_t i = 0; i < N_ETHERTYPES; i++)
+        if (ethertypes[i].type == type)
+            return ethertypes[i].name;
+    return "Unknown";
+}
+
+static void (*ethertype_printer(uint16_t type))(const struct print_opts *, struct view)
+{
+    for (size_t i = 0; i < N_ETHERTYPES; i++)
+        if (ethertypes[i].type == type)
+            return ethertypes[i].print;
+    return NULL;
+}
+
+/* 802.2 service access points (the low bit is individual/group, command/response). */
+static const struct name saps[] = {
+    { 0x00, "Null" }, { 0x06, "IP" }, { 0x42, "STP" }, { 0xaa, "SNAP" }, { 0xe0, "IPX" },
+    { 0xf0, "NetBeui" }, { 0xfe, "OSI" }, { 0xff, "Global" }, { 0, NULL },
+};
+
+/* SNAP organisation codes, and the protocol ids of Cisco's. */
+static const struct name ouis[] = { { 0x000000, "Ethernet" }, { 0x00000c, "Cisco" }, { 0, NULL } };
+static const struct name cisco_pids[] = {
+    { 0x2000, "CDP" }, { 0x2003, "VTP" }, { 0x2004, "DTP" }, { 0x010b, "PVST" }, { 0x0111, "UDLD" },
+    { 0, NULL },
+};
+
+static const char *or_unknown(const char *name) { return name != NULL ? name : "Unknown"; }
+
+/* Timestamps as HH:MM:SS.uuuuuu of the UTC day (tcpdump's default form). */
+static void print_time(const capture_pkthdr *h)
+{
+    int64_t day = h->ts_sec % 86400;
+    if (day < 0)
+        day += 86400;
+    printf("%02d:%02d:%02d.%06u ", (int)(day / 3600), (int)(day / 60 % 60), (int)(day % 60),
+           h->ts_nsec / 1000);
+}
+
+/* A record tcpdump refuses to decode: it says why instead of the time. Returns 1 if so. */
+static int invalid_header(const struct print_opts *o, const capture_pkthdr *h)
+{
+    const char *sep = "[Invalid header:";
+    int bad = 0;
+    if (h->caplen == 0) {
+        printf("%s caplen==0", sep);
+        sep = ",";
+        bad = 1;
+    }
+    if (h->len == 0) {
+        printf("%s len==0", sep);
+        sep = ",";
+        bad = 1;
+    } else if (h->len < h->caplen) {
+        printf("%s len(%u) < caplen(%u)", sep, h->len, h->caplen);
+        sep = ",";
+        bad = 1;
+    }
+    if (o->snaplen > 0 && h->caplen > (uint32_t)o->snaplen) {
+        printf("%s caplen(%u) > snapshot_length(%d)", sep, h->caplen, o->snaplen);
+        bad = 1;
+    }
+    if (bad)
+        printf("]\n");
+    return bad;
+}
+
+void print_ethertype(const struct print_opts *o, uint16_t type, struct view v)
+{
+    void (*print)(const struct print_opts *, struct view) = ethertype_printer(type);
+    if (print != NULL)
+        print(o, v);
+    else if (o->link_header)
+        printf("\n"); /* -e has said all capsniff knows of it */
+    else
+        printf("ethertype %s (0x%04x), length %u\n", ethertype_name(type), type, v.wire);
+}
+
+static void print_mac_pair(const uint8_t *p)
+{
+    printf("%02x:%02x:%02x:%02x:%02x:%02x > %02x:%02x:%02x:%02x:%02x:%02x, ", p[6], p[7], p[8],
+           p[9], p[10], p[11], p[0], p[1], p[2], p[3], p[4], p[5]);
+}
+
+/* An 802.2 LLC frame of an 802.3 length field: its SAPs and control field,
+ * then the SNAP header; a SNAP header with a zero OUI carries an EtherType. */
+static void print_llc(const struct print_opts *o, uint16_t llc_len, int tagged, struct view v)
+{
+    /* A length field past the frame's end counts only what the frame holds. */
+    if (llc_len > v.wire)
+        llc_len = (uint16_t)v.wire;
+    /* tcpdump -e names a tagged 802.3 frame without its length, and runs the words together. */
+    char what[32];
+    if (tagged && o->link_header)
+        snprintf(what, sizeof what, "802.3");
+    else
+        snprintf(what, sizeof what, "802.3, length %u: ", llc_len);
+    if (v.cap > llc_len)
+        v.cap = llc_len;
+    if (v.wire > llc_len)
+        v.wire = llc_len;
+    if (v.cap < 3) {
+        printf("%s[|llc]\n", what);
+        return;
+    }
+    uint8_t dsap = v.p[0], ssap = v.p[1];
+    uint32_t hlen = (v.p[2] & 3) == 3 ? 3 : 4; /* U frames have a one-byte control field */
+    if (hlen > v.cap) {
+        printf("%s[|llc]\n", what);
+        return;
+    }
+    if (dsap == 0xaa && ssap == 0xaa && v.p[2] == 0x03 && v.cap >= 8 && be16(v.p + 3) == 0 &&
+        v.p[5] == 0 && !o->link_header) {
+        print_ethertype(o, be16(v.p + 6), skip(v, 8)); /* RFC 1042: an Ethernet frame in disguise */
+        return;
+    }
+    printf("%sLLC, dsap %s (0x%02x) %s, ssap %s (0x%02x) %s, ", what,
+           or_unknown(name_of(saps, dsap & 0xfe)), dsap & 0xfe, dsap & 1 ? "Group" : "Individual",
+           or_unknown(name_of(saps, ssap & 0xfe)), ssap & 0xfe, ssap & 1 ? "Response" : "Command");
+    if (hlen == 3)
+        printf("ctrl 0x%02x", v.p[2]);
+    else
+        printf("ctrl 0x%04x", (unsigned)(v.p[2] | v.p[3] << 8));
+    if (dsap != 0xaa || ssap != 0xaa || hlen != 3) {
+        printf("\n");
+        return;
+    }
+    if (v.cap < 8) {
+        printf(": [|snap]\n");
+        return;
+    }
+    uint32_t oui = (uint32_t)v.p[3] << 16 | (uint32_t)v.p[4] << 8 | v.p[5];
+    uint16_t pid = be16(v.p + 6);
+    struct view rest = skip(v, 8);
+    if (oui == 0) {
+        printf(": oui Ethernet (0x000000), ethertype %s (0x%04x), length %u: ",
+               ethertype_name(pid), pid, rest.wire);
+        print_ethertype(o, pid, rest);
+        return;
+    }
+    printf(": oui %s (0x%06x), pid %s (0x%04x), length %u\n", or_unknown(name_of(ouis, oui)), oui,
+           or_unknown(oui == 0x00000c ? name_of(cisco_pids, pid) : NULL), pid, rest.wire);
+}
+
+static void print_ether(const struct print_opts *o, struct view v)
+{
+    if (v.cap < 14) {
+        printf(" [|ether]\n");
+        return;
+    }
+    uint16_t type = be16(v.p + 12);
+    if (o->link_header) {
+        print_mac_pair(v.p);
+        if (type > 1500)
+            printf("ethertype %s (0x%04x), length %u", ethertype_name(type), type, v.wire);
+    }
+    const char *sep = ": "; /* -e's words before what follows the link header */
+    struct view rest = skip(v, 14);
+    /* 802.1Q and 802.1ad tags, a few deep: only -e shows them, as tcpdump does. */
+    for (int tags = 0; tags < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200); tags++) {
+        if (rest.cap < 4) {
+            printf("%s[|vlan]\n", o->link_header ? sep : "");
+            return;
+        }
+        uint16_t tci = be16(rest.p);
+        type = be16(rest.p + 2);
+        rest = skip(rest, 4);
+        if (o->link_header) {
+            printf("%svlan %u, p %u%s", sep, tci & 0x0fff, tci >> 13, tci & 0x1000 ? ", DEI" : "");
+            if (type > 1500)
+                printf(", ethertype %s (0x%04x)", ethertype_name(type), type);
+            sep = ", ";
+        }
+    }
+    int tagged = rest.p != v.p + 14;
+    if (type <= 1500) {
+        if (o->link_header && tagged)
+            printf("%s", sep);
+        print_llc(o, type, tagged, rest);
+        return;
+    }
+    if (o->link_header && ethertype_printer(type) != NULL)
+        printf("%s", sep);
+    print_ethertype(o, type, rest);
+}
+
+/* BSD loopback: a 4-byte address family, in host order (NULL) or network order (LOOP). */
+static void print_loopback(const struct print_opts *o, struct view v, int network_order)
+{
+    if (v.cap < 4) {
+        printf("[|loopback]\n");
+        return;
+    }
+    uint32_t af = network_order ? be32(v.p) : (uint32_t)v.p[0] | (uint32_t)v.p[1] << 8 |
+                                                  (uint32_t)v.p[2] << 16 | (uint32_t)v.p[3] << 24;
+    /* A file written on a host of the other byte order. */
+    if ((af & 0xffff) == 0 && af != 0)
+        af = (af >> 24) | ((af >> 8) & 0xff00);
+    struct view rest = skip(v, 4);
+    switch (af) {
+    case 2:
+        print_ipv4(o, rest);
+        break;
+    case 10: case 24: case 28: case 30: /* AF_INET6 on Linux and the BSDs */
+        print_ipv6(o, rest);
+        break;
+    default:
+        printf("loopback, address family %u, length %u\n", af, v.wire);
+    }
+}
+
+static void print_raw(const struct print_opts *o, struct view v)
+{
+    if (v.cap < 1) {
+        printf(" [|ip]\n");
+        return;
+    }
+    unsigned version = v.p[0] >> 4;
+    if (version == 4)
+        print_ipv4(o, v);
+    else if (version == 6)
+        print_ipv6(o, v);
+    else
+        printf("unknown ip %u\n", version);
+}
+
+void print_packet(const struct print_opts *opts, int dlt, const capture_pkthdr *h, const uint8_t *data)
+{
+    struct view v = { data, h->caplen, h->len };
+    if (invalid_header(opts, h))
+        return;
+    /* Only Ethernet's header is shown by -e; the layers above drop their names when it is. */
+    struct print_opts eo = *opts;
+    eo.link_header = opts->link_header && dlt == CAPTURE_DLT_EN10MB;
+    const struct print_opts *o = &eo;
+    print_time(h);
+    switch (dlt) {
+    case CAPTURE_DLT_EN10MB:
+        print_ether(o, v);
+        break;
+    case CAPTURE_DLT_NULL:
+        print_loopback(o, v, 0);
+        break;
+    case CAPTURE_DLT_LOOP:
+        print_loopback(o, v, 1);
+        break;
+    case CAPTURE_DLT_RAW:
+    case CAPTURE_DLT_IPV4:
+    case CAPTURE_DLT_IPV6:
+        print_raw(o, v);
+        break;
+    case CAPTURE_DLT_LINUX_SLL:
+        if (v.cap < 16)
+            printf("[|sll]\n");
+        else
+            print_ethertype(o, be16(v.p + 14), skip(v, 16));
+        break;
+    case CAPTURE_DLT_LINUX_SLL2:
+        if (v.cap < 20)
+            printf("[|sll2]\n");
+        else
+            print_ethertype(o, be16(v.p), skip(v, 20));
+        break;
+    default: {
+        const char *name = capture_datalink_val_to_name(dlt);
+        printf("link-type %s (%d), length %u\n", name ? name : "unknown", dlt, h->len);
+    }
+    }
+}
