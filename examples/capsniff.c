@@ -171,7 +171,7 @@ static int parse_args(int argc, char **argv, struct sniff_opts *o)
         return -1;
     }
     if ((o->in == NULL) == (o->iface == NULL)) {
-        fprintf(stderr, "capsniff: %s\n", o->in == NULL ? "-r FILE or -i IFACE is needed: what to read"
+        fprintf(stderr, "capsniff: %s\n", o->in == NULL ? "-r FILE is needed (or -i IFACE): what to read"
                                                           : "-r and -i exclude each other");
         return -1;
     }
