@@ -49,7 +49,13 @@ typedef struct bpfdev {
     uint8_t *buf;
     size_t blen;                       /* BIOCGBLEN: every read() asks for exactly this */
     lcap_bpf_walk walk;
+    ssize_t pending;                   /* a read's result not yet taken, or NOT_PENDING */
 } bpfdev;
+
+#define NOT_PENDING (-2)
+
+/* wait_ready()'s answers besides the LCAP_FILL_* codes. */
+enum { WAIT_READY = 100, WAIT_AGAIN = 101 };
 
 static bpfdev *dev_of(capture_reader *r) { return r->src; }
 
@@ -263,6 +269,7 @@ static int bpfdev_activate(capture_reader *r)
         return CAPTURE_ERROR;
     }
     d->fd = -1;
+    d->pending = NOT_PENDING;
     r->src = d;
     d->fl = lcap_flavor_current();
     if (d->fl == NULL) {
@@ -322,9 +329,29 @@ static int bpfdev_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **d
     return lcap_bpf_walk_next(&dev_of(r)->walk, hdr, data, r->errbuf);
 }
 
-/* Waits for the device or a wake-up, within the read timeout. 1 when the
- * device is ready, 0 when a signal came (look again), else an LCAP_FILL_*
- * or CAPTURE_ERROR. */
+/* The read timeout expired in poll(): packets the kernel holds in its store
+ * buffer (it restarts its own timer with each poll, so poll alone may never
+ * see them) are taken by one non-blocking read, which rotates the buffers.
+ * WAIT_READY when there is something to read now, else LCAP_FILL_TIMEOUT. */
+static int timed_out(bpfdev *d)
+{
+    int avail = 0;
+    if (bioc(d, LCAP_REQ_FIONREAD, &avail) < 0 || avail <= 0)
+        return LCAP_FILL_TIMEOUT;
+    int fl = fcntl(d->fd, F_GETFL);
+    if (fl < 0 || fcntl(d->fd, F_SETFL, fl | O_NONBLOCK) < 0)
+        return LCAP_FILL_TIMEOUT;
+    ssize_t n = read(d->fd, d->buf, d->blen);
+    int err = errno;
+    fcntl(d->fd, F_SETFL, fl);
+    errno = err;
+    d->pending = n;
+    return WAIT_READY;
+}
+
+/* Waits for the device or a wake-up, within the read timeout: WAIT_READY,
+ * WAIT_AGAIN when a signal came (look again), else an LCAP_FILL_* or
+ * CAPTURE_ERROR. */
 static int wait_ready(capture_reader *r, bpfdev *d)
 {
     struct pollfd p[2] = { { d->fd, POLLIN, 0 }, { r->wake_rd, POLLIN, 0 } };
@@ -332,15 +359,15 @@ static int wait_ready(capture_reader *r, bpfdev *d)
 
     if (n < 0) {
         if (errno == EINTR)
-            return atomic_load(&r->break_loop) ? LCAP_FILL_BREAK : 0;
+            return atomic_load(&r->break_loop) ? LCAP_FILL_BREAK : WAIT_AGAIN;
         lcap_errf(r->errbuf, "%s: poll: %s", r->opts.device, strerror(errno));
         return CAPTURE_ERROR;
     }
     if (p[1].revents != 0 || atomic_load(&r->break_loop))
         return LCAP_FILL_BREAK;
     if (n == 0)
-        return LCAP_FILL_TIMEOUT;
-    return 1;
+        return timed_out(d);
+    return WAIT_READY;
 }
 
 static int bpfdev_fill(capture_reader *r)
@@ -350,12 +377,18 @@ static int bpfdev_fill(capture_reader *r)
     for (;;) {
         if (!d->nonblock) {
             int w = wait_ready(r, d);
-            if (w == 0)
+            if (w == WAIT_AGAIN)
                 continue;
-            if (w != 1)
+            if (w != WAIT_READY)
                 return w;
         }
-        ssize_t n = read(d->fd, d->buf, d->blen);
+        ssize_t n;
+        if (d->pending != NOT_PENDING) { /* timed_out() read already */
+            n = d->pending;
+            d->pending = NOT_PENDING;
+        } else {
+            n = read(d->fd, d->buf, d->blen);
+        }
         if (n > 0) {
             lcap_bpf_walk_init(&d->walk, d->fl, 0, d->fl->ts_unit, (uint32_t)r->snaplen, d->buf,
                                (size_t)n);
@@ -369,11 +402,8 @@ static int bpfdev_fill(capture_reader *r)
                 return LCAP_FILL_BREAK;
             continue;
         }
-        if (err == EAGAIN || err == EWOULDBLOCK) {
-            if (d->nonblock)
-                return LCAP_FILL_AGAIN;
-            continue;
-        }
+        if (err == EAGAIN || err == EWOULDBLOCK) /* blocking: timed_out() found it empty after all */
+            return d->nonblock ? LCAP_FILL_AGAIN : LCAP_FILL_TIMEOUT;
         if (err == EFAULT && d->fl->spurious_efault)
             continue; /* AIX fails reads spuriously so */
         if (err == ENXIO || err == EIO || err == d->fl->gone_errno) {
