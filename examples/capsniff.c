@@ -87,39 +87,46 @@ static const struct option_row {
     const char *help;
     int (*set)(struct sniff_opts *, const char *);
     enum action action;
+    int required; /* RUN needs it; unbracketed in the synopsis */
 } option_rows[] = {
-    { "-r", "FILE", "read packets from FILE (a pcap or pcapng savefile, - for standard input)", set_in, RUN },
-    { "-c", "COUNT", "stop after COUNT packets (counted after -F)", set_count, RUN },
-    { "-w", "OUT", "also write the packets shown to the pcap file OUT (- for standard output)", set_out, RUN },
-    { "-F", "PROGRAM_FILE", "keep only packets the BPF program accepts (a tcpdump -d listing)", set_filter, RUN },
-    { "-e", NULL, "print Ethernet's link-level header too, as tcpdump -e", set_link, RUN },
-    { "-i", "IFACE", "capture live on interface IFACE instead of reading a file", set_iface, RUN },
-    { "-s", "SNAPLEN", "with -i: keep at most SNAPLEN bytes of each packet (0: 262144)", set_snaplen, RUN },
-    { "-p", NULL, "with -i: do not put the interface into promiscuous mode", set_no_promisc, RUN },
-    { "-B", "BUFSIZE", "with -i: kernel capture buffer of BUFSIZE KiB", set_buffer, RUN },
-    { "--immediate", NULL, "with -i: deliver each packet as it arrives", set_immediate, RUN },
-    { "-D", NULL, "list the interfaces capsniff can capture on and exit", NULL, LIST },
-    { "-h", NULL, "print this help and exit", NULL, HELP },
-    { "--help", NULL, "print this help and exit", NULL, HELP },
-    { "--version", NULL, "print capsniff's and libcapture's versions and exit", NULL, VERSION },
+    { "-r", "FILE", "read packets from FILE (a pcap or pcapng savefile, - for standard input)", set_in, RUN, 1 },
+    { "-c", "COUNT", "stop after COUNT packets (counted after -F)", set_count, RUN, 0 },
+    { "-w", "OUT", "also write the packets shown to the pcap file OUT (- for standard output)", set_out, RUN, 0 },
+    { "-F", "PROGRAM_FILE", "keep only packets the BPF program accepts (a tcpdump -d listing)", set_filter, RUN, 0 },
+    { "-e", NULL, "print Ethernet's link-level header too, as tcpdump -e", set_link, RUN, 0 },
+    { "-i", "IFACE", "capture live on interface IFACE instead of reading a file", set_iface, RUN, 0 },
+    { "-s", "SNAPLEN", "with -i: keep at most SNAPLEN bytes of each packet (0: 262144)", set_snaplen, RUN, 0 },
+    { "-p", NULL, "with -i: do not put the interface into promiscuous mode", set_no_promisc, RUN, 0 },
+    { "-B", "BUFSIZE", "with -i: kernel capture buffer of BUFSIZE KiB", set_buffer, RUN, 0 },
+    { "--immediate", NULL, "with -i: deliver each packet as it arrives", set_immediate, RUN, 0 },
+    { "-D", NULL, "list the interfaces capsniff can capture on and exit", NULL, LIST, 0 },
+    { "-h", NULL, "print this help and exit", NULL, HELP, 0 },
+    { "--help", NULL, "print this help and exit", NULL, HELP, 0 },
+    { "--version", NULL, "print capsniff's and libcapture's versions and exit", NULL, VERSION, 0 },
 };
 #define N_OPTIONS (sizeof option_rows / sizeof option_rows[0])
 
+/* An option and its argument's name, as "-c COUNT". */
+static const char *option_words(const struct option_row *row, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s%s%s", row->flag, row->arg_name ? " " : "", row->arg_name ? row->arg_name : "");
+    return buf;
+}
+
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: capsniff -r FILE [-c COUNT] [-w OUT] [-F PROGRAM_FILE] [-e]\n"
-               "       capsniff -i IFACE [-c COUNT] [-s SNAPLEN] [-p] [-B BUFSIZE] [--immediate]\n"
-               "                [-w OUT] [-F PROGRAM_FILE] [-e]\n"
-               "       capsniff -D\n"
-               "Prints each packet of FILE (or captured on IFACE) on one line, like TZ=UTC\n"
-               "tcpdump -n -S; a live capture ends at COUNT or on SIGINT with tcpdump's\n"
-               "statistics on standard error.\n");
-    for (size_t i = 0; i < N_OPTIONS; i++) {
-        char left[32];
-        snprintf(left, sizeof left, "%s%s%s", option_rows[i].flag, option_rows[i].arg_name ? " " : "",
-                 option_rows[i].arg_name ? option_rows[i].arg_name : "");
-        fprintf(f, "  %-16s %s\n", left, option_rows[i].help);
-    }
+    char words[32];
+    fprintf(f, "usage: capsniff");
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        if (option_rows[i].action == RUN)
+            fprintf(f, option_rows[i].required ? " %s" : " [%s]",
+                    option_words(&option_rows[i], words, sizeof words));
+    fprintf(f, "\n       capsniff -D\n"
+               "Prints each packet of FILE (or captured live with -i IFACE instead of -r) on one\n"
+               "line, like TZ=UTC tcpdump -n -S; a live capture ends at COUNT or on SIGINT with\n"
+               "tcpdump's statistics on standard error.\n");
+    for (size_t i = 0; i < N_OPTIONS; i++)
+        fprintf(f, "  %-16s %s\n", option_words(&option_rows[i], words, sizeof words), option_rows[i].help);
 }
 
 /* The row for word, and in *arg the argument glued to a short flag ("-c5"). */

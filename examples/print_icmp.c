@@ -27,7 +27,7 @@ static const struct name icmp6_types[] = {
     { 147, "mobile router advertisement" }, { 148, "certification path solicitation" },
     { 149, "certification path advertisement" }, { 151, "multicast router advertisement" },
     { 152, "multicast router solicitation" }, { 153, "multicast router termination" },
-    { 155, "RPL" }, { 0, NULL },
+    { 155, "RPL" }, { 200, "mtrace response" }, { 201, "mtrace message" }, { 0, NULL },
 };
 
 /* An ICMP destination unreachable names what could not be reached, from the
@@ -85,6 +85,8 @@ void print_icmp(const struct ipinfo *ip, struct view v)
     printf("ICMP ");
     if (type == 3)
         print_unreachable(code, v);
+    else if (type == 13 && v.cap >= 8)
+        printf("time stamp query id %u seq %u", be16(v.p + 4), be16(v.p + 6));
     else if (type == 11)
         printf(code == 1 ? "ip reassembly time exceeded" : "time exceeded in-transit");
     else if (name != NULL)
@@ -109,12 +111,40 @@ void print_icmp6(const struct ipinfo *ip, struct view v)
     }
     uint8_t type = v.p[0];
     const char *name = name_of(icmp6_types, type);
+    if (type == 130 && ip->paylen >= 28 && v.cap >= 28) { /* MLDv2 queries are known by their length */
+        char group[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, v.p + 8, group, sizeof group);
+        if (be16(v.p + 26) != 0) { /* its sources: not decoded */
+            printf("ICMP6, multicast listener query v2\n");
+            return;
+        }
+        printf("ICMP6, multicast listener query v2 [gaddr %s], length %u\n", group, ip->paylen);
+        return;
+    }
+    /* Types whose contents tcpdump writes right after the name: the line stops at the name. */
+    if (type == 130 || type == 131 || type == 132 || type == 139 || type == 140) {
+        printf("ICMP6, %s\n", name);
+        return;
+    }
     if (name != NULL)
         printf("ICMP6, %s", name);
     else
         printf("ICMP6, unknown icmp6 type (%u)", type);
     if ((type == 128 || type == 129) && v.cap >= 8)
         printf(", id %u, seq %u", be16(v.p + 4), be16(v.p + 6));
+    if (type == 3) { /* time exceeded: in transit names the packet's destination */
+        char dst[INET6_ADDRSTRLEN];
+        if (v.p[1] == 0 && v.cap < 8 + 40) {
+            printf("\n");
+            return;
+        }
+        if (v.p[1] == 0)
+            printf(" for %s", inet_ntop(AF_INET6, v.p + 8 + 24, dst, sizeof dst));
+        else if (v.p[1] == 1)
+            printf(" (reassembly)");
+        else
+            printf(", unknown code (%u)", v.p[1]);
+    }
     if (type == 2 && v.cap >= 8)
         printf(", mtu %u", be32(v.p + 4));
     if (type == 143 && v.cap >= 8)

@@ -11,36 +11,50 @@ const char *name_of(const struct name *t, unsigned val)
     return NULL;
 }
 
-/* EtherTypes: tcpdump's names, and the decoder of those capsniff decodes. */
+/* EtherTypes: tcpdump's names, the decoder of those capsniff decodes, and
+ * which ones are VLAN tag protocol ids (an 802.1Q tag follows). */
+#define TAG 1
 static const struct {
     uint16_t type;
     const char *name;
     void (*print)(const struct print_opts *o, struct view v);
+    int tag;
 } ethertypes[] = {
-    { 0x0800, "IPv4", print_ipv4 }, { 0x86dd, "IPv6", print_ipv6 }, { 0x0806, "ARP", print_arp },
-    { 0x8035, "Reverse ARP", print_arp }, { 0x8100, "802.1Q", NULL },
-    { 0x88a8, "802.1Q-QinQ", NULL }, { 0x9100, "802.1Q-9100", NULL },
-    { 0x9200, "802.1Q-9200", NULL }, { 0x88cc, "LLDP", NULL },
-    { 0x888e, "EAPOL", NULL }, { 0x8847, "MPLS unicast", NULL }, { 0x8848, "MPLS multicast", NULL },
-    { 0x8863, "PPPoE D", NULL }, { 0x8864, "PPPoE S", NULL }, { 0x88f7, "PTP", NULL },
-    { 0x8809, "Slow Protocols", NULL }, { 0x9000, "Loopback", NULL },
+    { 0x0800, "IPv4", print_ipv4, 0 }, { 0x86dd, "IPv6", print_ipv6, 0 },
+    { 0x0806, "ARP", print_arp, 0 }, { 0x8035, "Reverse ARP", print_arp, 0 },
+    { 0x8100, "802.1Q", NULL, TAG }, { 0x88a8, "802.1Q-QinQ", NULL, TAG },
+    { 0x9100, "802.1Q-9100", NULL, TAG }, { 0x9200, "802.1Q-9200", NULL, TAG },
+    { 0x88cc, "LLDP", NULL, 0 }, { 0x888e, "EAPOL", NULL, 0 }, { 0x8847, "MPLS unicast", NULL, 0 },
+    { 0x8848, "MPLS multicast", NULL, 0 }, { 0x8863, "PPPoE D", NULL, 0 },
+    { 0x8864, "PPPoE S", NULL, 0 }, { 0x88f7, "PTP", NULL, 0 }, { 0x8809, "Slow Protocols", NULL, 0 },
+    { 0x9000, "Loopback", NULL, 0 },
 };
 #define N_ETHERTYPES (sizeof ethertypes / sizeof ethertypes[0])
 
-const char *ethertype_name(uint16_t type)
+static int ethertype_row(uint16_t type)
 {
     for (size_t i = 0; i < N_ETHERTYPES; i++)
         if (ethertypes[i].type == type)
-            return ethertypes[i].name;
-    return "Unknown";
+            return (int)i;
+    return -1;
+}
+
+const char *ethertype_name(uint16_t type)
+{
+    int i = ethertype_row(type);
+    return i >= 0 ? ethertypes[i].name : "Unknown";
 }
 
 static void (*ethertype_printer(uint16_t type))(const struct print_opts *, struct view)
 {
-    for (size_t i = 0; i < N_ETHERTYPES; i++)
-        if (ethertypes[i].type == type)
-            return ethertypes[i].print;
-    return NULL;
+    int i = ethertype_row(type);
+    return i >= 0 ? ethertypes[i].print : NULL;
+}
+
+static int is_vlan_tag(uint16_t type)
+{
+    int i = ethertype_row(type);
+    return i >= 0 && ethertypes[i].tag;
 }
 
 /* 802.2 service access points (the low bit is individual/group, command/response). */
@@ -188,7 +202,7 @@ static void print_ether(const struct print_opts *o, struct view v)
     const char *sep = ": "; /* -e's words before what follows the link header */
     struct view rest = skip(v, 14);
     /* 802.1Q and 802.1ad tags, a few deep: only -e shows them, as tcpdump does. */
-    for (int tags = 0; tags < 4 && (type == 0x8100 || type == 0x88a8 || type == 0x9100 || type == 0x9200); tags++) {
+    for (int tags = 0; tags < 4 && is_vlan_tag(type); tags++) {
         if (rest.cap < 4) {
             printf("%s[|vlan]\n", o->link_header ? sep : "");
             return;

@@ -237,6 +237,15 @@ struct capture_insn {
 typedef void (*capture_handler)(void *user, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 
+/* NULL arguments, one rule for every function below. A handle (reader,
+ * dumper, program, packet header) or other pointer may be NULL only where
+ * its function says so; capture_close(NULL), capture_dump_close(NULL) and
+ * capture_bpf_free(NULL) do nothing. Any other function given a NULL handle
+ * does nothing harmful and returns its error value: CAPTURE_ERROR, NULL, or
+ * 0 for counts, lengths and capture_bpf_filter's verdict. capture_geterr(NULL)
+ * and capture_dump_geterr(NULL) return a static message. An errbuf may be
+ * NULL when the message is not wanted. */
+
 /* ------------------------------------------------------------------ */
 /* Module functions                                                    */
 /* ------------------------------------------------------------------ */
@@ -361,7 +370,8 @@ CAPTURE_EXTERN int capture_snapshot(capture_reader *r);
 CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
 
 /* For a savefile: its format version (major.minor) and whether it is in the
- * other byte order than this host's. Returns CAPTURE_ERROR for other readers. */
+ * other byte order than this host's; any output may be NULL. Returns 0, or
+ * CAPTURE_ERROR for other readers. */
 CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *minor,
                                         int *swapped);
 
@@ -392,7 +402,8 @@ CAPTURE_EXTERN uint32_t capture_getmask(capture_reader *r);
  * capture_geterr(r). */
 CAPTURE_EXTERN capture_dumper *capture_dump_open(capture_reader *r, const char *filename);
 
-/* The last error on r, as one line of text ("" if none). Valid until the next call on r. */
+/* The last error on r, as one line of text ("" if none); read errors, like
+ * open errors, start with the file's name. Valid until the next call on r. */
 CAPTURE_EXTERN const char *capture_geterr(capture_reader *r);
 
 /* Closes r and frees everything it owns. NULL is allowed. */
@@ -414,6 +425,12 @@ CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
 /* Writes buffered records to the file. 0, or CAPTURE_ERROR if a write failed. */
 CAPTURE_EXTERN int capture_dump_flush(capture_dumper *d);
 
+/* A capture_handler that appends each packet to the dumper passed as user, so
+ * that capture_loop(r, -1, capture_dump_handler, d) copies r into d as
+ * pcap_dump does with pcap_loop. Failures stay in d: capture_dump_close says. */
+CAPTURE_EXTERN void capture_dump_handler(void *user, const capture_pkthdr *hdr,
+                                         const uint8_t *data);
+
 /* Flushes, closes and frees d. Returns CAPTURE_ERROR if any write since the
  * open failed (a full disk, say), close() failed or a record was refused, so
  * no loss of data goes unreported. NULL is allowed. */
@@ -434,7 +451,8 @@ CAPTURE_EXTERN const char *capture_dump_geterr(capture_dumper *d);
 /* Pkthdr                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The timestamp as seconds and microseconds (nanoseconds truncated). */
+/* The timestamp as seconds and microseconds (nanoseconds truncated); either
+ * output may be NULL. */
 CAPTURE_EXTERN void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec);
 /* Bytes of the packet present in the data. */
 CAPTURE_EXTERN uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h);
@@ -445,9 +463,10 @@ CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
 /* Bpf                                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Validates n instructions by the rules a BSD kernel applies and copies them
- * into a new program. NULL with the offending instruction and the reason in
- * errbuf when they are not a valid program. */
+/* Validates n instructions by the rules a BSD kernel applies, with libpcap's
+ * limits (up to 4096 instructions, mod and xor allowed), and copies them into
+ * a new program. NULL with the offending instruction and the reason in errbuf
+ * when they are not a valid program. */
 CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n,
                                                    char *errbuf);
 
@@ -457,8 +476,14 @@ CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *in
 CAPTURE_EXTERN uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet,
                                            uint32_t wirelen, uint32_t caplen);
 
-/* The program's instructions (pcapy get_bpf()): sets *insns to an array owned
- * by prog and returns how many there are. */
+/* As capture_bpf_filter() over a packet as a reader delivers it: the lengths
+ * come from hdr (len on the wire, caplen present), so they cannot be swapped. */
+CAPTURE_EXTERN uint32_t capture_bpf_filter_pkthdr(const capture_bpf *prog,
+                                                  const capture_pkthdr *hdr,
+                                                  const uint8_t *data);
+
+/* The program's instructions (pcapy get_bpf()): sets *insns (unless NULL) to
+ * an array owned by prog and returns how many there are. */
 CAPTURE_EXTERN size_t capture_bpf_insns(const capture_bpf *prog,
                                         const struct capture_insn **insns);
 

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+const char lcap_null_handle_msg[] = "no handle given (NULL)";
+
 void lcap_errf(char *errbuf, const char *fmt, ...)
 {
     va_list ap;

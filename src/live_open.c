@@ -5,11 +5,12 @@
 #include "netif.h"
 #include "reader.h"
 
-
 capture_reader *capture_create(const char *device, char *errbuf)
 {
-    char name[sizeof(((lcap_live_opts *)0)->device)];
+    char name[sizeof(((lcap_live_opts *)0)->device)], local[CAPTURE_ERRBUF_SIZE];
 
+    if (errbuf == NULL)
+        errbuf = local;
     if (device == NULL) {
         if (capture_lookupdev(name, sizeof(name), errbuf) < 0)
             return NULL;
@@ -34,6 +35,8 @@ capture_reader *capture_create(const char *device, char *errbuf)
 /* Options may change only before capture_activate, as in libpcap. */
 static int settable(capture_reader *r)
 {
+    if (r == NULL) /* capture.h's NULL rule */
+        return CAPTURE_ERROR;
     if (r->activated) {
         lcap_errf(r->errbuf, "options can be set only before capture_activate");
         return CAPTURE_ERROR_ACTIVATED;

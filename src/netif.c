@@ -42,6 +42,10 @@ int capture_findalldevs(char ***names, char *errbuf)
     struct ifaddrs *all;
     int n = 0, cap = 8;
 
+    if (names == NULL) {
+        lcap_errf(errbuf, "capture_findalldevs needs somewhere to put the list (NULL given)");
+        return CAPTURE_ERROR;
+    }
     *names = NULL;
     if (getifaddrs(&all) < 0)
         return list_failed(errbuf);
@@ -80,6 +84,10 @@ int capture_lookupdev(char *name, size_t namelen, char *errbuf)
     struct ifaddrs *all;
     const char *found = NULL;
 
+    if (name == NULL || namelen == 0) {
+        lcap_errf(errbuf, "capture_lookupdev needs a buffer for the name (NULL or empty given)");
+        return CAPTURE_ERROR;
+    }
     if (getifaddrs(&all) < 0)
         return list_failed(errbuf);
     for (struct ifaddrs *a = all; a != NULL && found == NULL; a = a->ifa_next)

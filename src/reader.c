@@ -137,6 +137,13 @@ static LCAP_INLINE_ALWAYS int pump_file(capture_reader *r, int max, capture_hand
             *why = STOP_COUNT;
             return n;
         }
+        if (r->ops->run != NULL && r->filter == NULL) {
+            int got = r->ops->run(r, limit - n, cb, user);
+            if (got > 0) {
+                n += got;
+                continue;
+            }
+        }
         int rc = next_filtered(r, &hdr, &data);
         if (LCAP_UNLIKELY(rc != 1)) {
             if (rc == NEXT_BREAK) {
@@ -213,9 +220,16 @@ static int pump_live(capture_reader *r, int max, int once, capture_handler cb, v
     }
 }
 
-/* A reader that cannot deliver packets says why, once, here. */
-static int cannot_read(capture_reader *r)
+/* A reader that cannot deliver packets says why, once, here (NULL handles
+ * and callbacks too: capture.h's NULL rule). */
+static int cannot_read(capture_reader *r, int need_cb, capture_handler cb)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
+    if (need_cb && cb == NULL) {
+        lcap_errf(r->errbuf, "no callback given (NULL)");
+        return CAPTURE_ERROR;
+    }
     int rc = lcap_reader_activated(r);
     if (rc != 0)
         return rc;
@@ -231,7 +245,7 @@ static int cannot_read(capture_reader *r)
 int capture_dispatch(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
     pump_stop why;
-    int n, rc = cannot_read(r);
+    int n, rc = cannot_read(r, 1, cb);
 
     if (rc != 0)
         return rc;
@@ -246,7 +260,7 @@ int capture_dispatch(capture_reader *r, int maxcant, capture_handler cb, void *u
 
 int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
-    int rc = cannot_read(r);
+    int rc = cannot_read(r, 1, cb);
 
     if (rc != 0)
         return rc;
@@ -277,10 +291,14 @@ int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
 
 int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
-    int rc = cannot_read(r);
+    int rc = cannot_read(r, 0, NULL);
 
     if (rc != 0)
         return rc;
+    if (hdr == NULL || data == NULL) {
+        lcap_errf(r->errbuf, "capture_next needs somewhere to put the header and data (NULL given)");
+        return CAPTURE_ERROR;
+    }
     rc = next_filtered(r, hdr, data);
     if (rc != 0 || r->ops->fill == NULL)
         return rc == NEXT_BREAK ? take_break(r) : rc;
@@ -302,6 +320,8 @@ int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 
 void capture_breakloop(capture_reader *r)
 {
+    if (r == NULL)
+        return;
     atomic_store_explicit(&r->break_loop, 1, memory_order_relaxed);
     if (r->wake_wr >= 0) {
         /* write() is async-signal-safe; a full pipe already wakes the reader. */
@@ -339,13 +359,15 @@ void lcap_reader_wake_drain(capture_reader *r)
         ;
 }
 
-int capture_datalink(capture_reader *r) { return r->linktype; }
-uint32_t capture_datalink_ext(capture_reader *r) { return r->linktype_ext; }
-int capture_snapshot(capture_reader *r) { return r->snaplen; }
-int capture_get_tstamp_precision(capture_reader *r) { return r->tstamp_precision; }
+int capture_datalink(capture_reader *r) { return r ? r->linktype : CAPTURE_ERROR; }
+uint32_t capture_datalink_ext(capture_reader *r) { return r ? r->linktype_ext : 0; }
+int capture_snapshot(capture_reader *r) { return r ? r->snaplen : CAPTURE_ERROR; }
+int capture_get_tstamp_precision(capture_reader *r) { return r ? r->tstamp_precision : CAPTURE_ERROR; }
 
 int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (!r->is_savefile) {
         lcap_errf(r->errbuf, "not a savefile: no format version");
         return CAPTURE_ERROR;
@@ -359,12 +381,14 @@ int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped
     return 0;
 }
 
-const char *capture_geterr(capture_reader *r) { return r->errbuf; }
+const char *capture_geterr(capture_reader *r) { return r ? r->errbuf : lcap_null_handle_msg; }
 
 int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
 {
     capture_bpf *copy = NULL;
 
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (prog != NULL) {
         copy = lcap_bpf_new_trusted(prog->insns, prog->n);
         if (copy == NULL) {
@@ -407,13 +431,13 @@ void capture_close(capture_reader *r)
 void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec)
 {
     if (sec)
-        *sec = (long)h->ts_sec;
+        *sec = h ? (long)h->ts_sec : 0;
     if (usec)
-        *usec = (long)(h->ts_nsec / 1000);
+        *usec = h ? (long)(h->ts_nsec / 1000) : 0;
 }
 
-uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h->caplen; }
-uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h->len; }
+uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h ? h->caplen : 0; }
+uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h ? h->len : 0; }
 
 const char *capture_lib_version(void)
 {

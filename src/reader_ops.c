@@ -11,6 +11,8 @@ int lcap_reader_unsupported(capture_reader *r, const char *what)
 
 int lcap_reader_activated(capture_reader *r)
 {
+    if (r == NULL) /* capture.h's NULL rule */
+        return CAPTURE_ERROR;
     if (!r->activated) {
         lcap_errf(r->errbuf, "this capture handle has not been activated (call capture_activate first)");
         return CAPTURE_ERROR_NOT_ACTIVATED;
@@ -25,6 +27,10 @@ int capture_stats(capture_reader *r, capture_stat *st)
         return rc;
     if (r->ops->stats == NULL)
         return lcap_reader_unsupported(r, "statistics");
+    if (st == NULL) {
+        lcap_errf(r->errbuf, "capture_stats needs somewhere to put the counters (NULL given)");
+        return CAPTURE_ERROR;
+    }
     return r->ops->stats(r, st);
 }
 
@@ -77,8 +83,12 @@ int capture_sendpacket(capture_reader *r, const uint8_t *buf, size_t len)
         return rc;
     if (r->ops->inject == NULL)
         return lcap_reader_unsupported(r, "sending packets");
+    if (buf == NULL) {
+        lcap_errf(r->errbuf, "capture_sendpacket needs the bytes to send (NULL given)");
+        return CAPTURE_ERROR;
+    }
     return r->ops->inject(r, buf, len);
 }
 
-uint32_t capture_getnet(capture_reader *r) { return r->net; }
-uint32_t capture_getmask(capture_reader *r) { return r->mask; }
+uint32_t capture_getnet(capture_reader *r) { return r ? r->net : 0; }
+uint32_t capture_getmask(capture_reader *r) { return r ? r->mask : 0; }

@@ -49,6 +49,11 @@ typedef struct lcap_source_ops {
     int (*setdirection)(capture_reader *r, int direction);
     /* Frees r->src (also when activate failed half-way). */
     void (*close)(capture_reader *r);
+    /* Optional, the speed of savefiles: hands up to max packets straight to
+     * cb, as next() would give them, while they take the source's fast path
+     * and r->break_loop is clear; returns how many (0: the next packet needs
+     * next()). Used when there is no userland filter. */
+    int (*run)(capture_reader *r, int max, capture_handler cb, void *user);
 } lcap_source_ops;
 
 /* The live source over /dev/bpf (src/live/bpfdev.c). */

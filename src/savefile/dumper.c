@@ -100,6 +100,8 @@ static void put32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
 capture_dumper *capture_dump_open(capture_reader *r, const char *filename)
 {
+    if (r == NULL)
+        return NULL;
     if (filename == NULL) {
         lcap_errf(r->errbuf, "no file name given for the dump file");
         return NULL;
@@ -157,8 +159,16 @@ capture_dumper *capture_dump_open(capture_reader *r, const char *filename)
 
 int capture_dump(capture_dumper *d, const capture_pkthdr *hdr, const uint8_t *data)
 {
+    if (d == NULL)
+        return CAPTURE_ERROR;
     if (d->failed)
         return CAPTURE_ERROR;
+    if (hdr == NULL || (data == NULL && hdr->caplen > 0)) {
+        d->lost = 1;
+        dump_err(d, "%s: record at file offset %lld refused: no %s given (NULL)", d->name,
+                 (long long)d->pos, hdr == NULL ? "header" : "data");
+        return CAPTURE_ERROR;
+    }
     /* A record the format cannot hold is refused, never stored altered. */
     if (hdr->ts_sec < 0 || hdr->ts_sec > (int64_t)UINT32_MAX) {
         d->lost = 1;
@@ -189,25 +199,32 @@ int capture_dump(capture_dumper *d, const capture_pkthdr *hdr, const uint8_t *da
     return 0;
 }
 
+void capture_dump_handler(void *user, const capture_pkthdr *hdr, const uint8_t *data)
+{
+    (void)capture_dump(user, hdr, data); /* a failure stays in the dumper for its close */
+}
+
 int capture_dump_flush(capture_dumper *d)
 {
-    return flush_buf(d) < 0 ? CAPTURE_ERROR : 0;
+    return d == NULL || flush_buf(d) < 0 ? CAPTURE_ERROR : 0;
 }
 
 int64_t capture_dump_ftell(capture_dumper *d)
 {
-    return d->failed ? CAPTURE_ERROR : d->pos;
+    return d == NULL || d->failed ? CAPTURE_ERROR : d->pos;
 }
 
 const char *capture_dump_geterr(capture_dumper *d)
 {
-    return d->errbuf;
+    return d ? d->errbuf : lcap_null_handle_msg;
 }
 
 int capture_dump_close_errbuf(capture_dumper *d, char *errbuf)
 {
-    if (d == NULL)
+    if (d == NULL) {
+        lcap_errf(errbuf, "%s", "");
         return 0;
+    }
     flush_buf(d);
     if (d->owns_fd && close(d->fd) < 0) {
         char ebuf[LCAP_STRERROR_LEN];

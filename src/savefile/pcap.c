@@ -87,7 +87,7 @@ static int next_general(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     const uint8_t *p = lcap_stream_need(s, hl, &avail);
 
     if (p == NULL) {
-        if (s->err == 0 && avail == 0)
+        if (lcap_stream_ended(s, avail))
             return CAPTURE_EOF;
         lcap_stream_short(s, r->errbuf, "record header", off, "%zu of its %u bytes present", avail, hl);
         return rec_fail(r, ps);
@@ -164,6 +164,53 @@ static int next_swapped(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     return next_fast(r, h, data, 1);
 }
 
+/* lcap_source_ops.run: next_fast's records handed to cb in one loop. */
+static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handler cb, void *user,
+                                       const int sw)
+{
+    struct pcap_src *ps = r->src;
+    lcap_stream *s = &ps->s;
+    /* Fixed at open: held in registers across the callbacks. */
+    const uint32_t fast_caplen = ps->fast_caplen, frac_limit = ps->frac_limit;
+    const uint32_t frac_mul = ps->frac_mul;
+    capture_pkthdr h;
+    int n = 0;
+
+    while (n < max && !r->break_loop) {
+        size_t have = s->end - s->pos;
+        if (have < LCAP_PCAP_REC_HDR_LEN)
+            break;
+        const uint8_t *p = s->buf + s->pos;
+        uint32_t caplen = lcap_rd32(p + 8, sw);
+        if (caplen > fast_caplen || have - LCAP_PCAP_REC_HDR_LEN < caplen)
+            break;
+        uint32_t frac = lcap_rd32(p + 4, sw);
+        if (LCAP_LIKELY(frac < frac_limit)) {
+            h.ts_sec = lcap_rd32(p, sw);
+            h.ts_nsec = frac * frac_mul;
+        } else {
+            set_ts(&h, ps, lcap_rd32(p, sw), frac);
+        }
+        h.caplen = caplen;
+        h.len = lcap_rd32(p + 12, sw);
+        /* The cursor moves first: cb may call capture_next() on r. */
+        s->pos += LCAP_PCAP_REC_HDR_LEN + (size_t)caplen;
+        cb(user, &h, p + LCAP_PCAP_REC_HDR_LEN);
+        n++;
+    }
+    return n;
+}
+
+static int run_native(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return run_fast(r, max, cb, user, 0);
+}
+
+static int run_swapped(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return run_fast(r, max, cb, user, 1);
+}
+
 static void pcap_close_src(capture_reader *r)
 {
     struct pcap_src *ps = r->src;
@@ -174,8 +221,10 @@ static void pcap_close_src(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops ops_native = { .kind = "pcap", .next = next_native, .close = pcap_close_src };
-static const lcap_source_ops ops_swapped = { .kind = "pcap", .next = next_swapped, .close = pcap_close_src };
+static const lcap_source_ops ops_native = { .kind = "pcap", .next = next_native, .close = pcap_close_src,
+                                            .run = run_native };
+static const lcap_source_ops ops_swapped = { .kind = "pcap", .next = next_swapped, .close = pcap_close_src,
+                                             .run = run_swapped };
 static const lcap_source_ops ops_general = { .kind = "pcap", .next = next_general, .close = pcap_close_src };
 
 int lcap_pcap_open(capture_reader *r, lcap_stream *s, char *errbuf)

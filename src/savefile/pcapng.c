@@ -28,6 +28,8 @@ typedef struct ng_state {
     lcap_ng_iface *ifaces; /* the current section's interfaces */
     uint32_t nif, capif;
     int failed;            /* an error was reported: every later call repeats it */
+    int fast;              /* packets may take the fast path (no failure, no pseudo-header fix) */
+    uint32_t snaplen;      /* r->snaplen, unsigned */
     char err[CAPTURE_ERRBUF_SIZE];
 } ng_state;
 
@@ -121,7 +123,7 @@ static int block_head(ng_state *st, ng_block *b, int check_order, char *errbuf)
 
     b->off = lcap_stream_offset(&st->s);
     if (p == NULL) {
-        if (st->s.err == 0 && avail == 0)
+        if (lcap_stream_ended(&st->s, avail))
             return 0;
         return lcap_stream_short(&st->s, errbuf, "pcapng block header", b->off,
                                  "%zu of its 8 bytes present", avail);
@@ -310,11 +312,14 @@ static int fail(capture_reader *r, ng_state *st)
 {
     lcap_stream_name_error(&st->s, r->errbuf);
     st->failed = 1;
+    st->fast = 0;
     memcpy(st->err, r->errbuf, sizeof(st->err));
     return CAPTURE_ERROR;
 }
 
-static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
+/* Every block, whatever its type or damage. The fast path falls back here for
+ * anything unusual, so this one alone defines the behaviour. */
+static int ng_next_general(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
     ng_state *st = r->src;
     ng_block b;
@@ -404,7 +409,97 @@ static void ng_close(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops pcapng_ops = { .kind = "pcapng", .next = ng_next, .close = ng_close };
+/* The common case: an enhanced packet block already whole in the window, of a
+ * described interface, within the snapshot length; the byte order is a
+ * compile-time constant. Each test is one the general path makes too. */
+static LCAP_INLINE_ALWAYS int ng_next_fast(capture_reader *r, capture_pkthdr *hdr,
+                                           const uint8_t **data, const int sw)
+{
+    ng_state *st = r->src;
+    lcap_stream *s = &st->s;
+    size_t have = s->end - s->pos;
+
+    if (LCAP_LIKELY(have >= BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED && st->fast)) {
+        const uint8_t *p = s->buf + s->pos;
+        uint32_t blen = lcap_rd32(p + 4, sw);
+        if (LCAP_LIKELY(lcap_rd32(p, sw) == LCAP_NG_EPB && blen <= have &&
+                        blen >= BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED && blen % 4 == 0 &&
+                        blen <= st->max_block && lcap_rd32(p + blen - 4, sw) == blen)) {
+            uint32_t ifid = lcap_rd32(p + 8, sw), caplen = lcap_rd32(p + 20, sw);
+            if (LCAP_LIKELY(ifid < st->nif && caplen <= st->snaplen &&
+                            caplen <= blen - BLOCK_OVERHEAD - LCAP_NG_EPB_FIXED)) {
+                uint64_t ts = (uint64_t)lcap_rd32(p + 12, sw) << 32 | lcap_rd32(p + 16, sw);
+                lcap_ng_timestamp_fast(&st->ifaces[ifid], ts, &hdr->ts_sec, &hdr->ts_nsec);
+                hdr->caplen = caplen;
+                hdr->len = lcap_rd32(p + 24, sw);
+                *data = p + 8 + LCAP_NG_EPB_FIXED;
+                s->pos += blen;
+                return 1;
+            }
+        }
+    }
+    return ng_next_general(r, hdr, data);
+}
+
+/* lcap_source_ops.run: ng_next_fast's blocks handed to cb in one loop. */
+static LCAP_INLINE_ALWAYS int ng_run_fast(capture_reader *r, int max, capture_handler cb,
+                                          void *user, const int sw)
+{
+    ng_state *st = r->src;
+    lcap_stream *s = &st->s;
+    capture_pkthdr h;
+    int n = 0;
+
+    while (n < max && !r->break_loop && st->fast) {
+        size_t have = s->end - s->pos;
+        if (have < BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED)
+            break;
+        const uint8_t *p = s->buf + s->pos;
+        uint32_t blen = lcap_rd32(p + 4, sw);
+        if (lcap_rd32(p, sw) != LCAP_NG_EPB || blen > have ||
+            blen < BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED || blen % 4 != 0 || blen > st->max_block ||
+            lcap_rd32(p + blen - 4, sw) != blen)
+            break;
+        uint32_t ifid = lcap_rd32(p + 8, sw), caplen = lcap_rd32(p + 20, sw);
+        if (ifid >= st->nif || caplen > st->snaplen ||
+            caplen > blen - BLOCK_OVERHEAD - LCAP_NG_EPB_FIXED)
+            break;
+        uint64_t ts = (uint64_t)lcap_rd32(p + 12, sw) << 32 | lcap_rd32(p + 16, sw);
+        lcap_ng_timestamp_fast(&st->ifaces[ifid], ts, &h.ts_sec, &h.ts_nsec);
+        h.caplen = caplen;
+        h.len = lcap_rd32(p + 24, sw);
+        /* The cursor moves first: cb may call capture_next() on r. */
+        s->pos += blen;
+        cb(user, &h, p + 8 + LCAP_NG_EPB_FIXED);
+        n++;
+    }
+    return n;
+}
+
+static int ng_run_native(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return ng_run_fast(r, max, cb, user, 0);
+}
+
+static int ng_run_swapped(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return ng_run_fast(r, max, cb, user, 1);
+}
+
+static int ng_next_native(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
+{
+    return ng_next_fast(r, hdr, data, 0);
+}
+
+static int ng_next_swapped(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
+{
+    return ng_next_fast(r, hdr, data, 1);
+}
+
+static const lcap_source_ops ops_native = { .kind = "pcapng", .next = ng_next_native, .close = ng_close,
+                                            .run = ng_run_native };
+static const lcap_source_ops ops_swapped = { .kind = "pcapng", .next = ng_next_swapped, .close = ng_close,
+                                             .run = ng_run_swapped };
 
 /* The first section header: byte order, length within libpcap's bounds (its
  * trailer, like libpcap, unchecked) and a version libpcap reads. */
@@ -507,7 +602,9 @@ int lcap_pcapng_open(capture_reader *r, lcap_stream *s, char *errbuf)
         return -1;
     }
     st->fix_pseudo = st->swap && lcap_dlt_has_host_order_fields(r->linktype);
-    r->ops = &pcapng_ops;
+    st->fast = !st->fix_pseudo;
+    st->snaplen = (uint32_t)r->snaplen;
+    r->ops = st->swap ? &ops_swapped : &ops_native;
     r->src = st;
     return 0;
 }

@@ -36,7 +36,7 @@ int lcap_savefile_open(capture_reader *r, const char *filename, char *errbuf)
         return -1;
     const uint8_t *p = lcap_stream_need(&s, LCAP_SAVEFILE_PROBE_LEN, &avail);
     if (p == NULL) {
-        if (s.err == 0 && avail == 0)
+        if (lcap_stream_ended(&s, avail))
             lcap_errf(errbuf, "the file is empty");
         else
             lcap_stream_short(&s, errbuf, "savefile magic number", 0, "%zu of its %d bytes present",

@@ -50,6 +50,13 @@ uint64_t lcap_stream_discard(lcap_stream *s, uint64_t n);
 /* File offset of the cursor, for error messages. */
 static inline uint64_t lcap_stream_offset(const lcap_stream *s) { return s->base + s->pos; }
 
+/* Whether a lcap_stream_need() that came back NULL found the file cleanly
+ * ended at the cursor: no byte left and no read error. */
+static inline int lcap_stream_ended(const lcap_stream *s, size_t avail)
+{
+    return s->err == 0 && avail == 0;
+}
+
 /* The message for a lcap_stream_need() that came back NULL short of what was
  * asked: "error reading the WHAT at offset OFF: <errno text>" if a read
  * failed, else "truncated WHAT at offset OFF: " and what fmt adds (how much

@@ -15,6 +15,7 @@
 #include "bpf/insn.h"
 #include "bpf/opnames.h"
 #include "capture.h"
+#include "testrand.h"
 #include "testutil.h"
 
 static void compare_line(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k, int pc)
@@ -88,14 +89,8 @@ static char *pcap_dump_text(const struct capture_insn *insns, size_t n, int opti
     return text;
 }
 
-static uint32_t rng_state = 0x9e3779b9u;
-static uint32_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+static lcap_test_rng rng = { 0x9e3779b9u };
+static uint32_t rnd(void) { return lcap_test_rand32(&rng); }
 
 /* Whole programs, valid opcodes and junk alike, in the three formats. */
 static void test_bpf_dump(void **state)

@@ -74,6 +74,47 @@ static int message_ok(const char *msg, const char *path)
         }                                                               \
     } while (0)
 
+/* capture_loop() hands over what capture_next() gives: each packet its
+ * callback sees is compared with the next one of a second reader. */
+struct loop_check {
+    capture_reader *other;
+    long packets, bad;
+};
+
+static void loop_cb(void *user, const capture_pkthdr *h, const uint8_t *data)
+{
+    struct loop_check *lc = user;
+    capture_pkthdr oh;
+    const uint8_t *od;
+
+    lc->packets++;
+    if (capture_next(lc->other, &oh, &od) != 1 || oh.ts_sec != h->ts_sec ||
+        oh.ts_nsec != h->ts_nsec || oh.caplen != h->caplen || oh.len != h->len ||
+        memcmp(od, data, h->caplen) != 0)
+        lc->bad++;
+}
+
+/* 0 when capture_loop and capture_next agree on every packet and the end. */
+static int loop_agrees(const char *path)
+{
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_reader *r = capture_open_offline(path, err);
+    struct loop_check lc = { capture_open_offline(path, err), 0, 0 };
+    capture_pkthdr h;
+    const uint8_t *d;
+    int bad = 1;
+
+    if (r != NULL && lc.other != NULL) {
+        int lrc = capture_loop(r, -1, loop_cb, &lc);
+        int nrc = capture_next(lc.other, &h, &d);
+        bad = lc.bad != 0 || (lrc == 0 ? nrc != CAPTURE_EOF : nrc != CAPTURE_ERROR) ||
+              (lrc != 0 && strcmp(capture_geterr(r), capture_geterr(lc.other)) != 0);
+    }
+    capture_close(r);
+    capture_close(lc.other);
+    return bad;
+}
+
 /* Compares one file; returns the number of disagreements found. */
 static int compare_file(const char *path, enum kind kind, struct totals *t)
 {
@@ -166,6 +207,8 @@ static int compare_file(const char *path, enum kind kind, struct totals *t)
     }
     pcap_close(p);
     capture_close(r);
+    if (loop_agrees(path))
+        REPORT("capture_loop and capture_next disagree");
     if (reports > MAX_REPORTS_PER_FILE)
         printf("MISMATCH %s: ... %d more\n", path, reports - MAX_REPORTS_PER_FILE);
     return reports;

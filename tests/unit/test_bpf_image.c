@@ -13,6 +13,7 @@
 #include "bpf/image.h"
 #include "bpf/insn.h"
 #include "bpf/opnames.h"
+#include "testrand.h"
 #include "testutil.h"
 
 /* ------------------------------------------------------------------ */
@@ -361,15 +362,8 @@ static void test_enumerate_listing(void **state)
 /* Round trips                                                         */
 /* ------------------------------------------------------------------ */
 
-static uint32_t rng_state = 0x12345678u;
-static uint32_t rnd(void)
-{
-    /* xorshift32: deterministic, so a failure reproduces. */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+static lcap_test_rng rng = { 0x12345678u };
+static uint32_t rnd(void) { return lcap_test_rand32(&rng); }
 
 /* A random program whose every field survives the text: k only where it is
  * printed, jumps only forward and inside the program. */
