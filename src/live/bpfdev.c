@@ -453,12 +453,15 @@ static int bpfdev_setfilter(capture_reader *r, const capture_bpf *prog)
 
     if (prog == NULL)
         return install_snaplen(r, d) < 0 ? CAPTURE_ERROR : LCAP_FILTER_KERNEL;
-    if (prog->n <= d->fl->max_insns && install(d, prog->insns, prog->n) == 0)
+    /* A program no BSD kernel takes (too long, mod or xor) is not offered. */
+    int offer = lcap_bpf_kernel_accepts(prog);
+    if (offer && install(d, prog->insns, prog->n) == 0)
         return LCAP_FILTER_KERNEL;
-    if (prog->n <= d->fl->max_insns && errno != EINVAL)
+    if (offer && errno != EINVAL)
         return ioctl_error(r, "BIOCSETF");
-    /* Too long, or refused (a backward jump, say): the reader filters, and
-     * the kernel keeps only the snapshot length. */
+    /* Not for the kernel, or refused by it (EINVAL: a longer limit than this
+     * kernel has, a backward jump): the reader filters, and the kernel keeps
+     * only the snapshot length. */
     if (install_snaplen(r, d) < 0)
         return CAPTURE_ERROR;
     return LCAP_FILTER_USERLAND;
