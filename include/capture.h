@@ -37,6 +37,7 @@ extern "C" {
 #define CAPTURE_ERROR_NO_SUCH_DEVICE  -5 /* no such interface */
 #define CAPTURE_ERROR_PERM_DENIED     -8 /* no permission to open the device */
 #define CAPTURE_ERROR_IFACE_NOT_UP    -9 /* interface is down */
+#define CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP -12 /* that timestamp precision is not available */
 #define CAPTURE_WARNING                1 /* activated with a warning */
 #define CAPTURE_WARNING_PROMISC_NOTSUP 2 /* promiscuous mode not supported */
 #define CAPTURE_EOF                   -2 /* capture_next(): no more packets in a savefile */
@@ -294,6 +295,11 @@ CAPTURE_EXTERN int capture_set_timeout(capture_reader *r, int to_ms);
 CAPTURE_EXTERN int capture_set_buffer_size(capture_reader *r, int bytes);
 CAPTURE_EXTERN int capture_set_immediate_mode(capture_reader *r, int on);
 
+/* Timestamp precision of a created reader (CAPTURE_TSTAMP_PRECISION_*), before
+ * capture_activate: 0, or CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP where the
+ * OS's BPF cannot (nanoseconds: FreeBSD through BIOCSTSTAMP, and AIX). */
+CAPTURE_EXTERN int capture_set_tstamp_precision(capture_reader *r, int precision);
+
 /* Opens the device with the options set. 0; CAPTURE_WARNING_PROMISC_NOTSUP
  * (capturing, not promiscuously); or CAPTURE_ERROR_ACTIVATED, _NO_SUCH_DEVICE,
  * _PERM_DENIED, _IFACE_NOT_UP, CAPTURE_ERROR, with the text in capture_geterr(). */
@@ -379,6 +385,13 @@ CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *mino
  * A non-blocking live reader's dispatch returns 0 at once when nothing waits. */
 CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
 CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
+
+/* The DLTs a live reader's device offers (BIOCGDLTLIST), or its one DLT for
+ * other readers: the count, with *dlts an array to free with
+ * capture_free_datalinks; CAPTURE_ERROR (or _NOT_ACTIVATED) on failure. */
+CAPTURE_EXTERN int capture_list_datalinks(capture_reader *r, int **dlts);
+/* Frees what capture_list_datalinks() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_free_datalinks(int *dlts);
 
 /* A descriptor to select()/poll() on for readability before dispatch, or -1
  * (with a message) for savefiles and dead handles. */

@@ -85,6 +85,19 @@ int capture_set_immediate_mode(capture_reader *r, int on)
     return rc;
 }
 
+int capture_set_tstamp_precision(capture_reader *r, int precision)
+{
+    int rc = settable(r);
+    if (rc != 0)
+        return rc;
+    if (!lcap_bpfdev_precision_supported(precision)) {
+        lcap_errf(r->errbuf, "this OS's BPF device cannot stamp with precision %d", precision);
+        return CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP;
+    }
+    r->tstamp_precision = precision;
+    return 0;
+}
+
 int capture_activate(capture_reader *r)
 {
     int rc = settable(r);

@@ -1,5 +1,7 @@
 /* reader_ops.c - the reader calls that reach a source's optional operations;
  * one message for every operation a source leaves NULL. */
+#include <stdlib.h>
+
 #include "reader.h"
 
 int lcap_reader_unsupported(capture_reader *r, const char *what)
@@ -89,6 +91,29 @@ int capture_sendpacket(capture_reader *r, const uint8_t *buf, size_t len)
     }
     return r->ops->inject(r, buf, len);
 }
+
+int capture_list_datalinks(capture_reader *r, int **dlts)
+{
+    int rc = lcap_reader_activated(r);
+    if (rc != 0)
+        return rc;
+    if (dlts == NULL) {
+        lcap_errf(r->errbuf, "capture_list_datalinks needs somewhere to put the list (NULL given)");
+        return CAPTURE_ERROR;
+    }
+    if (r->ops->datalinks != NULL)
+        return r->ops->datalinks(r, dlts);
+    /* Savefiles and dead handles: their one link type, as libpcap says. */
+    *dlts = malloc(sizeof(**dlts));
+    if (*dlts == NULL) {
+        lcap_errf(r->errbuf, "out of memory for the link-type list");
+        return CAPTURE_ERROR;
+    }
+    (*dlts)[0] = r->linktype;
+    return 1;
+}
+
+void capture_free_datalinks(int *dlts) { free(dlts); }
 
 uint32_t capture_getnet(capture_reader *r) { return r ? r->net : 0; }
 uint32_t capture_getmask(capture_reader *r) { return r ? r->mask : 0; }

@@ -47,6 +47,9 @@ typedef struct lcap_source_ops {
     int (*setfilter)(capture_reader *r, const capture_bpf *prog);
     int (*inject)(capture_reader *r, const uint8_t *buf, size_t len);
     int (*setdirection)(capture_reader *r, int direction);
+    /* The DLTs the device offers (*dlts: malloc'd); the count or CAPTURE_ERROR.
+     * NULL: only r->linktype. */
+    int (*datalinks)(capture_reader *r, int **dlts);
     /* Frees r->src (also when activate failed half-way). */
     void (*close)(capture_reader *r);
     /* Optional, the speed of savefiles: hands up to max packets straight to
@@ -58,5 +61,7 @@ typedef struct lcap_source_ops {
 
 /* The live source over /dev/bpf (src/live/bpfdev.c). */
 extern const lcap_source_ops lcap_bpfdev_ops;
+/* Whether this OS's BPF device can stamp with a CAPTURE_TSTAMP_PRECISION_*. */
+int lcap_bpfdev_precision_supported(int precision);
 
 #endif

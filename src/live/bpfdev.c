@@ -50,6 +50,8 @@ typedef struct bpfdev {
     size_t blen;                       /* BIOCGBLEN: every read() asks for exactly this */
     lcap_bpf_walk walk;
     ssize_t pending;                   /* a read's result not yet taken, or NOT_PENDING */
+    int xhdr;                          /* records are FreeBSD's bpf_xhdr (BIOCSTSTAMP) */
+    enum lcap_bpf_ts_unit ts_unit;     /* of the records' timestamps */
 } bpfdev;
 
 #define NOT_PENDING (-2)
@@ -179,8 +181,20 @@ static int attach(capture_reader *r, bpfdev *d)
     }
 }
 
-/* The device's DLT in this build's numbering (a flavour played on Linux may
- * number RAW/LOOP/PFSYNC as its OS does; AIX answers interface types). */
+/* A DLT as the device numbers it, in this build's numbering (a flavour
+ * played on Linux may number RAW/LOOP/PFSYNC as its OS does). */
+static int host_dlt(const bpfdev *d, unsigned v)
+{
+    if ((int)v == d->fl->dlt.raw)
+        return CAPTURE_DLT_RAW;
+    if ((int)v == d->fl->dlt.loop)
+        return CAPTURE_DLT_LOOP;
+    if ((int)v == d->fl->dlt.pfsync)
+        return CAPTURE_DLT_PFSYNC;
+    return (int)v;
+}
+
+/* The device's DLT (AIX answers an interface type instead). */
 static int link_type(capture_reader *r, bpfdev *d)
 {
     unsigned v;
@@ -196,15 +210,73 @@ static int link_type(capture_reader *r, bpfdev *d)
                   r->opts.device, v);
         return CAPTURE_ERROR;
     }
-    if ((int)v == d->fl->dlt.raw)
-        r->linktype = CAPTURE_DLT_RAW;
-    else if ((int)v == d->fl->dlt.loop)
-        r->linktype = CAPTURE_DLT_LOOP;
-    else if ((int)v == d->fl->dlt.pfsync)
-        r->linktype = CAPTURE_DLT_PFSYNC;
-    else
-        r->linktype = (int)v;
+    r->linktype = host_dlt(d, v);
     return 0;
+}
+
+/* BIOCGDLTLIST: u_int count at 0, the list pointer where the flavour says;
+ * asked once without a list for the count, then with one. */
+static int bpfdev_datalinks(capture_reader *r, int **dlts)
+{
+    bpfdev *d = dev_of(r);
+    uint8_t arg[64] = { 0 };
+    unsigned n = 0;
+
+    if (d->fl->req[LCAP_REQ_BIOCGDLTLIST] == 0 || bioc(d, LCAP_REQ_BIOCGDLTLIST, arg) < 0)
+        n = 0; /* no list on this OS (AIX): the one link type */
+    else
+        memcpy(&n, arg, sizeof n);
+    if (n > 4096)
+        n = 4096; /* a kernel lists a handful */
+    unsigned *raw = calloc(n ? n : 1, sizeof(*raw));
+    int *out = calloc(n ? n : 1, sizeof(*out));
+    if (raw == NULL || out == NULL) {
+        free(raw);
+        free(out);
+        lcap_errf(r->errbuf, "%s: out of memory for the link-type list", r->opts.device);
+        return CAPTURE_ERROR;
+    }
+    if (n > 0) {
+        memcpy(arg, &n, sizeof n);
+        memcpy(arg + d->fl->dltlist_ptr_off, &raw, sizeof raw);
+        if (bioc(d, LCAP_REQ_BIOCGDLTLIST, arg) < 0) {
+            free(raw);
+            free(out);
+            return ioctl_error(r, "BIOCGDLTLIST");
+        }
+        memcpy(&n, arg, sizeof n); /* the kernel says how many it wrote */
+    }
+    for (unsigned i = 0; i < n; i++)
+        out[i] = host_dlt(d, raw[i]);
+    if (n == 0) {
+        out[0] = r->linktype;
+        n = 1;
+    }
+    free(raw);
+    *dlts = out;
+    return (int)n;
+}
+
+/* Nanosecond timestamps: FreeBSD's BIOCSTSTAMP turns records into bpf_xhdr
+ * with a nanosecond field; AIX stamps nanoseconds anyway. */
+static int set_precision(capture_reader *r, bpfdev *d)
+{
+    d->ts_unit = d->fl->ts_unit;
+    if (r->tstamp_precision != CAPTURE_TSTAMP_PRECISION_NANO || d->fl->ts_unit == LCAP_BPF_TS_NANO)
+        return 0;
+    if (bioc_uint(d, LCAP_REQ_BIOCSTSTAMP, d->fl->tstamp_nano) < 0)
+        return ioctl_error(r, "BIOCSTSTAMP");
+    d->xhdr = 1;
+    d->ts_unit = LCAP_BPF_TS_NANO;
+    return 0;
+}
+
+int lcap_bpfdev_precision_supported(int precision)
+{
+    const struct lcap_bpf_flavor *fl = lcap_flavor_current();
+    return precision == CAPTURE_TSTAMP_PRECISION_MICRO ||
+           (fl != NULL && precision == CAPTURE_TSTAMP_PRECISION_NANO &&
+            (fl->ts_unit == LCAP_BPF_TS_NANO || (fl->req[LCAP_REQ_BIOCSTSTAMP] != 0 && fl->xhdr.size != 0)));
 }
 
 /* BIOCSRTIMEOUT takes the OS's struct timeval: 64-bit seconds at 0, the
@@ -298,7 +370,7 @@ static int bpfdev_activate(capture_reader *r)
         lcap_errf(r->errbuf, "%s: out of memory for a %u-byte read buffer", r->opts.device, blen);
         return CAPTURE_ERROR;
     }
-    if ((rc = link_type(r, d)) < 0)
+    if ((rc = link_type(r, d)) < 0 || (rc = set_precision(r, d)) < 0)
         return rc;
     if (r->opts.promisc && bioc(d, LCAP_REQ_BIOCPROMISC, NULL) < 0) {
         /* Capture still works, only not promiscuously: a warning, as in libpcap. */
@@ -318,8 +390,8 @@ static int bpfdev_activate(capture_reader *r)
         return rc;
     if (lcap_reader_wake_open(r) < 0)
         return CAPTURE_ERROR;
-    r->tstamp_precision = d->fl->ts_unit == LCAP_BPF_TS_MICRO ? CAPTURE_TSTAMP_PRECISION_MICRO
-                                                               : CAPTURE_TSTAMP_PRECISION_NANO;
+    r->tstamp_precision = d->ts_unit == LCAP_BPF_TS_MICRO ? CAPTURE_TSTAMP_PRECISION_MICRO
+                                                           : CAPTURE_TSTAMP_PRECISION_NANO;
     lcap_bpf_walk_reset(&d->walk);
     return warning;
 }
@@ -390,7 +462,7 @@ static int bpfdev_fill(capture_reader *r)
             n = read(d->fd, d->buf, d->blen);
         }
         if (n > 0) {
-            lcap_bpf_walk_init(&d->walk, d->fl, 0, d->fl->ts_unit, (uint32_t)r->snaplen, d->buf,
+            lcap_bpf_walk_init(&d->walk, d->fl, d->xhdr, d->ts_unit, (uint32_t)r->snaplen, d->buf,
                                (size_t)n);
             return LCAP_FILL_DATA;
         }
@@ -519,5 +591,6 @@ const lcap_source_ops lcap_bpfdev_ops = {
     .setfilter = bpfdev_setfilter,
     .inject = bpfdev_inject,
     .setdirection = bpfdev_setdirection,
+    .datalinks = bpfdev_datalinks,
     .close = bpfdev_close,
 };

@@ -705,6 +705,51 @@ static void direction_per_os(void **state)
     capture_close(r);
 }
 
+/* The link-type list, and nanosecond stamps where the OS has them. */
+static void datalinks_and_precision(void **state)
+{
+    (void)state;
+    guard(20);
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_reader *r = capture_create(LIVE_IF, err);
+    int *dlts;
+    assert_int_equal(capture_list_datalinks(r, &dlts), CAPTURE_ERROR_NOT_ACTIVATED);
+    int nano = strcmp(fl->name, "freebsd") == 0 || strcmp(fl->name, "aix") == 0;
+    int rc = capture_set_tstamp_precision(r, CAPTURE_TSTAMP_PRECISION_NANO);
+    assert_int_equal(rc, nano ? 0 : CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP);
+    assert_int_equal(capture_set_tstamp_precision(r, CAPTURE_TSTAMP_PRECISION_MICRO), 0);
+    assert_int_equal(capture_set_tstamp_precision(r, 7), CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP);
+    if (nano)
+        assert_int_equal(capture_set_tstamp_precision(r, CAPTURE_TSTAMP_PRECISION_NANO), 0);
+    capture_set_timeout(r, 100);
+    capture_set_immediate_mode(r, 1);
+    assert_int_equal(capture_activate(r), 0);
+    assert_int_equal(capture_list_datalinks(r, &dlts), 1);
+    assert_int_equal(dlts[0], CAPTURE_DLT_EN10MB);
+    capture_free_datalinks(dlts);
+    assert_int_equal(capture_get_tstamp_precision(r), nano ? CAPTURE_TSTAMP_PRECISION_NANO
+                                                           : CAPTURE_TSTAMP_PRECISION_MICRO);
+    /* Nanosecond stamps are not all whole microseconds (20 of them being so
+     * by chance: one in 10^60); microsecond ones always are. */
+    int64_t t0 = livenet_now_ns();
+    send_frames(1000, 20, 10, 0);
+    int64_t t1 = livenet_now_ns();
+    int sub_us = 0;
+    for (int i = 0; i < 20; i++) {
+        capture_pkthdr h;
+        const uint8_t *d;
+        assert_int_equal(capture_next(r, &h, &d), 1);
+        int64_t ts = h.ts_sec * 1000000000 + h.ts_nsec;
+        assert_true(ts >= t0 - 1000 && ts <= t1);
+        sub_us += h.ts_nsec % 1000 != 0;
+    }
+    if (nano)
+        assert_true(sub_us > 0);
+    else
+        assert_int_equal(sub_us, 0);
+    capture_close(r);
+}
+
 static void interfaces(void **state)
 {
     (void)state;
@@ -773,6 +818,7 @@ int main(void)
         cmocka_unit_test(interface_deleted),
         cmocka_unit_test(sendpacket_reaches_peer),
         cmocka_unit_test(direction_per_os),
+        cmocka_unit_test(datalinks_and_precision),
         cmocka_unit_test(interfaces),
     };
     if (getenv("LIVE_ONLY") != NULL) /* one test by name, when debugging */

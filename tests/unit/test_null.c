@@ -228,6 +228,19 @@ static const struct capture_insn ret1[] = { { 0x06, 0, 0, 1 } }; /* ret #1 */
         capture_close(r);                                                                     \
     })                                                                                        \
     X(capture_getnet, assert_int_equal(capture_getnet(NULL), 0))                              \
+    X(capture_set_tstamp_precision,                                                           \
+      assert_int_equal(capture_set_tstamp_precision(NULL, 0), CAPTURE_ERROR))                 \
+    X(capture_list_datalinks, {                                                               \
+        int *dlts;                                                                            \
+        assert_int_equal(capture_list_datalinks(NULL, &dlts), CAPTURE_ERROR);                 \
+        capture_reader *r = dead();                                                           \
+        assert_int_equal(capture_list_datalinks(r, NULL), CAPTURE_ERROR);                     \
+        assert_int_equal(capture_list_datalinks(r, &dlts), 1);                                \
+        assert_int_equal(dlts[0], CAPTURE_DLT_EN10MB);                                        \
+        capture_free_datalinks(dlts);                                                         \
+        capture_close(r);                                                                     \
+    })                                                                                        \
+    X(capture_free_datalinks, capture_free_datalinks(NULL))                                   \
     X(capture_getmask, assert_int_equal(capture_getmask(NULL), 0))
 
 #define DEFINE_CHECK(name, ...)        \
