@@ -359,6 +359,12 @@ CAPTURE_EXTERN int capture_stats(capture_reader *r, capture_stat *st);
  * it rejects are skipped by dispatch, loop and next. NULL removes the filter. */
 CAPTURE_EXTERN int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog);
 
+/* Compiles filter (pcap-filter(7) syntax) for the reader's link type and
+ * snapshot length, optimized, with its netmask (unknown on savefiles), and
+ * installs it (NULL filter: the empty expression, accepting every packet).
+ * CAPTURE_ERROR with the compiler's message in capture_geterr(). */
+CAPTURE_EXTERN int capture_setfilter(capture_reader *r, const char *filter);
+
 /* The reader's DLT (for savefiles, mapped from the file's LINKTYPE). */
 CAPTURE_EXTERN int capture_datalink(capture_reader *r);
 
@@ -475,6 +481,15 @@ CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
 /* ------------------------------------------------------------------ */
 /* Bpf                                                                 */
 /* ------------------------------------------------------------------ */
+
+/* Compiles a pcap-filter(7) expression for linktype (a DLT) into a validated
+ * program accepting with snaplen (262144 if <= 0). optimize non-zero runs the
+ * optimizer (which refuses "expression rejects all packets"); netmask serves
+ * "ip broadcast" (CAPTURE_NETMASK_UNKNOWN if unknown). A NULL filter is the
+ * empty expression (accepts every packet). NULL with the reason, the token and
+ * its column in errbuf. Thread-safe: no shared state. */
+CAPTURE_EXTERN capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize,
+                                           uint32_t netmask, char *errbuf);
 
 /* Validates n instructions by the rules a BSD kernel applies, with libpcap's
  * limits (up to 4096 instructions, mod and xor allowed), and copies them into

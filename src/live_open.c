@@ -116,7 +116,7 @@ int capture_activate(capture_reader *r)
     }
     r->activated = 1;
     /* Unknown addresses are not an error: getnet/getmask then say 0. */
-    lcap_netif_lookupnet(r->opts.device, &r->net, &r->mask, NULL);
+    lcap_netif_lookupnet(r->opts.device, &r->net, &r->netmask, NULL);
     return rc;
 }
 

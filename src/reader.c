@@ -414,6 +414,21 @@ int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
     return 0;
 }
 
+/* Savefiles have no netmask ("ip broadcast" is refused there, as libpcap does);
+ * a live source that knows its interface's sets r->netmask. */
+int capture_setfilter(capture_reader *r, const char *filter)
+{
+    if (r == NULL)
+        return CAPTURE_ERROR;
+    uint32_t mask = r->netmask != 0 ? r->netmask : CAPTURE_NETMASK_UNKNOWN;
+    capture_bpf *prog = capture_compile(r->linktype, r->snaplen, filter, 1, mask, r->errbuf);
+    if (prog == NULL)
+        return CAPTURE_ERROR;
+    int rc = capture_setfilter_bpf(r, prog);
+    capture_bpf_free(prog);
+    return rc;
+}
+
 void capture_close(capture_reader *r)
 {
     if (r == NULL)

@@ -39,7 +39,7 @@ struct capture_reader {
     int wake_rd, wake_wr;
     capture_bpf *filter;         /* userland filter, NULL if none (or the source filters) */
     lcap_live_opts opts;
-    uint32_t net, mask;          /* of the device, for capture_getnet/getmask */
+    uint32_t net, netmask;       /* of the capture interface (IPv4, host order), 0 if unknown */
     char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 

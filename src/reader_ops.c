@@ -116,4 +116,4 @@ int capture_list_datalinks(capture_reader *r, int **dlts)
 void capture_free_datalinks(int *dlts) { free(dlts); }
 
 uint32_t capture_getnet(capture_reader *r) { return r ? r->net : 0; }
-uint32_t capture_getmask(capture_reader *r) { return r ? r->mask : 0; }
+uint32_t capture_getmask(capture_reader *r) { return r ? r->netmask : 0; }

@@ -121,7 +121,11 @@ static int open_device(int kind, unsigned unit, int flags)
     int fault = bpfdev_fault(BPFDEV_OP_OPEN, -1);
     if (fault != 0)
         return (int)fail(-fault);
+    /* The flavour the library is told to speak, unless the device is told
+     * otherwise (a test of mismatches); NetBSD's like the Linux build. */
     const char *name = getenv("BPFDEV_FLAVOR");
+    if (name == NULL || *name == '\0')
+        name = getenv("LCAP_BPF_FLAVOR");
     const struct lcap_bpf_flavor *fl = lcap_flavor_by_name(name != NULL && *name ? name : "netbsd");
     if (fl == NULL)
         return (int)fail(-ENODEV);

@@ -51,6 +51,28 @@ static void guard(unsigned seconds)
     alarm(seconds);
 }
 
+/* Between guarded reads every test still runs under a long alarm, so that
+ * a read that never returns fails the test instead of hanging it. */
+#define TEST_GUARD_SECONDS 30
+static void unguard(void)
+{
+    alarm(TEST_GUARD_SECONDS);
+}
+
+static int guard_test(void **state)
+{
+    (void)state;
+    guard(TEST_GUARD_SECONDS);
+    return 0;
+}
+
+static int unguard_test(void **state)
+{
+    (void)state;
+    alarm(0);
+    return 0;
+}
+
 static void run(const char *cmd)
 {
     int rc = system(cmd);
@@ -289,6 +311,19 @@ static void open_and_busy(void **state)
     setenv("BPFDEV_FLAVOR", "plan9", 1);
     assert_int_equal(open("/dev/bpf", O_RDWR), -1);
     assert_int_equal(errno, ENODEV);
+    /* Without BPFDEV_FLAVOR the device plays the library's LCAP_BPF_FLAVOR:
+     * macOS has no cloning device. */
+    unsetenv("BPFDEV_FLAVOR");
+    setenv("LCAP_BPF_FLAVOR", "macos", 1);
+    assert_int_equal(open("/dev/bpf", O_RDWR), -1);
+    assert_int_equal(errno, ENOENT);
+    unsetenv("LCAP_BPF_FLAVOR");
+    int fd = open("/dev/bpf", O_RDWR); /* netbsd */
+    assert_true(fd >= 0);
+    unsigned u;
+    assert_int_equal(ioctl(fd, LCAP_BIOCGBLEN, &u), 0);
+    assert_int_equal(u, LCAP_BPF_DFLTBUFSIZE);
+    close(fd);
 }
 
 static void version_and_buffer_length(void **state)
@@ -418,7 +453,7 @@ static void truncation_and_unpadded_end(void **state)
     uint8_t buf[256];
     guard(5);
     ssize_t n = read(fd, buf, sizeof buf);
-    alarm(0);
+    unguard();
     assert_int_equal(n, 256);
     struct rec r;
     assert_int_equal(walk(fl, &fl->hdr, buf, (size_t)n, &r, 1), 1);
@@ -428,7 +463,7 @@ static void truncation_and_unpadded_end(void **state)
     send_frame(peer, 61, 6);
     guard(5);
     n = read(fd, buf, sizeof buf);
-    alarm(0);
+    unguard();
     assert_int_equal(n, 34 + 61);
     close(fd);
     close(peer);
@@ -450,7 +485,7 @@ static void read_timeout(void **state)
         guard(2);
         ssize_t n = read(fd, buf, sizeof buf);
         int e = errno;
-        alarm(0);
+        unguard();
         if (fl->always_immediate) {
             /* AIX ignores the timeout unless immediate mode is on. */
             assert_int_equal(n, -1);
@@ -458,7 +493,7 @@ static void read_timeout(void **state)
             assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCIMMEDIATE), 1), 0);
             guard(2);
             n = read(fd, buf, sizeof buf);
-            alarm(0);
+            unguard();
         }
         /* Idle: the timeout returns an empty buffer. */
         assert_int_equal(n, 0);
@@ -472,7 +507,7 @@ static void read_timeout(void **state)
             assert_true(n >= 0);
             got = walk(fl, &fl->hdr, buf, (size_t)n, r, 2);
         }
-        alarm(0);
+        unguard();
         assert_int_equal(got, 1);
         assert_int_equal(r[0].caplen, 100);
         close(fd);
@@ -493,11 +528,11 @@ static void immediate_mode(void **state)
     guard(1);
     assert_int_equal(read(fd, buf, sizeof buf), -1);
     assert_int_equal(errno, EINTR);
-    alarm(0);
+    unguard();
     assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCIMMEDIATE), 1), 0);
     guard(5);
     ssize_t n = read(fd, buf, sizeof buf);
-    alarm(0);
+    unguard();
     struct rec r;
     assert_true(n > 0);
     assert_int_equal(walk(fl, &fl->hdr, buf, (size_t)n, &r, 1), 1);
@@ -508,7 +543,7 @@ static void immediate_mode(void **state)
         send_frame(peer, 1000, 10 + t);
     guard(5);
     n = read(fd, buf, sizeof buf);
-    alarm(0);
+    unguard();
     struct rec rs[8];
     /* 1026-byte records at 1032-byte steps: three fit in 4096. */
     assert_int_equal(walk(fl, &fl->hdr, buf, (size_t)n, rs, 8), 3);
@@ -899,7 +934,7 @@ static void poll_and_select(void **state)
     assert_int_equal(poll(p, 1, 0), 0);
     guard(5);
     assert_int_equal(poll(p, 1, -1), 1);
-    alarm(0);
+    unguard();
     assert_int_equal(p[0].revents, POLLIN);
     /* Only ordinary fds: the kernel's select, untouched. */
     FD_ZERO(&r);
@@ -1010,7 +1045,7 @@ static void interface_vanishes(void **state)
         guard(5);
         ssize_t n = read(fd, buf, sizeof buf);
         int e = errno;
-        alarm(0);
+        unguard();
         assert_int_equal(n, -1);
         assert_int_equal(e, fl->gone_errno);
         close(fd);
@@ -1090,23 +1125,23 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(open_and_busy),
-        cmocka_unit_test(version_and_buffer_length),
-        cmocka_unit_test(records_every_flavor),
-        cmocka_unit_test(truncation_and_unpadded_end),
-        cmocka_unit_test(read_timeout),
-        cmocka_unit_test(immediate_mode),
-        cmocka_unit_test(nonblocking),
-        cmocka_unit_test(kernel_filter),
-        cmocka_unit_test(statistics),
-        cmocka_unit_test(injection),
-        cmocka_unit_test(direction),
-        cmocka_unit_test(link_types),
-        cmocka_unit_test(promiscuous),
-        cmocka_unit_test(poll_and_select),
-        cmocka_unit_test(faults),
-        cmocka_unit_test(interface_vanishes),
-        cmocka_unit_test(other_fds_untouched),
+        cmocka_unit_test_setup_teardown(open_and_busy, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(version_and_buffer_length, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(records_every_flavor, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(truncation_and_unpadded_end, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(read_timeout, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(immediate_mode, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(nonblocking, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(kernel_filter, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(statistics, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(injection, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(direction, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(link_types, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(promiscuous, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(poll_and_select, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(faults, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(interface_vanishes, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(other_fds_untouched, guard_test, unguard_test),
     };
     return cmocka_run_group_tests(tests, make_namespace, NULL);
 }

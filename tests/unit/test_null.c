@@ -28,6 +28,7 @@ static capture_reader *dead(void)
 }
 
 static const struct capture_insn ret1[] = { { 0x06, 0, 0, 1 } }; /* ret #1 */
+static const uint8_t ret1_pkt[1] = { 0 };
 
 /* One row per public function: its name and what it must do given NULL. */
 #define NULL_CHECKS(X)                                                                        \
@@ -74,6 +75,19 @@ static const struct capture_insn ret1[] = { { 0x06, 0, 0, 1 } }; /* ret #1 */
         capture_reader *r = dead();                                                           \
         assert_int_equal(capture_stats(r, NULL), CAPTURE_ERROR);                              \
         capture_close(r);                                                                     \
+    })                                                                                        \
+    X(capture_setfilter, {                                                                    \
+        assert_int_equal(capture_setfilter(NULL, "tcp"), CAPTURE_ERROR);                      \
+        capture_reader *r = dead();                                                           \
+        assert_int_equal(capture_setfilter(r, NULL), 0); /* documented: accepts all */        \
+        capture_close(r);                                                                     \
+    })                                                                                        \
+    X(capture_compile, {                                                                      \
+        capture_bpf *p = capture_compile(1, 0, NULL, 1, CAPTURE_NETMASK_UNKNOWN, NULL);       \
+        assert_non_null(p); /* documented: the empty expression */                            \
+        assert_int_equal(capture_bpf_filter(p, ret1_pkt, 1, 1), 262144);                      \
+        capture_bpf_free(p);                                                                  \
+        assert_null(capture_compile(1, 0, "tcp and", 1, CAPTURE_NETMASK_UNKNOWN, NULL));      \
     })                                                                                        \
     X(capture_setfilter_bpf, {                                                                \
         assert_int_equal(capture_setfilter_bpf(NULL, NULL), CAPTURE_ERROR);                   \

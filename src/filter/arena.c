@@ -1,0 +1,119 @@
+/* arena.c - the compiler's bump allocator and error recording: everything of one compile is freed at once. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/filter.h"
+
+struct lcap_arena_chunk {
+    lcap_arena_chunk *next;
+    max_align_t align[];  /* data follows */
+};
+
+/* Bounds one compile's memory: a pathological expression fails cleanly. */
+#define ARENA_LIMIT ((size_t)512 << 20)
+#define ARENA_CHUNK ((size_t)64 << 10)
+
+void *lcap_arena_alloc(lcap_arena *a, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (a->failed || n > ARENA_LIMIT || a->total + n > ARENA_LIMIT) {
+        a->failed = 1;
+        return NULL;
+    }
+    if (a->head == NULL || a->cap - a->used < n) {
+        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        lcap_arena_chunk *c = malloc(sizeof(*c) + cap);
+        if (c == NULL) {
+            a->failed = 1;
+            return NULL;
+        }
+        c->next = a->head;
+        a->head = c;
+        a->used = 0;
+        a->cap = cap;
+    }
+    void *p = (char *)a->head->align + a->used;
+    a->used += n;
+    a->total += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n)
+{
+    char *p = lcap_arena_alloc(a, n + 1);
+    if (p != NULL) {
+        memcpy(p, s, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+void lcap_arena_free(lcap_arena *a)
+{
+    while (a->head != NULL) {
+        lcap_arena_chunk *c = a->head;
+        a->head = c->next;
+        free(c);
+    }
+    a->used = a->cap = a->total = 0;
+}
+
+void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)
+{
+    va_list ap;
+    char msg[CAPTURE_ERRBUF_SIZE];
+
+    if (cc->speculating) {
+        cc->spec_failed = 1;
+        return NULL;
+    }
+    if (cc->error)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    size_t len = strlen(msg);
+    memcpy(cc->errbuf, msg, len + 1);
+    if (col > 0 && strstr(msg, "(column") == NULL) {
+        char where[32];
+        int w = snprintf(where, sizeof(where), " (column %d)", col);
+        if (w > 0 && len + (size_t)w < sizeof(cc->errbuf))
+            memcpy(cc->errbuf + len, where, (size_t)w + 1);
+    }
+    cc->error = 1;
+    return NULL;
+}
+
+void *lcap_cc_alloc(lcap_cc *cc, size_t n)
+{
+    void *p = lcap_arena_alloc(&cc->arena, n);
+    if (p == NULL) {
+        int spec = cc->speculating;
+        cc->speculating = 0;
+        lcap_cc_error(cc, 0, "out of memory compiling the filter");
+        cc->speculating = spec;
+    }
+    return p;
+}
+
+int lcap_cc_alloc_reg(lcap_cc *cc)
+{
+    for (int i = 0; i < 16; i++) {
+        if (!(cc->regused & (1u << i))) {
+            cc->regused |= 1u << i;
+            cc->regever |= 1u << i;
+            return i;
+        }
+    }
+    lcap_cc_error(cc, 0, "too many registers needed to evaluate expression");
+    return -1;
+}
+
+void lcap_cc_free_reg(lcap_cc *cc, int reg)
+{
+    if (reg >= 0 && reg < 16)
+        cc->regused &= ~(1u << reg);
+}

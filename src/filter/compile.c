@@ -1,0 +1,73 @@
+/* compile.c - capture_compile(): parse, generate, optimize, emit, validate; one state per call. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/program.h"
+#include "filter/ast.h"
+#include "filter/gen.h"
+#include "filter/ir.h"
+
+lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
+
+#define MAX_SNAPLEN 262144
+
+capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                             char *errbuf)
+{
+    lcap_cc cc;
+    capture_bpf *prog = NULL;
+    struct capture_insn *insns = NULL;
+    size_t n = 0;
+    int empty = 0;
+
+    memset(&cc, 0, sizeof(cc));
+    cc.text = filter != NULL ? filter : "";
+    cc.dlt = linktype;
+    cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
+    cc.netmask = netmask;
+
+    if (lcap_gen_init_link(&cc) < 0)
+        goto out;
+    lcap_node *tree = lcap_parse(&cc, &empty);
+    if (cc.error)
+        goto out;
+    lcap_block *yes = lcap_block_ret(&cc, cc.snaplen), *no = lcap_block_ret(&cc, 0);
+    lcap_block *root;
+    if (empty) {
+        root = yes;
+    } else {
+        lcap_cond *c = lcap_gen_tree(&cc, tree);
+        if (cc.error || c == NULL)
+            goto fail;
+        root = lcap_resolve(c, yes, no);
+        root = lcap_gen_prologue(&cc, root);
+        lcap_cond *ppi = lcap_gen_ppi_check(&cc);
+        if (ppi != NULL)
+            root = lcap_resolve(ppi, root, no);
+    }
+    if (cc.error || root == NULL)
+        goto fail;
+    if (optimize) {
+        if (lcap_optimize(&cc, &root) < 0)
+            goto fail;
+        if (lcap_block_is_ret(root) && root->k == 0) {
+            lcap_cc_error(&cc, 0, "expression rejects all packets");
+            goto out;
+        }
+    }
+    if (lcap_emit(&cc, root, &insns, &n) < 0)
+        goto fail;
+    prog = lcap_bpf_new_trusted(insns, n);
+    if (prog == NULL)
+        lcap_cc_error(&cc, 0, "out of memory");
+    free(insns);
+    goto out;
+fail:
+    if (!cc.error)
+        lcap_cc_error(&cc, 0, "out of memory compiling the filter");
+out:
+    if (prog == NULL && errbuf != NULL)
+        memcpy(errbuf, cc.errbuf, CAPTURE_ERRBUF_SIZE);
+    lcap_arena_free(&cc.arena);
+    return prog;
+}

@@ -1,0 +1,84 @@
+/* filter.h - the filter compiler's private state: one struct per compile call, its arena and first error. */
+#ifndef LCAP_FILTER_H
+#define LCAP_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "capture.h"
+#include "compat.h"
+
+/* An arena of chunks freed all at once when the compile call ends. */
+typedef struct lcap_arena_chunk lcap_arena_chunk;
+typedef struct lcap_arena {
+    lcap_arena_chunk *head;
+    size_t used, cap;  /* of the head chunk */
+    size_t total;      /* bytes handed out, bounds memory use */
+    int failed;        /* an allocation failed: the compile reports it */
+} lcap_arena;
+
+void *lcap_arena_alloc(lcap_arena *a, size_t n);  /* zeroed; NULL when out of memory */
+char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n);
+void lcap_arena_free(lcap_arena *a);
+
+/* Link-layer offsets: a constant part plus, for variable-length headers, a
+ * scratch word holding the variable part (computed once at program start). */
+typedef struct lcap_off {
+    uint32_t k;    /* constant part; LCAP_OFF_NONE when the field does not exist */
+    int var;       /* has a variable part, kept in scratch word reg */
+    int reg;       /* allocated on first use, -1 before */
+} lcap_off;
+#define LCAP_OFF_NONE 0xffffffffu
+
+struct lcap_block;
+struct lcap_linkinfo;
+
+/* The compiler state: everything one capture_compile() call owns. */
+typedef struct lcap_cc {
+    lcap_arena arena;
+    const char *text;        /* the expression */
+    int error;               /* an error has been recorded */
+    int speculating;         /* parser trial: errors are not recorded */
+    int spec_failed;         /* the trial met an error */
+    char errbuf[CAPTURE_ERRBUF_SIZE];
+    int depth;               /* parser recursion depth, bounded */
+
+    /* code generation */
+    int dlt;                 /* link type as given */
+    int linktype;            /* current link type (changes after pppoes...) */
+    int prevlinktype;
+    uint32_t snaplen;
+    uint32_t netmask;
+    const struct lcap_linkinfo *link;
+    lcap_off off_linkhdr;    /* start of the link-layer header */
+    lcap_off off_prevlinkhdr;
+    lcap_off off_linktype;   /* the type field, LCAP_OFF_NONE when none */
+    lcap_off off_linkpl;     /* the link-layer payload */
+    uint32_t off_nl;         /* network layer, from linkpl, after LLC+SNAP */
+    uint32_t off_nl_nosnap;  /* network layer, from linkpl, after LLC alone */
+    int is_geneve;
+    int is_vxlan;
+    int vlan_depth, label_depth; /* vlan / mpls seen so far */
+    int vloff_needed;        /* variable link header: compute it at start */
+    int vlhdr_reg;           /* scratch word of the variable link header length */
+    int vlpl_reg;            /* scratch word of the variable link payload offset */
+    uint32_t off_li, off_li_hsl, off_sio, off_opc, off_dpc, off_sls; /* MTP2/3 */
+    uint32_t off_vpi, off_vci, off_proto, off_payload; /* SunATM */
+    int is_atm;
+    unsigned regused;        /* scratch words in use (bit mask) */
+    unsigned regever;        /* scratch words ever used */
+    int nblocks;             /* blocks created */
+    int markgen;             /* graph walks: a fresh mark value each */
+} lcap_cc;
+
+/* Records the first error (later ones are dropped) with the column it is
+ * about (1-based; 0 when none applies). Returns NULL for convenience. */
+void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...) LCAP_PRINTF(3, 4);
+/* Arena allocation that records "out of memory" on failure. */
+void *lcap_cc_alloc(lcap_cc *cc, size_t n);
+
+/* Scratch words for arithmetic and variable offsets. -1 with an error set when all are busy. */
+int lcap_cc_alloc_reg(lcap_cc *cc);
+void lcap_cc_free_reg(lcap_cc *cc, int reg);
+
+#endif

@@ -1,0 +1,439 @@
+/* gen.c - code generation core: loads relative to protocol layers, comparisons, arithmetic
+ * relations, and the walk of the syntax tree (iterative along and/or chains). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/gen.h"
+#include "filter/lex.h"
+
+static uint16_t bpf_size(int size)
+{
+    return size == 4 ? LCAP_BPF_W : size == 2 ? LCAP_BPF_H : LCAP_BPF_B;
+}
+
+#define ST(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
+
+int lcap_gen_offset(lcap_cc *cc, int offrel, uint32_t *k, int *var_reg)
+{
+    const lcap_off *base;
+    uint32_t add = 0;
+
+    switch (offrel) {
+    case OR_PACKET:
+        *k = 0;
+        *var_reg = -1;
+        return 0;
+    case OR_LINKHDR: base = &cc->off_linkhdr; break;
+    case OR_PREVLINKHDR: base = &cc->off_prevlinkhdr; break;
+    case OR_LLC: base = &cc->off_linkpl; break;
+    case OR_PREVMPLSHDR: base = &cc->off_linkpl; add = cc->off_nl - 4; break;
+    case OR_LINKTYPE: base = &cc->off_linktype; break;
+    case OR_LINKPL: base = &cc->off_linkpl; add = cc->off_nl; break;
+    case OR_LINKPL_NOSNAP: base = &cc->off_linkpl; add = cc->off_nl_nosnap; break;
+    case OR_TRAN_IPV6: base = &cc->off_linkpl; add = cc->off_nl + 40; break;
+    default: base = &cc->off_linkpl; add = cc->off_nl; break;
+    }
+    if (base->k == LCAP_OFF_NONE) {
+        lcap_cc_error(cc, 0, "this field does not exist on DLT %s", cc->link->name);
+        return -1;
+    }
+    *k = base->k + add;
+    if (base->var) {
+        /* the variable part: one scratch word shared by every copy of this offset */
+        lcap_off *o = (lcap_off *)base;
+        if (o->reg < 0) {
+            int *slot = o == &cc->off_linkhdr || o == &cc->off_linktype ? &cc->vlhdr_reg : &cc->vlpl_reg;
+            if (*slot < 0 && (*slot = lcap_cc_alloc_reg(cc)) < 0)
+                return -1;
+            o->reg = *slot;
+        }
+        cc->vloff_needed = 1;
+    }
+    *var_reg = base->var ? base->reg : -1;
+    return 0;
+}
+
+/* X = 4 * (IPv4 header length nibble), the header at the network layer. */
+lcap_stmt *lcap_gen_loadx_iphdrlen(lcap_cc *cc)
+{
+    uint32_t k;
+    int reg;
+    if (lcap_gen_offset(cc, OR_LINKPL, &k, &reg) < 0)
+        return NULL;
+    if (reg < 0)
+        return ST(LCAP_BPF_LDX | LCAP_BPF_MSH | LCAP_BPF_B, k);
+    /* variable link header: X = M[reg] + 4*([M[reg]+k] & 0xf) */
+    lcap_stmt *s = ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg);
+    lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | LCAP_BPF_B, k));
+    lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_AND | LCAP_BPF_K, 0xf));
+    lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_LSH | LCAP_BPF_K, 2));
+    lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_X, 0));
+    lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+    return s;
+}
+
+lcap_stmt *lcap_gen_load(lcap_cc *cc, int offrel, uint32_t off, int size)
+{
+    uint32_t k;
+    int reg;
+
+    if (offrel == OR_TRAN_IPV4) {
+        if (lcap_gen_offset(cc, OR_LINKPL, &k, &reg) < 0)
+            return NULL;
+        lcap_stmt *s = lcap_gen_loadx_iphdrlen(cc);
+        return lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | bpf_size(size), k + off));
+    }
+    if (lcap_gen_offset(cc, offrel, &k, &reg) < 0)
+        return NULL;
+    if (reg >= 0) {
+        lcap_stmt *s = ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg);
+        return lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | bpf_size(size), k + off));
+    }
+    return ST(LCAP_BPF_LD | LCAP_BPF_ABS | bpf_size(size), k + off);
+}
+
+lcap_cond *lcap_gen_ncmp(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t mask, uint16_t jop,
+                         int reverse, uint32_t k)
+{
+    lcap_stmt *s = lcap_gen_load(cc, offrel, off, size);
+    if (s == NULL)
+        return NULL;
+    if (mask != 0xffffffffu)
+        lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_AND | LCAP_BPF_K, mask));
+    lcap_cond *c = lcap_cond_jmp(cc, s, jop, k);
+    return reverse ? lcap_not(c) : c;
+}
+
+lcap_cond *lcap_gen_cmp(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t k)
+{
+    return lcap_gen_ncmp(cc, offrel, off, size, 0xffffffffu, LCAP_BPF_JEQ, 0, k);
+}
+
+lcap_cond *lcap_gen_mcmp(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t k, uint32_t mask)
+{
+    return lcap_gen_ncmp(cc, offrel, off, size, mask, LCAP_BPF_JEQ, 0, k);
+}
+
+lcap_cond *lcap_gen_cmp_gt(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t k)
+{
+    return lcap_gen_ncmp(cc, offrel, off, size, 0xffffffffu, LCAP_BPF_JGT, 0, k);
+}
+
+lcap_cond *lcap_gen_cmp_ge(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t k)
+{
+    return lcap_gen_ncmp(cc, offrel, off, size, 0xffffffffu, LCAP_BPF_JGE, 0, k);
+}
+
+lcap_cond *lcap_gen_cmp_lt(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t k)
+{
+    return lcap_gen_ncmp(cc, offrel, off, size, 0xffffffffu, LCAP_BPF_JGE, 1, k);
+}
+
+lcap_cond *lcap_gen_cmp_le(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t k)
+{
+    return lcap_gen_ncmp(cc, offrel, off, size, 0xffffffffu, LCAP_BPF_JGT, 1, k);
+}
+
+/* Compares the last word first, as libpcap does, then halves and bytes. */
+lcap_cond *lcap_gen_bcmp(lcap_cc *cc, int offrel, uint32_t off, uint32_t n, const uint8_t *v)
+{
+    lcap_cond *rv = NULL;
+    while (n >= 4) {
+        const uint8_t *p = v + n - 4;
+        uint32_t w = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+        lcap_cond *b = lcap_gen_cmp(cc, offrel, off + n - 4, 4, w);
+        rv = rv != NULL ? lcap_and(rv, b) : b;
+        n -= 4;
+    }
+    while (n >= 2) {
+        const uint8_t *p = v + n - 2;
+        lcap_cond *b = lcap_gen_cmp(cc, offrel, off + n - 2, 2, (uint32_t)p[0] << 8 | p[1]);
+        rv = rv != NULL ? lcap_and(rv, b) : b;
+        n -= 2;
+    }
+    if (n > 0) {
+        lcap_cond *b = lcap_gen_cmp(cc, offrel, off, 1, v[0]);
+        rv = rv != NULL ? lcap_and(rv, b) : b;
+    }
+    return rv;
+}
+
+/* ---- arithmetic ---- */
+
+typedef struct aval {
+    lcap_stmt *s;     /* computes the value into A */
+    lcap_cond *check; /* protocol checks the loads need, or NULL */
+    int is_const;
+    uint32_t k;
+} aval;
+
+static lcap_cond *and_opt(lcap_cond *a, lcap_cond *b)
+{
+    if (a == NULL)
+        return b;
+    if (b == NULL)
+        return a;
+    return lcap_and(a, b);
+}
+
+static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out);
+
+static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
+{
+    aval idx;
+    int offrel = OR_PACKET;
+    if (gen_arith(cc, a->l, &idx) < 0)
+        return -1;
+    lcap_cond *check = lcap_gen_load_proto(cc, a->proto, a->col, &offrel);
+    if (cc->error)
+        return -1;
+    uint32_t k;
+    int reg;
+    uint16_t sz = bpf_size(a->size);
+    lcap_stmt *s;
+
+    if (offrel == OR_TRAN_IPV4) {
+        if (lcap_gen_offset(cc, OR_LINKPL, &k, &reg) < 0)
+            return -1;
+        if (idx.is_const) {
+            s = lcap_gen_loadx_iphdrlen(cc);
+            lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k + idx.k));
+        } else {
+            int r = lcap_cc_alloc_reg(cc);
+            if (r < 0)
+                return -1;
+            s = lcap_stmt_cat(idx.s, ST(LCAP_BPF_ST, r));
+            lcap_stmt_cat(s, lcap_gen_loadx_iphdrlen(cc));
+            lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_MEM, r));
+            lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_X, 0));
+            lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+            lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
+            lcap_cc_free_reg(cc, r);
+        }
+    } else {
+        if (lcap_gen_offset(cc, offrel, &k, &reg) < 0)
+            return -1;
+        if (reg >= 0) {
+            if (idx.is_const) {
+                s = ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg);
+                lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k + idx.k));
+            } else {
+                s = lcap_stmt_cat(idx.s, ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg));
+                lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_X, 0));
+                lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+                lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
+            }
+        } else if (idx.is_const) {
+            s = ST(LCAP_BPF_LD | LCAP_BPF_ABS | sz, k + idx.k);
+        } else {
+            s = lcap_stmt_cat(idx.s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+            lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
+        }
+    }
+    out->s = s;
+    out->is_const = 0;
+    out->check = and_opt(idx.check, check);
+    return cc->error ? -1 : 0;
+}
+
+static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out)
+{
+    memset(out, 0, sizeof(*out));
+    switch (a->kind) {
+    case A_NUM:
+        out->s = ST(LCAP_BPF_LD | LCAP_BPF_IMM, a->num);
+        out->is_const = 1;
+        out->k = a->num;
+        break;
+    case A_LEN:
+        out->s = ST(LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_LEN, 0);
+        break;
+    case A_NEG: {
+        aval v;
+        if (gen_arith(cc, a->l, &v) < 0)
+            return -1;
+        out->s = lcap_stmt_cat(v.s, ST(LCAP_BPF_ALU | LCAP_BPF_NEG, 0));
+        out->check = v.check;
+        break;
+    }
+    case A_LOAD:
+        return protocol_load(cc, a, out);
+    case A_BIN: {
+        aval l, r;
+        int reg = -1;
+        /* the right operand first: it is kept in a scratch word while the left one is computed */
+        if (gen_arith(cc, a->r, &r) < 0)
+            return -1;
+        if (!r.is_const && (reg = lcap_cc_alloc_reg(cc)) < 0)
+            return -1;
+        if (gen_arith(cc, a->l, &l) < 0)
+            return -1;
+        if (r.is_const && r.k == 0 && (a->op == LCAP_BPF_DIV || a->op == LCAP_BPF_MOD)) {
+            lcap_cc_error(cc, a->col, a->op == LCAP_BPF_DIV ? "division by zero" : "modulus by zero");
+            return -1;
+        }
+        if (r.is_const && (a->op == LCAP_BPF_LSH || a->op == LCAP_BPF_RSH) && r.k > 31) {
+            lcap_cc_error(cc, a->col, "shift by %u, more than 31", r.k);
+            return -1;
+        }
+        if (r.is_const) {
+            out->s = lcap_stmt_cat(l.s, ST(LCAP_BPF_ALU | a->op | LCAP_BPF_K, r.k));
+        } else {
+            out->s = lcap_stmt_cat(r.s, ST(LCAP_BPF_ST, reg));
+            lcap_stmt_cat(out->s, l.s);
+            lcap_stmt_cat(out->s, ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg));
+            lcap_stmt_cat(out->s, ST(LCAP_BPF_ALU | a->op | LCAP_BPF_X, 0));
+            lcap_cc_free_reg(cc, reg);
+        }
+        out->check = and_opt(l.check, r.check);
+        break;
+    }
+    }
+    return cc->error ? -1 : 0;
+}
+
+static lcap_cond *gen_relation(lcap_cc *cc, const lcap_node *n)
+{
+    aval a0, a1;
+    static const struct {
+        uint16_t jop;
+        int reverse;
+    } rels[] = {
+        [R_EQ] = { LCAP_BPF_JEQ, 0 }, [R_NE] = { LCAP_BPF_JEQ, 1 }, [R_LT] = { LCAP_BPF_JGE, 1 },
+        [R_LE] = { LCAP_BPF_JGT, 1 }, [R_GT] = { LCAP_BPF_JGT, 0 }, [R_GE] = { LCAP_BPF_JGE, 0 },
+    };
+    int reg = -1;
+    if (gen_arith(cc, n->a1, &a1) < 0)
+        return NULL;
+    if (!a1.is_const && (reg = lcap_cc_alloc_reg(cc)) < 0)
+        return NULL;
+    if (gen_arith(cc, n->a0, &a0) < 0)
+        return NULL;
+    lcap_cond *b;
+    if (a1.is_const) {
+        b = lcap_cond_jmp(cc, a0.s, rels[n->rel].jop, a1.k);
+    } else {
+        lcap_stmt *s = lcap_stmt_cat(a1.s, ST(LCAP_BPF_ST, reg));
+        lcap_stmt_cat(s, a0.s);
+        lcap_stmt_cat(s, ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg));
+        lcap_cc_free_reg(cc, reg);
+        b = lcap_cond_jmp(cc, s, rels[n->rel].jop | LCAP_BPF_X, 0);
+    }
+    if (rels[n->rel].reverse)
+        b = lcap_not(b);
+    lcap_cond *check = and_opt(a0.check, a1.check);
+    return check != NULL ? lcap_and(check, b) : b;
+}
+
+/* ---- the tree walk ---- */
+
+static lcap_cond *gen_leaf(lcap_cc *cc, const lcap_node *n);
+
+static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
+{
+    if (n->kind != N_AND && n->kind != N_OR)
+        return gen_leaf(cc, n);
+    /* Walk the left spine without recursion: "a or b or c ..." chains are long. */
+    size_t depth = 0;
+    for (const lcap_node *m = n; m->kind == N_AND || m->kind == N_OR; m = m->l)
+        depth++;
+    const lcap_node **spine = lcap_cc_alloc(cc, depth * sizeof(*spine));
+    if (spine == NULL)
+        return NULL;
+    size_t i = 0;
+    const lcap_node *m = n;
+    for (; m->kind == N_AND || m->kind == N_OR; m = m->l)
+        spine[i++] = m;
+    lcap_cond *c = gen_leaf(cc, m);
+    while (i > 0 && c != NULL) {
+        const lcap_node *op = spine[--i];
+        lcap_cond *r = gen_node(cc, op->r);
+        if (r == NULL)
+            return NULL;
+        c = op->kind == N_AND ? lcap_and(c, r) : lcap_or(c, r);
+    }
+    return c;
+}
+
+static lcap_cond *gen_len_cmp(lcap_cc *cc, uint16_t jop, uint32_t k)
+{
+    return lcap_cond_jmp(cc, ST(LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_LEN, 0), jop, k);
+}
+
+static lcap_cond *gen_leaf(lcap_cc *cc, const lcap_node *n)
+{
+    if (cc->error)
+        return NULL;
+    switch (n->kind) {
+    case N_AND:
+    case N_OR:
+        return gen_node(cc, n);
+    case N_NOT:
+        return lcap_not(gen_node(cc, n->l));
+    case N_REL:
+        return gen_relation(cc, n);
+    case N_ID:
+        return lcap_gen_id(cc, n);
+    case N_NUM:
+        return lcap_gen_num(cc, n);
+    case N_HID:
+        return lcap_gen_dotted(cc, n);
+    case N_HID6:
+        return lcap_gen_ip6addr(cc, n);
+    case N_EID:
+    case N_AID:
+        return lcap_gen_ecode(cc, n);
+    case N_PROTO:
+        return lcap_gen_proto_abbrev(cc, n->q.proto, n->col);
+    case N_BROADCAST:
+        return lcap_gen_broadcast(cc, n->q.proto, n->col);
+    case N_MULTICAST:
+        return lcap_gen_multicast(cc, n->q.proto, n->col);
+    case N_LESS:
+        return lcap_not(gen_len_cmp(cc, LCAP_BPF_JGT, n->num));
+    case N_GREATER:
+        return gen_len_cmp(cc, LCAP_BPF_JGE, n->num);
+    case N_INBOUND:
+    case N_OUTBOUND:
+        return lcap_gen_inbound(cc, n->kind == N_OUTBOUND, n->col);
+    case N_VLAN:
+        return lcap_gen_vlan(cc, n);
+    case N_MPLS:
+        return lcap_gen_mpls(cc, n);
+    case N_PPPOED:
+        return lcap_gen_pppoed(cc, n);
+    case N_PPPOES:
+        return lcap_gen_pppoes(cc, n);
+    case N_GENEVE:
+        return lcap_gen_geneve(cc, n);
+    case N_VXLAN:
+        return lcap_gen_vxlan(cc, n);
+    case N_CBYTE: {
+        lcap_cond *b;
+        if (n->num2 > 255)
+            return lcap_cc_error(cc, n->col, "byte argument %u greater than maximum 255", n->num2);
+        switch (n->op) {
+        case '=': return lcap_gen_cmp(cc, OR_LINKHDR, n->num, 1, n->num2);
+        case '<': return lcap_gen_cmp_lt(cc, OR_LINKHDR, n->num, 1, n->num2);
+        case '>': return lcap_gen_cmp_gt(cc, OR_LINKHDR, n->num, 1, n->num2);
+        case '|': {
+            lcap_stmt *s = lcap_gen_load(cc, OR_LINKHDR, n->num, 1);
+            lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_OR | LCAP_BPF_K, n->num2));
+            b = lcap_cond_jmp(cc, s, LCAP_BPF_JEQ, 0);
+            return lcap_not(b);
+        }
+        default: {
+            lcap_stmt *s = lcap_gen_load(cc, OR_LINKHDR, n->num, 1);
+            lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_AND | LCAP_BPF_K, n->num2));
+            b = lcap_cond_jmp(cc, s, LCAP_BPF_JEQ, 0);
+            return lcap_not(b);
+        }
+        }
+    }
+    default:
+        return lcap_gen_misc(cc, n);
+    }
+}
+
+lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
+lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n) { return gen_node(cc, n); }

@@ -1,0 +1,299 @@
+/* ir.c - building blocks and conditions: and/or/not by patching dangling exits (no copies). */
+#include <stddef.h>
+#include <stdlib.h>
+
+#include "filter/ir.h"
+
+lcap_stmt *lcap_stmt_new(lcap_cc *cc, uint16_t code, uint32_t k)
+{
+    lcap_stmt *s = lcap_cc_alloc(cc, sizeof(*s));
+    if (s != NULL) {
+        s->code = code;
+        s->k = k;
+    }
+    return s;
+}
+
+lcap_stmt *lcap_stmt_cat(lcap_stmt *a, lcap_stmt *b)
+{
+    if (a == NULL)
+        return b;
+    lcap_stmt *t = a;
+    while (t->next != NULL)
+        t = t->next;
+    t->next = b;
+    return a;
+}
+
+static lcap_block *block_new(lcap_cc *cc)
+{
+    lcap_block *b = lcap_cc_alloc(cc, sizeof(*b));
+    if (b != NULL)
+        b->id = cc->nblocks++;
+    return b;
+}
+
+lcap_block *lcap_block_ret(lcap_cc *cc, uint32_t k)
+{
+    lcap_block *b = block_new(cc);
+    if (b != NULL) {
+        b->code = LCAP_BPF_RET | LCAP_BPF_K;
+        b->k = k;
+    }
+    return b;
+}
+
+lcap_block *lcap_block_new(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k)
+{
+    lcap_block *b = block_new(cc);
+    if (b != NULL) {
+        b->stmts = stmts;
+        b->code = (uint16_t)(LCAP_BPF_JMP | jop);
+        b->k = k;
+    }
+    return b;
+}
+
+static lcap_exit *exit_new(lcap_cc *cc, lcap_block **slot)
+{
+    lcap_exit *e = lcap_cc_alloc(cc, sizeof(*e));
+    if (e != NULL)
+        e->slot = slot;
+    return e;
+}
+
+lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k)
+{
+    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
+    lcap_block *b = block_new(cc);
+    if (c == NULL || b == NULL || cc->error)
+        return NULL;
+    b->stmts = stmts;
+    b->code = (uint16_t)(LCAP_BPF_JMP | jop);
+    b->k = k;
+    c->head = b;
+    c->konst = -1;
+    c->t.head = c->t.tail = exit_new(cc, &b->jt);
+    c->f.head = c->f.tail = exit_new(cc, &b->jf);
+    return c->t.head != NULL && c->f.head != NULL ? c : NULL;
+}
+
+/* "ld #0; jeq #0": always true, made false by negation. */
+lcap_cond *lcap_cond_true(lcap_cc *cc)
+{
+    lcap_cond *c = lcap_cond_jmp(cc, lcap_stmt_new(cc, LCAP_BPF_LD | LCAP_BPF_IMM, 0), LCAP_BPF_JEQ, 0);
+    if (c != NULL)
+        c->konst = 1;
+    return c;
+}
+
+lcap_cond *lcap_cond_false(lcap_cc *cc) { return lcap_not(lcap_cond_true(cc)); }
+
+static void patch(lcap_exits *l, lcap_block *target);
+static void append(lcap_exits *a, lcap_exits *b);
+
+lcap_cond *lcap_cond_always(lcap_cc *cc, lcap_stmt *stmts)
+{
+    lcap_cond *c = lcap_cond_jmp(cc, stmts, LCAP_BPF_JA, 0);
+    if (c != NULL)
+        append(&c->t, &c->f);
+    return c;
+}
+
+lcap_cond *lcap_then(lcap_cond *a, lcap_block *t, lcap_block *f, lcap_cond *rest)
+{
+    if (a == NULL || t == NULL || f == NULL || rest == NULL)
+        return NULL;
+    patch(&a->t, t);
+    patch(&a->f, f);
+    a->t = rest->t;
+    a->f = rest->f;
+    return a;
+}
+
+static void patch(lcap_exits *l, lcap_block *target)
+{
+    for (lcap_exit *e = l->head; e != NULL; e = e->next)
+        *e->slot = target;
+    l->head = l->tail = NULL;
+}
+
+static void append(lcap_exits *a, lcap_exits *b)
+{
+    if (b->head == NULL)
+        return;
+    if (a->head == NULL)
+        *a = *b;
+    else {
+        a->tail->next = b->head;
+        a->tail = b->tail;
+    }
+    b->head = b->tail = NULL;
+}
+
+/* Constant operands reduce as libpcap master reduces them while generating:
+ * "true and x" is x, "x or true" is true (x is then never evaluated). */
+lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b)
+{
+    if (a == NULL || b == NULL)
+        return NULL;
+    if (a->konst == 1 || b->konst == 0)
+        return b;
+    if (b->konst == 1 || a->konst == 0)
+        return a;
+    patch(&a->t, b->head);
+    a->t = b->t;
+    append(&a->f, &b->f);
+    return a;
+}
+
+lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b)
+{
+    if (a == NULL || b == NULL)
+        return NULL;
+    if (a->konst == 0 || b->konst == 1)
+        return b;
+    if (b->konst == 0 || a->konst == 1)
+        return a;
+    patch(&a->f, b->head);
+    a->f = b->f;
+    append(&a->t, &b->t);
+    return a;
+}
+
+lcap_cond *lcap_not(lcap_cond *a)
+{
+    if (a != NULL) {
+        lcap_exits t = a->t;
+        a->t = a->f;
+        a->f = t;
+        if (a->konst >= 0)
+            a->konst = !a->konst;
+    }
+    return a;
+}
+
+void lcap_cond_prepend(lcap_cond *c, lcap_stmt *s)
+{
+    if (c != NULL && s != NULL)
+        c->head->stmts = lcap_stmt_cat(s, c->head->stmts);
+}
+
+lcap_block *lcap_finish(lcap_cc *cc, lcap_cond *c, uint32_t accept)
+{
+    lcap_block *yes = lcap_block_ret(cc, accept), *no = lcap_block_ret(cc, 0);
+    if (c == NULL || yes == NULL || no == NULL)
+        return NULL;
+    patch(&c->t, yes);
+    patch(&c->f, no);
+    return c->head;
+}
+
+lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f)
+{
+    if (c == NULL || t == NULL || f == NULL)
+        return NULL;
+    patch(&c->t, t);
+    patch(&c->f, f);
+    return c->head;
+}
+
+/* Blocks in an order where every edge goes forward: reverse postorder of an
+ * iterative depth-first walk, false edge explored first so the true target
+ * tends to follow its branch. Returns are placed last. */
+lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+{
+    size_t cap = 64, n = 0, sp = 0;
+    lcap_block **post = malloc(cap * sizeof(*post));
+    struct frame {
+        lcap_block *b;
+        int state;
+    } *stack = malloc(cap * sizeof(*stack));
+    size_t scap = cap;
+    int mark = ++cc->markgen;
+
+    if (post == NULL || stack == NULL)
+        goto oom;
+    stack[sp++] = (struct frame){ root, 0 };
+    root->mark = mark;
+    while (sp > 0) {
+        struct frame *f = &stack[sp - 1];
+        lcap_block *b = f->b, *next = NULL;
+        if (!lcap_block_is_ret(b)) {
+            if (f->state == 0) {
+                f->state = 1;
+                next = b->jf;
+            } else if (f->state == 1) {
+                f->state = 2;
+                next = b->jt;
+            }
+        }
+        if (next != NULL && f->state <= 2 && next->mark != mark) {
+            next->mark = mark;
+            if (sp == scap) {
+                struct frame *s2 = realloc(stack, 2 * scap * sizeof(*stack));
+                if (s2 == NULL)
+                    goto oom;
+                stack = s2;
+                scap *= 2;
+            }
+            stack[sp++] = (struct frame){ next, 0 };
+            continue;
+        }
+        if (lcap_block_is_ret(b) || f->state == 2) {
+            if (n == cap) {
+                lcap_block **p2 = realloc(post, 2 * cap * sizeof(*post));
+                if (p2 == NULL)
+                    goto oom;
+                post = p2;
+                cap *= 2;
+            }
+            post[n++] = b;
+            sp--;
+        }
+    }
+    free(stack);
+    /* reverse, returns moved to the end in their order */
+    lcap_block **ord = malloc((n ? n : 1) * sizeof(*ord));
+    if (ord == NULL) {
+        free(post);
+        goto oom2;
+    }
+    size_t k = 0;
+    for (size_t i = n; i-- > 0;)
+        if (!rets_last || !lcap_block_is_ret(post[i]))
+            ord[k++] = post[i];
+    for (size_t i = n; rets_last && i-- > 0;)
+        if (lcap_block_is_ret(post[i]))
+            ord[k++] = post[i];
+    free(post);
+    *count = n;
+    return ord;
+oom:
+    free(post);
+    free(stack);
+oom2:
+    lcap_cc_error(cc, 0, "out of memory ordering the filter's blocks");
+    return NULL;
+}
+
+
+lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head)
+{
+    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
+    if (c != NULL) {
+        c->head = head;
+        c->konst = -1;
+    }
+    return c;
+}
+
+int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense)
+{
+    lcap_exit *e = exit_new(cc, slot);
+    if (c == NULL || e == NULL)
+        return -1;
+    lcap_exits one = { e, e };
+    append(sense ? &c->t : &c->f, &one);
+    return 0;
+}

@@ -1,0 +1,357 @@
+/* lex.c - the scanner of the pcap-filter language: names, numbers, addresses, keywords, operators. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "filter/lex.h"
+
+typedef struct kw {
+    const char *s;
+    enum lcap_tok t;
+} kw;
+
+static const kw keywords[] = {
+#define KW_ROW(s, t) { s, T_##t },
+    LCAP_KEYWORDS(KW_ROW)
+#undef KW_ROW
+};
+
+/* Named constants the language spells as words: they scan as numbers. */
+static const struct {
+    const char *s;
+    uint32_t v;
+} constants[] = {
+    { "icmptype", 0 }, { "icmpcode", 1 }, { "icmp-echoreply", 0 }, { "icmp-unreach", 3 },
+    { "icmp-sourcequench", 4 }, { "icmp-redirect", 5 }, { "icmp-echo", 8 }, { "icmp-routeradvert", 9 },
+    { "icmp-routersolicit", 10 }, { "icmp-timxceed", 11 }, { "icmp-paramprob", 12 }, { "icmp-tstamp", 13 },
+    { "icmp-tstampreply", 14 }, { "icmp-ireq", 15 }, { "icmp-ireqreply", 16 }, { "icmp-maskreq", 17 },
+    { "icmp-maskreply", 18 },
+    { "icmp6type", 0 }, { "icmp6code", 1 }, { "icmp6-destinationunreach", 1 }, { "icmp6-packettoobig", 2 },
+    { "icmp6-timeexceeded", 3 }, { "icmp6-parameterproblem", 4 }, { "icmp6-echo", 128 },
+    { "icmp6-echoreply", 129 }, { "icmp6-multicastlistenerquery", 130 },
+    { "icmp6-multicastlistenerreportv1", 131 }, { "icmp6-multicastlistenerdone", 132 },
+    { "icmp6-routersolicit", 133 }, { "icmp6-routeradvert", 134 }, { "icmp6-neighborsolicit", 135 },
+    { "icmp6-neighboradvert", 136 }, { "icmp6-redirect", 137 }, { "icmp6-routerrenum", 138 },
+    { "icmp6-nodeinformationquery", 139 }, { "icmp6-nodeinformationresponse", 140 },
+    { "icmp6-ineighbordiscoverysolicit", 141 }, { "icmp6-ineighbordiscoveryadvert", 142 },
+    { "icmp6-multicastlistenerreportv2", 143 }, { "icmp6-homeagentdiscoveryrequest", 144 },
+    { "icmp6-homeagentdiscoveryreply", 145 }, { "icmp6-mobileprefixsolicit", 146 },
+    { "icmp6-mobileprefixadvert", 147 }, { "icmp6-certpathsolicit", 148 }, { "icmp6-certpathadvert", 149 },
+    { "icmp6-multicastrouteradvert", 151 }, { "icmp6-multicastroutersolicit", 152 },
+    { "icmp6-multicastrouterterm", 153 },
+    { "tcpflags", 13 }, { "tcp-fin", 0x01 }, { "tcp-syn", 0x02 }, { "tcp-rst", 0x04 }, { "tcp-push", 0x08 },
+    { "tcp-ack", 0x10 }, { "tcp-urg", 0x20 }, { "tcp-ece", 0x40 }, { "tcp-cwr", 0x80 },
+};
+
+static const struct {
+    enum lcap_tok t;
+    const char *s;
+} puncts[] = {
+#define P_ROW(t, s) { T_##t, s },
+    LCAP_PUNCT(P_ROW)
+#undef P_ROW
+};
+
+static int hexval(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* A number as libpcap reads one: 0x hex, leading-0 octal, else decimal.
+ * 1 if s[0..n) is one, 0 if not a number, -1 (error recorded) if it overflows. */
+static int parse_number(lcap_cc *cc, const char *s, size_t n, int col, uint32_t *out)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    unsigned base = 10;
+
+    if (n == 0)
+        return 0;
+    if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        i = 2;
+    } else if (s[0] == '0' && n > 1) {
+        base = 8;
+        i = 1;
+    }
+    for (size_t j = i; j < n; j++) {
+        int d = base == 16 ? hexval((unsigned char)s[j]) : (isdigit((unsigned char)s[j]) ? s[j] - '0' : -1);
+        if (d < 0)
+            return 0;
+        if (base == 8 && d > 7) {
+            lcap_cc_error(cc, col, "number %.*s contains non-octal digit", (int)n, s);
+            return -1;
+        }
+    }
+    for (; i < n; i++) {
+        v = v * base + (uint64_t)hexval((unsigned char)s[i]);
+        if (v > 0xffffffffu) {
+            lcap_cc_error(cc, col, "number %.*s overflows 32 bits", (int)n, s);
+            return -1;
+        }
+    }
+    *out = (uint32_t)v;
+    return 1;
+}
+
+/* Groups of 1-2 hex digits separated by sep, exactly six: a MAC address. */
+static int parse_mac_groups(const char *s, size_t n, char sep, uint8_t mac[6])
+{
+    int g = 0, digits = 0;
+    unsigned v = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == sep) {
+            if (digits == 0 || g >= 6)
+                return 0;
+            mac[g++] = (uint8_t)v;
+            v = 0;
+            digits = 0;
+            continue;
+        }
+        int d = hexval((unsigned char)s[i]);
+        if (d < 0 || ++digits > 2)
+            return 0;
+        v = v * 16 + (unsigned)d;
+    }
+    return g == 6;
+}
+
+/* xxxx.xxxx.xxxx: three groups of four hex digits. */
+static int parse_mac_dotted4(const char *s, size_t n, uint8_t mac[6])
+{
+    if (n != 14 || s[4] != '.' || s[9] != '.')
+        return 0;
+    int b = 0;
+    for (size_t i = 0; i < n; i += 2) {
+        if (s[i] == '.')
+            i++;
+        int h = hexval((unsigned char)s[i]), l = hexval((unsigned char)s[i + 1]);
+        if (h < 0 || l < 0)
+            return 0;
+        mac[b++] = (uint8_t)(h * 16 + l);
+    }
+    return b == 6;
+}
+
+/* twelve hex digits in a row */
+static int parse_mac_plain(const char *s, size_t n, uint8_t mac[6])
+{
+    if (n != 12)
+        return 0;
+    for (size_t i = 0; i < 12; i += 2) {
+        int h = hexval((unsigned char)s[i]), l = hexval((unsigned char)s[i + 1]);
+        if (h < 0 || l < 0)
+            return 0;
+        mac[i / 2] = (uint8_t)(h * 16 + l);
+    }
+    return 1;
+}
+
+static int parse_mac(const char *s, size_t n, uint8_t mac[6])
+{
+    return parse_mac_plain(s, n, mac) || parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
+           parse_mac_groups(s, n, '.', mac) || parse_mac_dotted4(s, n, mac);
+}
+
+/* N.N, N.N.N or N.N.N.N with N a number. */
+static int is_dotted(const char *s, size_t n)
+{
+    int parts = 1;
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i == n || s[i] == '.') {
+            if (i == start)
+                return 0;
+            for (size_t j = start; j < i; j++)
+                if (!isxdigit((unsigned char)s[j]) && !(j == start + 1 && (s[j] == 'x' || s[j] == 'X')))
+                    return 0;
+            if (!isdigit((unsigned char)s[start]))
+                return 0;
+            if (i < n)
+                parts++;
+            start = i + 1;
+        }
+    }
+    return parts >= 2 && parts <= 4;
+}
+
+static int is_name_char(int c)
+{
+    return isalnum(c) || c == '-' || c == '_' || c == '.';
+}
+
+lcap_token lcap_lex_next(lcap_lexer *lx)
+{
+    const char *s = lx->s;
+    size_t p = lx->pos;
+    lcap_token t;
+
+    memset(&t, 0, sizeof(t));
+    while (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r')
+        p++;
+    t.col = (int)p + 1;
+    t.text = s + p;
+    if (s[p] == '\0') {
+        t.kind = T_EOF;
+        lx->pos = p;
+        return t;
+    }
+    unsigned char c = (unsigned char)s[p];
+
+    if (c == '\\') { /* a keyword or anything else used as a name */
+        size_t q = p + 1;
+        while (s[q] != '\0' && !strchr(" \t\n\r!()", s[q]))
+            q++;
+        t.kind = q > p + 1 ? T_ID : T_ERROR;
+        t.text = s + p + 1;
+        t.len = (int)(q - p - 1);
+        if (t.kind == T_ERROR)
+            lcap_cc_error(lx->cc, t.col, "'\\' must be followed by a name");
+        lx->pos = q;
+        return t;
+    }
+    if (c == '$') {
+        size_t q = p + 1;
+        while (isxdigit((unsigned char)s[q]))
+            q++;
+        t.len = (int)(q - p);
+        if (q == p + 1 || q - p - 1 > 2) {
+            t.kind = T_ERROR;
+            lcap_cc_error(lx->cc, t.col, "invalid ARCnet address '%.*s'", t.len + (s[q] != 0), s + p);
+        } else {
+            t.kind = T_AID;
+            unsigned v = 0;
+            for (size_t i = p + 1; i < q; i++)
+                v = v * 16 + (unsigned)hexval((unsigned char)s[i]);
+            t.addr[0] = (uint8_t)v;
+            t.num = v;
+        }
+        lx->pos = q;
+        return t;
+    }
+    if (isalnum(c) || c == ':') {
+        /* Addresses with colons first: IPv6 or a MAC address. */
+        size_t q = p;
+        while (is_name_char((unsigned char)s[q]) || s[q] == ':')
+            q++;
+        size_t n = q - p;
+        if (memchr(s + p, ':', n) != NULL && n < 64) {
+            char buf[64];
+            memcpy(buf, s + p, n);
+            buf[n] = '\0';
+            if (parse_mac(buf, n, t.addr)) {
+                t.kind = T_EID;
+            } else if (inet_pton(AF_INET6, buf, t.addr) == 1) {
+                t.kind = T_HID6;
+            }
+            if (t.kind != T_EOF) {
+                t.len = (int)n;
+                lx->pos = q;
+                return t;
+            }
+        }
+        if (c == ':') {
+            t.kind = T_COLON;
+            t.len = 1;
+            lx->pos = p + 1;
+            return t;
+        }
+        q = p;
+        while (is_name_char((unsigned char)s[q]))
+            q++;
+        while (q > p + 1 && (s[q - 1] == '-' || s[q - 1] == '_'))
+            q--;
+        n = q - p;
+        t.len = (int)n;
+        lx->pos = q;
+        if (n == 12 && parse_mac_plain(s + p, n, t.addr)) {
+            t.kind = T_EID;
+            return t;
+        }
+        int r = parse_number(lx->cc, s + p, n, t.col, &t.num);
+        if (r < 0) {
+            t.kind = T_ERROR;
+            return t;
+        }
+        if (r > 0) {
+            t.kind = T_NUM;
+            return t;
+        }
+        if (is_dotted(s + p, n)) {
+            t.kind = T_HID;
+            return t;
+        }
+        if (parse_mac(s + p, n, t.addr)) {
+            t.kind = T_EID;
+            return t;
+        }
+        for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
+            if (strlen(keywords[i].s) == n && memcmp(keywords[i].s, s + p, n) == 0) {
+                t.kind = keywords[i].t;
+                return t;
+            }
+        }
+        for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
+            if (strlen(constants[i].s) == n && memcmp(constants[i].s, s + p, n) == 0) {
+                t.kind = T_NUM;
+                t.num = constants[i].v;
+                return t;
+            }
+        }
+        t.kind = T_ID;
+        return t;
+    }
+    /* Operators: two-character spellings before one-character ones. */
+    static const struct {
+        const char *s;
+        enum lcap_tok t;
+    } ops2[] = {
+        { "&&", T_AND }, { "||", T_OR }, { "==", T_EQ }, { "!=", T_NE },
+        { "<=", T_LE },  { ">=", T_GE }, { "<<", T_LSH }, { ">>", T_RSH },
+    };
+    for (size_t i = 0; i < sizeof(ops2) / sizeof(ops2[0]); i++) {
+        if (s[p] == ops2[i].s[0] && s[p + 1] == ops2[i].s[1]) {
+            t.kind = ops2[i].t;
+            t.len = 2;
+            lx->pos = p + 2;
+            return t;
+        }
+    }
+    if (c == '!') {
+        t.kind = T_NOT;
+        t.len = 1;
+        lx->pos = p + 1;
+        return t;
+    }
+    for (size_t i = 0; i < sizeof(puncts) / sizeof(puncts[0]); i++) {
+        if (puncts[i].s[1] == '\0' && (unsigned char)puncts[i].s[0] == c) {
+            t.kind = puncts[i].t;
+            t.len = 1;
+            lx->pos = p + 1;
+            return t;
+        }
+    }
+    t.kind = T_ERROR;
+    t.len = 1;
+    if (isprint(c))
+        lcap_cc_error(lx->cc, t.col, "unexpected character '%c'", c);
+    else
+        lcap_cc_error(lx->cc, t.col, "unexpected byte 0x%02x", c);
+    lx->pos = p + 1;
+    return t;
+}
+
+void lcap_tok_describe(const lcap_token *t, char *out, size_t n)
+{
+    if (t->kind == T_EOF)
+        snprintf(out, n, "end of expression");
+    else
+        snprintf(out, n, "'%.*s'", t->len > 40 ? 40 : t->len, t->text);
+}

@@ -1,0 +1,814 @@
+/* parse.c - recursive-descent parser of the pcap-filter language into the tree of ast.h, with
+ * libpcap's precedence (and/or equal, left-associative; not tighter) and qualifier inheritance. */
+#include <stdio.h>
+#include <string.h>
+
+#include "filter/ast.h"
+#include "filter/lex.h"
+#include "bpf/insn.h"
+
+#define MAX_DEPTH 3000
+
+typedef struct parser {
+    lcap_cc *cc;
+    lcap_token *toks;
+    size_t n, i;
+} parser;
+
+static const struct {
+    enum lcap_tok t;
+    int q;
+    const char *s;
+} pquals[] = {
+#define PQ_ROW(t, q, s) { T_##t, q, s },
+    LCAP_PROTO_QUALS(PQ_ROW)
+#undef PQ_ROW
+};
+
+const char *lcap_qproto_name(int qproto)
+{
+    for (size_t i = 0; i < sizeof(pquals) / sizeof(pquals[0]); i++)
+        if (pquals[i].q == qproto)
+            return pquals[i].s;
+    return "";
+}
+
+static int tok_qproto(enum lcap_tok t)
+{
+    for (size_t i = 0; i < sizeof(pquals) / sizeof(pquals[0]); i++)
+        if (pquals[i].t == t)
+            return pquals[i].q;
+    return -1;
+}
+
+static const lcap_token *cur(parser *p) { return &p->toks[p->i]; }
+static const lcap_token *peek(parser *p, size_t k)
+{
+    return &p->toks[p->i + k < p->n ? p->i + k : p->n - 1];
+}
+static enum lcap_tok kind(parser *p) { return p->toks[p->i].kind; }
+static void advance(parser *p)
+{
+    if (p->i + 1 < p->n)
+        p->i++;
+}
+
+static void *syntax(parser *p, const char *expected)
+{
+    char what[64];
+    const lcap_token *t = cur(p);
+    lcap_tok_describe(t, what, sizeof(what));
+    return lcap_cc_error(p->cc, 0, "syntax error at %s (column %d): expected %s", what, t->col, expected);
+}
+
+static lcap_node *mk(parser *p, enum lcap_nkind k, int col)
+{
+    lcap_node *n = lcap_cc_alloc(p->cc, sizeof(*n));
+    if (n != NULL) {
+        n->kind = k;
+        n->col = col;
+        n->masklen = -1;
+    }
+    return n;
+}
+
+static const char *tokstr(parser *p, const lcap_token *t)
+{
+    return lcap_arena_strndup(&p->cc->arena, t->text, (size_t)t->len);
+}
+
+static int is_rel(enum lcap_tok t)
+{
+    return t == T_EQ || t == T_NE || t == T_LT || t == T_LE || t == T_GT || t == T_GE;
+}
+
+static int rel_of(enum lcap_tok t)
+{
+    switch (t) {
+    case T_EQ: return R_EQ;
+    case T_NE: return R_NE;
+    case T_LT: return R_LT;
+    case T_LE: return R_LE;
+    case T_GT: return R_GT;
+    default: return R_GE;
+    }
+}
+
+static int is_dir(enum lcap_tok t)
+{
+    return t == T_SRC || t == T_DST || (t >= T_ADDR1 && t <= T_TA);
+}
+
+static int is_aqual(enum lcap_tok t)
+{
+    return t == T_HOST || t == T_NET || t == T_PORT || t == T_PORTRANGE || t == T_GATEWAY ||
+           t == T_PROTO || t == T_PROTOCHAIN;
+}
+
+/* ---- arithmetic ---- */
+
+static lcap_arith *parse_arith(parser *p);
+
+static lcap_arith *mka(parser *p, enum lcap_akind k, int col)
+{
+    lcap_arith *a = lcap_cc_alloc(p->cc, sizeof(*a));
+    if (a != NULL) {
+        a->kind = k;
+        a->col = col;
+    }
+    return a;
+}
+
+static lcap_arith *parse_aprimary(parser *p)
+{
+    const lcap_token *t = cur(p);
+    lcap_arith *a;
+    int q;
+
+    if (++p->cc->depth > MAX_DEPTH)
+        return lcap_cc_error(p->cc, t->col, "expression nested too deeply");
+    switch (t->kind) {
+    case T_NUM:
+        a = mka(p, A_NUM, t->col);
+        if (a != NULL)
+            a->num = t->num;
+        advance(p);
+        break;
+    case T_LEN:
+        a = mka(p, A_LEN, t->col);
+        advance(p);
+        break;
+    case T_MINUS:
+        advance(p);
+        a = mka(p, A_NEG, t->col);
+        if (a != NULL && (a->l = parse_aprimary(p)) == NULL)
+            a = NULL;
+        break;
+    case T_LPAREN:
+        advance(p);
+        a = parse_arith(p);
+        if (a != NULL && kind(p) != T_RPAREN)
+            a = syntax(p, "')'");
+        else
+            advance(p);
+        break;
+    default:
+        q = tok_qproto(t->kind);
+        if (q < 0 || peek(p, 1)->kind != T_LBRACK) {
+            a = syntax(p, "a number, 'len', '(' or proto[index]");
+            break;
+        }
+        advance(p);
+        advance(p);
+        a = mka(p, A_LOAD, t->col);
+        if (a == NULL || (a->l = parse_arith(p)) == NULL) {
+            a = NULL;
+            break;
+        }
+        a->proto = q;
+        a->size = 1;
+        if (kind(p) == T_COLON) {
+            advance(p);
+            if (kind(p) != T_NUM) {
+                a = syntax(p, "a size (1, 2 or 4)");
+                break;
+            }
+            if (cur(p)->num != 1 && cur(p)->num != 2 && cur(p)->num != 4) {
+                a = lcap_cc_error(p->cc, 0, "data size must be 1, 2 or 4, not %u (column %d)",
+                                  cur(p)->num, cur(p)->col);
+                break;
+            }
+            a->size = (int)cur(p)->num;
+            advance(p);
+        }
+        if (kind(p) != T_RBRACK) {
+            a = syntax(p, "']'");
+            break;
+        }
+        advance(p);
+        break;
+    }
+    p->cc->depth--;
+    return a;
+}
+
+/* Binary operators by precedence level, lowest first. */
+static int binop(enum lcap_tok t, int level)
+{
+    static const struct {
+        enum lcap_tok t;
+        int level, op;
+    } ops[] = {
+        { T_PIPE, 0, LCAP_BPF_OR },  { T_CARET, 0, LCAP_BPF_XOR }, { T_AMP, 1, LCAP_BPF_AND },
+        { T_LSH, 2, LCAP_BPF_LSH },  { T_RSH, 2, LCAP_BPF_RSH },   { T_PLUS, 3, LCAP_BPF_ADD },
+        { T_MINUS, 3, LCAP_BPF_SUB }, { T_STAR, 4, LCAP_BPF_MUL }, { T_SLASH, 4, LCAP_BPF_DIV },
+        { T_PERCENT, 4, LCAP_BPF_MOD },
+    };
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+        if (ops[i].t == t && ops[i].level == level)
+            return ops[i].op;
+    return -1;
+}
+
+static lcap_arith *parse_alevel(parser *p, int level)
+{
+    if (level > 4)
+        return parse_aprimary(p);
+    lcap_arith *l = parse_alevel(p, level + 1);
+    while (l != NULL) {
+        int op = binop(kind(p), level);
+        if (op < 0)
+            break;
+        lcap_arith *b = mka(p, A_BIN, cur(p)->col);
+        advance(p);
+        if (b == NULL)
+            return NULL;
+        b->op = op;
+        b->l = l;
+        if ((b->r = parse_alevel(p, level + 1)) == NULL)
+            return NULL;
+        l = b;
+    }
+    return l;
+}
+
+static lcap_arith *parse_arith(parser *p) { return parse_alevel(p, 0); }
+
+static int can_start_arith(parser *p)
+{
+    enum lcap_tok t = kind(p);
+    return t == T_NUM || t == T_LPAREN || t == T_MINUS || t == T_LEN ||
+           (tok_qproto(t) >= 0 && peek(p, 1)->kind == T_LBRACK);
+}
+
+/* arth relop arth, tried without recording errors: NULL (position restored)
+ * when the tokens are not a relation. */
+static lcap_node *try_relation(parser *p)
+{
+    size_t save = p->i;
+    int depth = p->cc->depth;
+    int col = cur(p)->col;
+
+    p->cc->speculating++;
+    lcap_arith *a0 = parse_arith(p), *a1 = NULL;
+    int rel = -1;
+    if (a0 != NULL && !p->cc->spec_failed && is_rel(kind(p))) {
+        rel = rel_of(kind(p));
+        advance(p);
+        a1 = parse_arith(p);
+    }
+    p->cc->speculating--;
+    int ok = a1 != NULL && !p->cc->spec_failed;
+    if (p->cc->speculating == 0)
+        p->cc->spec_failed = 0;
+    p->cc->depth = depth;
+    if (!ok) {
+        p->i = save;
+        return NULL;
+    }
+    lcap_node *n = mk(p, N_REL, col);
+    if (n != NULL) {
+        n->a0 = a0;
+        n->a1 = a1;
+        n->rel = rel;
+    }
+    return n;
+}
+
+/* ---- names and addresses after qualifiers ---- */
+
+static lcap_node *parse_nid(parser *p, lcap_qual q)
+{
+    const lcap_token *t = cur(p);
+    lcap_node *n;
+
+    if (q.err)
+        return lcap_cc_error(p->cc, 0,
+                             "syntax error at '%.*s' (column %d): a name or address here needs a qualifier "
+                             "('host', 'net', 'port'...): the term before it passes none on",
+                             t->len, t->text, t->col);
+    switch (t->kind) {
+    case T_ID:
+        n = mk(p, N_ID, t->col);
+        if (n != NULL)
+            n->s = tokstr(p, t);
+        advance(p);
+        break;
+    case T_NUM:
+        n = mk(p, N_NUM, t->col);
+        if (n != NULL) {
+            n->num = t->num;
+            n->s = tokstr(p, t);
+        }
+        advance(p);
+        break;
+    case T_HID:
+    case T_HID6:
+        n = mk(p, t->kind == T_HID ? N_HID : N_HID6, t->col);
+        if (n == NULL)
+            return NULL;
+        n->s = tokstr(p, t);
+        memcpy(n->addr, t->addr, 16);
+        advance(p);
+        if (kind(p) == T_SLASH) {
+            advance(p);
+            if (kind(p) != T_NUM)
+                return syntax(p, "a prefix length");
+            n->masklen = cur(p)->num > 1000 ? 1000 : (int)cur(p)->num;
+            advance(p);
+        } else if (kind(p) == T_NETMASK && n->kind == N_HID) {
+            advance(p);
+            if (kind(p) != T_HID)
+                return syntax(p, "a dotted netmask");
+            n->has_mask = 1;
+            n->mask = tokstr(p, cur(p));
+            advance(p);
+        }
+        break;
+    case T_EID:
+    case T_AID:
+        n = mk(p, t->kind == T_EID ? N_EID : N_AID, t->col);
+        if (n != NULL) {
+            memcpy(n->addr, t->addr, 16);
+            n->s = tokstr(p, t);
+        }
+        advance(p);
+        break;
+    default:
+        return syntax(p, "a name, a number or an address");
+    }
+    if (n != NULL)
+        n->q = q;
+    return n;
+}
+
+static lcap_node *mkbin(parser *p, enum lcap_nkind k, int col, lcap_node *l, lcap_node *r)
+{
+    if (l == NULL || r == NULL)
+        return NULL;
+    lcap_node *n = mk(p, k, col);
+    if (n != NULL) {
+        n->l = l;
+        n->r = r;
+    }
+    return n;
+}
+
+/* id: nid | number | not id | '(' id (and|or id)* ')' */
+static lcap_node *parse_id(parser *p, lcap_qual q)
+{
+    const lcap_token *t = cur(p);
+    lcap_node *n = NULL;
+
+    if (++p->cc->depth > MAX_DEPTH)
+        return lcap_cc_error(p->cc, t->col, "expression nested too deeply");
+    if (t->kind == T_NOT) {
+        advance(p);
+        lcap_node *x = parse_id(p, q);
+        if (x != NULL && (n = mk(p, N_NOT, t->col)) != NULL)
+            n->l = x;
+    } else if (t->kind == T_LPAREN) {
+        advance(p);
+        n = parse_id(p, q);
+        while (n != NULL && (kind(p) == T_AND || kind(p) == T_OR)) {
+            enum lcap_nkind k = kind(p) == T_AND ? N_AND : N_OR;
+            int col = cur(p)->col;
+            advance(p);
+            n = mkbin(p, k, col, n, parse_id(p, q));
+        }
+        if (n != NULL) {
+            if (kind(p) != T_RPAREN)
+                n = syntax(p, "'and', 'or' or ')'");
+            else
+                advance(p);
+        }
+    } else {
+        n = parse_nid(p, q);
+    }
+    p->cc->depth--;
+    return n;
+}
+
+/* ---- terms ---- */
+
+static lcap_node *parse_expr(parser *p, lcap_qual qin, lcap_qual *qout);
+
+/* Optional number after vlan, mpls, pppoes, geneve, vxlan: NUM or (NUM). */
+static void opt_pnum(parser *p, lcap_node *n)
+{
+    size_t k = 0;
+    while (peek(p, k)->kind == T_LPAREN)
+        k++;
+    if (peek(p, k)->kind != T_NUM)
+        return;
+    for (size_t j = 1; j <= k; j++)
+        if (peek(p, k + j)->kind != T_RPAREN)
+            return;
+    n->has_num = 1;
+    n->num = peek(p, k)->num;
+    for (size_t j = 0; j < 2 * k + 1; j++)
+        advance(p);
+}
+
+static lcap_node *parse_head_id(parser *p, int pq, lcap_qual *qout)
+{
+    lcap_qual q = { (uint8_t)pq, 0, 0, 0 };
+    enum lcap_tok t = kind(p);
+
+    if (is_dir(t)) {
+        switch (t) {
+        case T_SRC:
+        case T_DST:
+            q.dir = t == T_SRC ? Q_SRC : Q_DST;
+            if ((peek(p, 1)->kind == T_OR || peek(p, 1)->kind == T_AND) &&
+                (peek(p, 2)->kind == (t == T_SRC ? T_DST : T_SRC))) {
+                q.dir = peek(p, 1)->kind == T_OR ? Q_OR : Q_AND;
+                advance(p);
+                advance(p);
+            }
+            break;
+        default:
+            q.dir = (uint8_t)(Q_ADDR1 + (t - T_ADDR1));
+            break;
+        }
+        advance(p);
+        t = kind(p);
+    }
+    if (is_aqual(t)) {
+        static const struct {
+            enum lcap_tok t;
+            int a;
+        } aq[] = {
+            { T_HOST, Q_HOST },   { T_NET, Q_NET },     { T_PORT, Q_PORT },
+            { T_PORTRANGE, Q_PORTRANGE }, { T_GATEWAY, Q_GATEWAY }, { T_PROTO, Q_PROTO },
+            { T_PROTOCHAIN, Q_PROTOCHAIN },
+        };
+        for (size_t i = 0; i < sizeof(aq) / sizeof(aq[0]); i++)
+            if (aq[i].t == t)
+                q.addr = (uint8_t)aq[i].a;
+        if (q.dir != 0 && (t == T_PROTO || t == T_PROTOCHAIN || t == T_GATEWAY))
+            return syntax(p, "'host', 'net', 'port', 'portrange' or a name after a direction");
+        advance(p);
+    }
+    *qout = q;
+    return parse_id(p, q);
+}
+
+static lcap_node *parse_value_list(parser *p, enum lcap_nkind k, int op, int col);
+
+/* atmvalue / mtp3value: NUM | relop NUM | '(' NUM (or NUM)* ')' */
+static lcap_node *parse_field_value(parser *p, enum lcap_nkind k, int op, int col)
+{
+    lcap_node *n = mk(p, k, col);
+    if (n == NULL)
+        return NULL;
+    n->op = op;
+    n->rel = R_EQ;
+    if (is_rel(kind(p))) {
+        n->rel = rel_of(kind(p));
+        advance(p);
+    } else if (kind(p) == T_LPAREN) {
+        advance(p);
+        return parse_value_list(p, k, op, col);
+    }
+    if (kind(p) != T_NUM)
+        return syntax(p, "a number");
+    n->num = cur(p)->num;
+    n->s = tokstr(p, cur(p));
+    advance(p);
+    return n;
+}
+
+static lcap_node *parse_value_list(parser *p, enum lcap_nkind k, int op, int col)
+{
+    lcap_node *n = NULL;
+    for (;;) {
+        if (kind(p) != T_NUM)
+            return syntax(p, "a number");
+        lcap_node *v = mk(p, k, cur(p)->col);
+        if (v == NULL)
+            return NULL;
+        v->op = op;
+        v->rel = R_EQ;
+        v->num = cur(p)->num;
+        v->s = tokstr(p, cur(p));
+        advance(p);
+        n = n == NULL ? v : mkbin(p, N_OR, col, n, v);
+        if (n == NULL)
+            return NULL;
+        if (kind(p) == T_OR) {
+            advance(p);
+            continue;
+        }
+        if (kind(p) != T_RPAREN)
+            return syntax(p, "'or' or ')'");
+        advance(p);
+        return n;
+    }
+}
+
+static lcap_node *parse_wlan(parser *p, int col)
+{
+    enum lcap_tok t = kind(p);
+    lcap_node *n = mk(p, t == T_TYPE ? N_WLAN_TYPE : t == T_SUBTYPE ? N_WLAN_SUBTYPE : N_WLAN_DIR, col);
+    if (n == NULL)
+        return NULL;
+    advance(p);
+    if (kind(p) != T_NUM && kind(p) != T_ID)
+        return syntax(p, t == T_DIR ? "a direction" : "a frame type");
+    n->has_num = kind(p) == T_NUM;
+    n->num = cur(p)->num;
+    n->s = tokstr(p, cur(p));
+    n->col = cur(p)->col;
+    advance(p);
+    if (t == T_TYPE && kind(p) == T_SUBTYPE) {
+        advance(p);
+        if (kind(p) != T_NUM && kind(p) != T_ID)
+            return syntax(p, "a frame subtype");
+        n->has_num2 = kind(p) == T_NUM;
+        n->num2 = cur(p)->num;
+        n->s2 = tokstr(p, cur(p));
+        advance(p);
+    }
+    return n;
+}
+
+static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout);
+
+/* A term, or (after and/or, inside parentheses) a bare id inheriting qin. */
+static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout)
+{
+    const lcap_token *t = cur(p);
+    lcap_node *n = NULL;
+
+    if (++p->cc->depth > MAX_DEPTH)
+        return lcap_cc_error(p->cc, t->col, "expression nested too deeply");
+    switch (t->kind) {
+    case T_NOT: {
+        advance(p);
+        lcap_node *x = parse_term_or_id(p, qin, qout);
+        if (x != NULL && (n = mk(p, N_NOT, t->col)) != NULL)
+            n->l = x;
+        break;
+    }
+    case T_ID:
+    case T_HID:
+    case T_HID6:
+    case T_EID:
+    case T_AID:
+        *qout = qin;
+        n = parse_nid(p, qin);
+        break;
+    case T_NUM:
+        if ((n = try_relation(p)) != NULL) {
+            *qout = (lcap_qual){ 0, 0, 0, 1 };
+            break;
+        }
+        *qout = qin;
+        n = parse_nid(p, qin);
+        break;
+    case T_LPAREN:
+        if ((n = try_relation(p)) != NULL) {
+            *qout = (lcap_qual){ 0, 0, 0, 1 };
+            break;
+        }
+        advance(p);
+        n = parse_expr(p, qin, qout);
+        if (n != NULL) {
+            if (kind(p) != T_RPAREN)
+                n = syntax(p, "'and', 'or' or ')'");
+            else
+                advance(p);
+        }
+        break;
+    default:
+        n = parse_term(p, qin, qout);
+        break;
+    }
+    p->cc->depth--;
+    return n;
+}
+
+static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout)
+{
+    const lcap_token *t = cur(p);
+    int col = t->col;
+    lcap_node *n;
+    int pq = tok_qproto(t->kind);
+
+    (void)qin;
+    *qout = (lcap_qual){ 0, 0, 0, 1 };
+    if (can_start_arith(p)) {
+        if ((n = try_relation(p)) != NULL)
+            return n;
+        if (pq < 0) {
+            /* report the error at its place */
+            lcap_arith *a = parse_arith(p);
+            if (a != NULL)
+                return syntax(p, "a relational operator ('=', '!=', '<', '<=', '>', '>=')");
+            return NULL;
+        }
+        lcap_arith *a = parse_arith(p);
+        if (a != NULL && !p->cc->error)
+            return syntax(p, "a relational operator ('=', '!=', '<', '<=', '>', '>=')");
+        return NULL;
+    }
+    if (pq >= 0) {
+        enum lcap_tok nx = peek(p, 1)->kind;
+        if (is_dir(nx) || is_aqual(nx)) {
+            advance(p);
+            return parse_head_id(p, pq, qout);
+        }
+        if (nx == T_BROADCAST || nx == T_MULTICAST) {
+            advance(p);
+            n = mk(p, nx == T_BROADCAST ? N_BROADCAST : N_MULTICAST, col);
+            if (n != NULL)
+                n->q.proto = (uint8_t)pq;
+            advance(p);
+            return n;
+        }
+        if (pq == Q_LINK && (nx == T_TYPE || nx == T_SUBTYPE || nx == T_DIR)) {
+            advance(p);
+            return parse_wlan(p, col);
+        }
+        advance(p);
+        n = mk(p, N_PROTO, col);
+        if (n != NULL)
+            n->q.proto = (uint8_t)pq;
+        return n;
+    }
+    if (is_dir(t->kind) || is_aqual(t->kind))
+        return parse_head_id(p, Q_DEFAULT, qout);
+
+    switch (t->kind) {
+    case T_BROADCAST:
+    case T_MULTICAST:
+        advance(p);
+        return mk(p, t->kind == T_BROADCAST ? N_BROADCAST : N_MULTICAST, col);
+    case T_LESS:
+    case T_GREATER:
+    case T_IFINDEX:
+    case T_PF_RNR:
+    case T_PF_SRNR:
+        n = mk(p, t->kind == T_LESS ? N_LESS : t->kind == T_GREATER ? N_GREATER :
+                  t->kind == T_IFINDEX ? N_IFINDEX : t->kind == T_PF_RNR ? N_PF_RNR : N_PF_SRNR, col);
+        advance(p);
+        if (kind(p) != T_NUM)
+            return syntax(p, "a number");
+        if (n != NULL) {
+            n->num = cur(p)->num;
+            n->has_num = 1;
+        }
+        advance(p);
+        return n;
+    case T_CBYTE: {
+        n = mk(p, N_CBYTE, col);
+        advance(p);
+        if (kind(p) != T_NUM)
+            return syntax(p, "a byte offset");
+        if (n == NULL)
+            return NULL;
+        n->num = cur(p)->num;
+        advance(p);
+        static const struct {
+            enum lcap_tok t;
+            int op;
+        } bops[] = { { T_AMP, '&' }, { T_PIPE, '|' }, { T_LT, '<' }, { T_GT, '>' }, { T_EQ, '=' } };
+        n->op = 0;
+        for (size_t i = 0; i < sizeof(bops) / sizeof(bops[0]); i++)
+            if (kind(p) == bops[i].t)
+                n->op = bops[i].op;
+        if (n->op == 0)
+            return syntax(p, "'&', '|', '<', '>' or '='");
+        advance(p);
+        if (kind(p) != T_NUM)
+            return syntax(p, "a number");
+        n->num2 = cur(p)->num;
+        advance(p);
+        return n;
+    }
+    case T_INBOUND:
+    case T_OUTBOUND:
+    case T_PPPOED:
+        advance(p);
+        return mk(p, t->kind == T_INBOUND ? N_INBOUND : t->kind == T_OUTBOUND ? N_OUTBOUND : N_PPPOED, col);
+    case T_VLAN:
+    case T_MPLS:
+    case T_PPPOES:
+    case T_GENEVE:
+    case T_VXLAN:
+        n = mk(p, t->kind == T_VLAN ? N_VLAN : t->kind == T_MPLS ? N_MPLS :
+                  t->kind == T_PPPOES ? N_PPPOES : t->kind == T_GENEVE ? N_GENEVE : N_VXLAN, col);
+        advance(p);
+        if (n != NULL)
+            opt_pnum(p, n);
+        return n;
+    case T_PF_IFNAME:
+    case T_PF_RSET:
+    case T_PF_REASON:
+    case T_PF_ACTION:
+        n = mk(p, t->kind == T_PF_IFNAME ? N_PF_IFNAME : t->kind == T_PF_RSET ? N_PF_RSET :
+                  t->kind == T_PF_REASON ? N_PF_REASON : N_PF_ACTION, col);
+        advance(p);
+        if (kind(p) != T_ID && !(kind(p) == T_NUM && t->kind == T_PF_REASON))
+            return syntax(p, t->kind == T_PF_REASON ? "a reason name or number" : "a name");
+        if (n != NULL) {
+            n->s = tokstr(p, cur(p));
+            n->num = cur(p)->num;
+            n->has_num = kind(p) == T_NUM;
+        }
+        advance(p);
+        return n;
+    case T_TYPE:
+    case T_SUBTYPE:
+    case T_DIR:
+        return parse_wlan(p, col);
+    case T_LLC:
+        n = mk(p, N_LLC, col);
+        advance(p);
+        if (n != NULL && (kind(p) == T_ID || kind(p) == T_PF_RNR)) {
+            n->s = tokstr(p, cur(p));
+            n->col = cur(p)->col;
+            advance(p);
+        }
+        return n;
+    case T_LANE: case T_METAC: case T_BCC: case T_OAMF4EC: case T_OAMF4SC: case T_SC:
+    case T_ILMIC: case T_OAM: case T_OAMF4: case T_CONNECTMSG: case T_METACONNECT:
+        n = mk(p, N_ATM, col);
+        if (n != NULL)
+            n->op = (int)t->kind;
+        advance(p);
+        return n;
+    case T_VPI:
+    case T_VCI:
+        advance(p);
+        return parse_field_value(p, N_ATM_FIELD, (int)t->kind, col);
+    case T_FISU: case T_LSSU: case T_MSU: case T_HFISU: case T_HLSSU: case T_HMSU:
+        n = mk(p, N_MTP2, col);
+        if (n != NULL)
+            n->op = (int)t->kind;
+        advance(p);
+        return n;
+    case T_SIO: case T_OPC: case T_DPC: case T_SLS: case T_HSIO: case T_HOPC: case T_HDPC: case T_HSLS:
+        advance(p);
+        return parse_field_value(p, N_MTP3_FIELD, (int)t->kind, col);
+    default:
+        return syntax(p, "a qualifier, an address or '('");
+    }
+}
+
+static lcap_node *parse_expr(parser *p, lcap_qual qin, lcap_qual *qout)
+{
+    lcap_qual q;
+    lcap_node *n = parse_term_or_id(p, qin, &q);
+
+    while (n != NULL && (kind(p) == T_AND || kind(p) == T_OR)) {
+        enum lcap_nkind k = kind(p) == T_AND ? N_AND : N_OR;
+        int col = cur(p)->col;
+        advance(p);
+        lcap_qual q2;
+        if (kind(p) == T_EOF)
+            return syntax(p, "a term after 'and'/'or'");
+        n = mkbin(p, k, col, n, parse_term_or_id(p, q, &q2));
+        q = q2;
+    }
+    *qout = q;
+    return n;
+}
+
+lcap_node *lcap_parse(lcap_cc *cc, int *empty)
+{
+    lcap_lexer lx = { cc, cc->text, 0 };
+    parser p = { cc, NULL, 0, 0 };
+    size_t cap = 16;
+
+    *empty = 0;
+    p.toks = lcap_cc_alloc(cc, cap * sizeof(*p.toks));
+    if (p.toks == NULL)
+        return NULL;
+    for (;;) {
+        lcap_token t = lcap_lex_next(&lx);
+        if (t.kind == T_ERROR)
+            return NULL;
+        if (p.n == cap) {
+            lcap_token *bigger = lcap_cc_alloc(cc, 2 * cap * sizeof(*p.toks));
+            if (bigger == NULL)
+                return NULL;
+            memcpy(bigger, p.toks, cap * sizeof(*p.toks));
+            p.toks = bigger;
+            cap *= 2;
+        }
+        p.toks[p.n++] = t;
+        if (t.kind == T_EOF)
+            break;
+    }
+    if (p.n == 1) {
+        *empty = 1;
+        return NULL;
+    }
+    lcap_qual q, qerr = { 0, 0, 0, 1 };
+    lcap_node *n = parse_expr(&p, qerr, &q);
+    if (n != NULL && kind(&p) != T_EOF)
+        return syntax(&p, "'and', 'or' or end of expression");
+    return n;
+}
