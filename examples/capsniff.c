@@ -121,7 +121,7 @@ static void usage(FILE *f)
         if (option_rows[i].action == RUN)
             fprintf(f, option_rows[i].required ? " %s" : " [%s]",
                     option_words(&option_rows[i], words, sizeof words));
-    fprintf(f, "\n       capsniff -D\n"
+    fprintf(f, " [EXPR (with -i)]\n       capsniff -D\n"
                "Prints each packet of FILE (or captured live with -i IFACE instead of -r) on one\n"
                "line, like TZ=UTC tcpdump -n -S; a live capture ends at COUNT or on SIGINT with\n"
                "tcpdump's statistics on standard error.\n");
@@ -172,6 +172,20 @@ static int parse_args(int argc, char **argv, struct sniff_opts *o)
         }
         if (row->set(o, arg) < 0)
             return -1;
+    }
+    if (i < argc && o->iface != NULL) {
+        /* A live capture's filter expression: the remaining words, joined. */
+        static char expr[8192];
+        size_t used = 0;
+        for (; i < argc; i++) {
+            int n = snprintf(expr + used, sizeof expr - used, "%s%s", used ? " " : "", argv[i]);
+            if (n < 0 || (size_t)n >= sizeof expr - used) {
+                fprintf(stderr, "capsniff: the filter expression is longer than %zu bytes\n", sizeof expr - 1);
+                return -1;
+            }
+            used += (size_t)n;
+        }
+        o->expr = expr;
     }
     if (i < argc) {
         fprintf(stderr, "capsniff: unexpected argument '%s' (options only, see capsniff -h)\n", argv[i]);

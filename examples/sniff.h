@@ -15,6 +15,7 @@ struct sniff_opts {
     int no_promisc;          /* -p: leave the interface out of promiscuous mode */
     long buffer_kib;         /* -B: kernel buffer in KiB, 0 for the default */
     int immediate;           /* --immediate: each packet as it arrives */
+    const char *expr;        /* with -i: a filter expression (tcpdump's syntax), or NULL */
 };
 
 /* -D: lists the interfaces, one "N.name" line each. Returns the exit status. */

@@ -56,6 +56,11 @@ capture_reader *sniff_open_live(const struct sniff_opts *o)
     }
     if (rc > 0)
         fprintf(stderr, "capsniff: warning: %s\n", capture_geterr(r));
+    if (o->expr != NULL && capture_setfilter(r, o->expr) != 0) {
+        fprintf(stderr, "capsniff: %s\n", capture_geterr(r));
+        capture_close(r);
+        return NULL;
+    }
     fprintf(stderr, "capsniff: listening on %s, link-type %s, snapshot length %d bytes\n", o->iface,
             capture_datalink_val_to_name(capture_datalink(r)) ? capture_datalink_val_to_name(capture_datalink(r)) : "?",
             capture_snapshot(r));
