@@ -46,8 +46,11 @@ typedef struct result {
 enum { LIB_CAPTURE, LIB_PCAP, LIB_BARE, NLIB };
 static const char *const lib_names[] = { "libcapture", "libpcap", "bare read()" };
 
-/* LCAP_STREAM_CHUNK of src/savefile/stream.c: the window a large file is read through. */
+/* LCAP_STREAM_CHUNK of src/savefile/stream.c: the window a large file is
+ * read through (-w changes the bare read's, to match a library built with
+ * another). */
 #define BARE_WINDOW (256u * 1024u)
+static size_t bare_window = BARE_WINDOW;
 
 static double now_wall(void)
 {
@@ -211,18 +214,20 @@ static void read_once(int lib, const variant *v, result *res)
             res->ok = 1;
         capture_close(r);
     } else if (lib == LIB_BARE) {
-        static uint8_t window[BARE_WINDOW];
-        int fd = open(v->path, O_RDONLY | O_CLOEXEC);
+        uint8_t *window = malloc(bare_window);
+        int fd = window != NULL ? open(v->path, O_RDONLY | O_CLOEXEC) : -1;
         if (fd < 0) {
+            free(window);
             fprintf(stderr, "savefile_bench: %s: %s\n", v->path, strerror(errno));
             return;
         }
         (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL); /* as libcapture does */
         ssize_t got;
-        while ((got = read(fd, window, sizeof(window))) > 0)
+        while ((got = read(fd, window, bare_window)) > 0)
             res->sum += window[got / 2] + (uint64_t)got;
         res->ok = got == 0;
         close(fd);
+        free(window);
     } else {
         pcap_t *p = pcap_open_offline_with_tstamp_precision(
             v->path, v->nsec ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, errbuf);
@@ -400,12 +405,12 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: savefile_bench [-n packets] [-r rounds] [-f pcap,nsec,pcapng]\n"
-            "                      [-l libcapture|libpcap|bare] [file.pcap]\n"
+            "                      [-l libcapture|libpcap|bare] [-w KiB] [file.pcap]\n"
             "  makes file.pcap (default " DEFAULT_PATH ") with packets 60-byte records if it is\n"
             "  not there, and file-nsec.pcap / file.pcapng for the other formats, then reads\n"
             "  each with libcapture, libpcap and a bare read() of the file, rounds times in\n"
-            "  rotating order (-l: one reader\n"
-            "  only, no warm-up, for profiling).\n");
+            "  rotating order (-w: the bare read's window, default 256 KiB as libcapture's;\n"
+            "  -l: one reader only, no warm-up, for profiling).\n");
 }
 
 int main(int argc, char **argv)
@@ -415,7 +420,7 @@ int main(int argc, char **argv)
     const char *formats = "pcap";
     char base[4096];
 
-    while ((opt = getopt(argc, argv, "n:r:f:l:h")) != -1) {
+    while ((opt = getopt(argc, argv, "n:r:f:l:w:h")) != -1) {
         switch (opt) {
         case 'l':
             only_lib = strcmp(optarg, "libcapture") == 0 ? LIB_CAPTURE
@@ -424,12 +429,14 @@ int main(int argc, char **argv)
                                                          : -2;
             break;
         case 'n': n = strtoull(optarg, NULL, 10); break;
+        case 'w': bare_window = strtoul(optarg, NULL, 10) * 1024; break;
         case 'r': rounds = atoi(optarg); break;
         case 'f': formats = optarg; break;
         default: usage(); return 2;
         }
     }
-    if (rounds < 1 || rounds > MAX_ROUNDS || n == 0 || argc - optind > 1 || only_lib == -2) {
+    if (rounds < 1 || rounds > MAX_ROUNDS || n == 0 || argc - optind > 1 || only_lib == -2 ||
+        bare_window == 0) {
         usage();
         return 2;
     }
