@@ -384,7 +384,7 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
     OP(JA)
         GOTO(pc->jt);
         NEXT();
-    OP(JEQ_K) /* decoded as composed operations; listed for kind_of only */
+    OP(JEQ_K) /* never reached (decoded as composed operations): every opcode row has a label */
     OP(JGT_K)
     OP(JGE_K)
     OP(JSET_K)
