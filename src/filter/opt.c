@@ -663,7 +663,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     vtab t;
     memset(&t, 0, sizeof(t));
     int rc = 0;
-    for (int pass = 0; pass < 12; pass++) {
+    for (int pass = 0; pass < 4; pass++) {
         int changed = 0;
         if (one_pass(cc, &t, root, &changed) < 0) {
             rc = -1;
