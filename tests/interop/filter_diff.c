@@ -1,0 +1,403 @@
+/* filter_diff.c - differential test of the filter compiler: seeded, grammar-
+ * generated expressions compiled by capture_compile() and by libpcap's
+ * pcap_compile(), both programs run over generated traffic; every packet's
+ * return value and every accept/refuse decision must agree, except the
+ * listed differences between libpcap master (which libcapture follows) and
+ * the libpcap 1.10.3 used here.
+ *
+ * Most expressions are compiled for DLT_EN10MB, some for DLT_RAW and
+ * DLT_LINUX_SLL over the same traffic re-framed.
+ *
+ * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-v]
+ * Prints a summary: expressions, packets, agreements, by primitive family. */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "filter_gen.h"
+
+#define SNAPLEN     262144
+#define NETMASK     0xffffff00u  /* so that "ip broadcast" compiles */
+
+/* Where libpcap 1.10.3 and master (hence libcapture) part ways. A row
+ * excuses only its kind of disagreement, only for expressions holding its
+ * word; each one names the change that shows master's behaviour. */
+enum diff_kind { ONLY_CAPTURE_ACCEPTS, ONLY_PCAP_ACCEPTS, RESULTS_DIFFER };
+static const struct known_diff {
+    const char *word;      /* in the expression; NULL: any */
+    const char *pcap_err;  /* in libpcap's message, when it refuses; NULL: any */
+    enum diff_kind kind;
+    const char *why;
+} known_diffs[] = {
+    { "vxlan", NULL, ONLY_CAPTURE_ACCEPTS,
+      "the vxlan keyword is newer than 1.10.3 (accept.jsonl vxlan rows)" },
+    { "proto 300", NULL, ONLY_PCAP_ACCEPTS,
+      "master refuses protocol numbers above 255 (reject.jsonl ip_proto_256, ip6_proto_256)" },
+    { "decnet host 64.", NULL, ONLY_PCAP_ACCEPTS,
+      "master refuses DECnet area 64 (reject.jsonl decnet_area: invalid DECnet address)" },
+    { "inbound", NULL, ONLY_PCAP_ACCEPTS,
+      "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl inbound_linuxext); BSD has none" },
+    { "outbound", NULL, ONLY_PCAP_ACCEPTS,
+      "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl outbound_linuxext); BSD has none" },
+    { "proto 0x05dc", NULL, ONLY_PCAP_ACCEPTS,
+      "master refuses an LLC DSAP above 255 (reject.jsonl link_proto_1500_EN10MB)" },
+    { NULL, "by zero", ONLY_CAPTURE_ACCEPTS,
+      "1.10.3's optimizer reports division by zero for divisors that are not constants (issue 11: division of constants by zero)" },
+};
+
+static const struct known_diff *known(const char *expr, const char *pcap_err, enum diff_kind kind)
+{
+    for (size_t i = 0; i < sizeof(known_diffs) / sizeof(known_diffs[0]); i++) {
+        const struct known_diff *d = &known_diffs[i];
+        if (d->kind != kind || (d->word && strstr(expr, d->word) == NULL))
+            continue;
+        if (d->pcap_err && (pcap_err == NULL || strstr(pcap_err, d->pcap_err) == NULL))
+            continue;
+        /* A literal zero divisor is refused by both, so never excused. */
+        if (d->pcap_err && (strstr(expr, "/ 0") || strstr(expr, "% 0")))
+            continue;
+        return d;
+    }
+    return NULL;
+}
+
+/* libpcap's protochain jumps backwards, and 1.10.3's loop over IPv4 AH
+ * headers can spin forever (the next offset is not added to the old one).
+ * Such programs run in a child process with a time limit; a packet on which
+ * the oracle hangs is counted, not compared, and the run resumes after it. */
+static int jumps_back(const struct bpf_program *bp)
+{
+    for (u_int i = 0; i < bp->bf_len; i++)
+        if (bp->bf_insns[i].code == (BPF_JMP | BPF_JA) && (int32_t)bp->bf_insns[i].k < 0)
+            return 1;
+    return 0;
+}
+
+struct shared_results {
+    unsigned long done;
+    uint32_t res[];
+};
+
+static unsigned long oracle_hangs, truncated_unopt;
+
+/* res[k] = libpcap's answer for packet k; hung[k] = 1 where it never came. */
+static void pcap_answers(const struct bpf_program *bp, const fg_packet *pkts, unsigned long n,
+                         uint32_t *res, uint8_t *hung)
+{
+    memset(hung, 0, n);
+    if (!jumps_back(bp)) {
+        for (unsigned long k = 0; k < n; k++)
+            res[k] = bpf_filter(bp->bf_insns, pkts[k].data, pkts[k].len, pkts[k].caplen);
+        return;
+    }
+    size_t size = sizeof(struct shared_results) + n * sizeof(uint32_t);
+    struct shared_results *sh = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (sh == MAP_FAILED) {
+        perror("mmap");
+        exit(2);
+    }
+    unsigned long start = 0;
+    while (start < n) {
+        sh->done = start;
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0) {
+            perror("fork");
+            exit(2);
+        }
+        if (pid == 0) {
+            alarm(2);
+            for (unsigned long k = start; k < n; k++) {
+                sh->res[k] = bpf_filter(bp->bf_insns, pkts[k].data, pkts[k].len, pkts[k].caplen);
+                sh->done = k + 1;
+            }
+            _exit(0);
+        }
+        int st;
+        while (waitpid(pid, &st, 0) < 0)
+            ;
+        if (sh->done < n) {
+            hung[sh->done] = 1;
+            oracle_hangs++;
+            start = sh->done + 1;
+        } else {
+            start = n;
+        }
+    }
+    memcpy(res, sh->res, n * sizeof(uint32_t));
+    munmap(sh, size);
+}
+
+/* The generated traffic is Ethernet; the other link types see it re-framed:
+ * 1 and the packet in out, or 0 if it has no such framing. */
+static int frame_ether(const fg_packet *in, fg_packet *out)
+{
+    *out = *in;
+    return 1;
+}
+
+static unsigned ethertype(const fg_packet *in)
+{
+    return in->caplen >= 14 ? (unsigned)(in->data[12] << 8 | in->data[13]) : 0;
+}
+
+static int frame_raw(const fg_packet *in, fg_packet *out)
+{
+    unsigned t = ethertype(in);
+    if (t != 0x0800 && t != 0x86dd)
+        return 0;
+    *out = *in;
+    memmove(out->data, in->data + 14, in->caplen - 14);
+    out->caplen -= 14;
+    out->len -= 14;
+    return 1;
+}
+
+/* Linux cooked header: packet type, ARPHRD_ETHER, address length, the
+ * source MAC padded to 8, the protocol (802.2 LLC for 802.3 frames). */
+static int frame_sll(const fg_packet *in, fg_packet *out)
+{
+    unsigned t = ethertype(in);
+    if (in->caplen < 14)
+        return 0;
+    *out = *in;
+    uint8_t *d = out->data;
+    unsigned ptype = in->data[0] == 0xff ? 1 : (in->data[0] & 1) ? 2 : 0;
+    d[0] = 0, d[1] = (uint8_t)ptype, d[2] = 0, d[3] = 1, d[4] = 0, d[5] = 6;
+    memcpy(d + 6, in->data + 6, 6);
+    d[12] = d[13] = 0;
+    if (t < 0x0600)
+        t = 0x0004;
+    d[14] = (uint8_t)(t >> 8), d[15] = (uint8_t)t;
+    memcpy(d + 16, in->data + 14, in->caplen - 14);
+    out->caplen += 2;
+    out->len += 2;
+    return 1;
+}
+
+static const struct link {
+    int dlt;
+    const char *name;
+    unsigned share;   /* expressions out of every 10 */
+    int (*frame)(const fg_packet *in, fg_packet *out);
+} links[] = {
+    { 1, "EN10MB", 7, frame_ether },
+    { 12, "RAW", 2, frame_raw },
+    { 113, "LINUX_SLL", 1, frame_sll },
+};
+#define NLINKS (sizeof(links) / sizeof(links[0]))
+
+struct prim_stats {
+    unsigned long exprs, pcap_ok, cap_ok, agree, known, fail, matching;
+};
+
+static int reports, max_reports = 25;
+
+static void report(const char *link, const char *expr, int opt, const char *detail)
+{
+    if (reports++ < max_reports)
+        fprintf(stderr, "filter_diff: %s '%s' (optimize %d): %s\n", link, expr, opt, detail);
+}
+
+static void hex(const fg_packet *p, char *buf, size_t cap)
+{
+    size_t n = (size_t)snprintf(buf, cap, "%s caplen %u len %u:", p->kind, p->caplen, p->len);
+    for (uint32_t i = 0; i < p->caplen && i < 80 && n + 4 < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, " %02x", p->data[i]);
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long seed = 0x5eedf11e, nexpr = 4000, npkt = 1500;
+    int verbose = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
+            seed = strtoul(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
+            nexpr = strtoul(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
+            npkt = strtoul(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
+            max_reports = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-v") == 0)
+            verbose = 1;
+        else {
+            fprintf(stderr, "usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-v]\n");
+            return 2;
+        }
+    }
+
+    fg_rng rng = { seed * 0x9E3779B97F4A7C15ULL | 1 };
+    fg_packet *eth = calloc(npkt ? npkt : 1, sizeof(*eth));
+    if (eth == NULL)
+        return 2;
+    unsigned long neth = fg_traffic(&rng, eth, npkt);
+    fg_packet *link_pkts[NLINKS];
+    unsigned long link_npkt[NLINKS];
+    pcap_t *link_dead[NLINKS];
+    struct { unsigned long exprs, agree, known, fail; } by_link[NLINKS] = { { 0 } };
+    for (size_t l = 0; l < NLINKS; l++) {
+        link_pkts[l] = calloc(neth ? neth : 1, sizeof(fg_packet));
+        link_dead[l] = pcap_open_dead(links[l].dlt, SNAPLEN);
+        if (link_pkts[l] == NULL || link_dead[l] == NULL)
+            return 2;
+        link_npkt[l] = 0;
+        for (unsigned long k = 0; k < neth; k++)
+            link_npkt[l] += (unsigned long)links[l].frame(&eth[k], &link_pkts[l][link_npkt[l]]);
+    }
+    free(eth);
+
+    uint32_t *want_all = calloc(npkt ? npkt : 1, sizeof(uint32_t));
+    uint8_t *hung = calloc(npkt ? npkt : 1, 1);
+    if (want_all == NULL || hung == NULL)
+        return 2;
+    struct prim_stats by[FG_NPRIM] = { { 0 } }, all = { 0 };
+    unsigned long answers = 0, answers_agree = 0, refused_both = 0;
+    char expr[1024], detail[512], err[CAPTURE_ERRBUF_SIZE];
+
+    for (unsigned long e = 0; e < nexpr; e++) {
+        uint32_t used;
+        fg_expression(&rng, expr, sizeof(expr), &used);
+        int opt = e % 4 != 3;   /* a quarter unoptimized */
+        size_t l = 0;
+        for (unsigned slot = (unsigned)(e % 10); slot >= links[l].share; l++)
+            slot -= links[l].share;
+        const fg_packet *pkts = link_pkts[l];
+        unsigned long npkt = link_npkt[l];
+        pcap_t *dead = link_dead[l];
+        int linktype = links[l].dlt;
+        struct bpf_program bp;
+        int pcap_ok = pcap_compile(dead, &bp, expr, opt, NETMASK) == 0;
+        /* Where a load falls past the captured bytes (truncated or short
+         * packets) the answer depends on which loads run, and optimizers
+         * drop different ones: there the answer of libpcap's unoptimized
+         * program is accepted too, and counted apart. */
+        struct bpf_program bp_unopt;
+        int unopt_ok = pcap_ok && opt && pcap_compile(dead, &bp_unopt, expr, 0, NETMASK) == 0;
+        err[0] = '\0';
+        capture_bpf *cp = capture_compile(linktype, SNAPLEN, expr, opt, NETMASK, err);
+        int cap_ok = cp != NULL;
+
+        /* 0 agrees, 1 is a known difference, 2 a failure. */
+        int verdict = 0;
+        unsigned long matching = 0;
+        if (pcap_ok && cap_ok) {
+            const struct capture_insn *ins;
+            if (capture_bpf_insns(cp, &ins) == 0)
+                verdict = 2;
+            pcap_answers(&bp, pkts, npkt, want_all, hung);
+            for (unsigned long k = 0; k < npkt && verdict != 2; k++) {
+                const fg_packet *p = &pkts[k];
+                if (hung[k]) {
+                    fprintf(stderr, "filter_diff: libpcap's program for '%s' never returns on packet %lu\n", expr, k);
+                    continue;
+                }
+                uint32_t want = want_all[k];
+                uint32_t got = capture_bpf_filter(cp, p->data, p->len, p->caplen);
+                answers++;
+                matching += want != 0;
+                if (want == got) {
+                    answers_agree++;
+                    continue;
+                }
+                if (unopt_ok && bpf_filter(bp_unopt.bf_insns, p->data, p->len, p->caplen) == got) {
+                    truncated_unopt++;
+                    continue;
+                }
+                if (known(expr, NULL, RESULTS_DIFFER)) {
+                    verdict = 1;
+                    continue;
+                }
+                char pk[400];
+                hex(p, pk, sizeof(pk));
+                snprintf(detail, sizeof(detail), "packet %lu: libpcap %u, libcapture %u; %s", k, want, got, pk);
+                report(links[l].name, expr, opt, detail);
+                verdict = 2;
+            }
+        } else if (pcap_ok != cap_ok) {
+            const struct known_diff *kd = known(expr, pcap_ok ? NULL : pcap_geterr(dead),
+                                               cap_ok ? ONLY_CAPTURE_ACCEPTS : ONLY_PCAP_ACCEPTS);
+            if (kd != NULL) {
+                verdict = 1;
+                if (verbose)
+                    fprintf(stderr, "filter_diff: known difference '%s': %s\n", expr, kd->why);
+            } else {
+                snprintf(detail, sizeof(detail), "%s%s", cap_ok ? "libcapture accepts, libpcap refuses: " : "libcapture refuses, libpcap accepts: ",
+                         cap_ok ? pcap_geterr(dead) : err);
+                report(links[l].name, expr, opt, detail);
+                verdict = 2;
+            }
+        } else {
+            refused_both++;
+            /* A refusal says why. */
+            if (err[0] == '\0') {
+                report(links[l].name, expr, opt, "refused without a message");
+                verdict = 2;
+            }
+        }
+        if (verbose)
+            printf("%s\t%s\t%s\t%lu\n", pcap_ok ? "ok" : "refused", cap_ok ? "ok" : "refused", expr, matching);
+
+        by_link[l].exprs++;
+        by_link[l].agree += verdict == 0;
+        by_link[l].known += verdict == 1;
+        by_link[l].fail += verdict == 2;
+        for (int i = 0; i <= FG_NPRIM; i++) {
+            struct prim_stats *s = i == FG_NPRIM ? &all : &by[i];
+            if (i < FG_NPRIM && !(used & (1u << i)))
+                continue;
+            s->exprs++;
+            s->pcap_ok += pcap_ok;
+            s->cap_ok += cap_ok;
+            s->agree += verdict == 0;
+            s->known += verdict == 1;
+            s->fail += verdict == 2;
+            s->matching += matching > 0;
+        }
+        if (pcap_ok)
+            pcap_freecode(&bp);
+        if (unopt_ok)
+            pcap_freecode(&bp_unopt);
+        capture_bpf_free(cp);
+    }
+    for (size_t l = 0; l < NLINKS; l++) {
+        pcap_close(link_dead[l]);
+        free(link_pkts[l]);
+    }
+    free(want_all);
+    free(hung);
+
+    printf("filter_diff: seed %#lx, %lu expressions, %lu generated Ethernet packets, netmask 255.255.255.0\n",
+           seed, nexpr, neth);
+    for (size_t l = 0; l < NLINKS; l++)
+        printf("  DLT_%-10s %5lu packets, %5lu expressions: %5lu agree, %4lu known differences, %4lu disagree\n",
+               links[l].name, link_npkt[l], by_link[l].exprs, by_link[l].agree, by_link[l].known, by_link[l].fail);
+    printf("  packet results compared: %lu, equal: %lu; packets on which libpcap's program never returned: %lu\n",
+           answers, answers_agree, oracle_hangs);
+    printf("  answers equal to libpcap's unoptimized program's, not its optimized one's (loads past caplen): %lu\n",
+           truncated_unopt);
+    printf("  expressions: %lu agree (%lu refused by both), %lu known differences, %lu disagree\n",
+           all.agree, refused_both, all.known, all.fail);
+    printf("  %-12s %6s %8s %8s %8s %6s %6s %9s\n", "primitive", "exprs", "libpcap", "capture",
+           "agree", "known", "fail", "matching");
+    for (int i = 0; i <= FG_NPRIM; i++) {
+        const struct prim_stats *s = i == FG_NPRIM ? &all : &by[i];
+        printf("  %-12s %6lu %8lu %8lu %8lu %6lu %6lu %9lu\n", i == FG_NPRIM ? "(all)" : fg_prim_names[i],
+               s->exprs, s->pcap_ok, s->cap_ok, s->agree, s->known, s->fail, s->matching);
+    }
+    printf("  (libpcap/capture: expressions each compiled; matching: accepted by libpcap's program on at least one packet)\n");
+    for (size_t i = 0; i < sizeof(known_diffs) / sizeof(known_diffs[0]); i++)
+        printf("  known difference '%s'%s%s: %s\n", known_diffs[i].word ? known_diffs[i].word : "",
+               known_diffs[i].pcap_err ? ", libpcap says " : "", known_diffs[i].pcap_err ? known_diffs[i].pcap_err : "",
+               known_diffs[i].why);
+    if (all.fail > 0) {
+        printf("filter_diff: FAILED: %lu expressions disagree\n", all.fail);
+        return 1;
+    }
+    return 0;
+}
