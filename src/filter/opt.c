@@ -312,7 +312,9 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         return op != LCAP_BPF_JGT;
     if (is_unk(t, a))
         return -1;
-    uint32_t lo = 0, hi = 0xffffffffu;
+    /* libpcap's rules, no stronger (so that an expression libpcap compiles is
+     * never refused as matching nothing): the same test decides itself, and
+     * an equality known true decides other equalities on the same value. */
     for (int i = 0; s != NULL && i < s->n; i++) {
         const fact *f = &s->f[i];
         if (f->v != a)
@@ -320,63 +322,10 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         if (f->op == op && f->opnd == opnd)
             return f->yes;
         uint32_t c;
-        if (!is_const(t, f->opnd, &c))
-            continue;
-        switch (f->op) {
-        case LCAP_BPF_JEQ:
-            if (f->yes) {
-                lo = lo > c ? lo : c;
-                hi = hi < c ? hi : c;
-            }
-            break;
-        case LCAP_BPF_JGT:
-            if (f->yes) {
-                if (c == 0xffffffffu)
-                    return -1;
-                lo = lo > c + 1 ? lo : c + 1;
-            } else {
-                hi = hi < c ? hi : c;
-            }
-            break;
-        case LCAP_BPF_JGE:
-            if (f->yes) {
-                lo = lo > c ? lo : c;
-            } else {
-                if (c == 0)
-                    return -1;
-                hi = hi < c - 1 ? hi : c - 1;
-            }
-            break;
-        default:
-            break;
-        }
+        if (kconst && op == LCAP_BPF_JEQ && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
+            return c == k;
     }
-    if (!kconst || lo > hi)
-        return -1;
-    switch (op) {
-    case LCAP_BPF_JEQ:
-        if (k < lo || k > hi)
-            return 0;
-        if (lo == hi)
-            return 1;
-        return -1;
-    case LCAP_BPF_JGT:
-        if (lo > k)
-            return 1;
-        if (hi <= k)
-            return 0;
-        return -1;
-    case LCAP_BPF_JGE:
-        if (lo >= k)
-            return 1;
-        if (hi < k)
-            return 0;
-        return -1;
-    default:
-        if (lo == hi)
-            return (lo & k) != 0;
-        return -1;
-    }
+    return -1;
 }
 
 /* ---- the passes ---- */
