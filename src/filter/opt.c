@@ -21,6 +21,7 @@ typedef struct vtab {
     uint32_t n, cap;
     uint32_t *hash; /* open addressing over indexes + 1 */
     uint32_t hcap;
+    uint32_t unk;   /* next unknown */
     int oom;
 } vtab;
 
@@ -82,8 +83,13 @@ static uint32_t vget(vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a
     return t->n++;
 }
 
+/* Unknown values (what a block finds in A, X or M at entry) are numbers
+ * from UNK_BASE up, one fresh per use, kept out of the table. */
+#define UNK_BASE 0x80000000u
+
 static uint32_t vconst(vtab *t, uint32_t k) { return vget(t, V_CONST, 0, 0, 0, 0, k); }
-static uint32_t vunk(vtab *t) { return vget(t, V_UNK, 0, 0, 0, 0, 0); }
+static uint32_t vunk(vtab *t) { return UNK_BASE | (t->unk++ & 0x7fffffffu); }
+static int is_unk(const vtab *t, uint32_t v) { return v >= UNK_BASE || t->oom; }
 
 static int is_const(const vtab *t, uint32_t v, uint32_t *k)
 {
@@ -136,12 +142,13 @@ typedef struct bval {
 static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out)
 {
     uint32_t A = vunk(t), X = vunk(t), M[LCAP_BPF_MEMWORDS];
+    uint32_t mknown = 0; /* M[i] set (else unknown, numbered on first read) */
     int adef = 0, xdef = 0, alone = 1, store = 0, n = 0;
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
         if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             store = 1;
     for (int i = 0; i < LCAP_BPF_MEMWORDS; i++)
-        M[i] = (!store && (globals >> i & 1)) ? vget(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)i) : vunk(t);
+        M[i] = 0;
 #define READ_A() (alone &= adef)
 #define READ_X() (alone &= xdef)
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next, n++) {
@@ -156,7 +163,17 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
             case LCAP_BPF_IMM: v = vconst(t, k); break;
             case LCAP_BPF_ABS: v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(c), 0, 0, 0, k); break;
             case LCAP_BPF_IND: READ_X(); v = vget(t, V_LDI, (uint8_t)LCAP_BPF_SIZE(c), 0, X, 0, k); break;
-            case LCAP_BPF_MEM: v = k < LCAP_BPF_MEMWORDS ? M[k] : vunk(t); break;
+            case LCAP_BPF_MEM:
+                if (k >= LCAP_BPF_MEMWORDS)
+                    v = vunk(t);
+                else {
+                    if (!(mknown >> k & 1)) {
+                        M[k] = (!store && (globals >> k & 1)) ? vget(t, V_GLOBAL, 0, 0, 0, 0, k) : vunk(t);
+                        mknown |= 1u << k;
+                    }
+                    v = M[k];
+                }
+                break;
             case LCAP_BPF_LEN: v = vget(t, V_LEN, 0, 0, 0, 0, 0); break;
             case LCAP_BPF_MSH: v = vget(t, V_MSH, 0, 0, 0, 0, k); break;
             default: v = vunk(t); break;
@@ -172,13 +189,17 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
         }
         case LCAP_BPF_ST:
             READ_A();
-            if (k < LCAP_BPF_MEMWORDS)
+            if (k < LCAP_BPF_MEMWORDS) {
                 M[k] = A;
+                mknown |= 1u << k;
+            }
             break;
         case LCAP_BPF_STX:
             READ_X();
-            if (k < LCAP_BPF_MEMWORDS)
+            if (k < LCAP_BPF_MEMWORDS) {
                 M[k] = X;
+                mknown |= 1u << k;
+            }
             break;
         case LCAP_BPF_ALU:
             READ_A();
@@ -229,7 +250,7 @@ typedef struct fact {
     uint16_t yes;
 } fact;
 
-#define MAXFACTS 24
+#define MAXFACTS 16
 
 typedef struct fset {
     int n;      /* -1: not yet reached */
@@ -254,6 +275,8 @@ static void fset_meet(fset *dst, const fset *src)
         *dst = *src;
         return;
     }
+    if (dst->n == 0 || (dst->n == src->n && memcmp(dst->f, src->f, (size_t)dst->n * sizeof(fact)) == 0))
+        return;
     int k = 0;
     for (int i = 0; i < dst->n; i++) {
         for (int j = 0; j < src->n; j++) {
@@ -287,9 +310,11 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         return eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
         return op != LCAP_BPF_JGT;
-    if (t->v[a].op == V_UNK)
+    if (is_unk(t, a))
         return -1;
-    uint32_t lo = 0, hi = 0xffffffffu;
+    /* libpcap's rules, no stronger (so that an expression libpcap compiles is
+     * never refused as matching nothing): the same test decides itself, and
+     * an equality known true decides other equalities on the same value. */
     for (int i = 0; s != NULL && i < s->n; i++) {
         const fact *f = &s->f[i];
         if (f->v != a)
@@ -297,63 +322,10 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         if (f->op == op && f->opnd == opnd)
             return f->yes;
         uint32_t c;
-        if (!is_const(t, f->opnd, &c))
-            continue;
-        switch (f->op) {
-        case LCAP_BPF_JEQ:
-            if (f->yes) {
-                lo = lo > c ? lo : c;
-                hi = hi < c ? hi : c;
-            }
-            break;
-        case LCAP_BPF_JGT:
-            if (f->yes) {
-                if (c == 0xffffffffu)
-                    return -1;
-                lo = lo > c + 1 ? lo : c + 1;
-            } else {
-                hi = hi < c ? hi : c;
-            }
-            break;
-        case LCAP_BPF_JGE:
-            if (f->yes) {
-                lo = lo > c ? lo : c;
-            } else {
-                if (c == 0)
-                    return -1;
-                hi = hi < c - 1 ? hi : c - 1;
-            }
-            break;
-        default:
-            break;
-        }
+        if (kconst && op == LCAP_BPF_JEQ && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
+            return c == k;
     }
-    if (!kconst || lo > hi)
-        return -1;
-    switch (op) {
-    case LCAP_BPF_JEQ:
-        if (k < lo || k > hi)
-            return 0;
-        if (lo == hi)
-            return 1;
-        return -1;
-    case LCAP_BPF_JGT:
-        if (lo > k)
-            return 1;
-        if (hi <= k)
-            return 0;
-        return -1;
-    case LCAP_BPF_JGE:
-        if (lo >= k)
-            return 1;
-        if (hi < k)
-            return 0;
-        return -1;
-    default:
-        if (lo == hi)
-            return (lo & k) != 0;
-        return -1;
-    }
+    return -1;
 }
 
 /* ---- the passes ---- */
@@ -595,7 +567,7 @@ static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
         lcap_stmt *s = b->stmts;
         if (in_a[i] == none || s == NULL || LCAP_BPF_CLASS(s->code) != LCAP_BPF_LD || t->oom)
             continue;
-        if (t->v[in_a[i]].op == V_UNK)
+        if (is_unk(t, in_a[i]))
             continue;
         uint32_t v;
         uint16_t m = LCAP_BPF_MODE(s->code);
@@ -640,7 +612,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     vtab t;
     memset(&t, 0, sizeof(t));
     int rc = 0;
-    for (int pass = 0; pass < 12; pass++) {
+    for (int pass = 0; pass < 4; pass++) {
         int changed = 0;
         if (one_pass(cc, &t, root, &changed) < 0) {
             rc = -1;
