@@ -1,7 +1,10 @@
 /* filter_gen_expr.c - the expression half of the filter differential test's
  * generators: a weighted grammar of pcap-filter(7) (every primitive family,
  * qualifier combinations, inherited qualifiers, arithmetic relations, and/or/
- * not nesting), plus a little invalid input so refusals are compared too. */
+ * not nesting), plus a little invalid input so refusals are compared too.
+ * At most one random draw per expression or argument list: the order of
+ * evaluation there is the compiler's, and gcc and clang must make the same
+ * expressions from one seed. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -86,13 +89,16 @@ static void gen_host(struct out *o)
     if (!six && CHANCE(o, 3)) {
         put(o, "%s%s", PICK(o, dirs), a);   /* a bare address is a host */
     } else {
-        put(o, "%s%shost %s", six ? PICK(o, v6q) : PICK(o, v4q), PICK(o, dirs), a);
+        const char *q = six ? PICK(o, v6q) : PICK(o, v4q);
+        const char *d = PICK(o, dirs);
+        put(o, "%s%shost %s", q, d, a);
     }
     /* A bare id inherits the qualifiers before it. */
     while (CHANCE(o, 25)) {
         static const char *const joins[] = { " or ", " and ", " or not ", " && ! " };
+        const char *j = PICK(o, joins);
         int fam6 = CHANCE(o, 90) ? six : !six;   /* now and then the other family */
-        put(o, "%s%s", PICK(o, joins), fam6 ? PICK(o, fg_v6) : PICK(o, fg_v4));
+        put(o, "%s%s", j, fam6 ? PICK(o, fg_v6) : PICK(o, fg_v4));
     }
 }
 
@@ -104,16 +110,20 @@ static void gen_ether(struct out *o)
         "0x88cc", "0x8100", "2048", "0x0800", "34525", "0x86dd", "0x05dc", "0x8864",
     };
     char mac[32];
+    const char *d;
     switch (fg_below(o->r, 6)) {
     case 0:
     case 1:
-        put(o, "ether %shost %s", PICK(o, dirs), mac_text(o, mac, sizeof(mac)));
+        d = PICK(o, dirs);
+        put(o, "ether %shost %s", d, mac_text(o, mac, sizeof(mac)));
         break;
     case 2:
-        put(o, "ether %s %s", CHANCE(o, 50) ? "src" : "dst", mac_text(o, mac, sizeof(mac)));
+        d = CHANCE(o, 50) ? "src" : "dst";
+        put(o, "ether %s %s", d, mac_text(o, mac, sizeof(mac)));
         break;
     case 3:
-        put(o, "link %shost %s", PICK(o, dirs), mac_text(o, mac, sizeof(mac)));
+        d = PICK(o, dirs);
+        put(o, "link %shost %s", d, mac_text(o, mac, sizeof(mac)));
         break;
     default:
         put(o, "ether proto %s", PICK(o, ptypes));
@@ -135,11 +145,10 @@ static void gen_net(struct out *o)
         "2001:db8::/32", "fe80::/10", "ff00::/8", "::/0", "2001:db8::1/128", "2001:db8:0:1::/64",
         "fe80::1/10", "2001:db8::/129",
     };
-    if (CHANCE(o, 30))
-        put(o, "%s%snet %s", CHANCE(o, 50) ? "ip6 " : "", PICK(o, dirs), PICK(o, nets6));
-    else
-        put(o, "%s%snet %s", CHANCE(o, 30) ? "ip " : CHANCE(o, 10) ? "arp " : "", PICK(o, dirs),
-            PICK(o, nets));
+    int six = CHANCE(o, 30);
+    const char *q = six ? (CHANCE(o, 50) ? "ip6 " : "") : CHANCE(o, 30) ? "ip " : CHANCE(o, 10) ? "arp " : "";
+    const char *d = PICK(o, dirs);
+    put(o, "%s%snet %s", q, d, six ? PICK(o, nets6) : PICK(o, nets));
 }
 
 static const char *const l4s[] = {
@@ -159,9 +168,12 @@ static const char *port_for(struct out *o, const char *l4)
 static void gen_port(struct out *o)
 {
     const char *l4 = PICK(o, l4s);
-    put(o, "%s%sport %s", l4, PICK(o, dirs), port_for(o, l4));
-    while (CHANCE(o, 25))
-        put(o, " %s %s", CHANCE(o, 70) ? "or" : "and", port_for(o, l4));
+    const char *d = PICK(o, dirs);
+    put(o, "%s%sport %s", l4, d, port_for(o, l4));
+    while (CHANCE(o, 25)) {
+        const char *j = CHANCE(o, 70) ? "or" : "and";
+        put(o, " %s %s", j, port_for(o, l4));
+    }
 }
 
 static void gen_portrange(struct out *o)
@@ -170,7 +182,9 @@ static void gen_portrange(struct out *o)
         "20-25", "80-80", "1000-8080", "8080-1000", "0-65535", "50-60", "4000-7000", "http-https",
         "ssh-domain", "0-0", "1-70000",
     };
-    put(o, "%s%sportrange %s", PICK(o, l4s), PICK(o, dirs), PICK(o, ranges));
+    const char *l4 = PICK(o, l4s);
+    const char *d = PICK(o, dirs);
+    put(o, "%s%sportrange %s", l4, d, PICK(o, ranges));
 }
 
 static void gen_proto(struct out *o)
@@ -180,14 +194,16 @@ static void gen_proto(struct out *o)
         "1", "6", "17", "132", "2", "50", "51", "47", "255", "0", "58", "\\tcp", "\\udp",
         "\\icmp", "\\sctp", "0x11", "017", "300", "\\ah",
     };
-    put(o, "%sproto %s", PICK(o, quals), PICK(o, protos));
+    const char *q = PICK(o, quals);
+    put(o, "%sproto %s", q, PICK(o, protos));
 }
 
 static void gen_protochain(struct out *o)
 {
     static const char *const quals[] = { "ip ", "ip6 ", "" };
     static const char *const protos[] = { "6", "17", "58", "44", "60", "0", "51", "132", "1", "\\tcp", "\\udp" };
-    put(o, "%sprotochain %s", PICK(o, quals), PICK(o, protos));
+    const char *q = PICK(o, quals);
+    put(o, "%sprotochain %s", q, PICK(o, protos));
 }
 
 static void gen_keyword(struct out *o)
@@ -222,7 +238,8 @@ static void gen_size(struct out *o)
 {
     static const char *const ops[] = { "less ", "greater ", "len <= ", "len > ", "len == ", "len >= ", "len < " };
     static const char *const ns[] = { "0", "14", "42", "54", "60", "64", "100", "128", "1500", "0x40" };
-    put(o, "%s%s", PICK(o, ops), PICK(o, ns));
+    const char *op = PICK(o, ops);
+    put(o, "%s%s", op, PICK(o, ns));
 }
 
 static void gen_bcast_mcast(struct out *o)

@@ -1,7 +1,8 @@
 /* filter_gen_traffic.c - the traffic half of the filter differential test's
  * generators: seeded Ethernet frames of every encapsulation the filter
  * language looks into, with addresses and ports from the shared pools, plus
- * truncated copies and noise. */
+ * truncated copies and noise. One random draw per expression at most, so
+ * that every compiler makes the same packets from one seed. */
 #include <arpa/inet.h>
 #include <string.h>
 
@@ -90,7 +91,12 @@ static void transport(struct pb *b, unsigned proto, int depth)
         b32(b, fg_rand(b->r));
         b32(b, fg_rand(b->r));
         b8(b, (unsigned)(5 + opt) << 4);
-        b8(b, CH(b, 50) ? (0x02u << fg_below(b->r, 5)) | (CH(b, 40) ? 0x10 : 0) : fg_rand(b->r) & 0xff);
+        if (CH(b, 50)) {
+            unsigned flag = 0x02u << fg_below(b->r, 5);
+            b8(b, flag | (CH(b, 40) ? 0x10 : 0));
+        } else {
+            b8(b, fg_rand(b->r) & 0xff);
+        }
         b16(b, 1024);
         b32(b, 0);
         for (int i = 0; i < opt; i++)
@@ -169,7 +175,12 @@ static void ipv4(struct pb *b, int depth)
     unsigned proto = ip_proto(b);
     unsigned frag = 0;
     if (CH(b, 15))
-        frag = CH(b, 50) ? 0x2000 : (CH(b, 50) ? 0x2000u : 0) | (1 + fg_below(b->r, 0x1fff));
+        if (CH(b, 50)) {
+            frag = 0x2000;
+        } else {
+            frag = CH(b, 50) ? 0x2000u : 0;
+            frag |= 1 + fg_below(b->r, 0x1fff);
+        }
     else if (CH(b, 20))
         frag = 0x4000;   /* don't fragment */
     b8(b, 0x40u | (unsigned)(5 + opts));
@@ -307,7 +318,8 @@ static void ether_frame(struct pb *b)
         static const uint16_t ids[] = { 1, 10, 100, 4095, 0 };
         for (int i = 0; i < tags; i++) {
             b16(b, i == 0 && tags == 2 && CH(b, 60) ? 0x88a8 : 0x8100);
-            b16(b, (fg_below(b->r, 8) << 13) | (CH(b, 80) ? ids[fg_below(b->r, N(ids))] : fg_rand(b->r) & 0xfff));
+            unsigned pcp = fg_below(b->r, 8) << 13;
+            b16(b, pcp | (CH(b, 80) ? ids[fg_below(b->r, N(ids))] : fg_rand(b->r) & 0xfff));
         }
         if (CH(b, 15)) {
             size_t lenat = b->n;
