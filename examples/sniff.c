@@ -55,9 +55,10 @@ static int install_filter(capture_reader *r, const char *path)
 int sniff(const struct sniff_opts *o)
 {
     char err[CAPTURE_ERRBUF_SIZE];
-    capture_reader *r = capture_open_offline(o->in, err);
+    capture_reader *r = o->iface != NULL ? sniff_open_live(o) : capture_open_offline(o->in, err);
     if (r == NULL) {
-        fprintf(stderr, "capsniff: %s\n", err);
+        if (o->iface == NULL)
+            fprintf(stderr, "capsniff: %s\n", err);
         return 1;
     }
     if (o->filter_path != NULL && install_filter(r, o->filter_path) < 0) {
@@ -78,9 +79,14 @@ int sniff(const struct sniff_opts *o)
     int dlt = capture_datalink(r), status = 0;
     capture_pkthdr h;
     const uint8_t *data;
-    for (long n = 0; o->count < 0 || n < o->count; n++) {
+    long n = 0;
+    for (; o->count < 0 || n < o->count; n++) {
         int rc = capture_next(r, &h, &data);
-        if (rc == CAPTURE_EOF)
+        if (rc == 0 && o->iface != NULL) { /* a read timeout is not an error */
+            n--;
+            continue;
+        }
+        if (rc == CAPTURE_EOF) /* also CAPTURE_ERROR_BREAK: SIGINT on a live capture */
             break;
         if (rc != 1) {
             fflush(stdout);
@@ -101,6 +107,8 @@ int sniff(const struct sniff_opts *o)
         fprintf(stderr, "capsniff: %s\n", err);
         status = 1;
     }
+    if (o->iface != NULL)
+        sniff_close_live(r, n);
     capture_close(r);
     return status;
 }

@@ -37,6 +37,7 @@ extern "C" {
 #define CAPTURE_ERROR_NO_SUCH_DEVICE  -5 /* no such interface */
 #define CAPTURE_ERROR_PERM_DENIED     -8 /* no permission to open the device */
 #define CAPTURE_ERROR_IFACE_NOT_UP    -9 /* interface is down */
+#define CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP -12 /* that timestamp precision is not available */
 #define CAPTURE_WARNING                1 /* activated with a warning */
 #define CAPTURE_WARNING_PROMISC_NOTSUP 2 /* promiscuous mode not supported */
 #define CAPTURE_EOF                   -2 /* capture_next(): no more packets in a savefile */
@@ -55,8 +56,39 @@ extern "C" {
 #define CAPTURE_BPF_IMAGE_C_ARRAY 2
 #define CAPTURE_BPF_IMAGE_DECIMAL 3
 
-/* Data link types: the standard DLT_* values. capture_datalink_val_to_name()
- * knows every one of them (and more than are listed here). */
+/* Data link types: the DLT_* values of the host OS's kernel and <net/bpf.h>
+ * (as libpcap's pcap/dlt.h numbers them), so capture_datalink() compares
+ * equal to them on every OS. capture_datalink_val_to_name() knows every one
+ * of them (and more than are listed here). The few that differ by OS: */
+#if defined(__OpenBSD__)
+#define CAPTURE_DLT_LOOP          12
+#define CAPTURE_DLT_ENC           13
+#define CAPTURE_DLT_RAW           14
+#else
+#define CAPTURE_DLT_RAW           12
+#define CAPTURE_DLT_LOOP          108
+#define CAPTURE_DLT_ENC           109
+#endif
+#if defined(__NetBSD__) || defined(__FreeBSD__)
+#define CAPTURE_DLT_SLIP_BSDOS    13
+#define CAPTURE_DLT_PPP_BSDOS     14
+#else
+#define CAPTURE_DLT_SLIP_BSDOS    15
+#define CAPTURE_DLT_PPP_BSDOS     16
+#endif
+#if defined(__FreeBSD__)
+#define CAPTURE_DLT_PFSYNC        121
+#elif defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__) || defined(__APPLE__)
+#define CAPTURE_DLT_PFSYNC        18
+#else
+#define CAPTURE_DLT_PFSYNC        246 /* its LINKTYPE, where no kernel has it */
+#endif
+#if defined(__APPLE__)
+#define CAPTURE_DLT_PKTAP         149 /* Apple gives it DLT_USER2's value */
+#else
+#define CAPTURE_DLT_PKTAP         258
+#endif
+/* The same everywhere: */
 #define CAPTURE_DLT_NULL          0
 #define CAPTURE_DLT_EN10MB        1
 #define CAPTURE_DLT_EN3MB         2
@@ -69,10 +101,6 @@ extern "C" {
 #define CAPTURE_DLT_PPP           9
 #define CAPTURE_DLT_FDDI          10
 #define CAPTURE_DLT_ATM_RFC1483   11
-#define CAPTURE_DLT_RAW           12
-#define CAPTURE_DLT_SLIP_BSDOS    15
-#define CAPTURE_DLT_PPP_BSDOS     16
-#define CAPTURE_DLT_PFSYNC        18
 #define CAPTURE_DLT_ATM_CLIP      19
 #define CAPTURE_DLT_REDBACK_SMARTEDGE 32
 #define CAPTURE_DLT_PPP_SERIAL    50
@@ -81,8 +109,6 @@ extern "C" {
 #define CAPTURE_DLT_C_HDLC        104
 #define CAPTURE_DLT_IEEE802_11    105
 #define CAPTURE_DLT_FRELAY        107
-#define CAPTURE_DLT_LOOP          108
-#define CAPTURE_DLT_ENC           109
 #define CAPTURE_DLT_LINUX_SLL     113
 #define CAPTURE_DLT_LTALK         114
 #define CAPTURE_DLT_PFLOG         117
@@ -145,7 +171,6 @@ extern "C" {
 #define CAPTURE_DLT_BLUETOOTH_BREDR_BB 255
 #define CAPTURE_DLT_BLUETOOTH_LE_LL_WITH_PHDR 256
 #define CAPTURE_DLT_PROFIBUS_DL   257
-#define CAPTURE_DLT_PKTAP         258
 #define CAPTURE_DLT_EPON          259
 #define CAPTURE_DLT_IPMI_HPM_2    260
 #define CAPTURE_DLT_ZWAVE_R1_R2   261
@@ -247,6 +272,49 @@ CAPTURE_EXTERN capture_reader *capture_open_dead_with_tstamp_precision(int linkt
                                                                        int snaplen,
                                                                        int precision);
 
+/* Opens a live capture on device (NULL: capture_lookupdev's choice) with
+ * the given snapshot length, promiscuous mode and read timeout in ms (0
+ * blocks until the buffer fills). NULL with the reason in errbuf; a warning
+ * (promiscuous mode refused) leaves its text in errbuf, else errbuf is "". */
+CAPTURE_EXTERN capture_reader *capture_open_live(const char *device, int snaplen, int promisc,
+                                                 int to_ms, char *errbuf);
+
+/* A live reader on device (NULL: capture_lookupdev's choice), not yet
+ * activated: set its options, then call capture_activate(). NULL with the
+ * reason in errbuf. Reading before activation gives CAPTURE_ERROR_NOT_ACTIVATED. */
+CAPTURE_EXTERN capture_reader *capture_create(const char *device, char *errbuf);
+
+/* Options of a created reader, before capture_activate (afterwards, and on
+ * savefiles: CAPTURE_ERROR_ACTIVATED). Snapshot length (<= 0 or over
+ * 262144: 262144), promiscuous mode, read timeout in ms, kernel buffer size
+ * in bytes (0: the largest the kernel grants up to 512 KiB), and immediate
+ * mode (each packet delivered as it arrives). 0 on success. */
+CAPTURE_EXTERN int capture_set_snaplen(capture_reader *r, int snaplen);
+CAPTURE_EXTERN int capture_set_promisc(capture_reader *r, int promisc);
+CAPTURE_EXTERN int capture_set_timeout(capture_reader *r, int to_ms);
+CAPTURE_EXTERN int capture_set_buffer_size(capture_reader *r, int bytes);
+CAPTURE_EXTERN int capture_set_immediate_mode(capture_reader *r, int on);
+
+/* Timestamp precision of a created reader (CAPTURE_TSTAMP_PRECISION_*), before
+ * capture_activate: 0, or CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP where the
+ * OS's BPF cannot (nanoseconds: FreeBSD through BIOCSTSTAMP, and AIX). */
+CAPTURE_EXTERN int capture_set_tstamp_precision(capture_reader *r, int precision);
+
+/* Opens the device with the options set. 0; CAPTURE_WARNING_PROMISC_NOTSUP
+ * (capturing, not promiscuously); or CAPTURE_ERROR_ACTIVATED, _NO_SUCH_DEVICE,
+ * _PERM_DENIED, _IFACE_NOT_UP, CAPTURE_ERROR, with the text in capture_geterr(). */
+CAPTURE_EXTERN int capture_activate(capture_reader *r);
+
+/* The name of the first interface that is up and not loopback, copied into
+ * name (namelen bytes). 0, or CAPTURE_ERROR with the reason in errbuf. */
+CAPTURE_EXTERN int capture_lookupdev(char *name, size_t namelen, char *errbuf);
+
+/* The names of every interface (*names: a NULL-terminated array to free with
+ * capture_freealldevs). Returns the count, or CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_findalldevs(char ***names, char *errbuf);
+/* Frees what capture_findalldevs() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_freealldevs(char **names);
+
 /* DLT name ("EN10MB", case-insensitive, "DLT_" prefix allowed) to value;
  * -1 when the name is unknown. */
 CAPTURE_EXTERN int capture_datalink_name_to_val(const char *name);
@@ -278,12 +346,13 @@ CAPTURE_EXTERN int capture_loop(capture_reader *r, int maxcant, capture_handler 
  * savefile; CAPTURE_ERROR on error (capture_geterr says what and where). */
 CAPTURE_EXTERN int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
 
-/* Makes the running (or next) dispatch/loop return CAPTURE_ERROR_BREAK.
- * Only sets a flag: safe from signal handlers and other threads. */
+/* Makes the running (or next) dispatch/loop return CAPTURE_ERROR_BREAK; the
+ * flag is checked between every two packets and wakes a blocked live read.
+ * Async-signal-safe, and safe from another thread. */
 CAPTURE_EXTERN void capture_breakloop(capture_reader *r);
 
-/* Capture statistics. Savefiles and dead handles have none: CAPTURE_ERROR
- * with a message saying so. */
+/* Capture statistics of a live reader (the device's counters since it was
+ * opened). Savefiles and dead handles have none: CAPTURE_ERROR saying so. */
 CAPTURE_EXTERN int capture_stats(capture_reader *r, capture_stat *st);
 
 /* Installs a validated program as the reader's filter (a copy is kept); packets
@@ -318,9 +387,34 @@ CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
 CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *minor,
                                         int *swapped);
 
-/* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting. */
+/* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting.
+ * A non-blocking live reader's dispatch returns 0 at once when nothing waits. */
 CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
 CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
+
+/* The DLTs a live reader's device offers (BIOCGDLTLIST), or its one DLT for
+ * other readers: the count, with *dlts an array to free with
+ * capture_free_datalinks; CAPTURE_ERROR (or _NOT_ACTIVATED) on failure. */
+CAPTURE_EXTERN int capture_list_datalinks(capture_reader *r, int **dlts);
+/* Frees what capture_list_datalinks() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_free_datalinks(int *dlts);
+
+/* A descriptor to select()/poll() on for readability before dispatch, or -1
+ * (with a message) for savefiles and dead handles. */
+CAPTURE_EXTERN int capture_getfd(capture_reader *r);
+
+/* Which packets a live reader sees: CAPTURE_D_INOUT, _IN (received) or _OUT
+ * (sent). CAPTURE_ERROR with a message where the OS cannot choose so. */
+CAPTURE_EXTERN int capture_setdirection(capture_reader *r, int direction);
+
+/* Sends len bytes (a whole link-layer frame, as the DLT says) out of the live
+ * reader's interface. 0, or CAPTURE_ERROR with the reason. */
+CAPTURE_EXTERN int capture_sendpacket(capture_reader *r, const uint8_t *buf, size_t len);
+
+/* The IPv4 network number and netmask of a live reader's interface, host
+ * byte order; 0 when unknown (savefiles, interfaces without IPv4). */
+CAPTURE_EXTERN uint32_t capture_getnet(capture_reader *r);
+CAPTURE_EXTERN uint32_t capture_getmask(capture_reader *r);
 
 /* Opens a pcap savefile for writing with r's DLT, snaplen and timestamp
  * precision ("-" is standard output). NULL on failure, message in

@@ -211,7 +211,51 @@ static const uint8_t ret1_pkt[1] = { 0 };
         assert_null(capture_bpf_assemble(NULL, NULL));                                        \
         assert_null(capture_bpf_assemble("(000) nonsense", NULL));                            \
     })                                                                                        \
-    X(capture_bpf_free, capture_bpf_free(NULL))
+    X(capture_bpf_free, capture_bpf_free(NULL))                                               \
+    X(capture_open_live, {                                                                    \
+        char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
+        assert_null(capture_open_live("nosuch0", 0, 0, 0, NULL));                             \
+        assert_null(capture_open_live("", 0, 0, 0, err));                                     \
+        assert_true(err[0] != '\0');                                                          \
+    })                                                                                        \
+    X(capture_create, assert_null(capture_create("", NULL)))                                  \
+    X(capture_set_snaplen, assert_int_equal(capture_set_snaplen(NULL, 1), CAPTURE_ERROR))     \
+    X(capture_set_promisc, assert_int_equal(capture_set_promisc(NULL, 1), CAPTURE_ERROR))     \
+    X(capture_set_timeout, assert_int_equal(capture_set_timeout(NULL, 1), CAPTURE_ERROR))     \
+    X(capture_set_buffer_size, assert_int_equal(capture_set_buffer_size(NULL, 1), CAPTURE_ERROR)) \
+    X(capture_set_immediate_mode,                                                             \
+      assert_int_equal(capture_set_immediate_mode(NULL, 1), CAPTURE_ERROR))                   \
+    X(capture_activate, assert_int_equal(capture_activate(NULL), CAPTURE_ERROR))              \
+    X(capture_lookupdev, {                                                                    \
+        assert_int_equal(capture_lookupdev(NULL, 16, NULL), CAPTURE_ERROR);                   \
+        char name[16];                                                                        \
+        assert_int_equal(capture_lookupdev(name, 0, NULL), CAPTURE_ERROR);                    \
+    })                                                                                        \
+    X(capture_findalldevs, assert_int_equal(capture_findalldevs(NULL, NULL), CAPTURE_ERROR))  \
+    X(capture_freealldevs, capture_freealldevs(NULL))                                         \
+    X(capture_getfd, assert_int_equal(capture_getfd(NULL), -1))                               \
+    X(capture_setdirection, assert_int_equal(capture_setdirection(NULL, 0), CAPTURE_ERROR))   \
+    X(capture_sendpacket, {                                                                   \
+        assert_int_equal(capture_sendpacket(NULL, (const uint8_t *)"x", 1), CAPTURE_ERROR);   \
+        capture_reader *r = dead();                                                           \
+        assert_int_equal(capture_sendpacket(r, NULL, 1), CAPTURE_ERROR);                      \
+        capture_close(r);                                                                     \
+    })                                                                                        \
+    X(capture_getnet, assert_int_equal(capture_getnet(NULL), 0))                              \
+    X(capture_set_tstamp_precision,                                                           \
+      assert_int_equal(capture_set_tstamp_precision(NULL, 0), CAPTURE_ERROR))                 \
+    X(capture_list_datalinks, {                                                               \
+        int *dlts;                                                                            \
+        assert_int_equal(capture_list_datalinks(NULL, &dlts), CAPTURE_ERROR);                 \
+        capture_reader *r = dead();                                                           \
+        assert_int_equal(capture_list_datalinks(r, NULL), CAPTURE_ERROR);                     \
+        assert_int_equal(capture_list_datalinks(r, &dlts), 1);                                \
+        assert_int_equal(dlts[0], CAPTURE_DLT_EN10MB);                                        \
+        capture_free_datalinks(dlts);                                                         \
+        capture_close(r);                                                                     \
+    })                                                                                        \
+    X(capture_free_datalinks, capture_free_datalinks(NULL))                                   \
+    X(capture_getmask, assert_int_equal(capture_getmask(NULL), 0))
 
 #define DEFINE_CHECK(name, ...)        \
     static void check_##name(void)    \
