@@ -98,8 +98,10 @@ const struct lcap_bpf_flavor *lcap_flavor_native(void);
 /* The row called `name` ("freebsd", ...; case-sensitive), NULL if none. */
 const struct lcap_bpf_flavor *lcap_flavor_by_name(const char *name);
 /* The row in use: on Linux the one named by the environment variable
- * LCAP_BPF_FLAVOR when set and known (so tests can play each OS against
- * the emulated device), else the native row. NULL with an unknown name. */
+ * LCAP_BPF_FLAVOR when set and non-empty (so tests can play each OS against
+ * the emulated device, which follows the same variable unless BPFDEV_FLAVOR
+ * says otherwise: tests/bpfdev/README.md), else the native row. NULL with
+ * an unknown name. Other systems always get their native row. */
 const struct lcap_bpf_flavor *lcap_flavor_current(void);
 /* Rows in the table, and the i-th (NULL past the end). */
 size_t lcap_flavor_count(void);
