@@ -11,8 +11,9 @@
  * ICMP / ICMPv6 / IGMP (print_*.c); other link types print their name and
  * length. Every field is read only after checking that the captured bytes
  * hold it: a hostile or truncated packet prints "[|proto]" instead.
- * -e adds Ethernet's link-level header (addresses, EtherTypes, VLAN tags) as
- * tcpdump -e does. -w OUT also writes every packet shown to OUT ("-" is
+ * -e adds the link-level header as tcpdump -e does: Ethernet's addresses,
+ * EtherTypes and VLAN tags, BSD loopback's address family, Linux SLL's
+ * direction and address, raw IP's "ip:". -w OUT also writes every packet shown to OUT ("-" is
  * standard output, and then nothing else is printed there). -F PROGRAM_FILE
  * keeps only the packets a BPF program accepts; the file holds the program as
  * tcpdump -d prints it (e.g. tcpdump -d -r FILE tcp > tcp.bpf), and -c counts
@@ -93,7 +94,7 @@ static const struct option_row {
     { "-c", "COUNT", "stop after COUNT packets (counted after -F)", set_count, RUN, 0 },
     { "-w", "OUT", "also write the packets shown to the pcap file OUT (- for standard output)", set_out, RUN, 0 },
     { "-F", "PROGRAM_FILE", "keep only packets the BPF program accepts (a tcpdump -d listing)", set_filter, RUN, 0 },
-    { "-e", NULL, "print Ethernet's link-level header too, as tcpdump -e", set_link, RUN, 0 },
+    { "-e", NULL, "print the link-level header too, as tcpdump -e", set_link, RUN, 0 },
     { "-i", "IFACE", "capture live on interface IFACE instead of reading a file", set_iface, RUN, 0 },
     { "-s", "SNAPLEN", "with -i: keep at most SNAPLEN bytes of each packet (0: 262144)", set_snaplen, RUN, 0 },
     { "-p", NULL, "with -i: do not put the interface into promiscuous mode", set_no_promisc, RUN, 0 },

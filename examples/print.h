@@ -15,6 +15,9 @@ struct print_opts {
 /* Prints one packet (its time, then its decoded layers) and a newline on stdout. */
 void print_packet(const struct print_opts *o, int dlt, const capture_pkthdr *h, const uint8_t *data);
 
+/* 1 when -e shows a link-level header for dlt (Ethernet, BSD loopback, raw IP, Linux SLL). */
+int print_link_header_shown(int dlt);
+
 /* ---- for the decoder files (print_*.c) ---- */
 
 /* A window on the packet: p[0..cap) was captured, and wire bytes existed. */

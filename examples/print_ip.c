@@ -173,7 +173,13 @@ void print_ipv6(const struct print_opts *o, struct view v)
                 return;
             }
         } else if (next == 51) {
-            printf("AH(spi=0x%08x,seq=0x%x): ", be32(t.p + 4), be32(t.p + 8));
+            printf("AH(spi=0x%08x,seq=0x%x", be32(t.p + 4), be32(t.p + 8));
+            if (len > 12 && len <= t.cap) { /* the integrity check value */
+                printf(",icv=0x");
+                for (uint32_t i = 12; i < len; i++)
+                    printf("%02x", t.p[i]);
+            }
+            printf("): ");
         } else {
             printf("%s", ext_headers[k].name);
         }
@@ -186,8 +192,8 @@ void print_ipv6(const struct print_opts *o, struct view v)
             printf("%s\n", ext_headers[k].cut);
             return;
         }
-        if (hops == 0 && next == 0 && (jumbo || jumbo_len != 0)) {
-            paylen = jumbo_len;
+        if (hops == 0 && next == 0 && jumbo) {
+            paylen = jumbo_len > 65535 ? jumbo_len : 0; /* RFC 2675: only for what 16 bits cannot say */
             ip.jumbo = 1;
             if (paylen == 0) {
                 printf("[No valid Jumbo Payload Hop-by-Hop option found] (invalid)\n");

@@ -229,11 +229,16 @@ static void print_ether(const struct print_opts *o, struct view v)
     print_ethertype(o, type, rest);
 }
 
+/* BSD loopback address families; -e names them as tcpdump does. */
+static const struct name families[] = {
+    { 2, "IPv4" }, { 10, "IPv6" }, { 24, "IPv6" }, { 28, "IPv6" }, { 30, "IPv6" }, { 0, NULL },
+};
+
 /* BSD loopback: a 4-byte address family, in host order (NULL) or network order (LOOP). */
 static void print_loopback(const struct print_opts *o, struct view v, int network_order)
 {
     if (v.cap < 4) {
-        printf("[|loopback]\n");
+        printf(" [|null]\n");
         return;
     }
     uint32_t af = network_order ? be32(v.p) : (uint32_t)v.p[0] | (uint32_t)v.p[1] << 8 |
@@ -241,16 +246,17 @@ static void print_loopback(const struct print_opts *o, struct view v, int networ
     /* A file written on a host of the other byte order. */
     if ((af & 0xffff) == 0 && af != 0)
         af = (af >> 24) | ((af >> 8) & 0xff00);
+    const char *name = name_of(families, af);
     struct view rest = skip(v, 4);
-    switch (af) {
-    case 2:
+    if (o->link_header)
+        printf("AF %s (%u), length %u%s", or_unknown(name), af, v.wire, name != NULL ? ": " : "\n");
+    if (name == NULL) {
+        if (!o->link_header)
+            printf("loopback, address family %u, length %u\n", af, v.wire);
+    } else if (af == 2) {
         print_ipv4(o, rest);
-        break;
-    case 10: case 24: case 28: case 30: /* AF_INET6 on Linux and the BSDs */
+    } else {
         print_ipv6(o, rest);
-        break;
-    default:
-        printf("loopback, address family %u, length %u\n", af, v.wire);
     }
 }
 
@@ -260,6 +266,8 @@ static void print_raw(const struct print_opts *o, struct view v)
         printf(" [|ip]\n");
         return;
     }
+    if (o->link_header)
+        printf("ip: ");
     unsigned version = v.p[0] >> 4;
     if (version == 4)
         print_ipv4(o, v);
@@ -269,46 +277,82 @@ static void print_raw(const struct print_opts *o, struct view v)
         printf("unknown ip %u\n", version);
 }
 
+/* Linux cooked capture v1: packet type, hardware address, protocol. */
+static const struct name sll_types[] = {
+    { 0, "In" }, { 1, "B" }, { 2, "M" }, { 3, "P" }, { 4, "Out" }, { 0, NULL },
+};
+
+static void print_sll(const struct print_opts *o, struct view v)
+{
+    if (v.cap < 16) {
+        printf(" [|sll]\n");
+        return;
+    }
+    uint16_t type = be16(v.p + 14);
+    if (o->link_header) {
+        const char *dir = name_of(sll_types, be16(v.p));
+        printf("%3s ", dir != NULL ? dir : "?");
+        unsigned halen = be16(v.p + 4);
+        if (halen > 8) /* more than the header holds: not shown */
+            halen = 0;
+        for (unsigned i = 0; i < halen; i++)
+            printf(i ? ":%02x" : "%02x", v.p[6 + i]);
+        if (halen != 0)
+            printf(" ");
+        printf("ethertype %s (0x%04x), length %u", ethertype_name(type), type, v.wire);
+        if (ethertype_printer(type) != NULL)
+            printf(": ");
+    }
+    print_ethertype(o, type, skip(v, 16));
+}
+
+static void print_sll2(const struct print_opts *o, struct view v)
+{
+    if (v.cap < 20)
+        printf(" [|sll2]\n");
+    else
+        print_ethertype(o, be16(v.p), skip(v, 20));
+}
+
+static void print_ether_dlt(const struct print_opts *o, struct view v) { print_ether(o, v); }
+static void print_null(const struct print_opts *o, struct view v) { print_loopback(o, v, 0); }
+static void print_loop(const struct print_opts *o, struct view v) { print_loopback(o, v, 1); }
+
+/* The link types decoded, and whether -e shows their header as tcpdump -e does. */
+static const struct {
+    int dlt;
+    void (*print)(const struct print_opts *o, struct view v);
+    int shows_header;
+} link_types[] = {
+    { CAPTURE_DLT_EN10MB, print_ether_dlt, 1 }, { CAPTURE_DLT_NULL, print_null, 1 },
+    { CAPTURE_DLT_LOOP, print_loop, 1 }, { CAPTURE_DLT_RAW, print_raw, 1 },
+    { CAPTURE_DLT_IPV4, print_raw, 1 }, { CAPTURE_DLT_IPV6, print_raw, 1 },
+    { CAPTURE_DLT_LINUX_SLL, print_sll, 1 }, { CAPTURE_DLT_LINUX_SLL2, print_sll2, 0 },
+};
+
+int print_link_header_shown(int dlt)
+{
+    for (size_t i = 0; i < sizeof link_types / sizeof link_types[0]; i++)
+        if (link_types[i].dlt == dlt)
+            return link_types[i].shows_header;
+    return 0;
+}
+
 void print_packet(const struct print_opts *opts, int dlt, const capture_pkthdr *h, const uint8_t *data)
 {
     struct view v = { data, h->caplen, h->len };
     if (invalid_header(opts, h))
         return;
-    /* Only Ethernet's header is shown by -e; the layers above drop their names when it is. */
+    /* -e shows the link header where capsniff knows tcpdump's form of it; the layers above
+     * then drop their names ("IP ", "ARP, "), as tcpdump -e does. */
     struct print_opts eo = *opts;
-    eo.link_header = opts->link_header && dlt == CAPTURE_DLT_EN10MB;
-    const struct print_opts *o = &eo;
+    eo.link_header = opts->link_header && print_link_header_shown(dlt);
     print_time(h);
-    switch (dlt) {
-    case CAPTURE_DLT_EN10MB:
-        print_ether(o, v);
-        break;
-    case CAPTURE_DLT_NULL:
-        print_loopback(o, v, 0);
-        break;
-    case CAPTURE_DLT_LOOP:
-        print_loopback(o, v, 1);
-        break;
-    case CAPTURE_DLT_RAW:
-    case CAPTURE_DLT_IPV4:
-    case CAPTURE_DLT_IPV6:
-        print_raw(o, v);
-        break;
-    case CAPTURE_DLT_LINUX_SLL:
-        if (v.cap < 16)
-            printf("[|sll]\n");
-        else
-            print_ethertype(o, be16(v.p + 14), skip(v, 16));
-        break;
-    case CAPTURE_DLT_LINUX_SLL2:
-        if (v.cap < 20)
-            printf("[|sll2]\n");
-        else
-            print_ethertype(o, be16(v.p), skip(v, 20));
-        break;
-    default: {
-        const char *name = capture_datalink_val_to_name(dlt);
-        printf("link-type %s (%d), length %u\n", name ? name : "unknown", dlt, h->len);
-    }
-    }
+    for (size_t i = 0; i < sizeof link_types / sizeof link_types[0]; i++)
+        if (link_types[i].dlt == dlt) {
+            link_types[i].print(&eo, v);
+            return;
+        }
+    const char *name = capture_datalink_val_to_name(dlt);
+    printf("link-type %s (%d), length %u\n", name ? name : "unknown", dlt, h->len);
 }

@@ -8,7 +8,7 @@ struct sniff_opts {
     long count;              /* packets to show, < 0 for all */
     const char *out;         /* -w: copy the packets shown there ("-" is stdout), or NULL */
     const char *filter_path; /* -F: a tcpdump -d listing to filter with, or NULL */
-    int link_header;         /* -e: print Ethernet's link-level header too */
+    int link_header;         /* -e: print the link-level header too */
     /* Live capture (sniff_live.c). */
     const char *iface;       /* -i: capture on this interface instead of reading -r */
     int snaplen;             /* -s: bytes kept of each packet, 0 for the most */

@@ -209,6 +209,8 @@ lcap_cond *lcap_gen_proto(lcap_cc *cc, uint32_t v, int proto, int dir, int col)
             return lcap_cc_error(cc, col, "ISO protocol %u greater than maximum 255", v);
         if (cc->linktype == 104)
             return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 1, 1, v));
+        if (cc->linktype == 107) /* Frame Relay: the NLPID is the protocol */
+            return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0300 | v);
         return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 0, 1, v));
     case Q_ISIS:
         if (v > 31)

@@ -256,6 +256,18 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
                 lx->pos = q;
                 return t;
             }
+            size_t colons = 0, addrish = 1;
+            for (size_t i = 0; i < n; i++) {
+                colons += buf[i] == ':';
+                addrish &= isxdigit((unsigned char)buf[i]) || buf[i] == ':' || buf[i] == '.';
+            }
+            if (addrish && colons >= 2) {
+                t.kind = T_ERROR;
+                t.len = (int)n;
+                lcap_cc_error(lx->cc, t.col, "'%s' is neither a MAC address nor an IPv6 address", buf);
+                lx->pos = q;
+                return t;
+            }
         }
         if (c == ':') {
             t.kind = T_COLON;
@@ -284,12 +296,12 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             t.kind = T_NUM;
             return t;
         }
-        if (is_dotted(s + p, n)) {
-            t.kind = T_HID;
-            return t;
-        }
         if (parse_mac(s + p, n, t.addr)) {
             t.kind = T_EID;
+            return t;
+        }
+        if (is_dotted(s + p, n)) {
+            t.kind = T_HID;
             return t;
         }
         for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {

@@ -472,6 +472,149 @@ oom:
     return -1;
 }
 
+/* Merges blocks with the same statements, branch and successors, from the
+ * returns up, so that identical tails (arp's and rarp's address tests, say)
+ * are emitted once. */
+static uint32_t block_hash(const lcap_block *b)
+{
+    uint32_t h = b->code * 2654435761u ^ b->k;
+    for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
+        h = (h ^ s->code) * 16777619u ^ s->k * 2246822519u;
+    if (!lcap_block_is_ret(b))
+        h ^= (uint32_t)b->jt->id * 3266489917u ^ (uint32_t)b->jf->id * 668265263u;
+    return h;
+}
+
+static int block_same(const lcap_block *a, const lcap_block *b)
+{
+    if (a->code != b->code || a->k != b->k)
+        return 0;
+    if (!lcap_block_is_ret(a) && (a->jt != b->jt || a->jf != b->jf))
+        return 0;
+    const lcap_stmt *x = a->stmts, *y = b->stmts;
+    for (; x != NULL && y != NULL; x = x->next, y = y->next)
+        if (x->code != y->code || x->k != y->k)
+            return 0;
+    return x == NULL && y == NULL;
+}
+
+static int merge_blocks(lcap_cc *cc, lcap_block **root)
+{
+    size_t n;
+    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+    if (ord == NULL)
+        return -1;
+    size_t cap = 1;
+    while (cap < 2 * n)
+        cap *= 2;
+    lcap_block **tab = calloc(cap, sizeof(*tab));
+    if (tab == NULL) {
+        free(ord);
+        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+        return -1;
+    }
+    /* reverse topological order: successors are canonical before their predecessors */
+    for (size_t i = n; i-- > 0;) {
+        lcap_block *b = ord[i];
+        if (!lcap_block_is_ret(b)) {
+            b->jt = (lcap_block *)b->jt->facts != NULL ? (lcap_block *)b->jt->facts : b->jt;
+            b->jf = (lcap_block *)b->jf->facts != NULL ? (lcap_block *)b->jf->facts : b->jf;
+        }
+        uint32_t h = block_hash(b) & (uint32_t)(cap - 1);
+        lcap_block *rep = NULL;
+        while (tab[h] != NULL) {
+            if (block_same(tab[h], b)) {
+                rep = tab[h];
+                break;
+            }
+            h = (h + 1) & (uint32_t)(cap - 1);
+        }
+        if (rep == NULL)
+            tab[h] = b;
+        b->facts = rep; /* the representative, or NULL when b is one */
+    }
+    if ((*root)->facts != NULL)
+        *root = (*root)->facts;
+    for (size_t i = 0; i < n; i++)
+        ord[i]->facts = NULL;
+    free(tab);
+    free(ord);
+    return 0;
+}
+
+/* Drops a block's first load of A when every predecessor leaves that very
+ * value in A (the ethertype reloaded after an ethertype test). Last step:
+ * the block no longer stands alone afterwards. */
+static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
+{
+    size_t n;
+    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    if (ord == NULL)
+        return -1;
+    uint32_t *exit_a = malloc(n * sizeof(*exit_a)), *in_a = malloc(n * sizeof(*in_a));
+    int *seen = calloc(n, sizeof(*seen));
+    if (exit_a == NULL || in_a == NULL || seen == NULL) {
+        free(ord);
+        free(exit_a);
+        free(in_a);
+        free(seen);
+        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+        return -1;
+    }
+    unsigned globals = 0;
+    if (cc->vlhdr_reg >= 0)
+        globals |= 1u << cc->vlhdr_reg;
+    if (cc->vlpl_reg >= 0)
+        globals |= 1u << cc->vlpl_reg;
+    for (size_t i = 0; i < n; i++) {
+        ord[i]->order = (int)i;
+        bval bv;
+        eval_block(t, ord[i], globals, &bv);
+        exit_a[i] = bv.a;
+    }
+    const uint32_t none = 0xffffffffu;
+    seen[0] = 2;
+    in_a[0] = none;
+    for (size_t i = 0; i < n; i++) {
+        lcap_block *b = ord[i];
+        if (lcap_block_is_ret(b))
+            continue;
+        lcap_block *succ[2] = { b->jt, b->jf };
+        for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
+            size_t j = (size_t)succ[e]->order;
+            if (!seen[j]) {
+                seen[j] = 1;
+                in_a[j] = exit_a[i];
+            } else if (in_a[j] != exit_a[i]) {
+                in_a[j] = none;
+            }
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        lcap_block *b = ord[i];
+        lcap_stmt *s = b->stmts;
+        if (in_a[i] == none || s == NULL || LCAP_BPF_CLASS(s->code) != LCAP_BPF_LD || t->oom)
+            continue;
+        if (t->v[in_a[i]].op == V_UNK)
+            continue;
+        uint32_t v;
+        uint16_t m = LCAP_BPF_MODE(s->code);
+        if (m == LCAP_BPF_ABS)
+            v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(s->code), 0, 0, 0, s->k);
+        else if (m == LCAP_BPF_IMM)
+            v = vconst(t, s->k);
+        else
+            continue;
+        if (v == in_a[i])
+            b->stmts = s->next;
+    }
+    free(ord);
+    free(exit_a);
+    free(in_a);
+    free(seen);
+    return 0;
+}
+
 /* 1 if some return with a non-zero value is reachable. */
 static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
 {
@@ -506,6 +649,10 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         if (!changed)
             break;
     }
+    if (rc == 0 && merge_blocks(cc, root) < 0)
+        rc = -1;
+    if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
+        rc = -1;
     free(t.v);
     free(t.hash);
     if (rc == 0) {

@@ -164,19 +164,19 @@ static int next_swapped(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     return next_fast(r, h, data, 1);
 }
 
-/* lcap_source_ops.run: next_fast's records handed to cb in one loop. */
+/* lcap_source_ops.run: next_fast's records handed to cb in one loop. The
+ * byte order and the timestamp unit are compile-time constants, so that
+ * what must live across the callbacks fits the callee-saved registers. */
 static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handler cb, void *user,
-                                       const int sw)
+                                       const int sw, const int nsec)
 {
     struct pcap_src *ps = r->src;
-    lcap_stream *s = &ps->s;
-    /* Fixed at open: held in registers across the callbacks. */
-    const uint32_t fast_caplen = ps->fast_caplen, frac_limit = ps->frac_limit;
-    const uint32_t frac_mul = ps->frac_mul;
-    capture_pkthdr h;
-    int n = 0;
+    const uint32_t fast_caplen = ps->fast_caplen; /* fixed at open */
+    const uint32_t frac_limit = nsec ? 1000000000u : 1000000u, frac_mul = nsec ? 1u : 1000u;
+    int left = max;
 
-    while (n < max && !r->break_loop) {
+    while (left > 0 && !r->break_loop) {
+        lcap_stream *s = &ps->s;
         size_t have = s->end - s->pos;
         if (have < LCAP_PCAP_REC_HDR_LEN)
             break;
@@ -184,6 +184,7 @@ static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handl
         uint32_t caplen = lcap_rd32(p + 8, sw);
         if (caplen > fast_caplen || have - LCAP_PCAP_REC_HDR_LEN < caplen)
             break;
+        capture_pkthdr h;
         uint32_t frac = lcap_rd32(p + 4, sw);
         if (LCAP_LIKELY(frac < frac_limit)) {
             h.ts_sec = lcap_rd32(p, sw);
@@ -196,20 +197,21 @@ static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handl
         /* The cursor moves first: cb may call capture_next() on r. */
         s->pos += LCAP_PCAP_REC_HDR_LEN + (size_t)caplen;
         cb(user, &h, p + LCAP_PCAP_REC_HDR_LEN);
-        n++;
+        left--;
     }
-    return n;
+    return max - left;
 }
 
-static int run_native(capture_reader *r, int max, capture_handler cb, void *user)
-{
-    return run_fast(r, max, cb, user, 0);
-}
-
-static int run_swapped(capture_reader *r, int max, capture_handler cb, void *user)
-{
-    return run_fast(r, max, cb, user, 1);
-}
+/* The four variants of run_fast, and of the ops naming them. */
+#define PCAP_RUN(name, sw, nsec)                                                        \
+    static int name(capture_reader *r, int max, capture_handler cb, void *user)         \
+    {                                                                                   \
+        return run_fast(r, max, cb, user, sw, nsec);                                    \
+    }
+PCAP_RUN(run_native_usec, 0, 0)
+PCAP_RUN(run_native_nsec, 0, 1)
+PCAP_RUN(run_swapped_usec, 1, 0)
+PCAP_RUN(run_swapped_nsec, 1, 1)
 
 static void pcap_close_src(capture_reader *r)
 {
@@ -221,10 +223,13 @@ static void pcap_close_src(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops ops_native = { .kind = "pcap", .next = next_native, .close = pcap_close_src,
-                                            .run = run_native };
-static const lcap_source_ops ops_swapped = { .kind = "pcap", .next = next_swapped, .close = pcap_close_src,
-                                             .run = run_swapped };
+/* Indexed [swapped][nanosecond]. */
+static const lcap_source_ops ops_fast[2][2] = {
+    { { .kind = "pcap", .next = next_native, .close = pcap_close_src, .run = run_native_usec },
+      { .kind = "pcap", .next = next_native, .close = pcap_close_src, .run = run_native_nsec } },
+    { { .kind = "pcap", .next = next_swapped, .close = pcap_close_src, .run = run_swapped_usec },
+      { .kind = "pcap", .next = next_swapped, .close = pcap_close_src, .run = run_swapped_nsec } },
+};
 static const lcap_source_ops ops_general = { .kind = "pcap", .next = next_general, .close = pcap_close_src };
 
 int lcap_pcap_open(capture_reader *r, lcap_stream *s, char *errbuf)
@@ -289,7 +294,7 @@ int lcap_pcap_open(capture_reader *r, lcap_stream *s, char *errbuf)
     if (ps->hdr_len != LCAP_PCAP_REC_HDR_LEN || ps->len_order != LEN_NORMAL || ps->fix_pseudo)
         r->ops = &ops_general;
     else
-        r->ops = sw ? &ops_swapped : &ops_native;
+        r->ops = &ops_fast[sw][m->nsec];
     r->linktype = dlt;
     r->linktype_ext = ltfield & LCAP_PCAP_LT_EXT_MASK;
     r->snaplen = (int)snaplen;

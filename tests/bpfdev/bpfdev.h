@@ -46,6 +46,7 @@ struct bpfdev {
     /* Store and hold buffers, as bpf(4) keeps them. */
     uint8_t *sbuf, *hbuf, *scratch;
     size_t slen, hlen, scratch_len;
+    size_t alloc_len; /* length sbuf and hbuf were allocated with */
 
     /* Counters since open, BIOCSETIF, BIOCSETF or BIOCFLUSH. */
     uint64_t recv, drop, capt;
@@ -66,5 +67,30 @@ short bpfdev_poll_ready(struct bpfdev *d, short events, const struct timespec *s
 
 /* Monotonic nanoseconds. */
 int64_t bpfdev_now_ns(void);
+
+/* The interposers own read/write/ioctl/poll/fcntl: the device reaches the
+ * kernel by raw system calls so that it never re-enters them. */
+#define sys_ioctl(fd, req, arg) syscall(SYS_ioctl, (fd), (unsigned long)(req), (arg))
+#define sys_fcntl(fd, cmd, arg) syscall(SYS_fcntl, (fd), (cmd), (long)(arg))
+
+/* BIOCSTSTAMP formats (FreeBSD): the low two bits (1 nanoseconds, 2 bintime,
+ * 3 none); the FAST and MONOTONIC flags are accepted and ignored. */
+#define TSTAMP_FORMAT(v) ((v) & 3u)
+#define TSTAMP_VALID_BITS 0x0303u
+
+/* records.c: little-endian fields of 2, 4 or 8 bytes at unaligned places. */
+void bpfdev_put_uint(uint8_t *p, unsigned width, uint64_t v);
+uint64_t bpfdev_get_uint(const uint8_t *p, unsigned width);
+/* The store buffer becomes the hold buffer (which must be empty). */
+void bpfdev_rotate(struct bpfdev *d);
+/* Stores one packet as bpf(4)'s catchpacket(): the record at the aligned
+ * end of the store buffer, rotating into an empty hold buffer, else dropped
+ * and counted. */
+void bpfdev_catch_packet(struct bpfdev *d, const uint8_t *pkt, size_t caplen, size_t wirelen,
+                         const struct timespec *ts);
+
+/* io.c: takes what the socket holds into the buffers (all of it, or until
+ * the hold buffer is full); 1 once the interface has disappeared. */
+int bpfdev_intake(struct bpfdev *d, int all);
 
 #endif

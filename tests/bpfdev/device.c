@@ -1,15 +1,15 @@
-/* device.c - the bpf(4) contract over an AF_PACKET socket: ioctls, store/hold buffers, records per flavour, read, write, readiness. */
+/* device.c - the emulated device's setup side: opening, binding, the kernel filter, counters and every ioctl, as bpf(4) and the flavour row say. */
 #include "bpfdev.h"
 #include "live/bpf_abi.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
-#include <arpa/inet.h>
-#include <net/if_arp.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -17,31 +17,16 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-/* The interposers own read/write/ioctl/poll/fcntl: the device reaches the
- * kernel by raw system calls so that it never re-enters them. */
-#define sys_ioctl(fd, req, arg) syscall(SYS_ioctl, (fd), (unsigned long)(req), (arg))
-#define sys_fcntl(fd, cmd, arg) syscall(SYS_fcntl, (fd), (cmd), (long)(arg))
-
 /* BPF_MINBUFSIZE of every BSD. */
 #define MIN_BUF 32
 /* Largest frame taken from the socket (GSO frames of a veth can reach 64 KiB). */
 #define SCRATCH_LEN (256 * 1024)
-/* BIOCSTSTAMP formats (FreeBSD): the low two bits; FAST and MONOTONIC flags. */
-#define TSTAMP_FORMAT(v) ((v) & 3u)
-#define TSTAMP_VALID_BITS 0x0303u
 #ifndef ARPHRD_RAWIP
 #define ARPHRD_RAWIP 519
 #endif
 /* AIX's interface types (if_types.h) for its BIOCGDLT. */
 #define IFT_OTHER 0x1
 #define IFT_ETHER 0x6
-
-int64_t bpfdev_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* Most buffer BIOCSETIF can allocate: BPFDEV_MAXALLOC, 256 KiB by default,
  * below the kernel maxima so that the library's ENOBUFS loop runs. */
@@ -80,6 +65,7 @@ void bpfdev_fini(struct bpfdev *d)
 {
     if (d->counter >= 0)
         syscall(SYS_close, d->counter);
+    d->counter = -1;
     free(d->sbuf);
     free(d->hbuf);
     free(d->scratch);
@@ -118,153 +104,30 @@ static void update_counters(struct bpfdev *d)
     d->recv += all.tp_packets;
     d->drop += mine.tp_drops;
 }
-
-static void put_uint(uint8_t *p, unsigned width, uint64_t v)
+/* Store and hold buffers of the current length (BIOCSBLEN may have changed
+ * it after a BIOCSETIF that failed), and the socket's receive buffer. */
+static int alloc_buffers(struct bpfdev *d)
 {
-    if (width == 8) {
-        memcpy(p, &v, 8);
-    } else if (width == 4) {
-        uint32_t w = (uint32_t)v;
-        memcpy(p, &w, 4);
-    } else {
-        uint16_t h = (uint16_t)v;
-        memcpy(p, &h, 2);
+    if (d->sbuf != NULL && d->alloc_len == d->blen)
+        return 0;
+    free(d->sbuf);
+    free(d->hbuf);
+    d->sbuf = malloc(d->blen);
+    d->hbuf = malloc(d->blen);
+    d->alloc_len = d->blen;
+    if (d->scratch == NULL) {
+        d->scratch_len = SCRATCH_LEN;
+        d->scratch = malloc(d->scratch_len);
     }
-}
-
-static uint64_t get_uint(const uint8_t *p, unsigned width)
-{
-    if (width == 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-    }
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
-/* The fraction of a second in the unit a header field holds. */
-static uint64_t fraction(enum lcap_bpf_ts_unit unit, long ns)
-{
-    switch (unit) {
-    case LCAP_BPF_TS_MICRO:
-        return (uint64_t)ns / 1000;
-    case LCAP_BPF_TS_NANO:
-        return (uint64_t)ns;
-    case LCAP_BPF_TS_BINTIME: {
-        /* ns * 2^64 / 1e9 in two 32-bit halves (ns < 2^30). */
-        uint64_t hi = ((uint64_t)ns << 32) / 1000000000u;
-        uint64_t rem = ((uint64_t)ns << 32) % 1000000000u;
-        return hi << 32 | (rem << 32) / 1000000000u;
-    }
+    if (d->sbuf == NULL || d->hbuf == NULL || d->scratch == NULL) {
+        free(d->sbuf);
+        free(d->hbuf);
+        free(d->scratch);
+        d->sbuf = d->hbuf = d->scratch = NULL;
+        d->alloc_len = 0;
+        return -1;
     }
     return 0;
-}
-
-/* Layout and unit of the records this descriptor writes now. */
-static const struct lcap_bpf_hdr_layout *layout(const struct bpfdev *d, enum lcap_bpf_ts_unit *unit)
-{
-    uint32_t fmt = TSTAMP_FORMAT(d->tstamp);
-    if (d->fl->xhdr.size != 0 && (fmt == 1 || fmt == 2)) {
-        *unit = fmt == 1 ? LCAP_BPF_TS_NANO : LCAP_BPF_TS_BINTIME;
-        return &d->fl->xhdr;
-    }
-    *unit = d->fl->ts_unit;
-    return &d->fl->hdr;
-}
-
-static void rotate(struct bpfdev *d)
-{
-    uint8_t *t = d->hbuf;
-    d->hbuf = d->sbuf;
-    d->hlen = d->slen;
-    d->sbuf = t;
-    d->slen = 0;
-}
-
-/* Stores one packet as catchpacket() does: the record at the aligned end of
- * the store buffer, rotating into an empty hold buffer, else dropping. */
-static void catch_packet(struct bpfdev *d, const uint8_t *pkt, size_t caplen, size_t wirelen,
-                         const struct timespec *ts)
-{
-    enum lcap_bpf_ts_unit unit;
-    const struct lcap_bpf_hdr_layout *l = layout(d, &unit);
-    size_t hdrlen = lcap_flavor_hdrlen(d->fl, l, (unsigned)d->linkhdr);
-    size_t totlen = hdrlen + caplen;
-    if (totlen > d->blen)
-        totlen = d->blen;
-    size_t cur = lcap_flavor_align(d->fl, d->slen);
-    if (cur + totlen > d->blen) {
-        if (d->hlen != 0) {
-            d->drop++;
-            return;
-        }
-        rotate(d);
-        cur = 0;
-    }
-    uint8_t *rec = d->sbuf + cur;
-    memset(rec, 0, hdrlen);
-    if (TSTAMP_FORMAT(d->tstamp) != 3) { /* BPF_T_NONE leaves it zero */
-        put_uint(rec + l->sec_off, l->sec_width, (uint64_t)ts->tv_sec);
-        put_uint(rec + l->frac_off, l->frac_width, fraction(unit, ts->tv_nsec));
-    }
-    put_uint(rec + l->caplen_off, 4, totlen - hdrlen);
-    put_uint(rec + l->datalen_off, 4, wirelen);
-    put_uint(rec + l->hdrlen_off, 2, hdrlen);
-    memcpy(rec + hdrlen, pkt, totlen - hdrlen);
-    d->slen = cur + totlen;
-    d->capt++;
-}
-
-/* Whether the bound interface still exists. */
-static int interface_exists(const struct bpfdev *d)
-{
-    char name[IF_NAMESIZE];
-    return if_indextoname((unsigned)d->ifindex, name) != NULL;
-}
-
-/* Moves every packet the socket holds into the buffers. Returns 1 when the
- * interface has disappeared. */
-static int intake(struct bpfdev *d)
-{
-    if (!d->bound)
-        return 0;
-    for (;;) {
-        union {
-            char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata)) + CMSG_SPACE(sizeof(struct timespec))];
-            struct cmsghdr align;
-        } control;
-        struct sockaddr_ll from;
-        struct iovec iov = { d->scratch, d->scratch_len };
-        struct msghdr msg = { .msg_name = &from, .msg_namelen = sizeof from, .msg_iov = &iov,
-                              .msg_iovlen = 1, .msg_control = control.buf,
-                              .msg_controllen = sizeof control.buf };
-        ssize_t n = recvmsg(d->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
-        if (n < 0) {
-            if (errno == ENETDOWN && !interface_exists(d))
-                d->gone = 1;
-            if (errno == ENETDOWN && !d->gone)
-                continue;
-            return d->gone;
-        }
-        struct timespec ts = { 0, 0 };
-        size_t wirelen = (size_t)n;
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS)
-                memcpy(&ts, CMSG_DATA(c), sizeof ts);
-            if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA) {
-                struct tpacket_auxdata aux;
-                memcpy(&aux, CMSG_DATA(c), sizeof aux);
-                wirelen = aux.tp_len;
-            }
-        }
-        int out = from.sll_pkttype == PACKET_OUTGOING;
-        if ((out && d->drop_out) || (!out && d->drop_in))
-            continue;
-        size_t caplen = (size_t)n < d->scratch_len ? (size_t)n : d->scratch_len;
-        catch_packet(d, d->scratch, caplen, wirelen, &ts);
-    }
 }
 
 /* Binds the descriptor to an interface (BIOCSETIF). */
@@ -298,22 +161,14 @@ static int set_interface(struct bpfdev *d, const char *name)
     d->mtu = (unsigned)ifr.ifr_mtu;
     if (d->blen > max_alloc())
         return -ENOBUFS;
-    if (d->sbuf == NULL) {
-        d->sbuf = malloc(d->blen);
-        d->hbuf = malloc(d->blen);
-        d->scratch_len = SCRATCH_LEN;
-        d->scratch = malloc(d->scratch_len);
-        if (d->sbuf == NULL || d->hbuf == NULL || d->scratch == NULL) {
-            bpfdev_fini(d);
-            return -ENOBUFS;
-        }
-    }
+    if (alloc_buffers(d) != 0)
+        return -ENOBUFS;
     struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
                                .sll_ifindex = (int)index };
     if (bind(d->fd, (struct sockaddr *)&sll, sizeof sll) < 0)
         return errno == ENETDOWN ? -ENETDOWN : -ENXIO;
     /* Room for bursts while the program is not reading (root may force it). */
-    int rcv = 16 * 1024 * 1024;
+    int rcv = 64 * 1024 * 1024;
     if (setsockopt(d->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof rcv) < 0)
         setsockopt(d->fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof rcv);
     /* The counter keeps one byte of each packet and a tiny queue: its
@@ -471,8 +326,8 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         return 0;
     }
     case LCAP_REQ_BIOCSRTIMEOUT: {
-        int64_t sec = (int64_t)get_uint(arg, 8);
-        int64_t usec = (int64_t)get_uint(arg + fl->tv_usec_off, fl->tv_usec_width);
+        int64_t sec = (int64_t)bpfdev_get_uint(arg, 8);
+        int64_t usec = (int64_t)bpfdev_get_uint(arg + fl->tv_usec_off, fl->tv_usec_width);
         if (fl->tv_usec_width == 4)
             usec = (int32_t)usec;
         if (sec < 0 || usec < 0 || usec >= 1000000)
@@ -482,8 +337,8 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
     }
     case LCAP_REQ_BIOCGRTIMEOUT:
         memset(arg, 0, fl->tv_size);
-        put_uint(arg, 8, (uint64_t)(d->timeout_ns / 1000000000));
-        put_uint(arg + fl->tv_usec_off, fl->tv_usec_width, (uint64_t)(d->timeout_ns % 1000000000 / 1000));
+        bpfdev_put_uint(arg, 8, (uint64_t)(d->timeout_ns / 1000000000));
+        bpfdev_put_uint(arg + fl->tv_usec_off, fl->tv_usec_width, (uint64_t)(d->timeout_ns % 1000000000 / 1000));
         return 0;
     case LCAP_REQ_BIOCIMMEDIATE:
         d->immediate = u != 0;
@@ -494,13 +349,13 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         flush(d);
         return 0;
     case LCAP_REQ_BIOCGSTATS:
-        d->gone |= intake(d);
+        d->gone |= bpfdev_intake(d, 1);
         update_counters(d);
         memset(arg, 0, fl->stat_size);
-        put_uint(arg, fl->stat_width, d->recv);
-        put_uint(arg + fl->stat_width, fl->stat_width, d->drop);
+        bpfdev_put_uint(arg, fl->stat_width, d->recv);
+        bpfdev_put_uint(arg + fl->stat_width, fl->stat_width, d->drop);
         if (fl->stat_size >= 3 * fl->stat_width)
-            put_uint(arg + 2 * fl->stat_width, fl->stat_width, d->capt);
+            bpfdev_put_uint(arg + 2 * fl->stat_width, fl->stat_width, d->capt);
         return 0;
     case LCAP_REQ_BIOCSDIRECTION:
     case LCAP_REQ_BIOCSSEESENT:
@@ -521,7 +376,7 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         memcpy(arg, &d->tstamp, 4);
         return 0;
     case LCAP_REQ_FIONREAD: {
-        d->gone |= intake(d);
+        d->gone |= bpfdev_intake(d, 1);
         int n = (int)(d->slen + d->hlen);
         memcpy(arg, &n, sizeof n);
         return 0;
@@ -537,118 +392,4 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         break;
     }
     return -EINVAL;
-}
-
-/* The read timeout this flavour honours (AIX: only in immediate mode). */
-static int64_t effective_timeout(const struct bpfdev *d)
-{
-    return d->fl->always_immediate && !d->immediate ? 0 : d->timeout_ns;
-}
-
-/* Sleeps until the socket has a packet, the deadline (0: none) or a signal. */
-static int wait_socket(const struct bpfdev *d, int64_t deadline)
-{
-    struct pollfd p = { d->fd, POLLIN, 0 };
-    struct timespec ts, *tsp = NULL;
-    if (deadline != 0) {
-        int64_t left = deadline - bpfdev_now_ns();
-        if (left < 0)
-            left = 0;
-        ts.tv_sec = left / 1000000000;
-        ts.tv_nsec = left % 1000000000;
-        tsp = &ts;
-    }
-    long r = syscall(SYS_ppoll, &p, 1, tsp, NULL, 0);
-    return r < 0 ? -errno : 0;
-}
-
-long bpfdev_read(struct bpfdev *d, void *buf, size_t len, int nonblock)
-{
-    int fault = bpfdev_fault(BPFDEV_OP_READ, -1);
-    if (fault != 0)
-        return -fault;
-    if (len != d->blen)
-        return -d->fl->badlen_errno;
-    if (!d->bound)
-        return -EINVAL;
-    int64_t timeout = effective_timeout(d);
-    int64_t deadline = timeout != 0 ? bpfdev_now_ns() + timeout : 0;
-    int timed_out = 0;
-    while (d->hlen == 0) {
-        d->gone |= intake(d);
-        if (d->hlen != 0)
-            break;
-        if (d->slen != 0 && (d->immediate || timed_out || nonblock)) {
-            rotate(d);
-            break;
-        }
-        if (d->gone)
-            return -d->fl->gone_errno;
-        if (nonblock)
-            return -EWOULDBLOCK;
-        if (timed_out)
-            return 0;
-        int e = wait_socket(d, deadline);
-        if (e == -EINTR)
-            return -EINTR;
-        if (deadline != 0 && bpfdev_now_ns() >= deadline)
-            timed_out = 1;
-    }
-    size_t n = d->hlen;
-    memcpy(buf, d->hbuf, n);
-    d->hlen = 0;
-    return (long)n;
-}
-
-long bpfdev_write(struct bpfdev *d, const void *buf, size_t len)
-{
-    int fault = bpfdev_fault(BPFDEV_OP_WRITE, -1);
-    if (fault != 0)
-        return -fault;
-    if (d->accmode == O_RDONLY)
-        return -EBADF;
-    if (!d->bound)
-        return -ENXIO;
-    if (d->gone)
-        return -d->fl->gone_errno;
-    if (len > d->mtu + (size_t)d->linkhdr || len < (size_t)d->linkhdr)
-        return -EMSGSIZE;
-    const void *frame = buf;
-    uint8_t *copy = NULL;
-    if (!d->hdrcmplt && d->linkhdr == ETHER_HDR_LEN) {
-        /* Without BIOCSHDRCMPLT the kernel writes the interface's address. */
-        copy = malloc(len);
-        if (copy == NULL)
-            return -ENOBUFS;
-        memcpy(copy, buf, len);
-        memcpy(copy + 6, d->mac, 6);
-        frame = copy;
-    }
-    ssize_t n = send(d->fd, frame, len, 0);
-    int e = errno;
-    free(copy);
-    if (n < 0)
-        return e == ENETDOWN || e == ENXIO ? -d->fl->gone_errno : -e;
-    return (long)n;
-}
-
-short bpfdev_poll_ready(struct bpfdev *d, short events, const struct timespec *since, int64_t *wait_ns)
-{
-    short rev = 0;
-    d->gone |= intake(d);
-    if (d->gone)
-        return POLLHUP | (events & (POLLIN | POLLRDNORM));
-    int64_t timeout = effective_timeout(d);
-    int64_t start = (int64_t)since->tv_sec * 1000000000 + since->tv_nsec;
-    int timed_out = timeout != 0 && bpfdev_now_ns() - start >= timeout;
-    if (d->hlen != 0 || (d->slen != 0 && (d->immediate || timed_out)))
-        rev |= events & (POLLIN | POLLRDNORM);
-    else if (timeout != 0 && !timed_out && wait_ns != NULL) {
-        int64_t left = start + timeout - bpfdev_now_ns();
-        if (*wait_ns < 0 || left < *wait_ns)
-            *wait_ns = left < 0 ? 0 : left;
-    }
-    if (d->bound)
-        rev |= events & (POLLOUT | POLLWRNORM);
-    return rev;
 }

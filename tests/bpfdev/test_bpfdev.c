@@ -441,6 +441,31 @@ static void records_every_flavor(void **state)
     close(peer);
 }
 
+/* An 802.1Q frame is captured as sent: Linux takes the tag out of the frame
+ * on receive, the device puts it back. */
+static void vlan_tag_kept(void **state)
+{
+    (void)state;
+    int peer = packet_socket(IF_PEER);
+    const struct lcap_bpf_flavor *fl = use_flavor("freebsd");
+    int fd = open_bound(fl, 4096);
+    assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCIMMEDIATE), 1), 0);
+    set_timeout(fd, fl, 50000);
+    uint8_t f[120];
+    frame(f, sizeof f, 0);
+    memmove(f + 16, f + 12, sizeof f - 16);
+    static const uint8_t tag[4] = { 0x81, 0x00, 0x20, 0x0a }; /* priority 1, VLAN 10 */
+    memcpy(f + 12, tag, 4);
+    assert_int_equal(send(peer, f, sizeof f, 0), (ssize_t)sizeof f);
+    struct rec r;
+    assert_int_equal(collect(fd, fl, &fl->hdr, 4096, &r, 1), 1);
+    assert_int_equal(r.caplen, sizeof f);
+    assert_int_equal(r.datalen, sizeof f);
+    assert_memory_equal(r.data, f, sizeof f);
+    close(fd);
+    close(peer);
+}
+
 /* A big packet is cut to what the buffer holds; records may end unpadded. */
 static void truncation_and_unpadded_end(void **state)
 {
@@ -705,6 +730,29 @@ static void statistics(void **state)
     close(peer);
 }
 
+/* A reader that keeps reading loses nothing, even with buffers far smaller
+ * than the burst: read() returns each buffer as soon as it is full. */
+static void reads_keep_up(void **state)
+{
+    (void)state;
+    int peer = packet_socket(IF_PEER);
+    const struct lcap_bpf_flavor *fl = use_flavor("openbsd");
+    int fd = open_bound(fl, 1024);
+    set_timeout(fd, fl, 50000);
+    for (uint32_t t = 0; t < 30; t++)
+        send_frame(peer, 200, t);
+    static struct rec r[30];
+    assert_int_equal(collect(fd, fl, &fl->hdr, 1024, r, 30), 30);
+    for (int k = 0; k < 30; k++)
+        assert_int_equal(tag_of(&r[k]), k);
+    uint8_t st[8];
+    assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGSTATS), st), 0);
+    assert_int_equal(rd(st, 4), 30);
+    assert_int_equal(rd(st + 4, 4), 0);
+    close(fd);
+    close(peer);
+}
+
 /* Receives one test frame on s, bounded wait; its length or -1. */
 static ssize_t receive_test_frame(int s, uint8_t *buf, size_t len)
 {
@@ -858,6 +906,30 @@ static void link_types(void **state)
 
 /* The interface's promiscuity count (SIOCGIFFLAGS shows only the flag
  * userland set; packet sockets count separately). */
+/* A raw-IP interface (tun) is the flavour's DLT_RAW: 14 on OpenBSD, 12
+ * elsewhere; its records have no link header to align. */
+static void raw_link_type(void **state)
+{
+    (void)state;
+    if (access("/dev/net/tun", F_OK) != 0) {
+        fprintf(stderr, "no /dev/net/tun: raw link type not checked\n");
+        return;
+    }
+    run("ip tuntap add dev bdtun0 mode tun && ip link set bdtun0 up");
+    for (int i = 0; i < NFLAVORS; i++) {
+        const struct lcap_bpf_flavor *fl = use_flavor(flavors[i]);
+        int fd = open_dev(fl, O_RDWR);
+        unsigned blen = 4096, dlt = 0;
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCSBLEN), &blen), 0);
+        assert_int_equal(set_if(fd, fl, "bdtun0"), 0);
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGDLT), &dlt), 0);
+        assert_int_equal(dlt, fl->dlt.reports_ift ? 1 /* IFT_OTHER */ : (unsigned)fl->dlt.raw);
+        close(fd);
+    }
+    assert_int_equal(lcap_flavor_by_name("openbsd")->dlt.raw, 14);
+    run("ip link del bdtun0");
+}
+
 static int promisc_now(void)
 {
     FILE *p = popen("ip -d link show " IF_CAP, "r");
@@ -1129,14 +1201,17 @@ int main(void)
         cmocka_unit_test_setup_teardown(version_and_buffer_length, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(records_every_flavor, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(truncation_and_unpadded_end, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(vlan_tag_kept, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(read_timeout, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(immediate_mode, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(nonblocking, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(kernel_filter, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(statistics, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(reads_keep_up, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(injection, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(direction, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(link_types, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(raw_link_type, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(promiscuous, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(poll_and_select, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(faults, guard_test, unguard_test),

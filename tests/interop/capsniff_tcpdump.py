@@ -7,9 +7,11 @@ Runs `capsniff -r F`, `capsniff -e -r F`, `TZ=UTC tcpdump -n -S -r F` and
 packet by packet, every field capsniff prints with the same field of
 tcpdump's line: time, IP addresses and ports, TCP flags / seq / ack / win /
 urg / options / length, UDP length, the words of the ICMP, ICMPv6, IGMP,
-SCTP, ARP and LLC messages, and (with -e, Ethernet files) MAC addresses,
-EtherTypes, frame and 802.3 lengths, VLAN ids and priorities, LLC and SNAP
-headers. Where tcpdump decodes further than capsniff (a DNS payload instead of
+SCTP, ARP and LLC messages, and with -e the link-level header: Ethernet's
+MAC addresses, EtherTypes, frame and 802.3 lengths, VLAN ids and priorities,
+LLC and SNAP headers; BSD loopback's address family; Linux SLL's direction,
+address and protocol; raw IP's "ip: ". The rest of an -e line is compared as
+the plain line is. Where tcpdump decodes further than capsniff (a DNS payload instead of
 "UDP, length N"), the field counts as "beyond": tcpdump does not print it in
 capsniff's form, so it is not compared. Every field capsniff prints must
 agree, apart from the KNOWN differences below; the per-field agreement is
@@ -25,8 +27,7 @@ import subprocess
 import sys
 import tempfile
 
-CAPSNIFF, CAPTURES = sys.argv[1], sys.argv[2]
-VERBOSE = "-v" in sys.argv[3:]
+CAPSNIFF = None  # set by main(); capsniff_test.py imports crafted_frames() from here
 
 # Differences that cannot be removed, each with its reason: (field, file name regex, why).
 KNOWN = [
@@ -50,12 +51,17 @@ FLOORS = {
     "icmp": 40, "icmp6": 40, "igmp": 50, "sctp": 220, "dccp": 40, "arp": 2000, "mac addresses": 7500,
     "ethertype": 7200, "frame length": 6200, "vlan": 80, "802.3 length": 430, "llc": 430, "snap": 95,
     "-e addresses": 4000, "-e tcp flags": 1000, "-e udp length": 280, "-e arp": 1800,
+    "loopback family": 110, "sll": 600, "raw ip": 45,
 }
 
 TIME = re.compile(r"^(\d\d:\d\d:\d\d\.\d+) ")
 IP_HEAD = re.compile(r"^(IP6? |)(truncated-ip6? - \d+ bytes missing! ?)?(\S+) > (\S+?):(?: |$)(.*)$")
 MAC = r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}"
 LINK_TOKENS = [  # (field, regex) consumed in turn from the start of an -e line
+    ("loopback family", re.compile(r"AF (.+?) \((\d+)\), length (\d+)(?:: |$)")),
+    ("sll", re.compile(r" *(In|Out|B|M|P|\?) (?:([0-9a-f]{2}(?::[0-9a-f]{2})*) )?ethertype (.+?) "
+                       r"\((0x[0-9a-f]{4})\), length (\d+)(?:: |$)")),
+    ("raw ip", re.compile(r"ip: ()")),
     ("mac addresses", re.compile(r"(%s) > (%s), " % (MAC, MAC))),
     ("ethertype", re.compile(r"ethertype (.+?) \((0x[0-9a-f]{4})\), (?=length \d+(?:: |$))")),
     ("frame length", re.compile(r"length (\d+)(?:: |$)")),
@@ -68,6 +74,11 @@ LINK_TOKENS = [  # (field, regex) consumed in turn from the start of an -e line
     ("snap", re.compile(r"oui (.+?) \((0x[0-9a-f]{6})\), (pid|ethertype) (.+?) \((0x[0-9a-f]{4})\), "
                         r"length (\d+)(?::|$) ?")),
 ]
+
+
+VLAN_TOKEN = dict(LINK_TOKENS)["vlan"]
+# The link types whose header capsniff -e prints (print_link.c), by tcpdump's names for them.
+LINK_HEADERS = ("EN10MB", "LINUX_SLL", "NULL", "LOOP", "RAW", "IPV4", "IPV6")
 
 
 def run(args, env=None):
@@ -243,7 +254,7 @@ def compare_link(t, name, ours, theirs):
             t.check(field, False, name, ours, theirs)
             return None, None
         vo, vt = mo.groups(), mt.groups()
-        if field in ("ethertype", "llc", "snap"):
+        if field in ("ethertype", "llc", "snap", "sll", "loopback family"):
             # A name capsniff does not know is "Unknown": then only the numbers must agree.
             vo = tuple(x for x in vo if x != "Unknown")
             vt = tuple(y for x, y in zip(mo.groups(), vt) if x != "Unknown")
@@ -251,15 +262,16 @@ def compare_link(t, name, ours, theirs):
         ours, theirs = ours[mo.end():], theirs[mt.end():]
 
 
-def compare_file(fname):
-    path = os.path.join(CAPTURES, fname)
+def compare_file(captures, fname):
+    path = os.path.join(captures, fname)
     env = dict(os.environ, TZ="UTC")
     t = Tally()
     plain, _ = run([CAPSNIFF, "-r", path])
     withe, _ = run([CAPSNIFF, "-e", "-r", path])
     td, err = run(["tcpdump", "-n", "-S", "-r", path], env)
     tde, _ = run(["tcpdump", "-n", "-S", "-e", "-r", path], env)
-    ethernet = "link-type EN10MB " in err
+    link = re.search(r"link-type (\S+) ", err)
+    with_header = link is not None and link.group(1) in LINK_HEADERS
     ours, theirs = plain.splitlines(), tcpdump_packets(td)
     ourse, theirse = withe.splitlines(), tcpdump_packets(tde)
     t.check("packets", len(ours) == len(theirs), fname, "%d lines" % len(ours), "%d packets" % len(theirs))
@@ -275,14 +287,14 @@ def compare_file(fname):
             continue
         t.check("time", mo.group(1) == mt.group(1), name, o, th)
         compare_body(t, name, o[mo.end():], th[mt.end():], "")
-    if ethernet:
+    if with_header:
         for i, (o, th) in enumerate(zip(ourse, theirse)):
             name = "%s #%d (-e)" % (fname, i + 1)
             mo, mt = TIME.match(o), TIME.match(th)
             if mo is None or mt is None:
                 continue
             ro, rt = compare_link(t, name, o[mo.end():], th[mt.end():])
-            if ro == "" and LINK_TOKENS[4][1].match(rt):
+            if ro == "" and VLAN_TOKEN.match(rt):
                 t.check("vlan", False, name, o, th)  # a tag tcpdump sees and capsniff does not
             if ro is None or ro == "" or ro.startswith("[|"):
                 continue
@@ -362,6 +374,19 @@ def crafted_frames():
                     (8, mac[:6]), (9, mac[:6]), (77, bytes(6))):
         frames.append(eth(0x0806, struct.pack(">HHBBH", 1, 0x0800, 6, 4, op) + mac[6:] + b"\xc0\x00\x02\x01" +
                           tha + b"\xc0\x00\x02\x02"))
+    # IPv6 extension headers: hop-by-hop, destination options, fragments, AH, routing, a jumbogram.
+    u6 = udp(16, b"e" * 8)
+    for nh, payload, plen in (
+            (0, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + u6, None),
+            (60, bytes([6, 0, 1, 4, 0, 0, 0, 0]) + tcp(0x18, b"", b"ab"), None),
+            (44, bytes([17, 0, 0, 1, 0, 0, 0, 9]) + u6, None),
+            (44, bytes([17, 0, 0x05, 0x01, 0, 0, 0, 9]) + b"f" * 16, None),
+            (51, bytes([58, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 5]) + bytes(12) + struct.pack(">BBH", 128, 0, 0) +
+             b"\x00\x01\x00\x02", None),
+            (43, bytes([17, 2, 0, 1, 0, 0, 0, 0]) + bytes(16) + u6, None),
+            (0, bytes([17, 0, 0xc2, 4]) + struct.pack(">I", 70000) + udp(0, b"g" * 8), 0),
+            (0, bytes([17, 0, 1, 4, 0, 0, 0, 0]) + u6, 0)):
+        frames.append(eth(0x86dd, ip6(nh, payload, plen)))
     stp = bytes.fromhex("424203") + bytes(35)
     frames.append(mac + struct.pack(">H", len(stp)) + stp + bytes(8))              # STP, padded to 60
     frames.append(mac + struct.pack(">H", 200) + stp)                              # length past the frame
@@ -381,19 +406,18 @@ def write_pcap(path, frames):
 
 
 def main():
-    global CAPTURES
-    names = sorted(n for n in os.listdir(CAPTURES) if n.endswith((".pcap", ".pcapng")))
+    global CAPSNIFF
+    CAPSNIFF, captures, verbose = sys.argv[1], sys.argv[2], "-v" in sys.argv[3:]
+    names = sorted(n for n in os.listdir(captures) if n.endswith((".pcap", ".pcapng")))
     total = Tally()
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        for t in pool.map(compare_file, names):
+        for t in pool.map(lambda n: compare_file(captures, n), names):
             total.merge(t)
     with tempfile.TemporaryDirectory() as tmp:
-        captures, CAPTURES = CAPTURES, tmp
         write_pcap(os.path.join(tmp, "crafted.pcap"), crafted_frames())
-        total.merge(compare_file("crafted.pcap"))
-        CAPTURES = captures
+        total.merge(compare_file(tmp, "crafted.pcap"))
     failed = False
-    print("capsniff vs tcpdump -n -S over %d captures (%s) and crafted.pcap:" % (len(names), CAPTURES))
+    print("capsniff vs tcpdump -n -S over %d captures (%s) and crafted.pcap:" % (len(names), captures))
     print("  %-20s %8s %8s %8s %6s %8s" % ("field", "compared", "agree", "differ", "known", "beyond"))
     fields = sorted(set(total.compared) | set(total.beyond))
     for f in fields:
@@ -404,7 +428,7 @@ def main():
         if d:
             failed = True
             print("FAIL: %s: %d lines differ from tcpdump; the first ones:" % (f, len(d)), file=sys.stderr)
-            for x in d[:None if VERBOSE else 4]:
+            for x in d[:None if verbose else 4]:
                 print("    " + x, file=sys.stderr)
     for f, floor in FLOORS.items():
         if total.compared[f] < floor:

@@ -17,6 +17,8 @@ import os
 import subprocess
 import sys
 
+import testdata
+
 
 def dotted(q):
     a, b, c, d = (int(x) for x in q.split("."))
@@ -32,13 +34,11 @@ def main():
             if line:
                 name, _, why = line.partition(" ")
                 xfail[name] = why
-    src = os.environ.get("LCAP_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
-    data = os.path.join(src, "tests", "data")
-    files = sorted(glob.glob(os.path.join(data, "conformance", "savefiles", "*"))) + \
-        sorted(glob.glob(os.path.join(data, "captures", "*")))[:200]
+    files = sorted(glob.glob(os.path.join(testdata.path("conformance/savefiles"), "*"))) + \
+        sorted(glob.glob(os.path.join(testdata.path("captures"), "*")))[:200]
     namefiles = os.environ.get("LCAP_NAMEFILES") == "1"
     reqs, meta = [], []
-    for line in open(os.path.join(data, "conformance", "accept.jsonl")):
+    for line in open(testdata.path("conformance/accept.jsonl")):
         row = json.loads(line)
         if row["name"] == "bpf_image" or row.get("linuxext") or (row.get("skip") and not namefiles):
             continue

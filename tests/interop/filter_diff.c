@@ -5,6 +5,9 @@
  * listed differences between libpcap master (which libcapture follows) and
  * the libpcap 1.10.3 used here.
  *
+ * Most expressions are compiled for DLT_EN10MB, some for DLT_RAW and
+ * DLT_LINUX_SLL over the same traffic re-framed.
+ *
  * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-v]
  * Prints a summary: expressions, packets, agreements, by primitive family. */
 #include <pcap/pcap.h>
@@ -18,7 +21,6 @@
 #include "capture.h"
 #include "filter_gen.h"
 
-#define LINKTYPE    1            /* DLT_EN10MB */
 #define SNAPLEN     262144
 #define NETMASK     0xffffff00u  /* so that "ip broadcast" compiles */
 
@@ -42,6 +44,8 @@ static const struct known_diff {
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl inbound_linuxext); BSD has none" },
     { "outbound", NULL, ONLY_PCAP_ACCEPTS,
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl outbound_linuxext); BSD has none" },
+    { "proto 0x05dc", NULL, ONLY_PCAP_ACCEPTS,
+      "master refuses an LLC DSAP above 255 (reject.jsonl link_proto_1500_EN10MB)" },
     { NULL, "by zero", ONLY_CAPTURE_ACCEPTS,
       "1.10.3's optimizer reports division by zero for divisors that are not constants (issue 11: division of constants by zero)" },
 };
@@ -129,16 +133,75 @@ static void pcap_answers(const struct bpf_program *bp, const fg_packet *pkts, un
     munmap(sh, size);
 }
 
+/* The generated traffic is Ethernet; the other link types see it re-framed:
+ * 1 and the packet in out, or 0 if it has no such framing. */
+static int frame_ether(const fg_packet *in, fg_packet *out)
+{
+    *out = *in;
+    return 1;
+}
+
+static unsigned ethertype(const fg_packet *in)
+{
+    return in->caplen >= 14 ? (unsigned)(in->data[12] << 8 | in->data[13]) : 0;
+}
+
+static int frame_raw(const fg_packet *in, fg_packet *out)
+{
+    unsigned t = ethertype(in);
+    if (t != 0x0800 && t != 0x86dd)
+        return 0;
+    *out = *in;
+    memmove(out->data, in->data + 14, in->caplen - 14);
+    out->caplen -= 14;
+    out->len -= 14;
+    return 1;
+}
+
+/* Linux cooked header: packet type, ARPHRD_ETHER, address length, the
+ * source MAC padded to 8, the protocol (802.2 LLC for 802.3 frames). */
+static int frame_sll(const fg_packet *in, fg_packet *out)
+{
+    unsigned t = ethertype(in);
+    if (in->caplen < 14)
+        return 0;
+    *out = *in;
+    uint8_t *d = out->data;
+    unsigned ptype = in->data[0] == 0xff ? 1 : (in->data[0] & 1) ? 2 : 0;
+    d[0] = 0, d[1] = (uint8_t)ptype, d[2] = 0, d[3] = 1, d[4] = 0, d[5] = 6;
+    memcpy(d + 6, in->data + 6, 6);
+    d[12] = d[13] = 0;
+    if (t < 0x0600)
+        t = 0x0004;
+    d[14] = (uint8_t)(t >> 8), d[15] = (uint8_t)t;
+    memcpy(d + 16, in->data + 14, in->caplen - 14);
+    out->caplen += 2;
+    out->len += 2;
+    return 1;
+}
+
+static const struct link {
+    int dlt;
+    const char *name;
+    unsigned share;   /* expressions out of every 10 */
+    int (*frame)(const fg_packet *in, fg_packet *out);
+} links[] = {
+    { 1, "EN10MB", 7, frame_ether },
+    { 12, "RAW", 2, frame_raw },
+    { 113, "LINUX_SLL", 1, frame_sll },
+};
+#define NLINKS (sizeof(links) / sizeof(links[0]))
+
 struct prim_stats {
     unsigned long exprs, pcap_ok, cap_ok, agree, known, fail, matching;
 };
 
 static int reports, max_reports = 25;
 
-static void report(const char *fmt, const char *expr, int opt, const char *detail)
+static void report(const char *link, const char *expr, int opt, const char *detail)
 {
     if (reports++ < max_reports)
-        fprintf(stderr, fmt, expr, opt, detail);
+        fprintf(stderr, "filter_diff: %s '%s' (optimize %d): %s\n", link, expr, opt, detail);
 }
 
 static void hex(const fg_packet *p, char *buf, size_t cap)
@@ -170,13 +233,24 @@ int main(int argc, char **argv)
     }
 
     fg_rng rng = { seed * 0x9E3779B97F4A7C15ULL | 1 };
-    fg_packet *pkts = calloc(npkt ? npkt : 1, sizeof(*pkts));
-    if (pkts == NULL)
+    fg_packet *eth = calloc(npkt ? npkt : 1, sizeof(*eth));
+    if (eth == NULL)
         return 2;
-    npkt = fg_traffic(&rng, pkts, npkt);
-    pcap_t *dead = pcap_open_dead(LINKTYPE, SNAPLEN);
-    if (dead == NULL)
-        return 2;
+    unsigned long neth = fg_traffic(&rng, eth, npkt);
+    fg_packet *link_pkts[NLINKS];
+    unsigned long link_npkt[NLINKS];
+    pcap_t *link_dead[NLINKS];
+    struct { unsigned long exprs, agree, known, fail; } by_link[NLINKS] = { { 0 } };
+    for (size_t l = 0; l < NLINKS; l++) {
+        link_pkts[l] = calloc(neth ? neth : 1, sizeof(fg_packet));
+        link_dead[l] = pcap_open_dead(links[l].dlt, SNAPLEN);
+        if (link_pkts[l] == NULL || link_dead[l] == NULL)
+            return 2;
+        link_npkt[l] = 0;
+        for (unsigned long k = 0; k < neth; k++)
+            link_npkt[l] += (unsigned long)links[l].frame(&eth[k], &link_pkts[l][link_npkt[l]]);
+    }
+    free(eth);
 
     uint32_t *want_all = calloc(npkt ? npkt : 1, sizeof(uint32_t));
     uint8_t *hung = calloc(npkt ? npkt : 1, 1);
@@ -190,6 +264,13 @@ int main(int argc, char **argv)
         uint32_t used;
         fg_expression(&rng, expr, sizeof(expr), &used);
         int opt = e % 4 != 3;   /* a quarter unoptimized */
+        size_t l = 0;
+        for (unsigned slot = (unsigned)(e % 10); slot >= links[l].share; l++)
+            slot -= links[l].share;
+        const fg_packet *pkts = link_pkts[l];
+        unsigned long npkt = link_npkt[l];
+        pcap_t *dead = link_dead[l];
+        int linktype = links[l].dlt;
         struct bpf_program bp;
         int pcap_ok = pcap_compile(dead, &bp, expr, opt, NETMASK) == 0;
         /* Where a load falls past the captured bytes (truncated or short
@@ -199,7 +280,7 @@ int main(int argc, char **argv)
         struct bpf_program bp_unopt;
         int unopt_ok = pcap_ok && opt && pcap_compile(dead, &bp_unopt, expr, 0, NETMASK) == 0;
         err[0] = '\0';
-        capture_bpf *cp = capture_compile(LINKTYPE, SNAPLEN, expr, opt, NETMASK, err);
+        capture_bpf *cp = capture_compile(linktype, SNAPLEN, expr, opt, NETMASK, err);
         int cap_ok = cp != NULL;
 
         /* 0 agrees, 1 is a known difference, 2 a failure. */
@@ -235,7 +316,7 @@ int main(int argc, char **argv)
                 char pk[400];
                 hex(p, pk, sizeof(pk));
                 snprintf(detail, sizeof(detail), "packet %lu: libpcap %u, libcapture %u; %s", k, want, got, pk);
-                report("filter_diff: '%s' (optimize %d): %s\n", expr, opt, detail);
+                report(links[l].name, expr, opt, detail);
                 verdict = 2;
             }
         } else if (pcap_ok != cap_ok) {
@@ -246,25 +327,26 @@ int main(int argc, char **argv)
                 if (verbose)
                     fprintf(stderr, "filter_diff: known difference '%s': %s\n", expr, kd->why);
             } else {
-                snprintf(detail, sizeof(detail), "%s", cap_ok ? "libcapture accepts, libpcap refuses" : err);
-                report(cap_ok ? "filter_diff: '%s' (optimize %d): %s\n"
-                              : "filter_diff: '%s' (optimize %d): libcapture refuses, libpcap accepts: %s\n",
-                       expr, opt, detail);
-                if (cap_ok && verbose)
-                    fprintf(stderr, "  libpcap: %s\n", pcap_geterr(dead));
+                snprintf(detail, sizeof(detail), "%s%s", cap_ok ? "libcapture accepts, libpcap refuses: " : "libcapture refuses, libpcap accepts: ",
+                         cap_ok ? pcap_geterr(dead) : err);
+                report(links[l].name, expr, opt, detail);
                 verdict = 2;
             }
         } else {
             refused_both++;
             /* A refusal says why. */
             if (err[0] == '\0') {
-                report("filter_diff: '%s' (optimize %d): %s\n", expr, opt, "refused without a message");
+                report(links[l].name, expr, opt, "refused without a message");
                 verdict = 2;
             }
         }
         if (verbose)
             printf("%s\t%s\t%s\t%lu\n", pcap_ok ? "ok" : "refused", cap_ok ? "ok" : "refused", expr, matching);
 
+        by_link[l].exprs++;
+        by_link[l].agree += verdict == 0;
+        by_link[l].known += verdict == 1;
+        by_link[l].fail += verdict == 2;
         for (int i = 0; i <= FG_NPRIM; i++) {
             struct prim_stats *s = i == FG_NPRIM ? &all : &by[i];
             if (i < FG_NPRIM && !(used & (1u << i)))
@@ -283,13 +365,18 @@ int main(int argc, char **argv)
             pcap_freecode(&bp_unopt);
         capture_bpf_free(cp);
     }
-    pcap_close(dead);
-    free(pkts);
+    for (size_t l = 0; l < NLINKS; l++) {
+        pcap_close(link_dead[l]);
+        free(link_pkts[l]);
+    }
     free(want_all);
     free(hung);
 
-    printf("filter_diff: seed %#lx, %lu expressions, %lu packets, DLT_EN10MB, netmask 255.255.255.0\n",
-           seed, nexpr, npkt);
+    printf("filter_diff: seed %#lx, %lu expressions, %lu generated Ethernet packets, netmask 255.255.255.0\n",
+           seed, nexpr, neth);
+    for (size_t l = 0; l < NLINKS; l++)
+        printf("  DLT_%-10s %5lu packets, %5lu expressions: %5lu agree, %4lu known differences, %4lu disagree\n",
+               links[l].name, link_npkt[l], by_link[l].exprs, by_link[l].agree, by_link[l].known, by_link[l].fail);
     printf("  packet results compared: %lu, equal: %lu; packets on which libpcap's program never returned: %lu\n",
            answers, answers_agree, oracle_hangs);
     printf("  answers equal to libpcap's unoptimized program's, not its optimized one's (loads past caplen): %lu\n",

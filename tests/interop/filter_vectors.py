@@ -22,6 +22,8 @@ import os
 import subprocess
 import sys
 
+import testdata
+
 
 def dotted(q):
     a, b, c, d = (int(x) for x in q.split("."))
@@ -37,8 +39,7 @@ def main():
             if line:
                 name, _, why = line.partition(" ")
                 xfail[name] = why.strip()
-    src = os.environ.get("LCAP_SOURCE", os.path.join(os.path.dirname(__file__), "..", ".."))
-    conf = os.path.join(src, "tests", "data", "conformance")
+    conf = testdata.path("conformance")
     namefiles = os.environ.get("LCAP_NAMEFILES") == "1"
     rows, reqs = [], []
     with open(os.path.join(conf, mode + ".jsonl")) as f:

@@ -264,7 +264,7 @@ static void dump_handler_copies(void **state)
     snprintf(p1, sizeof(p1), "%s", tmp_path("orig.pcap")); /* tmp_path's buffer is reused */
     capture_dumper *d = capture_dump_open(r, p1);
     assert_non_null(d);
-    uint8_t pkt[1500];
+    uint8_t pkt[1500 + 7];
     for (size_t i = 0; i < sizeof(pkt); i++)
         pkt[i] = (uint8_t)(i * 13);
     for (uint32_t i = 0; i < 500; i++) {
