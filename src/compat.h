@@ -109,5 +109,8 @@ extern const char lcap_null_handle_msg[];
  * to buf (LCAP_STRERROR_LEN bytes) or static; never NULL. */
 #define LCAP_STRERROR_LEN 128
 const char *lcap_strerror(int err, char *buf);
+/* lcap_strerror(e) with a buffer that lives to the end of the enclosing block,
+ * for use straight in an lcap_errf() argument list. */
+#define LCAP_ERRTEXT(e) lcap_strerror((e), (char[LCAP_STRERROR_LEN]){ 0 })
 
 #endif

@@ -15,7 +15,7 @@
 
 static int list_failed(char *errbuf)
 {
-    lcap_errf(errbuf, "cannot list the interfaces (getifaddrs): %s", strerror(errno));
+    lcap_errf(errbuf, "cannot list the interfaces (getifaddrs): %s", LCAP_ERRTEXT(errno));
     return CAPTURE_ERROR;
 }
 

@@ -337,7 +337,9 @@ int lcap_reader_wake_open(capture_reader *r)
     if (r->wake_rd >= 0)
         return 0;
     if (pipe(fds) < 0) {
-        lcap_errf(r->errbuf, "cannot make the pipe that wakes a blocked read: %s", strerror(errno));
+        char eb[LCAP_STRERROR_LEN];
+        lcap_errf(r->errbuf, "cannot make the pipe that wakes a blocked read: %s",
+                  lcap_strerror(errno, eb));
         return CAPTURE_ERROR;
     }
     for (int i = 0; i < 2; i++) {

@@ -105,7 +105,7 @@ static int open_device(capture_reader *r, bpfdev *d)
         break;
     }
     if (err == EACCES || err == EPERM) {
-        lcap_errf(r->errbuf, "%s: cannot open %s: %s (%s)", r->opts.device, path, strerror(err),
+        lcap_errf(r->errbuf, "%s: cannot open %s: %s (%s)", r->opts.device, path, LCAP_ERRTEXT(err),
                   fl->perm_hint);
         return CAPTURE_ERROR_PERM_DENIED;
     }
@@ -122,7 +122,7 @@ static int open_device(capture_reader *r, bpfdev *d)
                       no_device_note);
         return CAPTURE_ERROR;
     }
-    lcap_errf(r->errbuf, "%s: cannot open %s: %s", r->opts.device, path, strerror(err));
+    lcap_errf(r->errbuf, "%s: cannot open %s: %s", r->opts.device, path, LCAP_ERRTEXT(err));
     return CAPTURE_ERROR;
 }
 
@@ -130,7 +130,7 @@ static int open_device(capture_reader *r, bpfdev *d)
 static int ioctl_error(capture_reader *r, const char *what)
 {
     int err = errno;
-    lcap_errf(r->errbuf, "%s: %s: %s", r->opts.device, what, strerror(err));
+    lcap_errf(r->errbuf, "%s: %s: %s", r->opts.device, what, LCAP_ERRTEXT(err));
     return CAPTURE_ERROR;
 }
 
@@ -168,12 +168,12 @@ static int attach(capture_reader *r, bpfdev *d)
             continue;
         }
         if (err == ENXIO) {
-            lcap_errf(r->errbuf, "%s: no such device (BIOCSETIF: %s)", r->opts.device, strerror(err));
+            lcap_errf(r->errbuf, "%s: no such device (BIOCSETIF: %s)", r->opts.device, LCAP_ERRTEXT(err));
             return CAPTURE_ERROR_NO_SUCH_DEVICE;
         }
         if (err == ENETDOWN) {
             lcap_errf(r->errbuf, "%s: the interface is down (BIOCSETIF: %s)", r->opts.device,
-                      strerror(err));
+                      LCAP_ERRTEXT(err));
             return CAPTURE_ERROR_IFACE_NOT_UP;
         }
         errno = err;
@@ -374,7 +374,7 @@ static int bpfdev_activate(capture_reader *r)
         return rc;
     if (r->opts.promisc && bioc(d, LCAP_REQ_BIOCPROMISC, NULL) < 0) {
         /* Capture still works, only not promiscuously: a warning, as in libpcap. */
-        lcap_errf(r->errbuf, "%s: BIOCPROMISC: %s", r->opts.device, strerror(errno));
+        lcap_errf(r->errbuf, "%s: BIOCPROMISC: %s", r->opts.device, LCAP_ERRTEXT(errno));
         warning = CAPTURE_WARNING_PROMISC_NOTSUP;
     }
     if (r->opts.to_ms > 0 && (rc = set_timeout(r, d, r->opts.to_ms)) < 0)
@@ -432,7 +432,7 @@ static int wait_ready(capture_reader *r, bpfdev *d)
     if (n < 0) {
         if (errno == EINTR)
             return atomic_load(&r->break_loop) ? LCAP_FILL_BREAK : WAIT_AGAIN;
-        lcap_errf(r->errbuf, "%s: poll: %s", r->opts.device, strerror(errno));
+        lcap_errf(r->errbuf, "%s: poll: %s", r->opts.device, LCAP_ERRTEXT(errno));
         return CAPTURE_ERROR;
     }
     if (p[1].revents != 0 || atomic_load(&r->break_loop))
@@ -480,10 +480,10 @@ static int bpfdev_fill(capture_reader *r)
             continue; /* AIX fails reads spuriously so */
         if (err == ENXIO || err == EIO || err == d->fl->gone_errno) {
             lcap_errf(r->errbuf, "%s: the interface went away (read: %s)", r->opts.device,
-                      strerror(err));
+                      LCAP_ERRTEXT(err));
             return CAPTURE_ERROR;
         }
-        lcap_errf(r->errbuf, "%s: read from the BPF device: %s", r->opts.device, strerror(err));
+        lcap_errf(r->errbuf, "%s: read from the BPF device: %s", r->opts.device, LCAP_ERRTEXT(err));
         return CAPTURE_ERROR;
     }
 }
@@ -497,7 +497,7 @@ static int bpfdev_setnonblock(capture_reader *r, int nonblock)
     int fl = fcntl(d->fd, F_GETFL);
     if (fl < 0 || fcntl(d->fd, F_SETFL, nonblock ? fl | O_NONBLOCK : fl & ~O_NONBLOCK) < 0) {
         lcap_errf(r->errbuf, "%s: cannot change non-blocking mode: %s", r->opts.device,
-                  strerror(errno));
+                  LCAP_ERRTEXT(errno));
         return CAPTURE_ERROR;
     }
     d->nonblock = nonblock;
@@ -550,7 +550,7 @@ static int bpfdev_inject(capture_reader *r, const uint8_t *buf, size_t len)
     }
     ssize_t n = write(d->fd, buf, len);
     if (n < 0) {
-        lcap_errf(r->errbuf, "%s: send: %s", r->opts.device, strerror(errno));
+        lcap_errf(r->errbuf, "%s: send: %s", r->opts.device, LCAP_ERRTEXT(errno));
         return CAPTURE_ERROR;
     }
     if ((size_t)n != len) {
