@@ -519,6 +519,17 @@ CAPTURE_EXTERN size_t capture_bpf_insns(const capture_bpf *prog,
  * byte for byte. Returns a NUL-terminated string the caller frees, or NULL. */
 CAPTURE_EXTERN char *capture_bpf_image(const capture_bpf *prog, int format);
 
+/* Disassembles n raw instructions (not validated, so any array libpcap's
+ * bpf_dump would print) in format 1, 2 or 3 as capture_bpf_image() does.
+ * NULL insns, an unknown format or no memory: NULL. The caller frees. */
+CAPTURE_EXTERN char *capture_bpf_image_insns(const struct capture_insn *insns, size_t n,
+                                             int format);
+
+/* Writes instruction number pc as one line of tcpdump -d text (no newline)
+ * into line (len bytes, cut to fit). 0, or CAPTURE_ERROR for NULL or len 0. */
+CAPTURE_EXTERN int capture_bpf_image_line(const struct capture_insn *insn, int pc, char *line,
+                                          size_t len);
+
 /* Assembles tcpdump -d text (one "(NNN) op operand ..." line per instruction;
  * trailing "; comments" ignored) into a validated program. NULL with the line
  * and the reason in errbuf when the text is not a valid program. */

@@ -1,4 +1,5 @@
 /* image_api.c - the public disassembly and assembly calls on capture_bpf objects. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "bpf/image.h"
@@ -29,4 +30,22 @@ capture_bpf *capture_bpf_assemble(const char *text, char *errbuf)
     prog = capture_bpf_from_insns(insns, n, errbuf);
     free(insns);
     return prog;
+}
+
+char *capture_bpf_image_insns(const struct capture_insn *insns, size_t n, int format)
+{
+    if (insns == NULL)
+        return NULL;
+    return lcap_bpf_image(insns, n, format);
+}
+
+int capture_bpf_image_line(const struct capture_insn *insn, int pc, char *line, size_t len)
+{
+    char buf[LCAP_BPF_IMAGE_LINE];
+
+    if (insn == NULL || line == NULL || len == 0)
+        return CAPTURE_ERROR;
+    lcap_bpf_image_line(insn, pc, buf);
+    snprintf(line, len, "%s", buf);
+    return 0;
 }

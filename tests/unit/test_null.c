@@ -204,6 +204,12 @@ static const uint8_t ret1_pkt[1] = { 0 };
         capture_bpf_free(p);                                                                  \
     })                                                                                        \
     X(capture_bpf_image, assert_null(capture_bpf_image(NULL, CAPTURE_BPF_IMAGE_TEXT)))        \
+    X(capture_bpf_image_insns, assert_null(capture_bpf_image_insns(NULL, 1, CAPTURE_BPF_IMAGE_TEXT))) \
+    X(capture_bpf_image_line, {                                                               \
+        char line[8];                                                                         \
+        assert_int_equal(capture_bpf_image_line(NULL, 0, line, sizeof line), CAPTURE_ERROR);  \
+        assert_int_equal(capture_bpf_image_line(ret1, 0, NULL, 8), CAPTURE_ERROR);            \
+    })                                                                                        \
     X(capture_bpf_assemble, {                                                                 \
         char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
         assert_null(capture_bpf_assemble(NULL, err));                                         \

@@ -1,0 +1,20 @@
+/* gen_dlt.c - build-time generator of pcap/dlt.h from libcapture's DLT table (src/dlt.c), so there is one list. */
+#include <stdio.h>
+
+#include "capture.h"
+
+/* Beyond the largest DLT value any OS assigns. */
+#define GEN_DLT_MAX 1024
+
+int main(void)
+{
+    printf("/* pcap/dlt.h - libcapture-pcap: DLT_* values, generated at build time from libcapture's table for this OS. */\n"
+           "#ifndef LIBCAPTURE_PCAP_DLT_H\n#define LIBCAPTURE_PCAP_DLT_H\n\n");
+    for (int v = 0; v < GEN_DLT_MAX; v++) {
+        const char *name = capture_datalink_val_to_name(v);
+        if (name != NULL)
+            printf("#define DLT_%s %d\n", name, v);
+    }
+    printf("\n#endif\n");
+    return 0;
+}

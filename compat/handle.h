@@ -1,0 +1,31 @@
+/* handle.h - libcapture-pcap's pcap_t and pcap_dumper_t: a libcapture reader or dumper plus libpcap's view of it. */
+#ifndef LCAP_PCAP_HANDLE_H
+#define LCAP_PCAP_HANDLE_H
+
+#include <pcap/pcap.h>
+
+#include "capture.h"
+
+struct pcap {
+    capture_reader *r;
+    int precision;          /* requested: what ts.tv_usec holds (PCAP_TSTAMP_PRECISION_*) */
+    int pcap_format;        /* a pcap (not pcapng) savefile: 32-bit signed seconds, as libpcap reads them */
+    pcap_handler cb;        /* the running loop's callback and its argument */
+    unsigned char *user;
+    struct pcap_pkthdr hdr; /* what pcap_next/pcap_next_ex point at */
+    char errbuf[PCAP_ERRBUF_SIZE];
+};
+
+struct pcap_dumper {
+    capture_dumper *d;
+    int precision;          /* of the handle it was opened on: what tv_usec holds */
+};
+
+/* A new pcap_t over r (taking it), with the requested precision; NULL when out of memory. */
+pcap_t *lcap_pcap_wrap(capture_reader *r, int precision);
+/* libcapture's header as libpcap shows it on p. */
+void lcap_pcap_hdr(const pcap_t *p, const capture_pkthdr *in, struct pcap_pkthdr *out);
+/* Copies libcapture's last error on p into p->errbuf. */
+void lcap_pcap_seterr(pcap_t *p);
+
+#endif

@@ -1,0 +1,136 @@
+/* pcap/pcap.h - libcapture-pcap: libpcap's API (the part this layer provides) on top of libcapture. */
+#ifndef LIBCAPTURE_PCAP_PCAP_H
+#define LIBCAPTURE_PCAP_PCAP_H
+
+#include <stdio.h>
+#include <sys/time.h>
+#include <sys/types.h>
+
+#include <pcap/bpf.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The savefile format version this layer writes. */
+#define PCAP_VERSION_MAJOR 2
+#define PCAP_VERSION_MINOR 4
+
+#define PCAP_ERRBUF_SIZE 256
+
+typedef struct pcap pcap_t;
+typedef struct pcap_dumper pcap_dumper_t;
+
+/* The header at the start of a pcap savefile. */
+struct pcap_file_header {
+    bpf_u_int32 magic;
+    unsigned short version_major;
+    unsigned short version_minor;
+    bpf_int32 thiszone;
+    bpf_u_int32 sigfigs;
+    bpf_u_int32 snaplen;
+    bpf_u_int32 linktype;
+};
+
+typedef enum { PCAP_D_INOUT = 0, PCAP_D_IN, PCAP_D_OUT } pcap_direction_t;
+
+/* Per-packet header; ts.tv_usec holds nanoseconds on a nanosecond-precision handle. */
+struct pcap_pkthdr {
+    struct timeval ts;
+    bpf_u_int32 caplen;
+    bpf_u_int32 len;
+};
+
+struct pcap_stat {
+    unsigned int ps_recv;
+    unsigned int ps_drop;
+    unsigned int ps_ifdrop;
+};
+
+typedef void (*pcap_handler)(unsigned char *user, const struct pcap_pkthdr *h,
+                             const unsigned char *bytes);
+
+#define PCAP_ERROR -1
+#define PCAP_ERROR_BREAK -2
+#define PCAP_ERROR_NOT_ACTIVATED -3
+#define PCAP_ERROR_ACTIVATED -4
+#define PCAP_ERROR_NO_SUCH_DEVICE -5
+#define PCAP_ERROR_RFMON_NOTSUP -6
+#define PCAP_ERROR_NOT_RFMON -7
+#define PCAP_ERROR_PERM_DENIED -8
+#define PCAP_ERROR_IFACE_NOT_UP -9
+#define PCAP_ERROR_CANTSET_TSTAMP_TYPE -10
+#define PCAP_ERROR_PROMISC_PERM_DENIED -11
+#define PCAP_ERROR_TSTAMP_PRECISION_NOTSUP -12
+
+#define PCAP_WARNING 1
+#define PCAP_WARNING_PROMISC_NOTSUP 2
+#define PCAP_WARNING_TSTAMP_TYPE_NOTSUP 3
+
+#define PCAP_NETMASK_UNKNOWN 0xffffffff
+
+#define PCAP_TSTAMP_PRECISION_MICRO 0
+#define PCAP_TSTAMP_PRECISION_NANO 1
+
+/* Library and error text. */
+PCAP_API const char *pcap_lib_version(void);
+PCAP_API const char *pcap_strerror(int errnum);
+PCAP_API const char *pcap_statustostr(int status);
+PCAP_API char *pcap_geterr(pcap_t *p);
+PCAP_API void pcap_perror(pcap_t *p, const char *prefix);
+
+/* Savefiles and dead handles. */
+PCAP_API pcap_t *pcap_open_offline(const char *fname, char *errbuf);
+PCAP_API pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, unsigned int precision,
+                                                         char *errbuf);
+PCAP_API pcap_t *pcap_open_dead(int linktype, int snaplen);
+PCAP_API pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen,
+                                                      unsigned int precision);
+PCAP_API void pcap_close(pcap_t *p);
+
+/* Reading. */
+PCAP_API int pcap_loop(pcap_t *p, int cnt, pcap_handler cb, unsigned char *user);
+PCAP_API int pcap_dispatch(pcap_t *p, int cnt, pcap_handler cb, unsigned char *user);
+PCAP_API const unsigned char *pcap_next(pcap_t *p, struct pcap_pkthdr *h);
+PCAP_API int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **h, const unsigned char **data);
+PCAP_API void pcap_breakloop(pcap_t *p);
+
+/* Properties. */
+PCAP_API int pcap_datalink(pcap_t *p);
+PCAP_API int pcap_datalink_ext(pcap_t *p);
+PCAP_API int pcap_snapshot(pcap_t *p);
+PCAP_API int pcap_is_swapped(pcap_t *p);
+PCAP_API int pcap_major_version(pcap_t *p);
+PCAP_API int pcap_minor_version(pcap_t *p);
+PCAP_API int pcap_get_tstamp_precision(pcap_t *p);
+PCAP_API int pcap_list_datalinks(pcap_t *p, int **dlts);
+PCAP_API void pcap_free_datalinks(int *dlts);
+
+/* Link-type names. */
+PCAP_API int pcap_datalink_name_to_val(const char *name);
+PCAP_API const char *pcap_datalink_val_to_name(int dlt);
+PCAP_API const char *pcap_datalink_val_to_description(int dlt);
+PCAP_API const char *pcap_datalink_val_to_description_or_dlt(int dlt);
+
+/* Filters. */
+PCAP_API int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str, int optimize,
+                          bpf_u_int32 netmask);
+PCAP_API int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp,
+                                 const char *str, int optimize, bpf_u_int32 netmask);
+PCAP_API void pcap_freecode(struct bpf_program *fp);
+PCAP_API int pcap_setfilter(pcap_t *p, struct bpf_program *fp);
+PCAP_API int pcap_offline_filter(const struct bpf_program *fp, const struct pcap_pkthdr *h,
+                                 const unsigned char *pkt);
+
+/* Writing savefiles. */
+PCAP_API pcap_dumper_t *pcap_dump_open(pcap_t *p, const char *fname);
+PCAP_API void pcap_dump(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *sp);
+PCAP_API int pcap_dump_flush(pcap_dumper_t *d);
+PCAP_API long pcap_dump_ftell(pcap_dumper_t *d);
+PCAP_API void pcap_dump_close(pcap_dumper_t *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
