@@ -1,55 +1,108 @@
-/* dump.c - libcapture-pcap: writing savefiles through libcapture's dumper. */
+/* dump.c - libcapture-pcap: writing pcap savefiles through stdio, as libpcap's dumper does (records written as given). */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "handle.h"
+
+#define LCAP_PCAP_MAGIC_USEC 0xa1b2c3d4u
+#define LCAP_PCAP_MAGIC_NSEC 0xa1b23c4du
+
+/* Writes the file header for p to fp and wraps fp; NULL with p's errbuf set. */
+static pcap_dumper_t *start(pcap_t *p, FILE *fp, const char *name, int owns)
+{
+    int linktype = capture_dlt_to_linktype(capture_datalink(p->r));
+    if (linktype < 0) {
+        snprintf(p->errbuf, sizeof p->errbuf, "%s: link-type %d isn't supported in savefiles", name,
+                 capture_datalink(p->r));
+        return NULL;
+    }
+    pcap_dumper_t *pd = calloc(1, sizeof(*pd));
+    if (pd == NULL) {
+        snprintf(p->errbuf, sizeof p->errbuf, "%s: out of memory", name);
+        return NULL;
+    }
+    struct pcap_file_header h = {
+        .magic = p->precision == PCAP_TSTAMP_PRECISION_NANO ? LCAP_PCAP_MAGIC_NSEC : LCAP_PCAP_MAGIC_USEC,
+        .version_major = PCAP_VERSION_MAJOR,
+        .version_minor = PCAP_VERSION_MINOR,
+        .snaplen = (bpf_u_int32)capture_snapshot(p->r),
+        .linktype = (bpf_u_int32)linktype | capture_datalink_ext(p->r),
+    };
+    if (fwrite(&h, sizeof h, 1, fp) != 1) {
+        snprintf(p->errbuf, sizeof p->errbuf, "%s: can't write the savefile header", name);
+        free(pd);
+        return NULL;
+    }
+    pd->fp = fp;
+    pd->owns = owns;
+    return pd;
+}
 
 pcap_dumper_t *pcap_dump_open(pcap_t *p, const char *fname)
 {
     if (p == NULL)
         return NULL;
-    pcap_dumper_t *pd = calloc(1, sizeof(*pd));
-    if (pd == NULL)
-        return NULL;
-    pd->d = capture_dump_open(p->r, fname);
-    if (pd->d == NULL) {
-        lcap_pcap_seterr(p);
-        free(pd);
+    if (fname == NULL) {
+        snprintf(p->errbuf, sizeof p->errbuf, "A null pointer was supplied as the file name");
         return NULL;
     }
-    /* libcapture writes the precision of the reader; tv_usec holds the precision asked for. */
-    pd->precision = p->precision;
+    int is_stdout = strcmp(fname, "-") == 0;
+    FILE *fp = is_stdout ? stdout : fopen(fname, "wb");
+    if (fp == NULL) {
+        snprintf(p->errbuf, sizeof p->errbuf, "%s: %s", fname, strerror(errno));
+        return NULL;
+    }
+    pcap_dumper_t *pd = start(p, fp, fname, !is_stdout);
+    if (pd == NULL && !is_stdout)
+        fclose(fp);
     return pd;
+}
+
+pcap_dumper_t *pcap_dump_fopen(pcap_t *p, FILE *fp)
+{
+    if (p == NULL || fp == NULL)
+        return NULL;
+    return start(p, fp, "stream", 1);
 }
 
 void pcap_dump(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *sp)
 {
     pcap_dumper_t *pd = (pcap_dumper_t *)user;
-    capture_pkthdr ch;
 
-    if (pd == NULL || h == NULL)
+    if (pd == NULL || h == NULL || (sp == NULL && h->caplen > 0))
         return;
-    ch.ts_sec = (int64_t)(uint32_t)h->ts.tv_sec; /* the file's field is 32 bits */
-    ch.ts_nsec = pd->precision == PCAP_TSTAMP_PRECISION_NANO ? (uint32_t)h->ts.tv_usec
-                                                             : (uint32_t)h->ts.tv_usec * 1000u;
-    ch.caplen = h->caplen;
-    ch.len = h->len;
-    (void)capture_dump(pd->d, &ch, sp);
+    /* The record's fields are 32 bits, as libpcap writes them: larger values are cut. */
+    uint32_t rec[4] = { (uint32_t)h->ts.tv_sec, (uint32_t)h->ts.tv_usec, h->caplen, h->len };
+    if (fwrite(rec, sizeof rec, 1, pd->fp) != 1)
+        return;
+    (void)fwrite(sp, 1, h->caplen, pd->fp);
 }
 
 int pcap_dump_flush(pcap_dumper_t *pd)
 {
-    return pd != NULL && capture_dump_flush(pd->d) == 0 ? 0 : PCAP_ERROR;
+    return pd != NULL && fflush(pd->fp) == 0 ? 0 : PCAP_ERROR;
 }
 
 long pcap_dump_ftell(pcap_dumper_t *pd)
 {
-    return pd != NULL ? (long)capture_dump_ftell(pd->d) : PCAP_ERROR;
+    return pd != NULL ? ftell(pd->fp) : PCAP_ERROR;
+}
+
+FILE *pcap_dump_file(pcap_dumper_t *pd)
+{
+    return pd != NULL ? pd->fp : NULL;
 }
 
 void pcap_dump_close(pcap_dumper_t *pd)
 {
     if (pd == NULL)
         return;
-    (void)capture_dump_close(pd->d);
+    if (pd->owns)
+        fclose(pd->fp);
+    else
+        fflush(pd->fp);
     free(pd);
 }

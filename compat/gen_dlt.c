@@ -1,7 +1,8 @@
 /* gen_dlt.c - build-time generator of pcap/dlt.h from libcapture's DLT table (src/dlt.c), so there is one list. */
 #include <stdio.h>
 
-#include "capture.h"
+/* Included whole so that its alias table and range constants, static there, are seen here. */
+#include "dlt.c"
 
 /* Beyond the largest DLT value any OS assigns. */
 #define GEN_DLT_MAX 1024
@@ -15,6 +16,10 @@ int main(void)
         if (name != NULL)
             printf("#define DLT_%s %d\n", name, v);
     }
+    for (size_t i = 0; i < NELEMS(dlt_aliases); i++)
+        printf("#define DLT_%s %d\n", dlt_aliases[i].name, dlt_aliases[i].dlt);
+    printf("#define DLT_MATCHING_MIN %d\n#define DLT_MATCHING_MAX %d\n", LCAP_MATCHING_MIN,
+           LCAP_MATCHING_MAX);
     printf("\n#endif\n");
     return 0;
 }

@@ -17,14 +17,14 @@ struct pcap {
 };
 
 struct pcap_dumper {
-    capture_dumper *d;
-    int precision;          /* of the handle it was opened on: what tv_usec holds */
+    FILE *fp;
+    int owns;               /* fclose on pcap_dump_close (not for standard output) */
 };
 
 /* A new pcap_t over r (taking it), with the requested precision; NULL when out of memory. */
 pcap_t *lcap_pcap_wrap(capture_reader *r, int precision);
 /* libcapture's header as libpcap shows it on p. */
-void lcap_pcap_hdr(const pcap_t *p, const capture_pkthdr *in, struct pcap_pkthdr *out);
+void lcap_pcap_hdr(pcap_t *p, const capture_pkthdr *in, struct pcap_pkthdr *out);
 /* Copies libcapture's last error on p into p->errbuf. */
 void lcap_pcap_seterr(pcap_t *p);
 

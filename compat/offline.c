@@ -25,18 +25,32 @@ void lcap_pcap_seterr(pcap_t *p)
     snprintf(p->errbuf, sizeof p->errbuf, "%s", capture_geterr(p->r));
 }
 
-void lcap_pcap_hdr(const pcap_t *p, const capture_pkthdr *in, struct pcap_pkthdr *out)
+void lcap_pcap_hdr(pcap_t *p, const capture_pkthdr *in, struct pcap_pkthdr *out)
 {
     int64_t sec = in->ts_sec;
+    uint32_t raw_sec, raw_frac;
 
+    out->caplen = in->caplen;
+    out->len = in->len;
+    if (p->pcap_format && capture_raw_ts(p->r, in, &raw_sec, &raw_frac)) {
+        /* libpcap passes an out-of-range field through, read as signed 32 bits,
+         * scaled between the file's unit and the requested one. */
+        int file_nano = capture_get_tstamp_precision(p->r) == CAPTURE_TSTAMP_PRECISION_NANO;
+        long frac = (int32_t)raw_frac;
+        if (file_nano && p->precision == PCAP_TSTAMP_PRECISION_MICRO)
+            frac /= 1000;
+        else if (!file_nano && p->precision == PCAP_TSTAMP_PRECISION_NANO)
+            frac *= 1000;
+        out->ts.tv_sec = (time_t)(int32_t)raw_sec;
+        out->ts.tv_usec = (suseconds_t)frac;
+        return;
+    }
     /* libpcap reads a pcap record's seconds as a signed 32-bit field. */
     if (p->pcap_format && sec > INT32_MAX && sec <= (int64_t)UINT32_MAX)
         sec = (int64_t)(int32_t)(uint32_t)sec;
     out->ts.tv_sec = (time_t)sec;
     out->ts.tv_usec = (suseconds_t)(p->precision == PCAP_TSTAMP_PRECISION_NANO ? in->ts_nsec
                                                                                : in->ts_nsec / 1000u);
-    out->caplen = in->caplen;
-    out->len = in->len;
 }
 
 static int precision_ok(unsigned int precision, char *errbuf)

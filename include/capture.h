@@ -325,6 +325,9 @@ CAPTURE_EXTERN const char *capture_datalink_val_to_name(int dlt);
 /* DLT value to a short human description ("Ethernet"); NULL if unknown. */
 CAPTURE_EXTERN const char *capture_datalink_val_to_description(int dlt);
 
+/* The LINKTYPE value a pcap savefile carries for a DLT; -1 when it has none. */
+CAPTURE_EXTERN int capture_dlt_to_linktype(int dlt);
+
 /* ------------------------------------------------------------------ */
 /* Reader                                                              */
 /* ------------------------------------------------------------------ */
@@ -386,6 +389,13 @@ CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
  * CAPTURE_ERROR for other readers. */
 CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *minor,
                                         int *swapped);
+
+/* For the packet hdr just delivered from a pcap savefile whose sub-second
+ * field was out of range (and so carried into ts_sec): 1, with the record's
+ * seconds and sub-second fields as the file has them (for libpcap's API,
+ * which shows them uncarried); else 0. Call once per packet: it forgets. */
+CAPTURE_EXTERN int capture_raw_ts(capture_reader *r, const capture_pkthdr *hdr, uint32_t *sec,
+                                  uint32_t *frac);
 
 /* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting.
  * A non-blocking live reader's dispatch returns 0 at once when nothing waits. */

@@ -389,3 +389,8 @@ uint32_t lcap_max_snaplen_for_dlt(int dlt)
             return big_snaplens[i].max;
     return LCAP_DEFAULT_MAX_SNAPLEN;
 }
+
+int capture_dlt_to_linktype(int dlt)
+{
+    return lcap_dlt_to_linktype(dlt);
+}

@@ -40,6 +40,12 @@ struct capture_reader {
     capture_bpf *filter;         /* userland filter, NULL if none (or the source filters) */
     lcap_live_opts opts;
     uint32_t net, netmask;       /* of the capture interface (IPv4, host order), 0 if unknown */
+    /* The last pcap record whose sub-second field was out of range, as the
+     * file has it, keyed by the carried timestamp (capture_raw_ts). */
+    int raw_ts_set;
+    uint32_t raw_ts_sec, raw_ts_frac;
+    int64_t raw_ts_key_sec;
+    uint32_t raw_ts_key_nsec;
     char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 

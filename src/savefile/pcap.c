@@ -54,8 +54,8 @@ struct pcap_src {
  * signed number in files of this host's byte order). An out-of-range
  * sub-second value keeps the instant it denotes, carried into whole seconds
  * so that ts_nsec < 10^9. */
-static LCAP_INLINE_ALWAYS void set_ts(capture_pkthdr *h, const struct pcap_src *ps, uint32_t sec,
-                                      uint32_t frac)
+static LCAP_INLINE_ALWAYS void set_ts(capture_reader *r, capture_pkthdr *h,
+                                      const struct pcap_src *ps, uint32_t sec, uint32_t frac)
 {
     if (LCAP_LIKELY(frac < ps->frac_limit)) {
         h->ts_sec = sec;
@@ -65,6 +65,12 @@ static LCAP_INLINE_ALWAYS void set_ts(capture_pkthdr *h, const struct pcap_src *
     uint64_t ns = (uint64_t)frac * ps->frac_mul;
     h->ts_sec = (int64_t)sec + (int64_t)(ns / 1000000000u);
     h->ts_nsec = (uint32_t)(ns % 1000000000u);
+    /* Kept for capture_raw_ts(): libpcap's API shows the fields uncarried. */
+    r->raw_ts_set = 1;
+    r->raw_ts_sec = sec;
+    r->raw_ts_frac = frac;
+    r->raw_ts_key_sec = h->ts_sec;
+    r->raw_ts_key_nsec = h->ts_nsec;
 }
 
 /* Every read error names the file, as open errors do. */
@@ -120,7 +126,7 @@ static int next_general(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     /* A record longer than the snapshot length is cut to it, as libpcap
      * does, so callers never see more than capture_snapshot() bytes. */
     uint32_t keep = caplen > ps->snaplen ? ps->snaplen : caplen;
-    set_ts(h, ps, sec, frac);
+    set_ts(r, h, ps, sec, frac);
     h->caplen = keep;
     h->len = len;
     if (ps->fix_pseudo)
@@ -143,7 +149,7 @@ static LCAP_INLINE_ALWAYS int next_fast(capture_reader *r, capture_pkthdr *h, co
         const uint8_t *p = s->buf + s->pos;
         uint32_t caplen = lcap_rd32(p + 8, sw);
         if (LCAP_LIKELY(caplen <= ps->fast_caplen && have - LCAP_PCAP_REC_HDR_LEN >= caplen)) {
-            set_ts(h, ps, lcap_rd32(p, sw), lcap_rd32(p + 4, sw));
+            set_ts(r, h, ps, lcap_rd32(p, sw), lcap_rd32(p + 4, sw));
             h->caplen = caplen;
             h->len = lcap_rd32(p + 12, sw);
             *data = p + LCAP_PCAP_REC_HDR_LEN;
@@ -190,7 +196,7 @@ static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handl
             h.ts_sec = lcap_rd32(p, sw);
             h.ts_nsec = frac * frac_mul;
         } else {
-            set_ts(&h, ps, lcap_rd32(p, sw), frac);
+            set_ts(r, &h, ps, lcap_rd32(p, sw), frac);
         }
         h.caplen = caplen;
         h.len = lcap_rd32(p + 12, sw);

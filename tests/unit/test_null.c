@@ -210,6 +210,12 @@ static const uint8_t ret1_pkt[1] = { 0 };
         assert_int_equal(capture_bpf_image_line(NULL, 0, line, sizeof line), CAPTURE_ERROR);  \
         assert_int_equal(capture_bpf_image_line(ret1, 0, NULL, 8), CAPTURE_ERROR);            \
     })                                                                                        \
+    X(capture_raw_ts, {                                                                       \
+        capture_pkthdr h = { 0, 0, 0, 0 };                                                    \
+        uint32_t sec, frac;                                                                   \
+        assert_int_equal(capture_raw_ts(NULL, &h, &sec, &frac), 0);                           \
+    })                                                                                        \
+    X(capture_dlt_to_linktype, assert_int_equal(capture_dlt_to_linktype(-5), -1))           \
     X(capture_bpf_assemble, {                                                                 \
         char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
         assert_null(capture_bpf_assemble(NULL, err));                                         \

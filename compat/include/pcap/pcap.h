@@ -124,6 +124,8 @@ PCAP_API int pcap_offline_filter(const struct bpf_program *fp, const struct pcap
 
 /* Writing savefiles. */
 PCAP_API pcap_dumper_t *pcap_dump_open(pcap_t *p, const char *fname);
+PCAP_API pcap_dumper_t *pcap_dump_fopen(pcap_t *p, FILE *fp);
+PCAP_API FILE *pcap_dump_file(pcap_dumper_t *d);
 PCAP_API void pcap_dump(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *sp);
 PCAP_API int pcap_dump_flush(pcap_dumper_t *d);
 PCAP_API long pcap_dump_ftell(pcap_dumper_t *d);

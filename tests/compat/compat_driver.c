@@ -1,0 +1,169 @@
+/* compat_driver.c - one source built twice, against system libpcap (oracle) and libcapture-pcap, printing a canonical trace to compare. */
+#include <pcap/pcap.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* FNV-1a over the packet bytes: enough to tell packets apart in the trace. */
+static uint32_t fnv(const unsigned char *p, uint32_t n)
+{
+    uint32_t h = 2166136261u;
+    for (uint32_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+
+static void print_pkt(const struct pcap_pkthdr *h, const unsigned char *d)
+{
+    printf("pkt %lld.%ld %u %u %08x\n", (long long)h->ts.tv_sec, (long)h->ts.tv_usec, h->caplen, h->len,
+           fnv(d, h->caplen));
+}
+
+static void cb_print(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *d)
+{
+    (void)user;
+    print_pkt(h, d);
+}
+
+struct brk {
+    pcap_t *p;
+    int seen, after;
+};
+
+static void cb_break(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *d)
+{
+    struct brk *b = (struct brk *)user;
+    print_pkt(h, d);
+    if (++b->seen == b->after)
+        pcap_breakloop(b->p);
+}
+
+static pcap_t *open_file(const char *f, int nano)
+{
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t *p = pcap_open_offline_with_tstamp_precision(f, nano ? PCAP_TSTAMP_PRECISION_NANO
+                                                                : PCAP_TSTAMP_PRECISION_MICRO, err);
+    if (p == NULL) {
+        /* Error texts differ between the libraries: the trace records only that opening failed. */
+        printf("open failed\n");
+        return NULL;
+    }
+    printf("open dlt=%d snap=%d ver=%d.%d swapped=%d prec=%d\n", pcap_datalink(p), pcap_snapshot(p),
+           pcap_major_version(p), pcap_minor_version(p), pcap_is_swapped(p), pcap_get_tstamp_precision(p));
+    return p;
+}
+
+/* Reads every packet with the named API; the final return code is part of the trace. */
+static void read_all(pcap_t *p, const char *api)
+{
+    int rc;
+    if (strcmp(api, "next_ex") == 0) {
+        struct pcap_pkthdr *h;
+        const unsigned char *d;
+        while ((rc = pcap_next_ex(p, &h, &d)) == 1)
+            print_pkt(h, d);
+    } else if (strcmp(api, "loop") == 0) {
+        rc = pcap_loop(p, -1, cb_print, NULL);
+    } else {
+        int n;
+        while ((n = pcap_dispatch(p, 3, cb_print, NULL)) > 0)
+            printf("dispatch %d\n", n);
+        rc = n;
+    }
+    printf("end %d\n", rc < 0 ? (rc == PCAP_ERROR_BREAK ? -2 : -1) : rc);
+}
+
+static void do_read(const char *f, int nano, const char *api)
+{
+    pcap_t *p = open_file(f, nano);
+    if (p != NULL) {
+        read_all(p, api);
+        pcap_close(p);
+    }
+}
+
+/* Copies f through pcap_dump into out, then reads out back. */
+static void do_dump(const char *f, const char *out, int nano)
+{
+    pcap_t *p = open_file(f, nano);
+    if (p == NULL)
+        return;
+    pcap_dumper_t *d = pcap_dump_open(p, out);
+    if (d == NULL) {
+        printf("dump_open failed\n");
+        pcap_close(p);
+        return;
+    }
+    int rc = pcap_loop(p, -1, pcap_dump, (unsigned char *)d);
+    printf("dumped %d flush %d\n", rc < 0 ? -1 : rc, pcap_dump_flush(d));
+    pcap_dump_close(d);
+    pcap_close(p);
+    printf("reread\n");
+    do_read(out, nano, "next_ex");
+}
+
+static void do_filter(const char *f, const char *expr)
+{
+    pcap_t *p = open_file(f, 0);
+    if (p == NULL)
+        return;
+    struct bpf_program prog;
+    if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+        printf("compile failed\n");
+        pcap_close(p);
+        return;
+    }
+    /* The program, so that a difference of compilers is told from one of the layer. */
+    for (unsigned int i = 0; i < prog.bf_len; i++)
+        printf("prog %s\n", bpf_image(&prog.bf_insns[i], (int)i));
+    /* pcap_offline_filter's verdicts first, then the same filter installed. */
+    pcap_t *q = open_file(f, 0);
+    struct pcap_pkthdr *h;
+    const unsigned char *d;
+    int accepted = 0;
+    while (pcap_next_ex(q, &h, &d) == 1)
+        accepted += pcap_offline_filter(&prog, h, d) != 0;
+    printf("offline_filter accepted %d\n", accepted);
+    pcap_close(q);
+    printf("setfilter %d\n", pcap_setfilter(p, &prog));
+    pcap_freecode(&prog);
+    read_all(p, "loop");
+    pcap_close(p);
+}
+
+static void do_break(const char *f, int after)
+{
+    pcap_t *p = open_file(f, 0);
+    if (p == NULL)
+        return;
+    struct brk b = { p, 0, after };
+    printf("loop %d\n", pcap_loop(p, -1, cb_break, (unsigned char *)&b));
+    read_all(p, "loop");
+    pcap_close(p);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 4) {
+        fprintf(stderr, "usage: %s read u|n next_ex|loop|dispatch FILE... | dump u|n OUT FILE... |"
+                        " filter EXPR FILE... | break N FILE...\n", argv[0]);
+        return 2;
+    }
+    const char *mode = argv[1];
+    int first = strcmp(mode, "dump") == 0 || strcmp(mode, "read") == 0 ? 4 : 3;
+    for (int i = first; i < argc; i++) {
+        printf("== %s\n", strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i]);
+        if (strcmp(mode, "read") == 0)
+            do_read(argv[i], argv[2][0] == 'n', argv[3]);
+        else if (strcmp(mode, "dump") == 0)
+            do_dump(argv[i], argv[3], argv[2][0] == 'n');
+        else if (strcmp(mode, "filter") == 0)
+            do_filter(argv[i], argv[2]);
+        else
+            do_break(argv[i], atoi(argv[2]));
+        fflush(stdout);
+    }
+    return 0;
+}
