@@ -8,6 +8,7 @@
 
 struct pcap {
     capture_reader *r;
+    FILE *rfile;            /* a savefile's stream (pcap_file), closed by pcap_close */
     int precision;          /* requested: what ts.tv_usec holds (PCAP_TSTAMP_PRECISION_*) */
     int pcap_format;        /* a pcap (not pcapng) savefile: 32-bit signed seconds, as libpcap reads them */
     pcap_handler cb;        /* the running loop's callback and its argument */

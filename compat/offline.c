@@ -1,7 +1,9 @@
 /* offline.c - libcapture-pcap: opening savefiles and dead handles, reading packets, closing. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "handle.h"
 
@@ -62,23 +64,84 @@ static int precision_ok(unsigned int precision, char *errbuf)
     return 0;
 }
 
-pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, unsigned int precision,
-                                                char *errbuf)
+pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, unsigned int precision, char *errbuf)
 {
     if (!precision_ok(precision, errbuf))
         return NULL;
-    capture_reader *r = capture_open_offline(fname, errbuf);
+    if (fp == NULL) {
+        if (errbuf != NULL)
+            snprintf(errbuf, PCAP_ERRBUF_SIZE, "A null pointer was supplied as the file");
+        return NULL;
+    }
+    /* libcapture reads the descriptor itself, from its current offset. */
+    capture_reader *r = capture_open_offline_fd(fileno(fp), fp == stdin ? "standard input" : "stream",
+                                                errbuf);
     if (r == NULL)
         return NULL;
     pcap_t *p = lcap_pcap_wrap(r, (int)precision);
     if (p == NULL && errbuf != NULL)
         snprintf(errbuf, PCAP_ERRBUF_SIZE, "out of memory");
+    if (p != NULL)
+        p->rfile = fp;
+    return p;
+}
+
+pcap_t *pcap_fopen_offline(FILE *fp, char *errbuf)
+{
+    return pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+}
+
+pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, unsigned int precision,
+                                                char *errbuf)
+{
+    if (fname == NULL) {
+        if (errbuf != NULL)
+            snprintf(errbuf, PCAP_ERRBUF_SIZE, "A null pointer was supplied as the file name");
+        return NULL;
+    }
+    if (!precision_ok(precision, errbuf))
+        return NULL;
+    int is_stdin = strcmp(fname, "-") == 0;
+    FILE *fp = is_stdin ? stdin : fopen(fname, "rb");
+    if (fp == NULL) {
+        if (errbuf != NULL)
+            snprintf(errbuf, PCAP_ERRBUF_SIZE, "%s: %s", fname, strerror(errno));
+        return NULL;
+    }
+    capture_reader *r = capture_open_offline_fd(fileno(fp), fname, errbuf);
+    if (r == NULL) {
+        if (!is_stdin)
+            fclose(fp);
+        return NULL;
+    }
+    pcap_t *p = lcap_pcap_wrap(r, (int)precision);
+    if (p == NULL) {
+        if (errbuf != NULL)
+            snprintf(errbuf, PCAP_ERRBUF_SIZE, "out of memory");
+        if (!is_stdin)
+            fclose(fp);
+        return NULL;
+    }
+    p->rfile = fp;
     return p;
 }
 
 pcap_t *pcap_open_offline(const char *fname, char *errbuf)
 {
     return pcap_open_offline_with_tstamp_precision(fname, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+}
+
+FILE *pcap_file(pcap_t *p)
+{
+    return p != NULL ? p->rfile : NULL;
+}
+
+int pcap_fileno(pcap_t *p)
+{
+    if (p == NULL)
+        return PCAP_ERROR;
+    /* libpcap 1.10 gives -1 for savefiles too (its descriptor is for live captures). */
+    return capture_getfd(p->r);
 }
 
 pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen, unsigned int precision)
@@ -99,6 +162,9 @@ void pcap_close(pcap_t *p)
     if (p == NULL)
         return;
     capture_close(p->r);
+    /* As libpcap, the stream is closed even when the caller opened it (but not stdin). */
+    if (p->rfile != NULL && p->rfile != stdin)
+        fclose(p->rfile);
     free(p);
 }
 

@@ -261,6 +261,12 @@ CAPTURE_EXTERN const char *capture_lib_version(void);
  * out-of-range sub-second field carries into ts_sec. */
 CAPTURE_EXTERN capture_reader *capture_open_offline(const char *filename, char *errbuf);
 
+/* As capture_open_offline(), reading the savefile from an open descriptor
+ * from its current offset (fd < 0: open filename instead). The descriptor
+ * stays the caller's: capture_close() does not close it. filename names the
+ * source in messages. NULL with the reason in errbuf. */
+CAPTURE_EXTERN capture_reader *capture_open_offline_fd(int fd, const char *filename, char *errbuf);
+
 /* A reader with no packet source, for compiling filters and writing savefiles
  * with the given DLT and snapshot length (<= 0 or over 262144 means 262144).
  * Returns NULL only when out of memory. */

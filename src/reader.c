@@ -52,6 +52,11 @@ capture_reader *capture_open_dead(int linktype, int snaplen)
 
 capture_reader *capture_open_offline(const char *filename, char *errbuf)
 {
+    return capture_open_offline_fd(-1, filename, errbuf);
+}
+
+capture_reader *capture_open_offline_fd(int fd, const char *filename, char *errbuf)
+{
     char local[CAPTURE_ERRBUF_SIZE];
     capture_reader *r;
 
@@ -66,7 +71,7 @@ capture_reader *capture_open_offline(const char *filename, char *errbuf)
         lcap_errf(errbuf, "%s: out of memory", filename);
         return NULL;
     }
-    if (lcap_savefile_open(r, filename, errbuf) < 0) {
+    if (lcap_savefile_open_fd(r, fd, filename, errbuf) < 0) {
         free(r);
         return NULL;
     }

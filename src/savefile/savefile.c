@@ -28,11 +28,16 @@ static void unknown_format(char *errbuf, const uint8_t *p)
 
 int lcap_savefile_open(capture_reader *r, const char *filename, char *errbuf)
 {
+    return lcap_savefile_open_fd(r, -1, filename, errbuf);
+}
+
+int lcap_savefile_open_fd(capture_reader *r, int fd, const char *filename, char *errbuf)
+{
     lcap_stream s;
     size_t avail = 0;
     int rc = -1;
 
-    if (lcap_stream_open(&s, filename, errbuf) < 0)
+    if (lcap_stream_open_fd(&s, fd, filename, errbuf) < 0)
         return -1;
     const uint8_t *p = lcap_stream_need(&s, LCAP_SAVEFILE_PROBE_LEN, &avail);
     if (p == NULL) {

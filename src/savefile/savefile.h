@@ -14,6 +14,8 @@
 /* Opens filename ("-": standard input) as the format its first bytes name and
  * makes r read it. 0, or -1 with errbuf (never NULL) naming the file. */
 int lcap_savefile_open(capture_reader *r, const char *filename, char *errbuf);
+/* As lcap_savefile_open() over an open descriptor that stays the caller's (fd < 0: by name). */
+int lcap_savefile_open_fd(capture_reader *r, int fd, const char *filename, char *errbuf);
 
 /* The formats. probe: non-zero when the first LCAP_SAVEFILE_PROBE_LEN bytes
  * are this format's. open: given the stream at the file's first byte, sets

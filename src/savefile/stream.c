@@ -17,10 +17,17 @@
 
 int lcap_stream_open(lcap_stream *s, const char *path, char *errbuf)
 {
+    return lcap_stream_open_fd(s, -1, path, errbuf);
+}
+
+int lcap_stream_open_fd(lcap_stream *s, int fd, const char *path, char *errbuf)
+{
     char ebuf[LCAP_STRERROR_LEN];
 
     memset(s, 0, sizeof(*s));
-    if (strcmp(path, "-") == 0) {
+    if (fd >= 0) {
+        s->fd = fd; /* the caller's: never closed here */
+    } else if (strcmp(path, "-") == 0) {
         s->fd = STDIN_FILENO;
     } else {
         s->fd = open(path, O_RDONLY | O_CLOEXEC);

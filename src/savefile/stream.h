@@ -23,6 +23,9 @@ typedef struct lcap_stream {
 
 /* Opens path ("-" is standard input) for reading. 0, or -1 with errbuf set. */
 int lcap_stream_open(lcap_stream *s, const char *path, char *errbuf);
+/* As lcap_stream_open() over an open descriptor (fd >= 0), which stays the
+ * caller's; path only names it in messages. fd < 0: lcap_stream_open(). */
+int lcap_stream_open_fd(lcap_stream *s, int fd, const char *path, char *errbuf);
 
 /* Slow path of lcap_stream_need(): refills (and if needed grows) the window. */
 const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail);

@@ -27,11 +27,13 @@ def run(driver, args):
 def main():
     oracle, layer, capdir, mode = sys.argv[1:5]
     files = sorted(os.path.join(capdir, f) for f in os.listdir(capdir))
+    # A missing file: both must refuse it.
+    files.append(os.path.join(capdir, "no-such-file.pcap"))
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "out.pcap")
         cases = {
             "read": [["read", "u", "next_ex"], ["read", "n", "next_ex"], ["read", "u", "loop"],
-                     ["read", "n", "dispatch"]],
+                     ["read", "n", "dispatch"], ["read", "n", "fopen"]],
             "dump": [["dump", "u", out], ["dump", "n", out]],
             "filter": [["filter", "tcp"], ["filter", "udp port 53 or icmp"], ["filter", "ip6 and not tcp"]],
             "break": [["break", "2"]],

@@ -75,9 +75,33 @@ static void read_all(pcap_t *p, const char *api)
     printf("end %d\n", rc < 0 ? (rc == PCAP_ERROR_BREAK ? -2 : -1) : rc);
 }
 
+/* The FILE * entry points: the stream handed over is the one pcap_file returns. */
+static pcap_t *fopen_file(const char *f, int nano)
+{
+    char err[PCAP_ERRBUF_SIZE];
+    FILE *fp = fopen(f, "rb");
+    if (fp == NULL) {
+        printf("fopen failed\n");
+        return NULL;
+    }
+    pcap_t *p = nano ? pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, err)
+                     : pcap_fopen_offline(fp, err);
+    if (p == NULL) {
+        printf("open failed\n");
+        fclose(fp);
+        return NULL;
+    }
+    printf("fopen dlt=%d snap=%d file=%d fileno=%d\n", pcap_datalink(p), pcap_snapshot(p),
+           pcap_file(p) == fp, pcap_fileno(p) == fileno(fp) ? 1 : pcap_fileno(p));
+    return p;
+}
+
 static void do_read(const char *f, int nano, const char *api)
 {
-    pcap_t *p = open_file(f, nano);
+    int use_fopen = strcmp(api, "fopen") == 0;
+    pcap_t *p = use_fopen ? fopen_file(f, nano) : open_file(f, nano);
+    if (use_fopen)
+        api = "next_ex";
     if (p != NULL) {
         read_all(p, api);
         pcap_close(p);
@@ -147,7 +171,7 @@ static void do_break(const char *f, int after)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: %s read u|n next_ex|loop|dispatch FILE... | dump u|n OUT FILE... |"
+        fprintf(stderr, "usage: %s read u|n next_ex|loop|dispatch|fopen FILE... | dump u|n OUT FILE... |"
                         " filter EXPR FILE... | break N FILE...\n", argv[0]);
         return 2;
     }

@@ -216,6 +216,11 @@ static const uint8_t ret1_pkt[1] = { 0 };
         assert_int_equal(capture_raw_ts(NULL, &h, &sec, &frac), 0);                           \
     })                                                                                        \
     X(capture_dlt_to_linktype, assert_int_equal(capture_dlt_to_linktype(-5), -1))           \
+    X(capture_open_offline_fd, {                                                              \
+        char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
+        assert_null(capture_open_offline_fd(-1, NULL, err));                                  \
+        assert_true(err[0] != '\0');                                                          \
+    })                                                                                        \
     X(capture_bpf_assemble, {                                                                 \
         char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
         assert_null(capture_bpf_assemble(NULL, err));                                         \

@@ -83,6 +83,11 @@ PCAP_API void pcap_perror(pcap_t *p, const char *prefix);
 PCAP_API pcap_t *pcap_open_offline(const char *fname, char *errbuf);
 PCAP_API pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, unsigned int precision,
                                                          char *errbuf);
+PCAP_API pcap_t *pcap_fopen_offline(FILE *fp, char *errbuf);
+PCAP_API pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, unsigned int precision,
+                                                          char *errbuf);
+PCAP_API FILE *pcap_file(pcap_t *p);
+PCAP_API int pcap_fileno(pcap_t *p);
 PCAP_API pcap_t *pcap_open_dead(int linktype, int snaplen);
 PCAP_API pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen,
                                                       unsigned int precision);
