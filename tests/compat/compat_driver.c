@@ -1,4 +1,6 @@
 /* compat_driver.c - one source built twice, against system libpcap (oracle) and libcapture-pcap, printing a canonical trace to compare. */
+/* fileno() is POSIX: strict C11 builds (the install test) need it declared. */
+#define _POSIX_C_SOURCE 200809L
 #include <pcap/pcap.h>
 
 #include <stdint.h>
