@@ -3,7 +3,7 @@
  *
  * usage: bpf_bench [rounds [capture.pcap ...]]
  * Without files it takes every Ethernet pcap/pcapng file in
- * $LCAP_SHARED/captures (at most MAX_PKTS packets in all). Filters are
+ * $LCAP_TESTDATA/captures, by default tests/data/captures (at most MAX_PKTS packets in all). Filters are
  * compiled by libpcap's pcap_compile() for DLT_EN10MB, optimizer on, as
  * tcpdump would. Prints ns per packet for each and the speed ratio.
  *
@@ -15,6 +15,7 @@
  * filter is measured in a process of its own (see run_alone()). */
 #include <pcap/pcap.h>
 #include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,14 +120,16 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void load_shared(void)
+static void load_testdata(void)
 {
-    const char *shared = getenv("LCAP_SHARED");
+    const char *data = getenv("LCAP_TESTDATA");
     char dir[4096], path[8192];
-    snprintf(dir, sizeof(dir), "%s/captures", shared ? shared : "../shared");
+    snprintf(dir, sizeof(dir), "%s/captures", data ? data : LCAP_TESTDATA_DIR);
     DIR *dp = opendir(dir);
-    if (dp == NULL)
+    if (dp == NULL) {
+        fprintf(stderr, "bpf_bench: cannot open %s: %s\n", dir, strerror(errno));
         return;
+    }
     char **names = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
@@ -309,9 +312,9 @@ int main(int argc, char **argv)
         for (int i = 2; i < argc; i++)
             load(argv[i]);
     else
-        load_shared();
+        load_testdata();
     if (npkts == 0) {
-        fprintf(stderr, "bpf_bench: no Ethernet packets found (set LCAP_SHARED or name files)\n");
+        fprintf(stderr, "bpf_bench: no Ethernet packets found (set LCAP_TESTDATA or name files)\n");
         return 1;
     }
     if (index_packets() < 0)

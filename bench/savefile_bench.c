@@ -1,6 +1,7 @@
 /* savefile_bench.c - savefile read speed and memory of libcapture against
  * libpcap over the same large files, in the same run (see BENCHMARKS.md). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -40,8 +41,13 @@ typedef struct result {
     int ok;
 } result;
 
-enum { LIB_CAPTURE, LIB_PCAP };
-static const char *const lib_names[] = { "libcapture", "libpcap" };
+/* The readers timed; "bare read()" reads the file through a window of the
+ * size libcapture's stream uses and does nothing else: the floor. */
+enum { LIB_CAPTURE, LIB_PCAP, LIB_BARE, NLIB };
+static const char *const lib_names[] = { "libcapture", "libpcap", "bare read()" };
+
+/* LCAP_STREAM_CHUNK of src/savefile/stream.c: the window a large file is read through. */
+#define BARE_WINDOW (256u * 1024u)
 
 static double now_wall(void)
 {
@@ -204,6 +210,19 @@ static void read_once(int lib, const variant *v, result *res)
         else
             res->ok = 1;
         capture_close(r);
+    } else if (lib == LIB_BARE) {
+        static uint8_t window[BARE_WINDOW];
+        int fd = open(v->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fprintf(stderr, "savefile_bench: %s: %s\n", v->path, strerror(errno));
+            return;
+        }
+        (void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL); /* as libcapture does */
+        ssize_t got;
+        while ((got = read(fd, window, sizeof(window))) > 0)
+            res->sum += window[got / 2] + (uint64_t)got;
+        res->ok = got == 0;
+        close(fd);
     } else {
         pcap_t *p = pcap_open_offline_with_tstamp_precision(
             v->path, v->nsec ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, errbuf);
@@ -289,14 +308,15 @@ static int bench_variant(const variant *v, int rounds)
     if (only_lib >= 0)
         return bench_one(v, rounds, only_lib);
 
-    result res[2][MAX_ROUNDS];
-    double wall_rate[2][MAX_ROUNDS], cpu_rate[2][MAX_ROUNDS], best[2] = { 0, 0 };
+    result res[NLIB][MAX_ROUNDS];
+    double wall_rate[NLIB][MAX_ROUNDS], cpu_rate[NLIB][MAX_ROUNDS], best[NLIB] = { 0 };
+    double vs_bare[2][MAX_ROUNDS], cpu_vs_bare[2][MAX_ROUNDS]; /* per round, over the bare read's */
     struct stat st;
 
     stat(v->path, &st);
     printf("\n== %s: %s (%.0f MB)\n", v->name, v->path, st.st_size / 1e6);
-    /* Untimed warm-up so both readers find the file in the page cache. */
-    for (int lib = 0; lib < 2; lib++)
+    /* Untimed warm-up so every reader finds the file in the page cache. */
+    for (int lib = 0; lib < NLIB; lib++)
         if (read_in_child(lib, v, &res[lib][0]) != 0) {
             fprintf(stderr, "savefile_bench: %s could not read %s\n", lib_names[lib], v->path);
             return -1;
@@ -306,25 +326,32 @@ static int bench_variant(const variant *v, int rounds)
                 res[0][0].packets, res[1][0].packets);
         return -1;
     }
-    printf("%-5s %-10s %12s %8s %8s %14s %14s %11s %11s\n", "round", "reader", "packets", "wall s",
+    uint64_t packets = res[0][0].packets;
+    printf("%-5s %-11s %12s %8s %8s %14s %14s %11s %11s\n", "round", "reader", "packets", "wall s",
            "cpu s", "Mpkt/s wall", "Mpkt/s cpu", "maxrss kB", "HWM grow kB");
     for (int i = 0; i < rounds; i++) {
-        for (int k = 0; k < 2; k++) {
-            int lib = (i % 2) ? 1 - k : k; /* alternate who goes first */
+        for (int k = 0; k < NLIB; k++) {
+            int lib = (k + i) % NLIB; /* rotate who goes first */
             result *r = &res[lib][i];
             if (read_in_child(lib, v, r) != 0)
                 return -1;
+            if (lib == LIB_BARE)
+                r->packets = packets; /* the same file's packets, for rates */
             wall_rate[lib][i] = r->packets / r->wall / 1e6;
             cpu_rate[lib][i] = r->packets / r->cpu / 1e6;
             if (wall_rate[lib][i] > best[lib])
                 best[lib] = wall_rate[lib][i];
-            printf("%-5d %-10s %12" PRIu64 " %8.3f %8.3f %14.2f %14.2f %11ld %11ld\n", i + 1,
+            printf("%-5d %-11s %12" PRIu64 " %8.3f %8.3f %14.2f %14.2f %11ld %11ld\n", i + 1,
                    lib_names[lib], r->packets, r->wall, r->cpu, wall_rate[lib][i], cpu_rate[lib][i],
                    r->maxrss_kb, r->hwm_after_kb - r->hwm_before_kb);
         }
+        for (int lib = 0; lib < 2; lib++) {
+            vs_bare[lib][i] = res[lib][i].wall / res[LIB_BARE][i].wall;
+            cpu_vs_bare[lib][i] = res[lib][i].cpu / res[LIB_BARE][i].cpu;
+        }
     }
-    long grow[2] = { 0, 0 }, maxrss[2] = { 0, 0 };
-    for (int lib = 0; lib < 2; lib++)
+    long grow[NLIB] = { 0 }, maxrss[NLIB] = { 0 };
+    for (int lib = 0; lib < NLIB; lib++)
         for (int i = 0; i < rounds; i++) {
             long g = res[lib][i].hwm_after_kb - res[lib][i].hwm_before_kb;
             if (g > grow[lib])
@@ -332,8 +359,8 @@ static int bench_variant(const variant *v, int rounds)
             if (res[lib][i].maxrss_kb > maxrss[lib])
                 maxrss[lib] = res[lib][i].maxrss_kb;
         }
-    double mw[2], mc[2];
-    for (int lib = 0; lib < 2; lib++) {
+    double mw[NLIB], mc[NLIB];
+    for (int lib = 0; lib < NLIB; lib++) {
         mw[lib] = median(wall_rate[lib], rounds);
         mc[lib] = median(cpu_rate[lib], rounds);
     }
@@ -342,6 +369,13 @@ static int bench_variant(const variant *v, int rounds)
            v->name, mw[0], mw[1], mw[0] / mw[1], best[0], best[1], best[0] / best[1]);
     printf("summary %s: median Mpkt/s cpu   libcapture %.2f  libpcap %.2f  ratio %.2fx\n", v->name,
            mc[0], mc[1], mc[0] / mc[1]);
+    printf("summary %s: wall time over the bare read() of the same round (median)  libcapture %.2fx"
+           "  libpcap %.2fx  (bare read %.0f MB/s)\n",
+           v->name, median(vs_bare[0], rounds), median(vs_bare[1], rounds),
+           st.st_size / 1e6 * mw[LIB_BARE] * 1e6 / (double)packets);
+    printf("summary %s: cpu time over the bare read()'s of the same round (median)  libcapture %.2fx"
+           "  libpcap %.2fx\n",
+           v->name, median(cpu_vs_bare[0], rounds), median(cpu_vs_bare[1], rounds));
     printf("summary %s: peak RSS growth over the read (VmHWM)  libcapture %ld kB  libpcap %ld kB;"
            " child maxrss %ld / %ld kB\n",
            v->name, grow[0], grow[1], maxrss[0], maxrss[1]);
@@ -366,10 +400,11 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: savefile_bench [-n packets] [-r rounds] [-f pcap,nsec,pcapng]\n"
-            "                      [-l libcapture|libpcap] [file.pcap]\n"
+            "                      [-l libcapture|libpcap|bare] [file.pcap]\n"
             "  makes file.pcap (default " DEFAULT_PATH ") with packets 60-byte records if it is\n"
             "  not there, and file-nsec.pcap / file.pcapng for the other formats, then reads\n"
-            "  each with libcapture and libpcap, rounds times alternating (-l: one reader\n"
+            "  each with libcapture, libpcap and a bare read() of the file, rounds times in\n"
+            "  rotating order (-l: one reader\n"
             "  only, no warm-up, for profiling).\n");
 }
 
@@ -385,6 +420,7 @@ int main(int argc, char **argv)
         case 'l':
             only_lib = strcmp(optarg, "libcapture") == 0 ? LIB_CAPTURE
                        : strcmp(optarg, "libpcap") == 0  ? LIB_PCAP
+                       : strcmp(optarg, "bare") == 0     ? LIB_BARE
                                                          : -2;
             break;
         case 'n': n = strtoull(optarg, NULL, 10); break;

@@ -37,6 +37,7 @@ extern "C" {
 #define CAPTURE_ERROR_NO_SUCH_DEVICE  -5 /* no such interface */
 #define CAPTURE_ERROR_PERM_DENIED     -8 /* no permission to open the device */
 #define CAPTURE_ERROR_IFACE_NOT_UP    -9 /* interface is down */
+#define CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP -12 /* that timestamp precision is not available */
 #define CAPTURE_WARNING                1 /* activated with a warning */
 #define CAPTURE_WARNING_PROMISC_NOTSUP 2 /* promiscuous mode not supported */
 #define CAPTURE_EOF                   -2 /* capture_next(): no more packets in a savefile */
@@ -55,8 +56,39 @@ extern "C" {
 #define CAPTURE_BPF_IMAGE_C_ARRAY 2
 #define CAPTURE_BPF_IMAGE_DECIMAL 3
 
-/* Data link types: the standard DLT_* values. capture_datalink_val_to_name()
- * knows every one of them (and more than are listed here). */
+/* Data link types: the DLT_* values of the host OS's kernel and <net/bpf.h>
+ * (as libpcap's pcap/dlt.h numbers them), so capture_datalink() compares
+ * equal to them on every OS. capture_datalink_val_to_name() knows every one
+ * of them (and more than are listed here). The few that differ by OS: */
+#if defined(__OpenBSD__)
+#define CAPTURE_DLT_LOOP          12
+#define CAPTURE_DLT_ENC           13
+#define CAPTURE_DLT_RAW           14
+#else
+#define CAPTURE_DLT_RAW           12
+#define CAPTURE_DLT_LOOP          108
+#define CAPTURE_DLT_ENC           109
+#endif
+#if defined(__NetBSD__) || defined(__FreeBSD__)
+#define CAPTURE_DLT_SLIP_BSDOS    13
+#define CAPTURE_DLT_PPP_BSDOS     14
+#else
+#define CAPTURE_DLT_SLIP_BSDOS    15
+#define CAPTURE_DLT_PPP_BSDOS     16
+#endif
+#if defined(__FreeBSD__)
+#define CAPTURE_DLT_PFSYNC        121
+#elif defined(__OpenBSD__) || defined(__NetBSD__) || defined(__DragonFly__) || defined(__APPLE__)
+#define CAPTURE_DLT_PFSYNC        18
+#else
+#define CAPTURE_DLT_PFSYNC        246 /* its LINKTYPE, where no kernel has it */
+#endif
+#if defined(__APPLE__)
+#define CAPTURE_DLT_PKTAP         149 /* Apple gives it DLT_USER2's value */
+#else
+#define CAPTURE_DLT_PKTAP         258
+#endif
+/* The same everywhere: */
 #define CAPTURE_DLT_NULL          0
 #define CAPTURE_DLT_EN10MB        1
 #define CAPTURE_DLT_EN3MB         2
@@ -69,10 +101,6 @@ extern "C" {
 #define CAPTURE_DLT_PPP           9
 #define CAPTURE_DLT_FDDI          10
 #define CAPTURE_DLT_ATM_RFC1483   11
-#define CAPTURE_DLT_RAW           12
-#define CAPTURE_DLT_SLIP_BSDOS    15
-#define CAPTURE_DLT_PPP_BSDOS     16
-#define CAPTURE_DLT_PFSYNC        18
 #define CAPTURE_DLT_ATM_CLIP      19
 #define CAPTURE_DLT_REDBACK_SMARTEDGE 32
 #define CAPTURE_DLT_PPP_SERIAL    50
@@ -81,8 +109,6 @@ extern "C" {
 #define CAPTURE_DLT_C_HDLC        104
 #define CAPTURE_DLT_IEEE802_11    105
 #define CAPTURE_DLT_FRELAY        107
-#define CAPTURE_DLT_LOOP          108
-#define CAPTURE_DLT_ENC           109
 #define CAPTURE_DLT_LINUX_SLL     113
 #define CAPTURE_DLT_LTALK         114
 #define CAPTURE_DLT_PFLOG         117
@@ -145,7 +171,6 @@ extern "C" {
 #define CAPTURE_DLT_BLUETOOTH_BREDR_BB 255
 #define CAPTURE_DLT_BLUETOOTH_LE_LL_WITH_PHDR 256
 #define CAPTURE_DLT_PROFIBUS_DL   257
-#define CAPTURE_DLT_PKTAP         258
 #define CAPTURE_DLT_EPON          259
 #define CAPTURE_DLT_IPMI_HPM_2    260
 #define CAPTURE_DLT_ZWAVE_R1_R2   261
@@ -213,6 +238,15 @@ struct capture_insn {
 typedef void (*capture_handler)(void *user, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 
+/* NULL arguments, one rule for every function below. A handle (reader,
+ * dumper, program, packet header) or other pointer may be NULL only where
+ * its function says so; capture_close(NULL), capture_dump_close(NULL) and
+ * capture_bpf_free(NULL) do nothing. Any other function given a NULL handle
+ * does nothing harmful and returns its error value: CAPTURE_ERROR, NULL, or
+ * 0 for counts, lengths and capture_bpf_filter's verdict. capture_geterr(NULL)
+ * and capture_dump_geterr(NULL) return a static message. An errbuf may be
+ * NULL when the message is not wanted. */
+
 /* ------------------------------------------------------------------ */
 /* Module functions                                                    */
 /* ------------------------------------------------------------------ */
@@ -222,8 +256,9 @@ CAPTURE_EXTERN const char *capture_lib_version(void);
 
 /* Opens a pcap or pcapng savefile; "-" reads standard input (streamed, never
  * buffered whole). Returns NULL with a message in errbuf on failure. Packets
- * read as libpcap 1.10 reads them, except that pcap seconds are unsigned
- * (1970..2106) and out-of-range sub-second fields carry into ts_sec. */
+ * read as libpcap 1.10 reads them, except that pcap seconds and sub-second
+ * fields are unsigned in either byte order (seconds 1970..2106) and an
+ * out-of-range sub-second field carries into ts_sec. */
 CAPTURE_EXTERN capture_reader *capture_open_offline(const char *filename, char *errbuf);
 
 /* A reader with no packet source, for compiling filters and writing savefiles
@@ -236,6 +271,49 @@ CAPTURE_EXTERN capture_reader *capture_open_dead(int linktype, int snaplen);
 CAPTURE_EXTERN capture_reader *capture_open_dead_with_tstamp_precision(int linktype,
                                                                        int snaplen,
                                                                        int precision);
+
+/* Opens a live capture on device (NULL: capture_lookupdev's choice) with
+ * the given snapshot length, promiscuous mode and read timeout in ms (0
+ * blocks until the buffer fills). NULL with the reason in errbuf; a warning
+ * (promiscuous mode refused) leaves its text in errbuf, else errbuf is "". */
+CAPTURE_EXTERN capture_reader *capture_open_live(const char *device, int snaplen, int promisc,
+                                                 int to_ms, char *errbuf);
+
+/* A live reader on device (NULL: capture_lookupdev's choice), not yet
+ * activated: set its options, then call capture_activate(). NULL with the
+ * reason in errbuf. Reading before activation gives CAPTURE_ERROR_NOT_ACTIVATED. */
+CAPTURE_EXTERN capture_reader *capture_create(const char *device, char *errbuf);
+
+/* Options of a created reader, before capture_activate (afterwards, and on
+ * savefiles: CAPTURE_ERROR_ACTIVATED). Snapshot length (<= 0 or over
+ * 262144: 262144), promiscuous mode, read timeout in ms, kernel buffer size
+ * in bytes (0: the largest the kernel grants up to 512 KiB), and immediate
+ * mode (each packet delivered as it arrives). 0 on success. */
+CAPTURE_EXTERN int capture_set_snaplen(capture_reader *r, int snaplen);
+CAPTURE_EXTERN int capture_set_promisc(capture_reader *r, int promisc);
+CAPTURE_EXTERN int capture_set_timeout(capture_reader *r, int to_ms);
+CAPTURE_EXTERN int capture_set_buffer_size(capture_reader *r, int bytes);
+CAPTURE_EXTERN int capture_set_immediate_mode(capture_reader *r, int on);
+
+/* Timestamp precision of a created reader (CAPTURE_TSTAMP_PRECISION_*), before
+ * capture_activate: 0, or CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP where the
+ * OS's BPF cannot (nanoseconds: FreeBSD through BIOCSTSTAMP, and AIX). */
+CAPTURE_EXTERN int capture_set_tstamp_precision(capture_reader *r, int precision);
+
+/* Opens the device with the options set. 0; CAPTURE_WARNING_PROMISC_NOTSUP
+ * (capturing, not promiscuously); or CAPTURE_ERROR_ACTIVATED, _NO_SUCH_DEVICE,
+ * _PERM_DENIED, _IFACE_NOT_UP, CAPTURE_ERROR, with the text in capture_geterr(). */
+CAPTURE_EXTERN int capture_activate(capture_reader *r);
+
+/* The name of the first interface that is up and not loopback, copied into
+ * name (namelen bytes). 0, or CAPTURE_ERROR with the reason in errbuf. */
+CAPTURE_EXTERN int capture_lookupdev(char *name, size_t namelen, char *errbuf);
+
+/* The names of every interface (*names: a NULL-terminated array to free with
+ * capture_freealldevs). Returns the count, or CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_findalldevs(char ***names, char *errbuf);
+/* Frees what capture_findalldevs() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_freealldevs(char **names);
 
 /* DLT name ("EN10MB", case-insensitive, "DLT_" prefix allowed) to value;
  * -1 when the name is unknown. */
@@ -268,12 +346,13 @@ CAPTURE_EXTERN int capture_loop(capture_reader *r, int maxcant, capture_handler 
  * savefile; CAPTURE_ERROR on error (capture_geterr says what and where). */
 CAPTURE_EXTERN int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
 
-/* Makes the running (or next) dispatch/loop return CAPTURE_ERROR_BREAK.
- * Only sets a flag: safe from signal handlers and other threads. */
+/* Makes the running (or next) dispatch/loop return CAPTURE_ERROR_BREAK; the
+ * flag is checked between every two packets and wakes a blocked live read.
+ * Async-signal-safe, and safe from another thread. */
 CAPTURE_EXTERN void capture_breakloop(capture_reader *r);
 
-/* Capture statistics. Savefiles and dead handles have none: CAPTURE_ERROR
- * with a message saying so. */
+/* Capture statistics of a live reader (the device's counters since it was
+ * opened). Savefiles and dead handles have none: CAPTURE_ERROR saying so. */
 CAPTURE_EXTERN int capture_stats(capture_reader *r, capture_stat *st);
 
 /* Installs a validated program as the reader's filter (a copy is kept); packets
@@ -282,7 +361,8 @@ CAPTURE_EXTERN int capture_setfilter_bpf(capture_reader *r, const capture_bpf *p
 
 /* Compiles filter (pcap-filter(7) syntax) for the reader's link type and
  * snapshot length, optimized, with its netmask (unknown on savefiles), and
- * installs it. CAPTURE_ERROR with the compiler's message in capture_geterr(). */
+ * installs it (NULL filter: the empty expression, accepting every packet).
+ * CAPTURE_ERROR with the compiler's message in capture_geterr(). */
 CAPTURE_EXTERN int capture_setfilter(capture_reader *r, const char *filter);
 
 /* The reader's DLT (for savefiles, mapped from the file's LINKTYPE). */
@@ -302,20 +382,47 @@ CAPTURE_EXTERN int capture_snapshot(capture_reader *r);
 CAPTURE_EXTERN int capture_get_tstamp_precision(capture_reader *r);
 
 /* For a savefile: its format version (major.minor) and whether it is in the
- * other byte order than this host's. Returns CAPTURE_ERROR for other readers. */
+ * other byte order than this host's; any output may be NULL. Returns 0, or
+ * CAPTURE_ERROR for other readers. */
 CAPTURE_EXTERN int capture_file_version(capture_reader *r, int *major, int *minor,
                                         int *swapped);
 
-/* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting. */
+/* Non-blocking mode; savefiles and dead handles report 0 and ignore the setting.
+ * A non-blocking live reader's dispatch returns 0 at once when nothing waits. */
 CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
 CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
+
+/* The DLTs a live reader's device offers (BIOCGDLTLIST), or its one DLT for
+ * other readers: the count, with *dlts an array to free with
+ * capture_free_datalinks; CAPTURE_ERROR (or _NOT_ACTIVATED) on failure. */
+CAPTURE_EXTERN int capture_list_datalinks(capture_reader *r, int **dlts);
+/* Frees what capture_list_datalinks() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_free_datalinks(int *dlts);
+
+/* A descriptor to select()/poll() on for readability before dispatch, or -1
+ * (with a message) for savefiles and dead handles. */
+CAPTURE_EXTERN int capture_getfd(capture_reader *r);
+
+/* Which packets a live reader sees: CAPTURE_D_INOUT, _IN (received) or _OUT
+ * (sent). CAPTURE_ERROR with a message where the OS cannot choose so. */
+CAPTURE_EXTERN int capture_setdirection(capture_reader *r, int direction);
+
+/* Sends len bytes (a whole link-layer frame, as the DLT says) out of the live
+ * reader's interface. 0, or CAPTURE_ERROR with the reason. */
+CAPTURE_EXTERN int capture_sendpacket(capture_reader *r, const uint8_t *buf, size_t len);
+
+/* The IPv4 network number and netmask of a live reader's interface, host
+ * byte order; 0 when unknown (savefiles, interfaces without IPv4). */
+CAPTURE_EXTERN uint32_t capture_getnet(capture_reader *r);
+CAPTURE_EXTERN uint32_t capture_getmask(capture_reader *r);
 
 /* Opens a pcap savefile for writing with r's DLT, snaplen and timestamp
  * precision ("-" is standard output). NULL on failure, message in
  * capture_geterr(r). */
 CAPTURE_EXTERN capture_dumper *capture_dump_open(capture_reader *r, const char *filename);
 
-/* The last error on r, as one line of text ("" if none). Valid until the next call on r. */
+/* The last error on r, as one line of text ("" if none); read errors, like
+ * open errors, start with the file's name. Valid until the next call on r. */
 CAPTURE_EXTERN const char *capture_geterr(capture_reader *r);
 
 /* Closes r and frees everything it owns. NULL is allowed. */
@@ -328,12 +435,20 @@ CAPTURE_EXTERN void capture_close(capture_reader *r);
 /* Appends one packet record (caplen bytes of data). Returns 0, or CAPTURE_ERROR
  * once a write has failed (the failure is also reported by capture_dump_close).
  * A record the format cannot hold (ts_sec outside 0..2^32-1, ts_nsec over
- * 999999999) is refused with CAPTURE_ERROR, never altered; later ones are written. */
+ * 999999999) or that readers would cut or stop at (caplen over the snapshot
+ * length, or over the DLT's bound: 262144 for most) is refused with
+ * CAPTURE_ERROR, never written; later ones are written. */
 CAPTURE_EXTERN int capture_dump(capture_dumper *d, const capture_pkthdr *hdr,
                                 const uint8_t *data);
 
 /* Writes buffered records to the file. 0, or CAPTURE_ERROR if a write failed. */
 CAPTURE_EXTERN int capture_dump_flush(capture_dumper *d);
+
+/* A capture_handler that appends each packet to the dumper passed as user, so
+ * that capture_loop(r, -1, capture_dump_handler, d) copies r into d as
+ * pcap_dump does with pcap_loop. Failures stay in d: capture_dump_close says. */
+CAPTURE_EXTERN void capture_dump_handler(void *user, const capture_pkthdr *hdr,
+                                         const uint8_t *data);
 
 /* Flushes, closes and frees d. Returns CAPTURE_ERROR if any write since the
  * open failed (a full disk, say), close() failed or a record was refused, so
@@ -355,7 +470,8 @@ CAPTURE_EXTERN const char *capture_dump_geterr(capture_dumper *d);
 /* Pkthdr                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The timestamp as seconds and microseconds (nanoseconds truncated). */
+/* The timestamp as seconds and microseconds (nanoseconds truncated); either
+ * output may be NULL. */
 CAPTURE_EXTERN void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec);
 /* Bytes of the packet present in the data. */
 CAPTURE_EXTERN uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h);
@@ -366,17 +482,19 @@ CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
 /* Bpf                                                                 */
 /* ------------------------------------------------------------------ */
 
-/* Validates n instructions by the rules a BSD kernel applies and copies them
- * into a new program. NULL with the offending instruction and the reason in
- * errbuf when they are not a valid program. */
 /* Compiles a pcap-filter(7) expression for linktype (a DLT) into a validated
  * program accepting with snaplen (262144 if <= 0). optimize non-zero runs the
  * optimizer (which refuses "expression rejects all packets"); netmask serves
- * "ip broadcast" (CAPTURE_NETMASK_UNKNOWN if unknown). NULL with the reason,
- * the token and its column in errbuf. Thread-safe: no shared state. */
+ * "ip broadcast" (CAPTURE_NETMASK_UNKNOWN if unknown). A NULL filter is the
+ * empty expression (accepts every packet). NULL with the reason, the token and
+ * its column in errbuf. Thread-safe: no shared state. */
 CAPTURE_EXTERN capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize,
                                            uint32_t netmask, char *errbuf);
 
+/* Validates n instructions by the rules a BSD kernel applies, with libpcap's
+ * limits (up to 4096 instructions, mod and xor allowed), and copies them into
+ * a new program. NULL with the offending instruction and the reason in errbuf
+ * when they are not a valid program. */
 CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n,
                                                    char *errbuf);
 
@@ -386,8 +504,14 @@ CAPTURE_EXTERN capture_bpf *capture_bpf_from_insns(const struct capture_insn *in
 CAPTURE_EXTERN uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet,
                                            uint32_t wirelen, uint32_t caplen);
 
-/* The program's instructions (pcapy get_bpf()): sets *insns to an array owned
- * by prog and returns how many there are. */
+/* As capture_bpf_filter() over a packet as a reader delivers it: the lengths
+ * come from hdr (len on the wire, caplen present), so they cannot be swapped. */
+CAPTURE_EXTERN uint32_t capture_bpf_filter_pkthdr(const capture_bpf *prog,
+                                                  const capture_pkthdr *hdr,
+                                                  const uint8_t *data);
+
+/* The program's instructions (pcapy get_bpf()): sets *insns (unless NULL) to
+ * an array owned by prog and returns how many there are. */
 CAPTURE_EXTERN size_t capture_bpf_insns(const capture_bpf *prog,
                                         const struct capture_insn **insns);
 

@@ -12,6 +12,7 @@ if ! command -v meson >/dev/null || ! command -v ninja >/dev/null; then
     exit 1
   fi
 fi
-[ -d build-example ] || meson setup build-example -Dtests=false -Dbench=false >/dev/null
-ninja -C build-example >/dev/null
+. scripts/setup-build.sh
+setup_build build-example -Dtests=disabled -Dbench=disabled
+quiet_build build-example
 exec build-example/examples/capsniff -r examples/sample.pcap -F examples/tcp.bpf "$@"

@@ -8,24 +8,21 @@ mode=${1:-normal}
 case "$mode" in
   normal)
     dir=build
-    opts=(-Dtests=true)
+    opts=(-Dtests=enabled)
     ;;
   --sanitize)
     dir=build-sanitize
     export CC=clang
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-    opts=(-Dtests=true -Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=true
+    opts=(-Dtests=enabled -Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=true
           -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all)
     ;;
   *) echo "usage: $0 [--sanitize]" >&2; exit 2 ;;
 esac
 
-if [ -d "$dir" ]; then
-  meson setup --reconfigure "$dir" "${opts[@]}" >/dev/null
-else
-  meson setup "$dir" "${opts[@]}" >/dev/null
-fi
+. scripts/setup-build.sh
+setup_build "$dir" "${opts[@]}"
 ninja -C "$dir"
 status=0
 meson test -C "$dir" --num-processes 2 --print-errorlogs || status=$?

@@ -99,7 +99,15 @@ static inline uint32_t lcap_ld_be32(const uint8_t *p)
 #endif
 }
 
-/* Formats one line of error text into a CAPTURE_ERRBUF_SIZE buffer. */
+/* Formats one line of error text into a CAPTURE_ERRBUF_SIZE buffer (NULL: dropped). */
 void lcap_errf(char *errbuf, const char *fmt, ...) LCAP_PRINTF(2, 3);
+
+/* What capture_geterr(NULL) and capture_dump_geterr(NULL) return. */
+extern const char lcap_null_handle_msg[];
+
+/* The text of errno value err, as strerror() gives it but thread-safe: written
+ * to buf (LCAP_STRERROR_LEN bytes) or static; never NULL. */
+#define LCAP_STRERROR_LEN 128
+const char *lcap_strerror(int err, char *buf);
 
 #endif

@@ -16,29 +16,30 @@ typedef struct dlt_entry {
 
 /* Where an OS numbers a link type differently from the default (Linux) table,
  * its entry here replaces the default entry of the same name; dlt -1 means
- * the name does not exist on that OS. */
+ * the name does not exist on that OS. Values that capture.h makes public
+ * come from there (CAPTURE_DLT_*), so header and table cannot disagree. */
 static const dlt_entry os_quirks[] = {
 #if defined(__OpenBSD__)
-    { 12, 108, "LOOP", "Loopback with a network-order address family" },
-    { 13, 109, "ENC", "IPsec encapsulation (OpenBSD enc)" },
-    { 14, 101, "RAW", "Raw IPv4 or IPv6" },
-    { 18, 246, "PFSYNC", "OpenBSD pfsync state updates" },
+    { CAPTURE_DLT_LOOP, 108, "LOOP", "Loopback with a network-order address family" },
+    { CAPTURE_DLT_ENC, 109, "ENC", "IPsec encapsulation (OpenBSD enc)" },
+    { CAPTURE_DLT_RAW, 101, "RAW", "Raw IPv4 or IPv6" },
+    { CAPTURE_DLT_PFSYNC, 246, "PFSYNC", "OpenBSD pfsync state updates" },
 #elif defined(__NetBSD__)
-    { 13, 102, "SLIP_BSDOS", "SLIP as captured on BSD/OS" },
-    { 14, 103, "PPP_BSDOS", "PPP as captured on BSD/OS" },
+    { CAPTURE_DLT_SLIP_BSDOS, 102, "SLIP_BSDOS", "SLIP as captured on BSD/OS" },
+    { CAPTURE_DLT_PPP_BSDOS, 103, "PPP_BSDOS", "PPP as captured on BSD/OS" },
     { 15, -1, "HIPPI", "HIPPI" },
     { 16, 112, "HDLC", "Cisco HDLC as NetBSD frames it" },
-    { 18, 246, "PFSYNC", "OpenBSD pfsync state updates" },
+    { CAPTURE_DLT_PFSYNC, 246, "PFSYNC", "OpenBSD pfsync state updates" },
 #elif defined(__FreeBSD__)
-    { 13, 102, "SLIP_BSDOS", "SLIP as captured on BSD/OS" },
-    { 14, 103, "PPP_BSDOS", "PPP as captured on BSD/OS" },
-    { 121, 246, "PFSYNC", "OpenBSD pfsync state updates" },
+    { CAPTURE_DLT_SLIP_BSDOS, 102, "SLIP_BSDOS", "SLIP as captured on BSD/OS" },
+    { CAPTURE_DLT_PPP_BSDOS, 103, "PPP_BSDOS", "PPP as captured on BSD/OS" },
+    { CAPTURE_DLT_PFSYNC, 246, "PFSYNC", "OpenBSD pfsync state updates" },
     { -1, -1, "HHDLC", NULL }, /* FreeBSD gave its value to PFSYNC */
 #elif defined(__DragonFly__)
-    { 18, 246, "PFSYNC", "OpenBSD pfsync state updates" },
+    { CAPTURE_DLT_PFSYNC, 246, "PFSYNC", "OpenBSD pfsync state updates" },
 #elif defined(__APPLE__)
-    { 18, 246, "PFSYNC", "OpenBSD pfsync state updates" },
-    { 149, 258, "PKTAP", "Apple PKTAP metadata header" }, /* shares USER2's value */
+    { CAPTURE_DLT_PFSYNC, 246, "PFSYNC", "OpenBSD pfsync state updates" },
+    { CAPTURE_DLT_PKTAP, 258, "PKTAP", "Apple PKTAP metadata header" }, /* shares USER2's value */
 #endif
     { -1, -1, NULL, NULL } /* end; keeps the array non-empty on every OS */
 };

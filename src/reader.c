@@ -1,37 +1,34 @@
-/* reader.c - capture_reader lifecycle and the packet pump behind dispatch,
- * loop and next; sources are reached only through their ops table. */
+/* reader.c - capture_reader lifecycle, the packet pumps behind dispatch, loop
+ * and next, breakloop and filter install; sources are reached only through
+ * their ops table (source.h). */
 #include "reader.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "bpf/program.h"
-#include "savefile/stream.h"
+#include "savefile/savefile.h"
 
 #define CAPTURE_STR_(x) #x
 #define CAPTURE_STR(x) CAPTURE_STR_(x)
 
-/* libpcap's bound for snapshot lengths given by callers. */
-#define LCAP_MAXIMUM_SNAPLEN 262144
-
 capture_reader *lcap_reader_new(void)
 {
     capture_reader *r = calloc(1, sizeof(*r));
-    if (r != NULL)
+    if (r != NULL) {
         r->tstamp_precision = CAPTURE_TSTAMP_PRECISION_MICRO;
+        r->activated = 1;
+        r->wake_rd = r->wake_wr = -1;
+        atomic_init(&r->break_loop, 0);
+    }
     return r;
 }
 
-static int dead_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
-{
-    (void)hdr;
-    (void)data;
-    lcap_errf(r->errbuf, "this reader has no packet source (it was opened with capture_open_dead)");
-    return CAPTURE_ERROR;
-}
-
-static void dead_close(capture_reader *r) { (void)r; }
-
-static const lcap_source_ops dead_ops = { "dead", dead_next, dead_close };
+/* A dead handle supports nothing: every operation gets the reader's message. */
+static const lcap_source_ops dead_ops = { .kind = "dead handle" };
 
 capture_reader *capture_open_dead_with_tstamp_precision(int linktype, int snaplen, int precision)
 {
@@ -55,56 +52,21 @@ capture_reader *capture_open_dead(int linktype, int snaplen)
 
 capture_reader *capture_open_offline(const char *filename, char *errbuf)
 {
-    lcap_stream s;
-    size_t avail = 0;
-    const uint8_t *p;
+    char local[CAPTURE_ERRBUF_SIZE];
     capture_reader *r;
-    int rc;
 
+    if (errbuf == NULL)
+        errbuf = local;
     if (filename == NULL) {
         lcap_errf(errbuf, "no savefile name given");
-        return NULL;
-    }
-    if (lcap_stream_open(&s, filename, errbuf) < 0)
-        return NULL;
-    p = lcap_stream_need(&s, 4, &avail);
-    if (p == NULL) {
-        if (s.err)
-            lcap_errf(errbuf, "%s: error reading the file header: %s", filename, strerror(s.err));
-        else if (avail == 0)
-            lcap_errf(errbuf, "%s: the file is empty", filename);
-        else
-            lcap_errf(errbuf, "%s: truncated savefile: the 4-byte magic number is cut off after %zu bytes",
-                      filename, avail);
-        lcap_stream_close(&s);
         return NULL;
     }
     r = lcap_reader_new();
     if (r == NULL) {
         lcap_errf(errbuf, "%s: out of memory", filename);
-        lcap_stream_close(&s);
         return NULL;
     }
-    uint32_t magic = lcap_rd32(p, 0), swapped = lcap_bswap32(magic);
-    if (magic == LCAP_PCAPNG_SHB_TYPE) {
-        rc = lcap_pcapng_open(r, &s, errbuf);
-    } else if (magic == LCAP_PCAP_MAGIC_USEC || magic == LCAP_PCAP_MAGIC_NSEC ||
-               magic == LCAP_PCAP_MAGIC_MODIFIED || swapped == LCAP_PCAP_MAGIC_USEC ||
-               swapped == LCAP_PCAP_MAGIC_NSEC || swapped == LCAP_PCAP_MAGIC_MODIFIED) {
-        rc = lcap_pcap_open(r, &s, errbuf);
-    } else {
-        lcap_errf(errbuf, "%s: unknown file format (magic number 0x%02x%02x%02x%02x is neither pcap nor pcapng)",
-                  filename, p[0], p[1], p[2], p[3]);
-        lcap_stream_close(&s);
-        rc = -1;
-    }
-    if (rc < 0) {
-        /* Sources do not know the file's name: put it in front. */
-        if (strncmp(errbuf, filename, strlen(filename)) != 0) {
-            char msg[CAPTURE_ERRBUF_SIZE];
-            snprintf(msg, sizeof(msg), "%s: %s", filename, errbuf);
-            memcpy(errbuf, msg, sizeof(msg));
-        }
+    if (lcap_savefile_open(r, filename, errbuf) < 0) {
         free(r);
         return NULL;
     }
@@ -112,7 +74,13 @@ capture_reader *capture_open_offline(const char *filename, char *errbuf)
     return r;
 }
 
-/* Next packet that passes the filter: the source's answer otherwise. */
+/* next_filtered()'s answer when a break came between rejected packets
+ * (CAPTURE_ERROR_BREAK would read as CAPTURE_EOF: both are -2). */
+#define NEXT_BREAK (-102)
+
+/* Next packet that passes the filter: the source's answer otherwise. A break
+ * is noticed between rejected packets too, so a filter that rejects a long
+ * run cannot hold the loop. */
 static inline int next_filtered(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
     for (;;) {
@@ -120,32 +88,73 @@ static inline int next_filtered(capture_reader *r, capture_pkthdr *hdr, const ui
         if (rc != 1 || r->filter == NULL ||
             capture_bpf_filter(r->filter, *data, hdr->len, hdr->caplen) != 0)
             return rc;
+        if (LCAP_UNLIKELY(atomic_load_explicit(&r->break_loop, memory_order_relaxed)))
+            return NEXT_BREAK;
     }
 }
 
-/* Delivers up to max packets (max <= 0: no limit). Returns the count, or a
- * negative code; a pending break is reported only when nothing was delivered
- * in this call, so the caller sees every packet it was handed. */
-static int pump(capture_reader *r, int max, capture_handler cb, void *user)
+/* Why a pump stopped. */
+typedef enum pump_stop {
+    STOP_COUNT,   /* maxcant packets delivered */
+    STOP_EOF,     /* the savefile ended */
+    STOP_BUFFER,  /* dispatch: the one buffer it may read is used up */
+    STOP_TIMEOUT, /* the read timeout expired */
+    STOP_AGAIN,   /* non-blocking and nothing available */
+    STOP_BREAK,   /* capture_breakloop() */
+    STOP_ERROR,   /* r->errbuf says what */
+} pump_stop;
+
+static inline int break_pending(capture_reader *r)
+{
+    return atomic_load_explicit(&r->break_loop, memory_order_relaxed);
+}
+
+/* Takes a pending break: the caller reports CAPTURE_ERROR_BREAK. */
+static int take_break(capture_reader *r)
+{
+    atomic_store_explicit(&r->break_loop, 0, memory_order_relaxed);
+    lcap_reader_wake_drain(r);
+    return CAPTURE_ERROR_BREAK;
+}
+
+/* The pump of a savefile: its next() reads by itself, so this stays the
+ * tight loop it was (break flag, count, filter, callback). Returns the count
+ * delivered, or CAPTURE_ERROR. Inlined, so that why costs no register. */
+static LCAP_INLINE_ALWAYS int pump_file(capture_reader *r, int max, capture_handler cb, void *user,
+                                         pump_stop *why)
 {
     capture_pkthdr hdr;
     const uint8_t *data;
     int n = 0;
+    const int limit = max > 0 ? max : INT_MAX; /* one compare per packet */
 
     for (;;) {
-        if (r->break_loop) {
-            if (n == 0) {
-                r->break_loop = 0;
-                return CAPTURE_ERROR_BREAK;
-            }
+        if (LCAP_UNLIKELY(break_pending(r))) {
+            *why = STOP_BREAK;
             return n;
         }
-        if (max > 0 && n >= max)
+        if (LCAP_UNLIKELY(n >= limit)) {
+            *why = STOP_COUNT;
             return n;
+        }
+        if (r->ops->run != NULL && r->filter == NULL) {
+            int got = r->ops->run(r, limit - n, cb, user);
+            if (got > 0) {
+                n += got;
+                continue;
+            }
+        }
         int rc = next_filtered(r, &hdr, &data);
         if (LCAP_UNLIKELY(rc != 1)) {
-            if (rc == CAPTURE_EOF || rc == 0)
+            if (rc == NEXT_BREAK) {
+                *why = STOP_BREAK;
                 return n;
+            }
+            if (rc == CAPTURE_EOF || rc == 0) {
+                *why = STOP_EOF;
+                return n;
+            }
+            *why = STOP_ERROR;
             return CAPTURE_ERROR;
         }
         cb(user, &hdr, data);
@@ -153,58 +162,212 @@ static int pump(capture_reader *r, int max, capture_handler cb, void *user)
     }
 }
 
+/* The pump of a live source: walks the buffer, refilling it with fill().
+ * once (dispatch): stop when the buffer is used up after one read, or at
+ * once when packets were left from an earlier call, as libpcap does. */
+static int pump_live(capture_reader *r, int max, int once, capture_handler cb, void *user,
+                     pump_stop *why)
+{
+    capture_pkthdr hdr;
+    const uint8_t *data;
+    int n = 0, filled = 0;
+
+    for (;;) {
+        if (break_pending(r)) {
+            *why = STOP_BREAK;
+            return n;
+        }
+        if (max > 0 && n >= max) {
+            *why = STOP_COUNT;
+            return n;
+        }
+        int rc = next_filtered(r, &hdr, &data);
+        if (rc == 1) {
+            cb(user, &hdr, data);
+            n++;
+            continue;
+        }
+        if (rc == NEXT_BREAK) {
+            *why = STOP_BREAK;
+            return n;
+        }
+        if (rc != 0) {
+            *why = STOP_ERROR;
+            return CAPTURE_ERROR;
+        }
+        if (once && (filled || n > 0)) {
+            *why = STOP_BUFFER;
+            return n;
+        }
+        rc = r->ops->fill(r);
+        filled = 1;
+        switch (rc) {
+        case LCAP_FILL_DATA:
+            continue;
+        case LCAP_FILL_TIMEOUT:
+            *why = STOP_TIMEOUT;
+            return n;
+        case LCAP_FILL_AGAIN:
+            *why = STOP_AGAIN;
+            return n;
+        case LCAP_FILL_BREAK:
+            *why = STOP_BREAK;
+            return n;
+        default:
+            *why = STOP_ERROR;
+            return CAPTURE_ERROR;
+        }
+    }
+}
+
+/* A reader that cannot deliver packets says why, once, here (NULL handles
+ * and callbacks too: capture.h's NULL rule). */
+static int cannot_read(capture_reader *r, int need_cb, capture_handler cb)
+{
+    if (r == NULL)
+        return CAPTURE_ERROR;
+    if (need_cb && cb == NULL) {
+        lcap_errf(r->errbuf, "no callback given (NULL)");
+        return CAPTURE_ERROR;
+    }
+    int rc = lcap_reader_activated(r);
+    if (rc != 0)
+        return rc;
+    if (r->ops->next == NULL) {
+        if (break_pending(r)) /* asked before the call: honoured first */
+            return take_break(r);
+        lcap_errf(r->errbuf, "this reader has no packet source (it was opened with capture_open_dead)");
+        return CAPTURE_ERROR;
+    }
+    return 0;
+}
+
 int capture_dispatch(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
-    return pump(r, maxcant, cb, user);
+    pump_stop why;
+    int n, rc = cannot_read(r, 1, cb);
+
+    if (rc != 0)
+        return rc;
+    n = r->ops->fill == NULL ? pump_file(r, maxcant, cb, user, &why)
+                             : pump_live(r, maxcant, 1, cb, user, &why);
+    /* A break is reported only when nothing was delivered in this call, so
+     * the caller sees every packet it was handed; the next call reports it. */
+    if (why == STOP_BREAK && n == 0)
+        return take_break(r);
+    return n;
 }
 
 int capture_loop(capture_reader *r, int maxcant, capture_handler cb, void *user)
 {
+    int rc = cannot_read(r, 1, cb);
+
+    if (rc != 0)
+        return rc;
     for (;;) {
-        int n = pump(r, maxcant, cb, user);
-        if (n < 0)
-            return n;
-        if (r->is_savefile && (maxcant <= 0 || n < maxcant)) {
-            /* The file ended, or a break cut the batch short. */
-            if (r->break_loop) {
-                r->break_loop = 0;
-                return CAPTURE_ERROR_BREAK;
-            }
+        pump_stop why;
+        int n = r->ops->fill == NULL ? pump_file(r, maxcant, cb, user, &why)
+                                     : pump_live(r, maxcant, 0, cb, user, &why);
+        switch (why) {
+        case STOP_ERROR:
+            return CAPTURE_ERROR;
+        case STOP_BREAK:
+            return take_break(r);
+        case STOP_EOF:
             return 0;
-        }
-        if (maxcant > 0) {
-            maxcant -= n;
-            if (maxcant <= 0)
+        case STOP_COUNT:
+            if (maxcant > 0)
                 return 0;
+            break;
+        case STOP_BUFFER:
+        case STOP_TIMEOUT: /* a read timeout does not end a loop */
+        case STOP_AGAIN:
+            break;
         }
+        if (maxcant > 0)
+            maxcant -= n;
     }
 }
 
 int capture_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
-    return next_filtered(r, hdr, data);
+    int rc = cannot_read(r, 0, NULL);
+
+    if (rc != 0)
+        return rc;
+    if (hdr == NULL || data == NULL) {
+        lcap_errf(r->errbuf, "capture_next needs somewhere to put the header and data (NULL given)");
+        return CAPTURE_ERROR;
+    }
+    rc = next_filtered(r, hdr, data);
+    if (rc != 0 || r->ops->fill == NULL)
+        return rc == NEXT_BREAK ? take_break(r) : rc;
+    /* Live and the buffer is used up: read, as pcap_next_ex does, until a
+     * packet passes or the read times out. */
+    for (;;) {
+        rc = r->ops->fill(r);
+        if (rc == LCAP_FILL_BREAK)
+            return take_break(r);
+        if (rc != LCAP_FILL_DATA)
+            return rc == CAPTURE_ERROR ? CAPTURE_ERROR : 0;
+        rc = next_filtered(r, hdr, data);
+        if (rc == NEXT_BREAK)
+            return take_break(r);
+        if (rc != 0)
+            return rc;
+    }
 }
 
 void capture_breakloop(capture_reader *r)
 {
-    r->break_loop = 1;
+    if (r == NULL)
+        return;
+    atomic_store_explicit(&r->break_loop, 1, memory_order_relaxed);
+    if (r->wake_wr >= 0) {
+        /* write() is async-signal-safe; a full pipe already wakes the reader. */
+        ssize_t w = write(r->wake_wr, "b", 1);
+        (void)w;
+    }
 }
 
-int capture_stats(capture_reader *r, capture_stat *st)
+int lcap_reader_wake_open(capture_reader *r)
 {
-    (void)st;
-    lcap_errf(r->errbuf, "statistics are not available from %s",
-              r->is_savefile ? "savefiles" : "a reader without a live device");
-    return CAPTURE_ERROR;
+    int fds[2];
+
+    if (r->wake_rd >= 0)
+        return 0;
+    if (pipe(fds) < 0) {
+        lcap_errf(r->errbuf, "cannot make the pipe that wakes a blocked read: %s", strerror(errno));
+        return CAPTURE_ERROR;
+    }
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+    }
+    r->wake_rd = fds[0];
+    r->wake_wr = fds[1];
+    return 0;
 }
 
-int capture_datalink(capture_reader *r) { return r->linktype; }
-uint32_t capture_datalink_ext(capture_reader *r) { return r->linktype_ext; }
-int capture_snapshot(capture_reader *r) { return r->snaplen; }
-int capture_get_tstamp_precision(capture_reader *r) { return r->tstamp_precision; }
+void lcap_reader_wake_drain(capture_reader *r)
+{
+    char buf[64];
+
+    if (r->wake_rd < 0)
+        return;
+    while (read(r->wake_rd, buf, sizeof(buf)) > 0)
+        ;
+}
+
+int capture_datalink(capture_reader *r) { return r ? r->linktype : CAPTURE_ERROR; }
+uint32_t capture_datalink_ext(capture_reader *r) { return r ? r->linktype_ext : 0; }
+int capture_snapshot(capture_reader *r) { return r ? r->snaplen : CAPTURE_ERROR; }
+int capture_get_tstamp_precision(capture_reader *r) { return r ? r->tstamp_precision : CAPTURE_ERROR; }
 
 int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (!r->is_savefile) {
         lcap_errf(r->errbuf, "not a savefile: no format version");
         return CAPTURE_ERROR;
@@ -218,30 +381,32 @@ int capture_file_version(capture_reader *r, int *major, int *minor, int *swapped
     return 0;
 }
 
-int capture_getnonblock(capture_reader *r)
-{
-    (void)r;
-    return 0;
-}
-
-int capture_setnonblock(capture_reader *r, int nonblock)
-{
-    (void)r;
-    (void)nonblock;
-    return 0;
-}
-
-const char *capture_geterr(capture_reader *r) { return r->errbuf; }
+const char *capture_geterr(capture_reader *r) { return r ? r->errbuf : lcap_null_handle_msg; }
 
 int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
 {
     capture_bpf *copy = NULL;
 
+    if (r == NULL)
+        return CAPTURE_ERROR;
     if (prog != NULL) {
         copy = lcap_bpf_new_trusted(prog->insns, prog->n);
         if (copy == NULL) {
             lcap_errf(r->errbuf, "out of memory copying a %zu-instruction filter", prog->n);
             return CAPTURE_ERROR;
+        }
+    }
+    /* A source that filters where it reads (a BPF device) is asked first;
+     * when it declines, the reader filters what the source delivers. */
+    if (r->ops->setfilter != NULL && r->activated) {
+        int rc = r->ops->setfilter(r, copy);
+        if (rc == CAPTURE_ERROR) {
+            capture_bpf_free(copy);
+            return CAPTURE_ERROR;
+        }
+        if (rc == LCAP_FILTER_KERNEL) {
+            capture_bpf_free(copy);
+            copy = NULL;
         }
     }
     capture_bpf_free(r->filter);
@@ -253,6 +418,8 @@ int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
  * a live source that knows its interface's sets r->netmask. */
 int capture_setfilter(capture_reader *r, const char *filter)
 {
+    if (r == NULL)
+        return CAPTURE_ERROR;
     uint32_t mask = r->netmask != 0 ? r->netmask : CAPTURE_NETMASK_UNKNOWN;
     capture_bpf *prog = capture_compile(r->linktype, r->snaplen, filter, 1, mask, r->errbuf);
     if (prog == NULL)
@@ -266,8 +433,12 @@ void capture_close(capture_reader *r)
 {
     if (r == NULL)
         return;
-    if (r->ops != NULL)
+    if (r->ops != NULL && r->ops->close != NULL)
         r->ops->close(r);
+    if (r->wake_rd >= 0)
+        close(r->wake_rd);
+    if (r->wake_wr >= 0)
+        close(r->wake_wr);
     capture_bpf_free(r->filter);
     free(r);
 }
@@ -275,13 +446,13 @@ void capture_close(capture_reader *r)
 void capture_pkthdr_getts(const capture_pkthdr *h, long *sec, long *usec)
 {
     if (sec)
-        *sec = (long)h->ts_sec;
+        *sec = h ? (long)h->ts_sec : 0;
     if (usec)
-        *usec = (long)(h->ts_nsec / 1000);
+        *usec = h ? (long)(h->ts_nsec / 1000) : 0;
 }
 
-uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h->caplen; }
-uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h->len; }
+uint32_t capture_pkthdr_getcaplen(const capture_pkthdr *h) { return h ? h->caplen : 0; }
+uint32_t capture_pkthdr_getlen(const capture_pkthdr *h) { return h ? h->len : 0; }
 
 const char *capture_lib_version(void)
 {

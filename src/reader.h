@@ -1,24 +1,25 @@
-/* reader.h - the private shape of capture_reader and the interface every
- * packet source (savefile, live device, dead handle) implements. */
+/* reader.h - the private shape of capture_reader, shared by the reader and
+ * the sources (whose interface is source.h). */
 #ifndef LCAP_READER_H
 #define LCAP_READER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 
 #include "capture.h"
 #include "compat.h"
+#include "source.h"
 
-/* What a packet source provides to the reader. Sources never see callbacks
- * or filters; the reader applies the filter to what next() returns. */
-typedef struct lcap_source_ops {
-    const char *kind; /* "pcap", "pcapng", "dead", ... for messages */
-    /* Next packet: 1 with *hdr and *data set (data valid until the next call),
-     * 0 when nothing is available yet, CAPTURE_EOF at the end of a savefile,
-     * CAPTURE_ERROR with r->errbuf filled. */
-    int (*next)(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data);
-    /* Frees r->src. */
-    void (*close)(capture_reader *r);
-} lcap_source_ops;
+/* libpcap's bound for snapshot lengths given by callers. */
+#define LCAP_MAXIMUM_SNAPLEN 262144
+
+/* What capture_create() and the capture_set_*() calls ask of a live source. */
+typedef struct lcap_live_opts {
+    char device[64];     /* interface name (IFNAMSIZ on every BSD is 16) */
+    int promisc;
+    int to_ms;           /* read timeout; 0 blocks until the buffer fills */
+    int buffer_size;     /* 0: the source's default */
+    int immediate;
+} lcap_live_opts;
 
 struct capture_reader {
     const lcap_source_ops *ops;
@@ -29,26 +30,30 @@ struct capture_reader {
     int tstamp_precision;        /* CAPTURE_TSTAMP_PRECISION_* */
     int version_major, version_minor, swapped; /* savefile format facts */
     int is_savefile;
-    volatile sig_atomic_t break_loop;
-    capture_bpf *filter;         /* userland filter, NULL if none */
-    uint32_t netmask;            /* of the capture interface, 0 if unknown */
+    int activated;               /* savefiles and dead handles: from the start */
+    /* Set by capture_breakloop() (a signal handler or another thread), read
+     * between every two packets; lock-free, so async-signal-safe. */
+    atomic_int break_loop;
+    /* Written by capture_breakloop() to wake a source blocked in fill();
+     * -1 when the source does not block. */
+    int wake_rd, wake_wr;
+    capture_bpf *filter;         /* userland filter, NULL if none (or the source filters) */
+    lcap_live_opts opts;
+    uint32_t net, netmask;       /* of the capture interface (IPv4, host order), 0 if unknown */
     char errbuf[CAPTURE_ERRBUF_SIZE];
 };
 
 /* Allocates a zeroed reader; NULL when out of memory. */
 capture_reader *lcap_reader_new(void);
 
-/* Savefile sources: each takes ownership of *s (the stream positioned at the
- * file's first byte) and sets r->ops, r->src and the link facts. 0, or -1
- * with errbuf set (the stream is then closed). */
-struct lcap_stream;
-int lcap_pcap_open(capture_reader *r, struct lcap_stream *s, char *errbuf);
-int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf);
-
-/* First four bytes of each savefile format, as read on any host. */
-#define LCAP_PCAP_MAGIC_USEC     0xa1b2c3d4u
-#define LCAP_PCAP_MAGIC_NSEC     0xa1b23c4du
-#define LCAP_PCAP_MAGIC_MODIFIED 0xa1b2cd34u /* Alexey Kuznetsov's patched format */
-#define LCAP_PCAPNG_SHB_TYPE     0x0a0d0d0au
+/* The pipe capture_breakloop() writes to wake a blocked fill(); the source's
+ * activate calls it. 0, or CAPTURE_ERROR with r->errbuf set. */
+int lcap_reader_wake_open(capture_reader *r);
+/* Empties the wake pipe once a break has been seen. */
+void lcap_reader_wake_drain(capture_reader *r);
+/* CAPTURE_ERROR with the one message for an operation a source leaves NULL. */
+int lcap_reader_unsupported(capture_reader *r, const char *what);
+/* 0, or CAPTURE_ERROR_NOT_ACTIVATED with the message. */
+int lcap_reader_activated(capture_reader *r);
 
 #endif

@@ -269,7 +269,6 @@ static int parse_line(struct cursor *c, size_t pc, size_t n, int backward, struc
     enum form f = F_NONE;
     int64_t v, label;
     const struct lcap_bpf_opname *op = NULL;
-    int cond;
 
     memset(in, 0, sizeof *in);
     skip_ws(c);
@@ -346,8 +345,7 @@ static int parse_line(struct cursor *c, size_t pc, size_t n, int backward, struc
             in->k = (uint32_t)v;
         }
     }
-    cond = LCAP_BPF_CLASS(in->code) == LCAP_BPF_JMP && LCAP_BPF_OP(in->code) != LCAP_BPF_JA;
-    if (cond && branches(c, pc, n, in) < 0)
+    if (LCAP_BPF_IS_COND_JUMP(in->code) && branches(c, pc, n, in) < 0)
         return -1;
     skip_ws(c);
     if (!at_end(c))

@@ -56,7 +56,7 @@ void lcap_bpf_image_line(const struct capture_insn *in, int pc, char *line)
     }
     /* The jt/jf columns follow the class and operation bits alone, so
      * unknown opcodes of the jump class get them too. */
-    if (LCAP_BPF_CLASS(in->code) == LCAP_BPF_JMP && LCAP_BPF_OP(in->code) != LCAP_BPF_JA)
+    if (LCAP_BPF_IS_COND_JUMP(in->code))
         snprintf(line, LCAP_BPF_IMAGE_LINE, "(%03d) %-8s %-16s jt %d\tjf %d", pc, name, operand,
                  pc + 1 + in->jt, pc + 1 + in->jf);
     else

@@ -70,8 +70,21 @@
 #define LCAP_BPF_JUMP(code, k, jt, jf) \
     ((struct capture_insn){ (uint16_t)(code), (uint8_t)(jt), (uint8_t)(jf), (uint32_t)(k) })
 
-/* Scratch memory words and the longest program a BSD kernel accepts. */
+/* Conditional jumps (jeq, jgt, jge, jset) carry jt and jf; ja carries k. */
+#define LCAP_BPF_IS_COND_JUMP(code) \
+    (LCAP_BPF_CLASS(code) == LCAP_BPF_JMP && LCAP_BPF_OP(code) != LCAP_BPF_JA)
+
+/* Scratch memory words. */
 #define LCAP_BPF_MEMWORDS 16
+
+/* The longest program libcapture accepts: libpcap's BPF_MAXINSNS, the
+ * limit of its userland bpf_validate() and of what pcap_compile() emits. */
 #define LCAP_BPF_MAXINSNS 4096
+
+/* The longest program a BSD kernel takes with BIOCSETF (BPF_MAXINSNS in the
+ * FreeBSD, NetBSD, OpenBSD and macOS kernels; FreeBSD's sysctl
+ * net.bpf.maxinsns defaults to it). Longer programs are filtered in
+ * userland: see lcap_bpf_kernel_accepts(). */
+#define LCAP_BPF_KERNEL_MAXINSNS 512
 
 #endif

@@ -1,4 +1,4 @@
-/* opnames.h - the table of valid classic BPF opcodes with their mnemonics and operand forms. */
+/* opnames.h - the valid classic BPF opcodes with their mnemonics and operand forms, as data. */
 #ifndef LCAP_BPF_OPNAMES_H
 #define LCAP_BPF_OPNAMES_H
 
@@ -30,7 +30,7 @@ struct lcap_bpf_opname {
     uint8_t pcap_unimp;
 };
 
-/* Every valid opcode, in ascending code order. */
+/* Every valid opcode, in ascending code order (rows of LCAP_BPF_OPCODES). */
 extern const struct lcap_bpf_opname lcap_bpf_opnames[];
 extern const size_t lcap_bpf_opnames_count;
 

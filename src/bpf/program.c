@@ -33,8 +33,15 @@ capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n, 
 
 size_t capture_bpf_insns(const capture_bpf *prog, const struct capture_insn **insns)
 {
-    *insns = prog->insns;
-    return prog->n;
+    if (insns != NULL)
+        *insns = prog ? prog->insns : NULL;
+    return prog ? prog->n : 0;
+}
+
+uint32_t capture_bpf_filter_pkthdr(const capture_bpf *prog, const capture_pkthdr *hdr,
+                                   const uint8_t *data)
+{
+    return hdr ? capture_bpf_filter(prog, data, hdr->len, hdr->caplen) : 0;
 }
 
 void capture_bpf_free(capture_bpf *prog)

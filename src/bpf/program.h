@@ -20,11 +20,17 @@ struct capture_bpf {
 };
 
 /* Checks n instructions by the rules a BSD kernel applies before running a
- * program. 0 if valid; -1 with "instruction I (op): reason" in errbuf. */
+ * program, with libpcap's limits: up to LCAP_BPF_MAXINSNS instructions, mod
+ * and xor allowed. 0 if valid; -1 with "instruction I (op): reason" in errbuf. */
 int lcap_bpf_validate(const struct capture_insn *insns, size_t n, char *errbuf);
 
-/* The mnemonic of a known opcode ("ldh", "jeq"...), NULL for an unknown one. */
-const char *lcap_bpf_mnemonic(uint16_t code);
+/* Whether a BSD kernel's BIOCSETF can take this (validated) program: at most
+ * LCAP_BPF_KERNEL_MAXINSNS instructions, none of them mod or xor. 1 if so, 0
+ * if it must be filtered in userland. A kernel can still refuse a program
+ * this accepts (NetBSD reads of scratch words not stored on every path;
+ * OpenBSD and macOS packet offsets past their largest buffer; sysctl
+ * net.bpf.maxinsns set lower on FreeBSD): BIOCSETF's EINVAL means userland too. */
+int lcap_bpf_kernel_accepts(const capture_bpf *prog);
 
 /* Decodes a validated program for capture_bpf_filter() (vm.c, the
  * interpreter): sets prog's code (a new array, freed with free()), entry and

@@ -1,61 +1,18 @@
-/* validate.c - the checks a BSD kernel makes on a classic BPF program before it
- * will run it, with a message naming the first offending instruction. */
+/* validate.c - the checks libpcap's and the BSD kernels' bpf_validate() make on a
+ * classic BPF program before running it, with a message naming the first offending
+ * instruction; and whether a BSD kernel, stricter, would take the program itself. */
 #include "bpf/program.h"
 
-#include "bpf/insn.h"
+#include "bpf/opcodes.h"
+#include "bpf/opnames.h"
 #include "compat.h"
 
-/* Every opcode bpf_filter() executes, with its tcpdump -d mnemonic; a NULL
- * entry is an unknown opcode, which the kernel refuses. */
-static const char *const mnemonics[256] = {
-    [LCAP_BPF_RET | LCAP_BPF_K] = "ret",
-    [LCAP_BPF_RET | LCAP_BPF_A] = "ret",
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_ABS] = "ld",
-    [LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_ABS] = "ldh",
-    [LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_ABS] = "ldb",
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IND] = "ld",
-    [LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_IND] = "ldh",
-    [LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_IND] = "ldb",
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_LEN] = "ld",
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IMM] = "ld",
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_MEM] = "ld",
-    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_LEN] = "ldx",
-    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_IMM] = "ldx",
-    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_MEM] = "ldx",
-    [LCAP_BPF_LDX | LCAP_BPF_B | LCAP_BPF_MSH] = "ldxb",
-    [LCAP_BPF_ST] = "st",
-    [LCAP_BPF_STX] = "stx",
-    [LCAP_BPF_JMP | LCAP_BPF_JA] = "ja",
-    [LCAP_BPF_JMP | LCAP_BPF_JEQ | LCAP_BPF_K] = "jeq",
-    [LCAP_BPF_JMP | LCAP_BPF_JGT | LCAP_BPF_K] = "jgt",
-    [LCAP_BPF_JMP | LCAP_BPF_JGE | LCAP_BPF_K] = "jge",
-    [LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_K] = "jset",
-    [LCAP_BPF_JMP | LCAP_BPF_JEQ | LCAP_BPF_X] = "jeq",
-    [LCAP_BPF_JMP | LCAP_BPF_JGT | LCAP_BPF_X] = "jgt",
-    [LCAP_BPF_JMP | LCAP_BPF_JGE | LCAP_BPF_X] = "jge",
-    [LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_X] = "jset",
-#define ALU_PAIR(op, name) \
-    [LCAP_BPF_ALU | (op) | LCAP_BPF_K] = name, [LCAP_BPF_ALU | (op) | LCAP_BPF_X] = name
-    ALU_PAIR(LCAP_BPF_ADD, "add"),
-    ALU_PAIR(LCAP_BPF_SUB, "sub"),
-    ALU_PAIR(LCAP_BPF_MUL, "mul"),
-    ALU_PAIR(LCAP_BPF_DIV, "div"),
-    ALU_PAIR(LCAP_BPF_MOD, "mod"),
-    ALU_PAIR(LCAP_BPF_AND, "and"),
-    ALU_PAIR(LCAP_BPF_OR, "or"),
-    ALU_PAIR(LCAP_BPF_XOR, "xor"),
-    ALU_PAIR(LCAP_BPF_LSH, "lsh"),
-    ALU_PAIR(LCAP_BPF_RSH, "rsh"),
-#undef ALU_PAIR
-    [LCAP_BPF_ALU | LCAP_BPF_NEG] = "neg",
-    [LCAP_BPF_MISC | LCAP_BPF_TAX] = "tax",
-    [LCAP_BPF_MISC | LCAP_BPF_TXA] = "txa",
+/* Opcodes every BSD kernel's validator accepts (the "kernel" column). */
+static const uint8_t kernel_opcode[256] = {
+#define AS_KERNEL(op, code, name, operand, kernel, pcap_unimp) [code] = kernel,
+    LCAP_BPF_OPCODES(AS_KERNEL)
+#undef AS_KERNEL
 };
-
-const char *lcap_bpf_mnemonic(uint16_t code)
-{
-    return code < 256 ? mnemonics[code] : NULL;
-}
 
 /* Whether the instruction addresses scratch memory M[k]. */
 static int uses_scratch(uint16_t code)
@@ -92,8 +49,9 @@ int lcap_bpf_validate(const struct capture_insn *insns, size_t n, char *errbuf)
         return -1;
     }
     if (n > LCAP_BPF_MAXINSNS) {
-        lcap_errf(errbuf, "program too long: %zu instructions, the most a BSD kernel accepts is %d",
-                  n, LCAP_BPF_MAXINSNS);
+        lcap_errf(errbuf, "program too long: %zu instructions, the most libcapture runs is %d "
+                  "(libpcap's limit; a BSD kernel takes at most %d)",
+                  n, LCAP_BPF_MAXINSNS, LCAP_BPF_KERNEL_MAXINSNS);
         return -1;
     }
     if (insns == NULL) {
@@ -102,12 +60,13 @@ int lcap_bpf_validate(const struct capture_insn *insns, size_t n, char *errbuf)
     }
     for (size_t i = 0; i < n; i++) {
         const struct capture_insn *p = &insns[i];
-        const char *name = lcap_bpf_mnemonic(p->code);
+        const struct lcap_bpf_opname *op = lcap_bpf_opname(p->code);
 
-        if (name == NULL) {
+        if (op == NULL) {
             lcap_errf(errbuf, "instruction %zu: unknown opcode 0x%04x", i, p->code);
             return -1;
         }
+        const char *name = op->name;
         if (uses_scratch(p->code) && p->k >= LCAP_BPF_MEMWORDS) {
             lcap_errf(errbuf, "instruction %zu (%s): scratch memory index %u is out of range (M[0] to M[%d])",
                       i, name, p->k, LCAP_BPF_MEMWORDS - 1);
@@ -132,8 +91,18 @@ int lcap_bpf_validate(const struct capture_insn *insns, size_t n, char *errbuf)
     }
     if (LCAP_BPF_CLASS(insns[n - 1].code) != LCAP_BPF_RET) {
         lcap_errf(errbuf, "instruction %zu (%s): the last instruction must be a return (ret), or the program could run off its end",
-                  n - 1, lcap_bpf_mnemonic(insns[n - 1].code));
+                  n - 1, lcap_bpf_opname(insns[n - 1].code)->name);
         return -1;
     }
     return 0;
+}
+
+int lcap_bpf_kernel_accepts(const capture_bpf *prog)
+{
+    if (prog->n > LCAP_BPF_KERNEL_MAXINSNS)
+        return 0;
+    for (size_t i = 0; i < prog->n; i++)
+        if (prog->insns[i].code >= 256 || !kernel_opcode[prog->insns[i].code])
+            return 0;
+    return 1;
 }

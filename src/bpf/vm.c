@@ -1,23 +1,82 @@
 /* vm.c - the classic BPF interpreter: decodes a validated program once into a
  * compact threaded form, then runs it with the semantics of BSD's bpf_filter(). */
+
+/*
+ * Reading guide.
+ *
+ * lcap_bpf_decode() turns each instruction into a 16-byte entry (struct
+ * lcap_bpf_op): where to go (a label, or a switch case), k, and both jump
+ * targets as byte offsets from the entry. execute() runs the entries. Its
+ * operations are generated from lists, so the code below reads best beside
+ * one operation written out by hand.
+ *
+ * There is one plain operation per opcode (the rows of LCAP_BPF_OPCODES in
+ * opcodes.h), and composed ones: a packet load, an optional "and #k" and a
+ * constant jump, decoded as one operation on the run's first entry. Its name
+ * is LOAD__MASK__JUMP__VARIANT, each part from one of the VM_PART_* lists
+ * below; the variant says which of the jump's targets are "ret #k", which
+ * the operation returns from itself. For the tcpdump -d lines
+ *
+ *     (000) ldh      [12]
+ *     (001) jeq      #0x800           jt 2    jf 5
+ *     ...
+ *     (005) ret      #0
+ *
+ * entry 0 gets LD_H_ABS__NOMASK__JEQ_K__RF, which execute()'s macros
+ * (the *_BODY, *_THEN_STEP, *_COND and *_TAIL families) expand to:
+ *
+ *     L_LD_H_ABS__NOMASK__JEQ_K__RF:
+ *         if ((uint64_t)pc->k + 2 > len)       LD_H_ABS_BODY: bounds check,
+ *             return 0;                          then the load
+ *         A = lcap_ld_be16(p + pc->k);
+ *         pc++;                                now at entry 1, the jeq's
+ *                                              NOMASK: nothing
+ *         if (!(A == pc->k))                   RF_TAIL(JEQ_K_COND): the false
+ *             return RET_AT(pc->jf);             target is a return: its k
+ *         GOTO(pc->jt);                          else on to the true target
+ *         goto *pc->label;                       and dispatch there (NEXT)
+ *
+ * Entry 1 keeps its own operation (here NOLOAD__NOMASK__JEQ_K__RF), because
+ * other jumps may land on it. The decoder, composed_kind(), finds a run's
+ * parts with the tables load_of[], mask_of[]... and looks the operation up
+ * by them in composed_of[][][][], all generated from the same lists.
+ *
+ * Performance contract: what keeps this fast, and what guards it.
+ * - Dispatch: computed goto (LCAP_COMPUTED_GOTO, src/compat.h) with gcc and
+ *   clang: each operation ends in its own indirect jump, which the host
+ *   predicts per operation. Other compilers, or -DLCAP_NO_COMPUTED_GOTO, get
+ *   the same bodies as cases of a switch; the tests bpf_vm_switch and
+ *   bpf_diff_switch build that variant so it stays correct.
+ * - Unshared tails: both compilers like to merge the operations' identical
+ *   ends into one block with one indirect jump, a jump more and a branch the
+ *   host predicts far worse. gcc is told not to by LCAP_NOINLINE_NOCLONE's
+ *   no-crossjumping (compat.h), clang by -mllvm -enable-tail-merge=false,
+ *   which is why this file is a library of its own in src/bpf/meson.build
+ *   (with tail merging clang's mix ran 1.36x libpcap instead of ~1.7x).
+ * - Sanitizer builds compile this file with -fno-sanitize=pointer-overflow
+ *   (src/bpf/meson.build): that check doubled its compile time; ASan and
+ *   the rest of UBSan still cover it.
+ * - The guard: bench/bpf_bench runs eight compiled tcpdump filters over
+ *   every shared Ethernet capture against libpcap's bpf_filter() in the same
+ *   process; its "all 8" ratio is about 1.8x, and its empty filter shows the
+ *   floor, the cost of a call (BENCHMARKS.md, "BPF interpreter", with the
+ *   command). Re-run it, before and after, for any change here; a mix near
+ *   1.4x is the signature of merged tails. A change meant to leave the
+ *   interpreter alone can be checked exactly: objdump -d of execute() in
+ *   src/bpf/libcapture_bpf_vm.a.p/vm.c.o, before and after.
+ */
 #include "bpf/program.h"
 
 #include <stdlib.h>
 
 #include "bpf/insn.h"
+#include "bpf/opcodes.h"
 #include "compat.h"
 
-/* The interpreter's operations; INVALID (never produced for a validated
- * program) rejects the packet; CLEAR_SCRATCH is only ever an entry point. */
-#define LCAP_BPF_VM_OPS(X) \
-    X(INVALID) X(RET_K) X(RET_A) \
-    X(LD_W_ABS) X(LD_H_ABS) X(LD_B_ABS) X(LD_W_IND) X(LD_H_IND) X(LD_B_IND) \
-    X(LD_LEN) X(LDX_LEN) X(LD_IMM) X(LDX_IMM) X(LD_MEM) X(LDX_MEM) X(LDX_MSH) \
-    X(ST) X(STX) \
-    X(JA) X(JEQ_K) X(JGT_K) X(JGE_K) X(JSET_K) X(JEQ_X) X(JGT_X) X(JGE_X) X(JSET_X) \
-    X(ADD_K) X(SUB_K) X(MUL_K) X(DIV_K) X(MOD_K) X(AND_K) X(OR_K) X(XOR_K) X(LSH_K) X(RSH_K) \
-    X(ADD_X) X(SUB_X) X(MUL_X) X(DIV_X) X(MOD_X) X(AND_X) X(OR_X) X(XOR_X) X(LSH_X) X(RSH_X) \
-    X(NEG) X(TAX) X(TXA) X(CLEAR_SCRATCH)
+/* The interpreter's plain operations: INVALID (never produced for a valid
+ * program) rejects the packet, then one per opcode, then CLEAR_SCRATCH, only
+ * ever an entry point. X names an operation; XOP takes an opcodes.h row. */
+#define LCAP_BPF_VM_OPS(X, XOP) X(INVALID) LCAP_BPF_OPCODES(XOP) X(CLEAR_SCRATCH)
 
 /* Composed operations (superinstructions). The test at the heart of compiled
  * filters, "load a packet field, maybe mask it, compare it with a constant,
@@ -28,24 +87,29 @@
  * A jump whose target is "ret #k" returns k itself rather than dispatching
  * to the return: compiled filters send most packets from a test straight to
  * "ret #0", and each indirect jump saved is one the host can mispredict.
- * The parts, each list's first entry meaning "absent": the load, the mask,
- * the jump, and the variant, by which targets are returns: GO neither, RT
- * the true one, RF the false one, RB both. */
-#define VM_PART_LOADS(X, ...) \
-    X(NOLOAD, __VA_ARGS__) \
+ * The parts: the load (NOLOAD: none; MSH_*: "ldxb 4*([k]&0xf)" then an
+ * indexed load), the mask (NOMASK: none), the jump, and the variant, by
+ * which targets are returns: GO neither, RT the true one, RF the false one,
+ * RB both. Each list calls X(part, ...) with what it was given after X; the
+ * plain parts share their names with plain operations. */
+#define VM_PLAIN_LOADS(X, ...) \
     X(LD_W_ABS, __VA_ARGS__) X(LD_H_ABS, __VA_ARGS__) X(LD_B_ABS, __VA_ARGS__) \
-    X(LD_W_IND, __VA_ARGS__) X(LD_H_IND, __VA_ARGS__) X(LD_B_IND, __VA_ARGS__) \
-    X(MSH_LD_W_IND, __VA_ARGS__) X(MSH_LD_H_IND, __VA_ARGS__) X(MSH_LD_B_IND, __VA_ARGS__)
-#define VM_PART_MASKS(X, ...) X(NOMASK, __VA_ARGS__) X(AND_K, __VA_ARGS__)
+    VM_IND_LOADS(X, __VA_ARGS__)
+#define VM_IND_LOADS(X, ...) \
+    X(LD_W_IND, __VA_ARGS__) X(LD_H_IND, __VA_ARGS__) X(LD_B_IND, __VA_ARGS__)
+#define VM_MSH_OF(ind, X, ...) X(MSH_##ind, __VA_ARGS__)
+#define VM_PART_LOADS(X, ...) \
+    X(NOLOAD, __VA_ARGS__) VM_PLAIN_LOADS(X, __VA_ARGS__) VM_IND_LOADS(VM_MSH_OF, X, __VA_ARGS__)
+#define VM_PLAIN_MASKS(X, ...) X(AND_K, __VA_ARGS__)
+#define VM_PART_MASKS(X, ...) X(NOMASK, __VA_ARGS__) VM_PLAIN_MASKS(X, __VA_ARGS__)
 #define VM_PART_JUMPS(X, ...) \
     X(JEQ_K, __VA_ARGS__) X(JGT_K, __VA_ARGS__) X(JGE_K, __VA_ARGS__) X(JSET_K, __VA_ARGS__)
 #define VM_PART_VARIANTS(X, ...) \
     X(GO, __VA_ARGS__) X(RT, __VA_ARGS__) X(RF, __VA_ARGS__) X(RB, __VA_ARGS__)
 
-/* Every composed operation as X(variant, load, mask, jump), numbered
- * load-major, then mask, jump and variant (see composed_kind()). The plain
- * constant jumps reappear as (GO, NOLOAD, NOMASK, jump): four spare labels
- * buy a decoder without special cases. */
+/* Every composed operation as X(variant, load, mask, jump). A plain
+ * constant jump is decoded as (variant, NOLOAD, NOMASK, jump), which leaves
+ * the four plain ones unused: the price of a decoder without special cases. */
 #define VM_OF_JUMP(jump, X, load, mask) VM_PART_VARIANTS(X, load, mask, jump)
 #define VM_OF_MASK(mask, X, load) VM_PART_JUMPS(VM_OF_JUMP, X, load, mask)
 #define VM_OF_LOAD(load, X) VM_PART_MASKS(VM_OF_MASK, X, load)
@@ -53,18 +117,50 @@
 
 enum vm_kind {
 #define AS_ENUM(name) VM_##name,
+#define AS_ENUM_OPCODE(op, ...) VM_##op,
 #define AS_ENUM4(variant, load, mask, jump) VM_##load##__##mask##__##jump##__##variant,
-    LCAP_BPF_VM_OPS(AS_ENUM)
+    LCAP_BPF_VM_OPS(AS_ENUM, AS_ENUM_OPCODE)
     LCAP_BPF_VM_COMPOSED(AS_ENUM4)
 #undef AS_ENUM
+#undef AS_ENUM_OPCODE
 #undef AS_ENUM4
     VM_KIND_COUNT
 };
 
-#define VM_COMPOSED_FIRST VM_NOLOAD__NOMASK__JEQ_K__GO
-#define VM_IS_IND_LOAD(kind) ((kind) >= VM_LD_W_IND && (kind) <= VM_LD_B_IND)
-#define VM_IS_LOAD(kind) ((kind) >= VM_LD_W_ABS && (kind) <= VM_LD_B_IND)
-#define VM_IS_KJUMP(kind) ((kind) >= VM_JEQ_K && (kind) <= VM_JSET_K)
+/* Each list's parts numbered, VM_LOAD_NOLOAD, VM_MASK_AND_K, VM_JUMP_JSET_K,
+ * VM_VARIANT_RB...; a jump has no "absent" entry in its list, so VM_JUMP_NONE
+ * is added for "not a constant jump". */
+#define AS_PART(name, part) VM_##part##_##name,
+enum vm_load { VM_PART_LOADS(AS_PART, LOAD) VM_LOADS };
+enum vm_mask { VM_PART_MASKS(AS_PART, MASK) VM_MASKS };
+enum vm_jump { VM_JUMP_NONE, VM_PART_JUMPS(AS_PART, JUMP) VM_JUMPS };
+enum vm_variant { VM_PART_VARIANTS(AS_PART, VARIANT) VM_VARIANTS };
+#undef AS_PART
+
+/* The part a plain operation is, by name; 0 (NOLOAD, NOMASK, NONE) for the
+ * others. An indexed load after "ldxb 4*([k]&0xf)" is an MSH_ load instead. */
+#define AS_PART_OF(name, part) [VM_##name] = VM_##part##_##name,
+#define AS_MSH_PART_OF(name, part) [VM_##name] = VM_##part##_MSH_##name,
+static const uint8_t load_of[VM_KIND_COUNT] = { VM_PLAIN_LOADS(AS_PART_OF, LOAD) };
+static const uint8_t msh_load_of[VM_KIND_COUNT] = { VM_IND_LOADS(AS_MSH_PART_OF, LOAD) };
+static const uint8_t mask_of[VM_KIND_COUNT] = { VM_PLAIN_MASKS(AS_PART_OF, MASK) };
+static const uint8_t jump_of[VM_KIND_COUNT] = { VM_PART_JUMPS(AS_PART_OF, JUMP) };
+#undef AS_PART_OF
+#undef AS_MSH_PART_OF
+
+/* The variant, by whether the true and the false target are "ret #k". */
+static const uint8_t variant_of[2][2] = {
+    [0][0] = VM_VARIANT_GO, [1][0] = VM_VARIANT_RT, [0][1] = VM_VARIANT_RF, [1][1] = VM_VARIANT_RB,
+};
+
+/* The composed operation of each combination of parts. */
+static const uint16_t composed_of[VM_LOADS][VM_MASKS][VM_JUMPS][VM_VARIANTS] = {
+#define AS_CELL(variant, load, mask, jump)                                          \
+    [VM_LOAD_##load][VM_MASK_##mask][VM_JUMP_##jump][VM_VARIANT_##variant] =        \
+        VM_##load##__##mask##__##jump##__##variant,
+    LCAP_BPF_VM_COMPOSED(AS_CELL)
+#undef AS_CELL
+};
 
 /* 16 bytes: where to go, the operand and both jump targets as byte offsets
  * forward from this entry (at most 4095 * 16, so they fit 16 bits; relative
@@ -81,55 +177,13 @@ struct lcap_bpf_op {
 
 _Static_assert(sizeof(struct lcap_bpf_op) * (LCAP_BPF_MAXINSNS - 1) <= UINT16_MAX,
                "jump offsets must fit 16 bits");
-_Static_assert(VM_LD_B_IND - VM_LD_W_ABS == 5 && VM_JSET_K - VM_JEQ_K == 3 &&
-                   VM_MSH_LD_B_IND__AND_K__JSET_K__RB - VM_COMPOSED_FIRST == 10 * 2 * 4 * 4 - 1,
-               "composed operations are numbered load-major, then mask, jump, variant");
 
-/* Opcode to operation; 0 (INVALID) for opcodes the validator refuses. */
-#define ALU_PAIR(op, name) \
-    [LCAP_BPF_ALU | (op) | LCAP_BPF_K] = VM_##name##_K, [LCAP_BPF_ALU | (op) | LCAP_BPF_X] = VM_##name##_X
+/* Opcode to plain operation; 0 (INVALID) for opcodes the validator refuses. */
 static const uint8_t kind_of[256] = {
-    [LCAP_BPF_RET | LCAP_BPF_K] = VM_RET_K,
-    [LCAP_BPF_RET | LCAP_BPF_A] = VM_RET_A,
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_ABS] = VM_LD_W_ABS,
-    [LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_ABS] = VM_LD_H_ABS,
-    [LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_ABS] = VM_LD_B_ABS,
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IND] = VM_LD_W_IND,
-    [LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_IND] = VM_LD_H_IND,
-    [LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_IND] = VM_LD_B_IND,
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_LEN] = VM_LD_LEN,
-    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_LEN] = VM_LDX_LEN,
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IMM] = VM_LD_IMM,
-    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_IMM] = VM_LDX_IMM,
-    [LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_MEM] = VM_LD_MEM,
-    [LCAP_BPF_LDX | LCAP_BPF_W | LCAP_BPF_MEM] = VM_LDX_MEM,
-    [LCAP_BPF_LDX | LCAP_BPF_B | LCAP_BPF_MSH] = VM_LDX_MSH,
-    [LCAP_BPF_ST] = VM_ST,
-    [LCAP_BPF_STX] = VM_STX,
-    [LCAP_BPF_JMP | LCAP_BPF_JA] = VM_JA,
-    [LCAP_BPF_JMP | LCAP_BPF_JEQ | LCAP_BPF_K] = VM_JEQ_K,
-    [LCAP_BPF_JMP | LCAP_BPF_JGT | LCAP_BPF_K] = VM_JGT_K,
-    [LCAP_BPF_JMP | LCAP_BPF_JGE | LCAP_BPF_K] = VM_JGE_K,
-    [LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_K] = VM_JSET_K,
-    [LCAP_BPF_JMP | LCAP_BPF_JEQ | LCAP_BPF_X] = VM_JEQ_X,
-    [LCAP_BPF_JMP | LCAP_BPF_JGT | LCAP_BPF_X] = VM_JGT_X,
-    [LCAP_BPF_JMP | LCAP_BPF_JGE | LCAP_BPF_X] = VM_JGE_X,
-    [LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_X] = VM_JSET_X,
-    ALU_PAIR(LCAP_BPF_ADD, ADD),
-    ALU_PAIR(LCAP_BPF_SUB, SUB),
-    ALU_PAIR(LCAP_BPF_MUL, MUL),
-    ALU_PAIR(LCAP_BPF_DIV, DIV),
-    ALU_PAIR(LCAP_BPF_MOD, MOD),
-    ALU_PAIR(LCAP_BPF_AND, AND),
-    ALU_PAIR(LCAP_BPF_OR, OR),
-    ALU_PAIR(LCAP_BPF_XOR, XOR),
-    ALU_PAIR(LCAP_BPF_LSH, LSH),
-    ALU_PAIR(LCAP_BPF_RSH, RSH),
-    [LCAP_BPF_ALU | LCAP_BPF_NEG] = VM_NEG,
-    [LCAP_BPF_MISC | LCAP_BPF_TAX] = VM_TAX,
-    [LCAP_BPF_MISC | LCAP_BPF_TXA] = VM_TXA,
+#define AS_KIND_OF(op, code, ...) [code] = VM_##op,
+    LCAP_BPF_OPCODES(AS_KIND_OF)
+#undef AS_KIND_OF
 };
-#undef ALU_PAIR
 
 /*
  * The interpreter. Semantics beyond the plain operations, all as BSD's
@@ -154,11 +208,14 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
                                               const void *const **table)
 {
 #if LCAP_COMPUTED_GOTO
-#define AS_LABEL(name) &&L_##name,
-#define AS_LABEL4(variant, load, mask, jump) &&L_##load##__##mask##__##jump##__##variant,
-    static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL)
+#define AS_LABEL(name) [VM_##name] = &&L_##name,
+#define AS_LABEL_OPCODE(op, ...) AS_LABEL(op)
+#define AS_LABEL4(variant, load, mask, jump) \
+    [VM_##load##__##mask##__##jump##__##variant] = &&L_##load##__##mask##__##jump##__##variant,
+    static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL, AS_LABEL_OPCODE)
                                                        LCAP_BPF_VM_COMPOSED(AS_LABEL4) };
 #undef AS_LABEL
+#undef AS_LABEL_OPCODE
 #undef AS_LABEL4
     if (LCAP_UNLIKELY(table != NULL)) {
         *table = labels;
@@ -463,28 +520,28 @@ static unsigned kind_at(const struct capture_insn *insns, size_t i, size_t n)
 static unsigned composed_kind(const struct capture_insn *insns, size_t i, size_t n, unsigned kind)
 {
     const unsigned first = kind;
-    unsigned load = 0, mask = 0;
-    if (kind == VM_LDX_MSH && VM_IS_IND_LOAD(kind_at(insns, i + 1, n))) {
-        load = 7 + kind_at(insns, ++i, n) - VM_LD_W_IND;
+    unsigned load = VM_LOAD_NOLOAD, mask = VM_MASK_NOMASK;
+    if (kind == VM_LDX_MSH && msh_load_of[kind_at(insns, i + 1, n)] != VM_LOAD_NOLOAD) {
+        load = msh_load_of[kind_at(insns, ++i, n)];
         kind = kind_at(insns, ++i, n);
-    } else if (VM_IS_LOAD(kind)) {
-        load = 1 + kind - VM_LD_W_ABS;
-        kind = kind_at(insns, ++i, n);
-    }
-    if (kind == VM_AND_K) {
-        mask = 1;
+    } else if (load_of[kind] != VM_LOAD_NOLOAD) {
+        load = load_of[kind];
         kind = kind_at(insns, ++i, n);
     }
-    if (!VM_IS_KJUMP(kind))
+    if (mask_of[kind] != VM_MASK_NOMASK) {
+        mask = mask_of[kind];
+        kind = kind_at(insns, ++i, n);
+    }
+    const unsigned jump = jump_of[kind];
+    if (jump == VM_JUMP_NONE)
         return first;
-    /* Which targets are "ret #k": 0 (GO) none, 1 (RT) the true one, 2 (RF)
-     * the false one, 3 (RB) both. A jump off the end (refused by the
-     * validator) is left to its own entry, which rejects. */
+    /* A jump off the end (refused by the validator) is left to its own
+     * entry, which rejects. */
     size_t t = i + 1 + insns[i].jt, f = i + 1 + insns[i].jf;
     if (t >= n || f >= n)
         return first;
-    unsigned variant = (kind_at(insns, t, n) == VM_RET_K) + 2u * (kind_at(insns, f, n) == VM_RET_K);
-    return VM_COMPOSED_FIRST + ((load * 2 + mask) * 4 + kind - VM_JEQ_K) * 4 + variant;
+    return composed_of[load][mask][jump][variant_of[kind_at(insns, t, n) == VM_RET_K]
+                                                    [kind_at(insns, f, n) == VM_RET_K]];
 }
 
 int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t n)
@@ -541,5 +598,7 @@ int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t 
 uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet, uint32_t wirelen,
                             uint32_t caplen)
 {
+    if (LCAP_UNLIKELY(prog == NULL))
+        return 0; /* capture.h's NULL rule: no program rejects */
     return execute(prog, packet, wirelen, caplen, NULL);
 }

@@ -65,6 +65,7 @@ typedef struct lcap_cc {
     uint32_t off_li, off_li_hsl, off_sio, off_opc, off_dpc, off_sls; /* MTP2/3 */
     uint32_t off_vpi, off_vci, off_proto, off_payload; /* SunATM */
     int is_atm;
+    int is_lane;             /* after 'lane' on SunATM: Ethernet inside LANE */
     unsigned regused;        /* scratch words in use (bit mask) */
     unsigned regever;        /* scratch words ever used */
     int nblocks;             /* blocks created */

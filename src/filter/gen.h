@@ -46,13 +46,14 @@ enum lcap_ltkind {
     LT_LTALK,
     LT_IP1394,
     LT_MTP,       /* SS7: no network protocols */
+    LT_PLAIN,     /* an Ethernet type field, nothing else */
 };
 
 /* How the link layer names hosts. */
 enum lcap_hkind { H_NONE, H_ETHER, H_FDDI, H_TR, H_WLAN, H_ARCNET, H_IPFC, H_MSTP, H_SLL, H_SLL2, H_DSA };
 
 /* How "inbound"/"outbound" is told. */
-enum lcap_dkind { D_NONE, D_SLIP, D_SLL, D_SLL2, D_PFLOG, D_PPP_DIR, D_IPNET, D_ZERO_SLIP };
+enum lcap_dkind { D_NONE, D_IPNET_DIR, D_JUNIPER, D_SLIP, D_SLL, D_SLL2, D_PFLOG, D_PPP_DIR, D_IPNET, D_ZERO_SLIP };
 
 /* Variable-length headers before the link-layer header. */
 enum lcap_vkind { V_NONE, V_RADIOTAP, V_PPI, V_AVS, V_PRISM };

@@ -209,6 +209,8 @@ lcap_cond *lcap_gen_proto(lcap_cc *cc, uint32_t v, int proto, int dir, int col)
             return lcap_cc_error(cc, col, "ISO protocol %u greater than maximum 255", v);
         if (cc->linktype == 104)
             return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 1, 1, v));
+        if (cc->linktype == 107) /* Frame Relay: the NLPID is the protocol */
+            return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0300 | v);
         return lcap_and(lcap_gen_linktype(cc, LLCSAP_ISONS), lcap_gen_cmp(cc, OR_LINKPL_NOSNAP, 0, 1, v));
     case Q_ISIS:
         if (v > 31)
@@ -377,6 +379,7 @@ static int lookup_proto(lcap_cc *cc, const char *name, int proto, int col)
         { "moprc", ETHERTYPE_MOPRC }, { "rarp", ETHERTYPE_REVARP }, { "sca", ETHERTYPE_SCA },
         { "pup", 0x0200 },          { "sprite", 0x0500 },        { "iso", LLCSAP_ISONS },
         { "stp", LLCSAP_8021D },    { "ipx", LLCSAP_IPX },       { "netbeui", LLCSAP_NETBEUI },
+        { "lldp", 0x88cc },         { "slow", 0x8809 },
     };
     char err[CAPTURE_ERRBUF_SIZE];
     int v;

@@ -41,6 +41,12 @@ static const lcap_linkinfo links[] = {
     { 163, "IEEE802_11_RADIO_AVS", 24, 0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_AVS },
     { 165, "BACNET_MS_TP",       NO,  NO,  0, 0, LT_NONE,   H_MSTP,   D_NONE,  V_NONE },
     { 166, "PPP_PPPD",            2,   4,  0, 0, LT_PPP,    H_NONE,   D_PPP_DIR, V_NONE },
+    { 99,  "SYMANTEC_FIREWALL",   6,  44,  0, 0, LT_PLAIN,  H_NONE,   D_NONE,  V_NONE },
+    { 107, "FRELAY",             NO,  NO,  0, 0, LT_FRELAY, H_NONE,   D_NONE,  V_NONE },
+    { 123, "SUNATM",              4,   4,  8, 3, LT_SUNATM, H_NONE,   D_NONE,  V_NONE },
+    { 134, "JUNIPER_MFR",        NO,  NO,  0, 0, LT_NONE,   H_NONE,   D_JUNIPER, V_NONE },
+    { 138, "APPLE_IP_OVER_IEEE1394", 16, 18, 0, 0, LT_PLAIN, H_NONE,  D_NONE,  V_NONE },
+    { 226, "IPNET",               1,  24,  0, 0, LT_IPNET,  H_NONE,   D_IPNET_DIR, V_NONE },
     { 192, "PPI",                24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_PPI },
     { 228, "IPV4",               NO,   0,  0, 0, LT_IPV4,   H_NONE,   D_NONE,  V_NONE },
     { 229, "IPV6",               NO,   0,  0, 0, LT_IPV6,   H_NONE,   D_NONE,  V_NONE },
@@ -84,7 +90,7 @@ int lcap_gen_init_link(lcap_cc *cc)
     uint32_t hdr = linkhdr_offset(cc->dlt);
     cc->off_linkhdr = (lcap_off){ hdr, 0, -1 };
     cc->off_prevlinkhdr = (lcap_off){ NO, 0, -1 };
-    cc->off_linktype = (lcap_off){ li->off_linktype == NO ? NO : li->off_linktype + hdr, 0, -1 };
+    cc->off_linktype = (lcap_off){ li->off_linktype, 0, -1 };
     cc->off_linkpl = (lcap_off){ li->off_linkpl, 0, -1 };
     cc->off_nl = li->off_nl;
     cc->off_nl_nosnap = li->off_nl_nosnap;
@@ -269,6 +275,8 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         kind = cc->link->ltkind;
     if (cc->linktype == 9 && cc->dlt != 9)
         kind = LT_PPP; /* inside PPPoE */
+    if (cc->is_lane) /* not a LANE control frame, then Ethernet */
+        return lcap_and(lcap_not(lcap_gen_cmp(cc, OR_PACKET, 4, 2, 0xff00)), lcap_gen_ether_linktype(cc, proto));
     if (cc->label_depth > 0) {
         /* inside MPLS: the bottom-of-stack bit, then the IP version */
         if (proto != ETHERTYPE_IP && proto != ETHERTYPE_IPV6)
@@ -329,6 +337,25 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         return gen_arcnet_linktype(cc, proto);
     case LT_LTALK:
         return proto == ETHERTYPE_ATALK ? lcap_cond_true(cc) : lcap_cond_false(cc);
+    case LT_PLAIN:
+        return proto > ETHERMTU ? lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto) : lcap_cond_false(cc);
+    case LT_SUNATM: /* LLC-encapsulated traffic */
+        return lcap_and(lcap_gen_mcmp(cc, OR_PACKET, 0, 1, 2, 0x0f), lcap_gen_llc_linktype(cc, proto));
+    case LT_IPNET:
+        if (proto == ETHERTYPE_IP)
+            return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, 2);
+        if (proto == ETHERTYPE_IPV6)
+            return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, 26);
+        return lcap_cond_false(cc);
+    case LT_FRELAY: /* NLPID after the Q.922 address */
+        if (proto == ETHERTYPE_IP)
+            return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x03cc);
+        if (proto == ETHERTYPE_IPV6)
+            return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x038e);
+        if (proto == LLCSAP_ISONS)
+            return lcap_or(lcap_or(lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0381), lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0382)),
+                           lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0383));
+        return lcap_cond_false(cc);
     default:
         return lcap_cc_error(cc, 0, "link-layer type filtering not implemented for DLT %s", cc->link->name);
     }
@@ -392,8 +419,12 @@ static lcap_cond *one_mstp(lcap_cc *cc, const uint8_t *a, int dir, int col)
 
 lcap_cond *lcap_gen_wlan_host(lcap_cc *cc, const uint8_t *mac, int dir, int col);
 
+static lcap_cond *not_lec(lcap_cc *cc) { return lcap_not(lcap_gen_cmp(cc, OR_PACKET, 4, 2, 0xff00)); }
+
 lcap_cond *lcap_gen_link_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 {
+    if (cc->is_lane)
+        return lcap_and(not_lec(cc), dir_combine(cc, dir, one_ether, mac, col));
     switch (cc->link->hkind) {
     case H_ETHER:
         return dir_combine(cc, dir, one_ether, mac, col);
@@ -432,6 +463,8 @@ lcap_cond *lcap_gen_broadcast(lcap_cc *cc, int proto, int col)
     switch (proto) {
     case Q_DEFAULT:
     case Q_LINK:
+        if (cc->is_lane)
+            return lcap_and(not_lec(cc), one_ether(cc, bcast_mac, Q_DST, col));
         switch (cc->link->hkind) {
         case H_ETHER: return one_ether(cc, bcast_mac, Q_DST, col);
         case H_FDDI: return one_fddi(cc, bcast_mac, Q_DST, col);
@@ -468,6 +501,8 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
     switch (proto) {
     case Q_DEFAULT:
     case Q_LINK:
+        if (cc->is_lane)
+            return lcap_and(not_lec(cc), mac_multicast(cc, 0));
         switch (cc->link->hkind) {
         case H_ETHER: return mac_multicast(cc, 0);
         case H_FDDI: return mac_multicast(cc, 1);
@@ -478,7 +513,7 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
         default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", cc->link->name);
         }
     case Q_IP:
-        return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IP), lcap_gen_cmp_ge(cc, OR_LINKPL, 16, 1, 224));
+        return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IP), lcap_gen_mcmp(cc, OR_LINKPL, 16, 1, 224, 0xf0));
     case Q_IPV6:
         return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IPV6), lcap_gen_cmp(cc, OR_LINKPL, 24, 1, 255));
     default:
@@ -499,13 +534,18 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
         return outbound ? lcap_gen_cmp(cc, OR_LINKHDR, 10, 1, 4) : lcap_not(lcap_gen_cmp(cc, OR_LINKHDR, 10, 1, 4));
     case 117: /* pflog: dir byte at 60, PF_IN 1, PF_OUT 2 */
         return lcap_gen_cmp(cc, OR_LINKHDR, 60, 1, outbound ? 2 : 1);
-    case 166: /* PPP_PPPD: 0 outgoing, 1 incoming */
+    case 166: /* PPP_PPPD: direction byte, 0 incoming, 1 outgoing */
     case 204:
     case 205:
     case 206:
-        return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 0 : 1);
+        return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 1 : 0);
     case 281: /* Broadcom tag: opcode in the top three bits, 0 towards the CPU */
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x20, 0xe0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0xe0);
+    case 226: /* ipnet: direction word, 1 outbound, 2 inbound */
+        return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, outbound ? 1 : 2);
+    case 134: /* Juniper: bit 0 of the flags byte set on inbound */
+        return outbound ? lcap_not(lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, 3, 1), LCAP_BPF_JSET, 1))
+                        : lcap_gen_mcmp(cc, OR_LINKHDR, 3, 1, 1, 1);
     case 284: /* Marvell DSA: mode in the top two bits, To_CPU 0, From_CPU 1 */
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x40, 0xc0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0x40);
     default:

@@ -161,12 +161,12 @@ lcap_cond *lcap_gen_wlan_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 
 lcap_cond *lcap_gen_wlan_multicast(lcap_cc *cc)
 {
-    /* the destination's group bit: addr1 on nods/fromds data, mgmt and ctl; addr3 on tods */
-    lcap_cond *tods = lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x08, 0x0c),
-                               lcap_and(jset_fc(cc, 1, 0x01), jset_fc(cc, 16, 0x01)));
-    lcap_cond *a1 = lcap_and(lcap_not(lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x08, 0x0c), jset_fc(cc, 1, 0x01))),
-                             jset_fc(cc, 4, 0x01));
-    return lcap_or(tods, a1);
+    /* the destination's group bit: not on control frames; addr3 on data frames to
+     * the DS, addr1 otherwise */
+    lcap_cond *tods = lcap_and(jset_fc(cc, 1, 0x01), jset_fc(cc, 16, 0x01));
+    lcap_cond *data = lcap_and(jset_fc(cc, 0, 0x08), lcap_or(tods, lcap_and(lcap_not(jset_fc(cc, 1, 0x01)), jset_fc(cc, 4, 0x01))));
+    lcap_cond *mgmt = lcap_and(lcap_not(jset_fc(cc, 0, 0x08)), jset_fc(cc, 4, 0x01));
+    return lcap_and(lcap_not(jset_fc(cc, 0, 0x04)), lcap_or(data, mgmt));
 }
 
 /* ---- LLC ---- */
@@ -186,6 +186,10 @@ static lcap_cond *gen_llc_present(lcap_cc *cc, int col)
         break;
     case LT_WLAN:
         return lcap_gen_wlan_data_check(cc);
+    case LT_SUNATM:
+        if (!cc->is_lane)
+            return lcap_gen_mcmp(cc, OR_PACKET, 0, 1, 2, 0x0f);
+        break;
     default:
         break;
     }
@@ -322,10 +326,13 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
                                    { "normalize", 4 }, { "memory", 5 }, { "bad-timestamp", 6 }, { "congestion", 7 },
                                    { "ip-option", 8 }, { "proto-cksum", 9 }, { "state-mismatch", 10 },
                                    { "state-insert", 11 }, { "state-limit", 12 }, { "src-limit", 13 },
-                                   { "synproxy", 14 } };
+                                   { "synproxy", 14 }, { "map-failed", 15 }, { "state-locked", 15 },
+                                   { "translate", 15 }, { "dummynet", 15 }, { "no-route", 16 } };
     static const tok actions[] = { { "pass", 0 }, { "accept", 0 }, { "block", 1 }, { "drop", 1 }, { "scrub", 2 },
                                    { "noscrub", 3 }, { "nat", 4 }, { "nonat", 5 }, { "binat", 6 }, { "nobinat", 7 },
-                                   { "rdr", 8 }, { "nordr", 9 } };
+                                   { "rdr", 8 }, { "nordr", 9 }, { "synproxy-drop", 10 }, { "defer", 11 },
+                                   { "dummynet", 11 }, { "match", 12 }, { "nodummynet", 12 }, { "divert", 13 },
+                                   { "nat64", 13 }, { "rt", 14 }, { "nonat64", 14 }, { "afrt", 15 } };
     if (cc->dlt != 117)
         return lcap_cc_error(cc, n->col, "pflog keywords are valid only on DLT PFLOG, not DLT %s", cc->link->name);
     uint32_t v;
@@ -358,6 +365,65 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
     }
 }
 
+/* ---- SunATM ---- */
+
+static lcap_cond *vpi_vci(lcap_cc *cc, uint32_t vpi, uint32_t vci)
+{
+    return lcap_and(lcap_gen_cmp(cc, OR_PACKET, 1, 1, vpi), lcap_gen_cmp(cc, OR_PACKET, 2, 2, vci));
+}
+
+static lcap_cond *msg_types(lcap_cc *cc, const uint8_t *t, size_t n)
+{
+    lcap_cond *b = NULL;
+    for (size_t i = 0; i < n; i++) {
+        lcap_cond *c = lcap_gen_cmp(cc, OR_PACKET, 9, 1, t[i]);
+        b = b == NULL ? c : lcap_or(c, b);
+    }
+    return b;
+}
+
+static lcap_cond *gen_atm(lcap_cc *cc, const lcap_node *n)
+{
+    if (cc->dlt != 123)
+        return lcap_cc_error(cc, n->col, "ATM keywords are valid only on DLT SUNATM, not DLT %s", cc->link->name);
+    if (n->kind == N_ATM_FIELD) {
+        int vpi = n->op == T_VPI;
+        if (n->num > (vpi ? 255u : 65535u))
+            return lcap_cc_error(cc, n->col, "%s %u greater than maximum %u", vpi ? "VPI" : "VCI", n->num, vpi ? 255 : 65535);
+        return lcap_gen_ncmp(cc, OR_PACKET, vpi ? 1 : 2, vpi ? 1 : 2, 0xffffffffu, relops[n->rel].jop,
+                             relops[n->rel].reverse, n->num);
+    }
+    static const uint8_t connect[] = { 0x02, 0x05, 0x07, 0x0f, 0x4d, 0x5a };
+    static const uint8_t metaconnect[] = { 0x02, 0x05, 0x07, 0x4d, 0x5a };
+    switch (n->op) {
+    case T_METAC: return vpi_vci(cc, 0, 1);
+    case T_BCC: return vpi_vci(cc, 0, 2);
+    case T_OAMF4SC: return vpi_vci(cc, 0, 3);
+    case T_OAMF4EC: return vpi_vci(cc, 0, 4);
+    case T_SC: return vpi_vci(cc, 0, 5);
+    case T_ILMIC: return vpi_vci(cc, 0, 16);
+    case T_OAM:
+    case T_OAMF4:
+        return lcap_and(lcap_gen_cmp(cc, OR_PACKET, 1, 1, 0),
+                        lcap_or(lcap_gen_cmp(cc, OR_PACKET, 2, 2, 3), lcap_gen_cmp(cc, OR_PACKET, 2, 2, 4)));
+    case T_CONNECTMSG:
+        return lcap_and(vpi_vci(cc, 0, 5), msg_types(cc, connect, sizeof(connect)));
+    case T_METACONNECT:
+        return lcap_and(vpi_vci(cc, 0, 1), msg_types(cc, metaconnect, sizeof(metaconnect)));
+    default: { /* lane: what follows is Ethernet after the 2-byte LE header */
+        lcap_cond *b = lcap_gen_mcmp(cc, OR_PACKET, 0, 1, 1, 0x0f);
+        cc->is_lane = 1;
+        cc->linktype = 1;
+        cc->off_linkhdr = (lcap_off){ 6, 0, -1 };
+        cc->off_linktype = (lcap_off){ 18, 0, -1 };
+        cc->off_linkpl = (lcap_off){ 20, 0, -1 };
+        cc->off_nl = 0;
+        cc->off_nl_nosnap = 3;
+        return b;
+    }
+    }
+}
+
 lcap_cond *lcap_gen_misc(lcap_cc *cc, const lcap_node *n)
 {
     switch (n->kind) {
@@ -379,10 +445,12 @@ lcap_cond *lcap_gen_misc(lcap_cc *cc, const lcap_node *n)
     case N_PF_ACTION:
         return gen_pflog(cc, n);
     case N_IFINDEX:
-        return lcap_cc_error(cc, n->col, "'ifindex' is valid only on DLT LINUX_SLL2 or live Linux captures");
+        if (cc->dlt != 276)
+            return lcap_cc_error(cc, n->col, "'ifindex' is valid only on DLT LINUX_SLL2, not DLT %s", cc->link->name);
+        return lcap_gen_cmp(cc, OR_LINKHDR, 4, 4, n->num);
     case N_ATM:
     case N_ATM_FIELD:
-        return lcap_cc_error(cc, n->col, "ATM keywords are valid only on DLT SUNATM (not supported yet)");
+        return gen_atm(cc, n);
     default:
         return lcap_cc_error(cc, n->col, "this primitive is not supported");
     }
@@ -467,6 +535,8 @@ lcap_cond *lcap_gen_protochain(lcap_cc *cc, uint32_t v, int proto, int col)
     if (v > 255)
         return lcap_cc_error(cc, col, "protocol %u greater than maximum 255", v);
     switch (proto) {
+    case Q_DEFAULT:
+        return lcap_or(protochain_family(cc, v, 0), protochain_family(cc, v, 1));
     case Q_IP:
         return protochain_family(cc, v, 0);
     case Q_IPV6:

@@ -93,7 +93,17 @@ static lcap_cond *iphl_v4(lcap_cc *cc)
 
 static lcap_cond *iphl_v6(lcap_cc *cc)
 {
-    lcap_stmt *s = lcap_stmt_cat(STM(LCAP_BPF_LD | LCAP_BPF_IMM, 40), STM(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+    lcap_stmt *s;
+    if (cc->off_linkpl.var) { /* the variable part of the payload offset, plus 40 */
+        uint32_t k;
+        int reg;
+        if (lcap_gen_offset(cc, OR_LINKPL, &k, &reg) < 0)
+            return NULL;
+        s = lcap_stmt_cat(STM(LCAP_BPF_LD | LCAP_BPF_MEM, reg), STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, 40));
+    } else {
+        s = STM(LCAP_BPF_LD | LCAP_BPF_IMM, 40);
+    }
+    s = lcap_stmt_cat(s, STM(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
     return lcap_cond_jmp(cc, s, LCAP_BPF_JEQ | LCAP_BPF_X, 0);
 }
 
@@ -129,8 +139,6 @@ lcap_cond *lcap_gen_vxlan(lcap_cc *cc, const lcap_node *n)
     /* A = IP header length: the inner Ethernet header follows UDP (8) and VXLAN (8) */
     uint32_t base = cc->off_linkpl.k + cc->off_nl + 8;
     lcap_off hdr, type, pl;
-    if (cc->off_linkpl.var)
-        return lcap_cc_error(cc, n->col, "'vxlan' is not supported on DLT %s", cc->link->name);
     if (new_var(cc, &hdr) < 0 || new_var(cc, &type) < 0 || new_var(cc, &pl) < 0)
         return NULL;
     lcap_stmt *s = STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, base);
@@ -162,8 +170,6 @@ lcap_cond *lcap_gen_geneve(lcap_cc *cc, const lcap_node *n)
     lcap_cond *b = lcap_or(tunnel_check(cc, 0, 6081, n->num, n->has_num, 1), tunnel_check(cc, 1, 6081, n->num, n->has_num, 1));
     if (b == NULL)
         return NULL;
-    if (cc->off_linkpl.var)
-        return lcap_cc_error(cc, n->col, "'geneve' is not supported on DLT %s", cc->link->name);
     lcap_off hdr, type, pl;
     if (new_var(cc, &type) < 0 || new_var(cc, &hdr) < 0 || new_var(cc, &pl) < 0)
         return NULL;

@@ -72,6 +72,7 @@ lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k
     b->code = (uint16_t)(LCAP_BPF_JMP | jop);
     b->k = k;
     c->head = b;
+    c->konst = -1;
     c->t.head = c->t.tail = exit_new(cc, &b->jt);
     c->f.head = c->f.tail = exit_new(cc, &b->jf);
     return c->t.head != NULL && c->f.head != NULL ? c : NULL;
@@ -80,7 +81,10 @@ lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k
 /* "ld #0; jeq #0": always true, made false by negation. */
 lcap_cond *lcap_cond_true(lcap_cc *cc)
 {
-    return lcap_cond_jmp(cc, lcap_stmt_new(cc, LCAP_BPF_LD | LCAP_BPF_IMM, 0), LCAP_BPF_JEQ, 0);
+    lcap_cond *c = lcap_cond_jmp(cc, lcap_stmt_new(cc, LCAP_BPF_LD | LCAP_BPF_IMM, 0), LCAP_BPF_JEQ, 0);
+    if (c != NULL)
+        c->konst = 1;
+    return c;
 }
 
 lcap_cond *lcap_cond_false(lcap_cc *cc) { return lcap_not(lcap_cond_true(cc)); }
@@ -127,10 +131,16 @@ static void append(lcap_exits *a, lcap_exits *b)
     b->head = b->tail = NULL;
 }
 
+/* Constant operands reduce as libpcap master reduces them while generating:
+ * "true and x" is x, "x or true" is true (x is then never evaluated). */
 lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b)
 {
     if (a == NULL || b == NULL)
         return NULL;
+    if (a->konst == 1 || b->konst == 0)
+        return b;
+    if (b->konst == 1 || a->konst == 0)
+        return a;
     patch(&a->t, b->head);
     a->t = b->t;
     append(&a->f, &b->f);
@@ -141,6 +151,10 @@ lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b)
 {
     if (a == NULL || b == NULL)
         return NULL;
+    if (a->konst == 0 || b->konst == 1)
+        return b;
+    if (b->konst == 0 || a->konst == 1)
+        return a;
     patch(&a->f, b->head);
     a->f = b->f;
     append(&a->t, &b->t);
@@ -153,6 +167,8 @@ lcap_cond *lcap_not(lcap_cond *a)
         lcap_exits t = a->t;
         a->t = a->f;
         a->f = t;
+        if (a->konst >= 0)
+            a->konst = !a->konst;
     }
     return a;
 }
@@ -265,8 +281,10 @@ oom2:
 lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head)
 {
     lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
-    if (c != NULL)
+    if (c != NULL) {
         c->head = head;
+        c->konst = -1;
+    }
     return c;
 }
 

@@ -46,6 +46,7 @@ typedef struct lcap_exits {
 typedef struct lcap_cond {
     lcap_block *head;
     lcap_exits t, f;
+    int konst;  /* 1 always true, 0 always false (no loads), -1 a real test */
 } lcap_cond;
 
 lcap_stmt *lcap_stmt_new(lcap_cc *cc, uint16_t code, uint32_t k);

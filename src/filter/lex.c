@@ -140,9 +140,23 @@ static int parse_mac_dotted4(const char *s, size_t n, uint8_t mac[6])
     return b == 6;
 }
 
+/* twelve hex digits in a row */
+static int parse_mac_plain(const char *s, size_t n, uint8_t mac[6])
+{
+    if (n != 12)
+        return 0;
+    for (size_t i = 0; i < 12; i += 2) {
+        int h = hexval((unsigned char)s[i]), l = hexval((unsigned char)s[i + 1]);
+        if (h < 0 || l < 0)
+            return 0;
+        mac[i / 2] = (uint8_t)(h * 16 + l);
+    }
+    return 1;
+}
+
 static int parse_mac(const char *s, size_t n, uint8_t mac[6])
 {
-    return parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
+    return parse_mac_plain(s, n, mac) || parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
            parse_mac_groups(s, n, '.', mac) || parse_mac_dotted4(s, n, mac);
 }
 
@@ -242,6 +256,18 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
                 lx->pos = q;
                 return t;
             }
+            size_t colons = 0, addrish = 1;
+            for (size_t i = 0; i < n; i++) {
+                colons += buf[i] == ':';
+                addrish &= isxdigit((unsigned char)buf[i]) || buf[i] == ':' || buf[i] == '.';
+            }
+            if (addrish && colons >= 2) {
+                t.kind = T_ERROR;
+                t.len = (int)n;
+                lcap_cc_error(lx->cc, t.col, "'%s' is neither a MAC address nor an IPv6 address", buf);
+                lx->pos = q;
+                return t;
+            }
         }
         if (c == ':') {
             t.kind = T_COLON;
@@ -257,6 +283,10 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
         n = q - p;
         t.len = (int)n;
         lx->pos = q;
+        if (n == 12 && parse_mac_plain(s + p, n, t.addr)) {
+            t.kind = T_EID;
+            return t;
+        }
         int r = parse_number(lx->cc, s + p, n, t.col, &t.num);
         if (r < 0) {
             t.kind = T_ERROR;
@@ -266,12 +296,12 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             t.kind = T_NUM;
             return t;
         }
-        if (is_dotted(s + p, n)) {
-            t.kind = T_HID;
-            return t;
-        }
         if (parse_mac(s + p, n, t.addr)) {
             t.kind = T_EID;
+            return t;
+        }
+        if (is_dotted(s + p, n)) {
+            t.kind = T_HID;
             return t;
         }
         for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {

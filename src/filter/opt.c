@@ -21,6 +21,7 @@ typedef struct vtab {
     uint32_t n, cap;
     uint32_t *hash; /* open addressing over indexes + 1 */
     uint32_t hcap;
+    uint32_t unk;   /* next unknown */
     int oom;
 } vtab;
 
@@ -82,8 +83,13 @@ static uint32_t vget(vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a
     return t->n++;
 }
 
+/* Unknown values (what a block finds in A, X or M at entry) are numbers
+ * from UNK_BASE up, one fresh per use, kept out of the table. */
+#define UNK_BASE 0x80000000u
+
 static uint32_t vconst(vtab *t, uint32_t k) { return vget(t, V_CONST, 0, 0, 0, 0, k); }
-static uint32_t vunk(vtab *t) { return vget(t, V_UNK, 0, 0, 0, 0, 0); }
+static uint32_t vunk(vtab *t) { return UNK_BASE | (t->unk++ & 0x7fffffffu); }
+static int is_unk(const vtab *t, uint32_t v) { return v >= UNK_BASE || t->oom; }
 
 static int is_const(const vtab *t, uint32_t v, uint32_t *k)
 {
@@ -111,6 +117,16 @@ static uint32_t valu(vtab *t, uint16_t op, uint32_t a, uint32_t b)
         default: break;
         }
     }
+    if (is_const(t, b, &y)) { /* identities and absorbing constants */
+        if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
+            return vconst(t, 0);
+        if (op == LCAP_BPF_OR && y == 0xffffffffu)
+            return vconst(t, 0xffffffffu);
+        if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
+              op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && y == 0) ||
+            ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))
+            return a;
+    }
     return vget(t, V_ALU, 0, op, a, b, 0);
 }
 
@@ -126,12 +142,13 @@ typedef struct bval {
 static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out)
 {
     uint32_t A = vunk(t), X = vunk(t), M[LCAP_BPF_MEMWORDS];
+    uint32_t mknown = 0; /* M[i] set (else unknown, numbered on first read) */
     int adef = 0, xdef = 0, alone = 1, store = 0, n = 0;
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
         if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             store = 1;
     for (int i = 0; i < LCAP_BPF_MEMWORDS; i++)
-        M[i] = (!store && (globals >> i & 1)) ? vget(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)i) : vunk(t);
+        M[i] = 0;
 #define READ_A() (alone &= adef)
 #define READ_X() (alone &= xdef)
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next, n++) {
@@ -146,7 +163,17 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
             case LCAP_BPF_IMM: v = vconst(t, k); break;
             case LCAP_BPF_ABS: v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(c), 0, 0, 0, k); break;
             case LCAP_BPF_IND: READ_X(); v = vget(t, V_LDI, (uint8_t)LCAP_BPF_SIZE(c), 0, X, 0, k); break;
-            case LCAP_BPF_MEM: v = k < LCAP_BPF_MEMWORDS ? M[k] : vunk(t); break;
+            case LCAP_BPF_MEM:
+                if (k >= LCAP_BPF_MEMWORDS)
+                    v = vunk(t);
+                else {
+                    if (!(mknown >> k & 1)) {
+                        M[k] = (!store && (globals >> k & 1)) ? vget(t, V_GLOBAL, 0, 0, 0, 0, k) : vunk(t);
+                        mknown |= 1u << k;
+                    }
+                    v = M[k];
+                }
+                break;
             case LCAP_BPF_LEN: v = vget(t, V_LEN, 0, 0, 0, 0, 0); break;
             case LCAP_BPF_MSH: v = vget(t, V_MSH, 0, 0, 0, 0, k); break;
             default: v = vunk(t); break;
@@ -162,13 +189,17 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
         }
         case LCAP_BPF_ST:
             READ_A();
-            if (k < LCAP_BPF_MEMWORDS)
+            if (k < LCAP_BPF_MEMWORDS) {
                 M[k] = A;
+                mknown |= 1u << k;
+            }
             break;
         case LCAP_BPF_STX:
             READ_X();
-            if (k < LCAP_BPF_MEMWORDS)
+            if (k < LCAP_BPF_MEMWORDS) {
                 M[k] = X;
+                mknown |= 1u << k;
+            }
             break;
         case LCAP_BPF_ALU:
             READ_A();
@@ -219,7 +250,7 @@ typedef struct fact {
     uint16_t yes;
 } fact;
 
-#define MAXFACTS 24
+#define MAXFACTS 16
 
 typedef struct fset {
     int n;      /* -1: not yet reached */
@@ -244,6 +275,8 @@ static void fset_meet(fset *dst, const fset *src)
         *dst = *src;
         return;
     }
+    if (dst->n == 0 || (dst->n == src->n && memcmp(dst->f, src->f, (size_t)dst->n * sizeof(fact)) == 0))
+        return;
     int k = 0;
     for (int i = 0; i < dst->n; i++) {
         for (int j = 0; j < src->n; j++) {
@@ -277,9 +310,11 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         return eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
         return op != LCAP_BPF_JGT;
-    if (t->v[a].op == V_UNK)
+    if (is_unk(t, a))
         return -1;
-    uint32_t lo = 0, hi = 0xffffffffu;
+    /* libpcap's rules, no stronger (so that an expression libpcap compiles is
+     * never refused as matching nothing): the same test decides itself, and
+     * an equality known true decides other equalities on the same value. */
     for (int i = 0; s != NULL && i < s->n; i++) {
         const fact *f = &s->f[i];
         if (f->v != a)
@@ -287,63 +322,10 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         if (f->op == op && f->opnd == opnd)
             return f->yes;
         uint32_t c;
-        if (!is_const(t, f->opnd, &c))
-            continue;
-        switch (f->op) {
-        case LCAP_BPF_JEQ:
-            if (f->yes) {
-                lo = lo > c ? lo : c;
-                hi = hi < c ? hi : c;
-            }
-            break;
-        case LCAP_BPF_JGT:
-            if (f->yes) {
-                if (c == 0xffffffffu)
-                    return -1;
-                lo = lo > c + 1 ? lo : c + 1;
-            } else {
-                hi = hi < c ? hi : c;
-            }
-            break;
-        case LCAP_BPF_JGE:
-            if (f->yes) {
-                lo = lo > c ? lo : c;
-            } else {
-                if (c == 0)
-                    return -1;
-                hi = hi < c - 1 ? hi : c - 1;
-            }
-            break;
-        default:
-            break;
-        }
+        if (kconst && op == LCAP_BPF_JEQ && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
+            return c == k;
     }
-    if (!kconst || lo > hi)
-        return -1;
-    switch (op) {
-    case LCAP_BPF_JEQ:
-        if (k < lo || k > hi)
-            return 0;
-        if (lo == hi)
-            return 1;
-        return -1;
-    case LCAP_BPF_JGT:
-        if (lo > k)
-            return 1;
-        if (hi <= k)
-            return 0;
-        return -1;
-    case LCAP_BPF_JGE:
-        if (lo >= k)
-            return 1;
-        if (hi < k)
-            return 0;
-        return -1;
-    default:
-        if (lo == hi)
-            return (lo & k) != 0;
-        return -1;
-    }
+    return -1;
 }
 
 /* ---- the passes ---- */
@@ -462,6 +444,149 @@ oom:
     return -1;
 }
 
+/* Merges blocks with the same statements, branch and successors, from the
+ * returns up, so that identical tails (arp's and rarp's address tests, say)
+ * are emitted once. */
+static uint32_t block_hash(const lcap_block *b)
+{
+    uint32_t h = b->code * 2654435761u ^ b->k;
+    for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
+        h = (h ^ s->code) * 16777619u ^ s->k * 2246822519u;
+    if (!lcap_block_is_ret(b))
+        h ^= (uint32_t)b->jt->id * 3266489917u ^ (uint32_t)b->jf->id * 668265263u;
+    return h;
+}
+
+static int block_same(const lcap_block *a, const lcap_block *b)
+{
+    if (a->code != b->code || a->k != b->k)
+        return 0;
+    if (!lcap_block_is_ret(a) && (a->jt != b->jt || a->jf != b->jf))
+        return 0;
+    const lcap_stmt *x = a->stmts, *y = b->stmts;
+    for (; x != NULL && y != NULL; x = x->next, y = y->next)
+        if (x->code != y->code || x->k != y->k)
+            return 0;
+    return x == NULL && y == NULL;
+}
+
+static int merge_blocks(lcap_cc *cc, lcap_block **root)
+{
+    size_t n;
+    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+    if (ord == NULL)
+        return -1;
+    size_t cap = 1;
+    while (cap < 2 * n)
+        cap *= 2;
+    lcap_block **tab = calloc(cap, sizeof(*tab));
+    if (tab == NULL) {
+        free(ord);
+        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+        return -1;
+    }
+    /* reverse topological order: successors are canonical before their predecessors */
+    for (size_t i = n; i-- > 0;) {
+        lcap_block *b = ord[i];
+        if (!lcap_block_is_ret(b)) {
+            b->jt = (lcap_block *)b->jt->facts != NULL ? (lcap_block *)b->jt->facts : b->jt;
+            b->jf = (lcap_block *)b->jf->facts != NULL ? (lcap_block *)b->jf->facts : b->jf;
+        }
+        uint32_t h = block_hash(b) & (uint32_t)(cap - 1);
+        lcap_block *rep = NULL;
+        while (tab[h] != NULL) {
+            if (block_same(tab[h], b)) {
+                rep = tab[h];
+                break;
+            }
+            h = (h + 1) & (uint32_t)(cap - 1);
+        }
+        if (rep == NULL)
+            tab[h] = b;
+        b->facts = rep; /* the representative, or NULL when b is one */
+    }
+    if ((*root)->facts != NULL)
+        *root = (*root)->facts;
+    for (size_t i = 0; i < n; i++)
+        ord[i]->facts = NULL;
+    free(tab);
+    free(ord);
+    return 0;
+}
+
+/* Drops a block's first load of A when every predecessor leaves that very
+ * value in A (the ethertype reloaded after an ethertype test). Last step:
+ * the block no longer stands alone afterwards. */
+static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
+{
+    size_t n;
+    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    if (ord == NULL)
+        return -1;
+    uint32_t *exit_a = malloc(n * sizeof(*exit_a)), *in_a = malloc(n * sizeof(*in_a));
+    int *seen = calloc(n, sizeof(*seen));
+    if (exit_a == NULL || in_a == NULL || seen == NULL) {
+        free(ord);
+        free(exit_a);
+        free(in_a);
+        free(seen);
+        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+        return -1;
+    }
+    unsigned globals = 0;
+    if (cc->vlhdr_reg >= 0)
+        globals |= 1u << cc->vlhdr_reg;
+    if (cc->vlpl_reg >= 0)
+        globals |= 1u << cc->vlpl_reg;
+    for (size_t i = 0; i < n; i++) {
+        ord[i]->order = (int)i;
+        bval bv;
+        eval_block(t, ord[i], globals, &bv);
+        exit_a[i] = bv.a;
+    }
+    const uint32_t none = 0xffffffffu;
+    seen[0] = 2;
+    in_a[0] = none;
+    for (size_t i = 0; i < n; i++) {
+        lcap_block *b = ord[i];
+        if (lcap_block_is_ret(b))
+            continue;
+        lcap_block *succ[2] = { b->jt, b->jf };
+        for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
+            size_t j = (size_t)succ[e]->order;
+            if (!seen[j]) {
+                seen[j] = 1;
+                in_a[j] = exit_a[i];
+            } else if (in_a[j] != exit_a[i]) {
+                in_a[j] = none;
+            }
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        lcap_block *b = ord[i];
+        lcap_stmt *s = b->stmts;
+        if (in_a[i] == none || s == NULL || LCAP_BPF_CLASS(s->code) != LCAP_BPF_LD || t->oom)
+            continue;
+        if (is_unk(t, in_a[i]))
+            continue;
+        uint32_t v;
+        uint16_t m = LCAP_BPF_MODE(s->code);
+        if (m == LCAP_BPF_ABS)
+            v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(s->code), 0, 0, 0, s->k);
+        else if (m == LCAP_BPF_IMM)
+            v = vconst(t, s->k);
+        else
+            continue;
+        if (v == in_a[i])
+            b->stmts = s->next;
+    }
+    free(ord);
+    free(exit_a);
+    free(in_a);
+    free(seen);
+    return 0;
+}
+
 /* 1 if some return with a non-zero value is reachable. */
 static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
 {
@@ -487,7 +612,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     vtab t;
     memset(&t, 0, sizeof(t));
     int rc = 0;
-    for (int pass = 0; pass < 12; pass++) {
+    for (int pass = 0; pass < 4; pass++) {
         int changed = 0;
         if (one_pass(cc, &t, root, &changed) < 0) {
             rc = -1;
@@ -496,6 +621,10 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         if (!changed)
             break;
     }
+    if (rc == 0 && merge_blocks(cc, root) < 0)
+        rc = -1;
+    if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
+        rc = -1;
     free(t.v);
     free(t.hash);
     if (rc == 0) {

@@ -282,11 +282,17 @@ static lcap_node *parse_nid(parser *p, lcap_qual q)
     const lcap_token *t = cur(p);
     lcap_node *n;
 
-    if (q.err)
+    if (q.err) {
+        enum lcap_tok prev = p->i > 0 ? p->toks[p->i - 1].kind : T_EOF;
+        if (prev == T_AND || prev == T_OR)
+            return lcap_cc_error(p->cc, 0,
+                                 "syntax error at '%.*s' (column %d): a name or address here needs a qualifier "
+                                 "('host', 'net', 'port'...): the term before it passes none on",
+                                 t->len, t->text, t->col);
         return lcap_cc_error(p->cc, 0,
-                             "syntax error at '%.*s' (column %d): a name or address here needs a qualifier "
-                             "('host', 'net', 'port'...): the term before it passes none on",
-                             t->len, t->text, t->col);
+                             "syntax error at '%.*s' (column %d): expected a qualifier ('host', 'net', 'port'...) "
+                             "before a name or address", t->len, t->text, t->col);
+    }
     switch (t->kind) {
     case T_ID:
         n = mk(p, N_ID, t->col);

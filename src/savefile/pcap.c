@@ -4,18 +4,32 @@
 #include <stdlib.h>
 
 #include "../dlt.h"
-#include "../reader.h"
+#include "pcap_format.h"
 #include "pseudohdr.h"
-#include "stream.h"
+#include "savefile.h"
 
-#define FILE_HDR_LEN 24
-#define REC_HDR_LEN 16
-#define REC_HDR_LEN_MODIFIED 24 /* + ifindex, protocol, pkt_type, pad */
+static const lcap_pcap_magic magics[] = {
+    { LCAP_PCAP_MAGIC_USEC, 1000000u, 1000u, LCAP_PCAP_REC_HDR_LEN, 0 },
+    { LCAP_PCAP_MAGIC_NSEC, 1000000000u, 1u, LCAP_PCAP_REC_HDR_LEN, 1 },
+    { LCAP_PCAP_MAGIC_MODIFIED, 1000000u, 1000u, LCAP_PCAP_REC_HDR_LEN_MODIFIED, 0 },
+};
 
-/* Link-type field of the file header: low 26 bits the LINKTYPE, the rest
- * extra facts such as the FCS length. */
-#define LT_TYPE_MASK 0x03ffffffu
-#define LT_EXT_MASK  0xfc000000u
+const lcap_pcap_magic *lcap_pcap_magic_find(uint32_t first4, int *swapped)
+{
+    for (int sw = 0; sw < 2; sw++)
+        for (size_t i = 0; i < sizeof(magics) / sizeof(magics[0]); i++)
+            if (magics[i].magic == (sw ? lcap_bswap32(first4) : first4)) {
+                *swapped = sw;
+                return &magics[i];
+            }
+    return NULL;
+}
+
+int lcap_pcap_probe(const uint8_t *first)
+{
+    int sw;
+    return lcap_pcap_magic_find(lcap_rd32(first, 0), &sw) != NULL;
+}
 
 /* Versions before 2.3 (and DG/UX's 543.0) wrote caplen and len the other
  * way round; 2.3 files exist in both orders. */
@@ -35,11 +49,11 @@ struct pcap_src {
     int dlt;
 };
 
-/* Timestamp from the file's unsigned seconds and sub-second field. libpcap
- * 1.10.3 hands out-of-range sub-second values through unchanged, reading
- * them as signed 32-bit numbers in files of this host's byte order and as
- * unsigned ones in byte-swapped files; we keep the instant it denotes but
- * carry whole seconds so ts_nsec < 10^9. */
+/* Timestamp from the file's unsigned seconds and unsigned sub-second field,
+ * as capture.h documents (libpcap 1.10.3 reads the sub-second field as a
+ * signed number in files of this host's byte order). An out-of-range
+ * sub-second value keeps the instant it denotes, carried into whole seconds
+ * so that ts_nsec < 10^9. */
 static LCAP_INLINE_ALWAYS void set_ts(capture_pkthdr *h, const struct pcap_src *ps, uint32_t sec,
                                       uint32_t frac)
 {
@@ -48,21 +62,16 @@ static LCAP_INLINE_ALWAYS void set_ts(capture_pkthdr *h, const struct pcap_src *
         h->ts_nsec = frac * ps->frac_mul;
         return;
     }
-    int64_t f = ps->swapped ? (int64_t)frac : (int64_t)(int32_t)frac;
-    int64_t total = (int64_t)sec * 1000000000 + f * ps->frac_mul;
-    int64_t s = total / 1000000000, ns = total % 1000000000;
-    if (ns < 0) {
-        ns += 1000000000;
-        s--;
-    }
-    h->ts_sec = s;
-    h->ts_nsec = (uint32_t)ns;
+    uint64_t ns = (uint64_t)frac * ps->frac_mul;
+    h->ts_sec = (int64_t)sec + (int64_t)(ns / 1000000000u);
+    h->ts_nsec = (uint32_t)(ns % 1000000000u);
 }
 
-static void read_error(capture_reader *r, const lcap_stream *s, uint64_t off)
+/* Every read error names the file, as open errors do. */
+static int rec_fail(capture_reader *r, const struct pcap_src *ps)
 {
-    lcap_errf(r->errbuf, "error reading the pcap savefile at byte offset %llu: %s",
-              (unsigned long long)off, strerror(s->err));
+    lcap_stream_name_error(&ps->s, r->errbuf);
+    return CAPTURE_ERROR;
 }
 
 /* Every record, whatever its shape or damage. The fast paths fall back here
@@ -78,16 +87,10 @@ static int next_general(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     const uint8_t *p = lcap_stream_need(s, hl, &avail);
 
     if (p == NULL) {
-        if (s->err) {
-            read_error(r, s, off);
-            return CAPTURE_ERROR;
-        }
-        if (avail == 0)
+        if (lcap_stream_ended(s, avail))
             return CAPTURE_EOF;
-        lcap_errf(r->errbuf,
-                  "truncated record header at byte offset %llu: %zu of its %u bytes present",
-                  (unsigned long long)off, avail, hl);
-        return CAPTURE_ERROR;
+        lcap_stream_short(s, r->errbuf, "record header", off, "%zu of its %u bytes present", avail, hl);
+        return rec_fail(r, ps);
     }
     uint32_t sec = lcap_rd32(p, sw), frac = lcap_rd32(p + 4, sw);
     uint32_t caplen = lcap_rd32(p + 8, sw), len = lcap_rd32(p + 12, sw);
@@ -100,24 +103,19 @@ static int next_general(capture_reader *r, capture_pkthdr *h, const uint8_t **da
         /* Damaged or hostile: refuse before asking the window for it. */
         if (caplen > ps->snaplen)
             lcap_errf(r->errbuf,
-                      "invalid record at byte offset %llu: captured length %u is bigger than the snapshot length %u",
+                      "invalid record at offset %llu: captured length %u is bigger than the snapshot length %u",
                       (unsigned long long)off, caplen, ps->snaplen);
         else
             lcap_errf(r->errbuf,
-                      "invalid record at byte offset %llu: captured length %u is bigger than the maximum %u for link type %d",
+                      "invalid record at offset %llu: captured length %u is bigger than the maximum %u for link type %d",
                       (unsigned long long)off, caplen, ps->max_caplen, r->linktype);
-        return CAPTURE_ERROR;
+        return rec_fail(r, ps);
     }
     p = lcap_stream_need(s, (size_t)hl + caplen, &avail);
     if (p == NULL) {
-        if (s->err) {
-            read_error(r, s, off);
-            return CAPTURE_ERROR;
-        }
-        lcap_errf(r->errbuf,
-                  "truncated record at byte offset %llu: header says %u captured bytes, only %zu present",
-                  (unsigned long long)off, caplen, avail - hl);
-        return CAPTURE_ERROR;
+        lcap_stream_short(s, r->errbuf, "record", off, "header says %u captured bytes, only %zu present",
+                          caplen, avail - hl);
+        return rec_fail(r, ps);
     }
     /* A record longer than the snapshot length is cut to it, as libpcap
      * does, so callers never see more than capture_snapshot() bytes. */
@@ -141,15 +139,15 @@ static LCAP_INLINE_ALWAYS int next_fast(capture_reader *r, capture_pkthdr *h, co
     lcap_stream *s = &ps->s;
     size_t have = s->end - s->pos;
 
-    if (LCAP_LIKELY(have >= REC_HDR_LEN)) {
+    if (LCAP_LIKELY(have >= LCAP_PCAP_REC_HDR_LEN)) {
         const uint8_t *p = s->buf + s->pos;
         uint32_t caplen = lcap_rd32(p + 8, sw);
-        if (LCAP_LIKELY(caplen <= ps->fast_caplen && have - REC_HDR_LEN >= caplen)) {
+        if (LCAP_LIKELY(caplen <= ps->fast_caplen && have - LCAP_PCAP_REC_HDR_LEN >= caplen)) {
             set_ts(h, ps, lcap_rd32(p, sw), lcap_rd32(p + 4, sw));
             h->caplen = caplen;
             h->len = lcap_rd32(p + 12, sw);
-            *data = p + REC_HDR_LEN;
-            s->pos += REC_HDR_LEN + (size_t)caplen;
+            *data = p + LCAP_PCAP_REC_HDR_LEN;
+            s->pos += LCAP_PCAP_REC_HDR_LEN + (size_t)caplen;
             return 1;
         }
     }
@@ -166,6 +164,55 @@ static int next_swapped(capture_reader *r, capture_pkthdr *h, const uint8_t **da
     return next_fast(r, h, data, 1);
 }
 
+/* lcap_source_ops.run: next_fast's records handed to cb in one loop. The
+ * byte order and the timestamp unit are compile-time constants, so that
+ * what must live across the callbacks fits the callee-saved registers. */
+static LCAP_INLINE_ALWAYS int run_fast(capture_reader *r, int max, capture_handler cb, void *user,
+                                       const int sw, const int nsec)
+{
+    struct pcap_src *ps = r->src;
+    const uint32_t fast_caplen = ps->fast_caplen; /* fixed at open */
+    const uint32_t frac_limit = nsec ? 1000000000u : 1000000u, frac_mul = nsec ? 1u : 1000u;
+    int left = max;
+
+    while (left > 0 && !r->break_loop) {
+        lcap_stream *s = &ps->s;
+        size_t have = s->end - s->pos;
+        if (have < LCAP_PCAP_REC_HDR_LEN)
+            break;
+        const uint8_t *p = s->buf + s->pos;
+        uint32_t caplen = lcap_rd32(p + 8, sw);
+        if (caplen > fast_caplen || have - LCAP_PCAP_REC_HDR_LEN < caplen)
+            break;
+        capture_pkthdr h;
+        uint32_t frac = lcap_rd32(p + 4, sw);
+        if (LCAP_LIKELY(frac < frac_limit)) {
+            h.ts_sec = lcap_rd32(p, sw);
+            h.ts_nsec = frac * frac_mul;
+        } else {
+            set_ts(&h, ps, lcap_rd32(p, sw), frac);
+        }
+        h.caplen = caplen;
+        h.len = lcap_rd32(p + 12, sw);
+        /* The cursor moves first: cb may call capture_next() on r. */
+        s->pos += LCAP_PCAP_REC_HDR_LEN + (size_t)caplen;
+        cb(user, &h, p + LCAP_PCAP_REC_HDR_LEN);
+        left--;
+    }
+    return max - left;
+}
+
+/* The four variants of run_fast, and of the ops naming them. */
+#define PCAP_RUN(name, sw, nsec)                                                        \
+    static int name(capture_reader *r, int max, capture_handler cb, void *user)         \
+    {                                                                                   \
+        return run_fast(r, max, cb, user, sw, nsec);                                    \
+    }
+PCAP_RUN(run_native_usec, 0, 0)
+PCAP_RUN(run_native_nsec, 0, 1)
+PCAP_RUN(run_swapped_usec, 1, 0)
+PCAP_RUN(run_swapped_nsec, 1, 1)
+
 static void pcap_close_src(capture_reader *r)
 {
     struct pcap_src *ps = r->src;
@@ -176,65 +223,53 @@ static void pcap_close_src(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops ops_native = { "pcap", next_native, pcap_close_src };
-static const lcap_source_ops ops_swapped = { "pcap", next_swapped, pcap_close_src };
-static const lcap_source_ops ops_general = { "pcap", next_general, pcap_close_src };
+/* Indexed [swapped][nanosecond]. */
+static const lcap_source_ops ops_fast[2][2] = {
+    { { .kind = "pcap", .next = next_native, .close = pcap_close_src, .run = run_native_usec },
+      { .kind = "pcap", .next = next_native, .close = pcap_close_src, .run = run_native_nsec } },
+    { { .kind = "pcap", .next = next_swapped, .close = pcap_close_src, .run = run_swapped_usec },
+      { .kind = "pcap", .next = next_swapped, .close = pcap_close_src, .run = run_swapped_nsec } },
+};
+static const lcap_source_ops ops_general = { .kind = "pcap", .next = next_general, .close = pcap_close_src };
 
-static int fail(lcap_stream *s)
-{
-    lcap_stream_close(s);
-    return -1;
-}
-
-int lcap_pcap_open(capture_reader *r, struct lcap_stream *s, char *errbuf)
+int lcap_pcap_open(capture_reader *r, lcap_stream *s, char *errbuf)
 {
     size_t avail = 0;
-    const uint8_t *p = lcap_stream_need(s, FILE_HDR_LEN, &avail);
+    const uint8_t *p = lcap_stream_need(s, LCAP_PCAP_FILE_HDR_LEN, &avail);
 
-    if (p == NULL) {
-        if (s->err)
-            lcap_errf(errbuf, "error reading the pcap file header: %s", strerror(s->err));
-        else
-            lcap_errf(errbuf, "truncated pcap file header: %zu of its %d bytes present", avail,
-                      FILE_HDR_LEN);
-        return fail(s);
-    }
-    uint32_t magic = lcap_rd32(p, 0);
+    if (p == NULL)
+        return lcap_stream_short(s, errbuf, "pcap file header", 0, "%zu of its %d bytes present",
+                                 avail, LCAP_PCAP_FILE_HDR_LEN);
     int sw = 0;
-    if (magic != LCAP_PCAP_MAGIC_USEC && magic != LCAP_PCAP_MAGIC_NSEC &&
-        magic != LCAP_PCAP_MAGIC_MODIFIED) {
-        magic = lcap_bswap32(magic);
-        sw = 1;
-        if (magic != LCAP_PCAP_MAGIC_USEC && magic != LCAP_PCAP_MAGIC_NSEC &&
-            magic != LCAP_PCAP_MAGIC_MODIFIED) {
-            lcap_errf(errbuf, "not a pcap savefile (magic number 0x%08x)", lcap_rd32(p, 0));
-            return fail(s);
-        }
+    const lcap_pcap_magic *m = lcap_pcap_magic_find(lcap_rd32(p, 0), &sw);
+    if (m == NULL) {
+        lcap_errf(errbuf, "not a pcap savefile (magic number 0x%08x)", lcap_rd32(p, 0));
+        return -1;
     }
     unsigned major = lcap_rd16(p + 4, sw), minor = lcap_rd16(p + 6, sw);
     uint32_t snaplen = lcap_rd32(p + 16, sw), ltfield = lcap_rd32(p + 20, sw);
 
     if (major < 2) {
         lcap_errf(errbuf, "archaic pcap savefile format version %u.%u is not supported", major, minor);
-        return fail(s);
+        return -1;
     }
     if (!((major == 2 && minor <= 4) || (major == 543 && minor == 0))) {
         lcap_errf(errbuf, "unsupported pcap savefile version %u.%u (2.0 to 2.4 and 543.0 are known)",
                   major, minor);
-        return fail(s);
+        return -1;
     }
 
     struct pcap_src *ps = calloc(1, sizeof(*ps));
     if (ps == NULL) {
         lcap_errf(errbuf, "out of memory for the pcap reader");
-        return fail(s);
+        return -1;
     }
-    int dlt = lcap_linktype_to_dlt((int)(ltfield & LT_TYPE_MASK));
+    int dlt = lcap_linktype_to_dlt((int)(ltfield & LCAP_PCAP_LT_TYPE_MASK));
     uint32_t max_caplen = lcap_max_snaplen_for_dlt(dlt);
     /* libpcap replaces only a zero or negative snapshot length. */
     if (snaplen == 0 || snaplen > INT_MAX)
         snaplen = max_caplen;
-    if (magic == LCAP_PCAP_MAGIC_MODIFIED && dlt == CAPTURE_DLT_EN10MB) {
+    if (m->magic == LCAP_PCAP_MAGIC_MODIFIED && dlt == CAPTURE_DLT_EN10MB) {
         /* Such captures may have been taken in cooked mode, with a fake
          * 14-byte Ethernet header added after the snapshot cut. */
         snaplen = snaplen <= INT_MAX - 14 ? snaplen + 14 : INT_MAX;
@@ -244,27 +279,26 @@ int lcap_pcap_open(capture_reader *r, struct lcap_stream *s, char *errbuf)
     ps->snaplen = snaplen;
     ps->max_caplen = max_caplen;
     ps->fast_caplen = snaplen < max_caplen ? snaplen : max_caplen;
-    ps->frac_limit = magic == LCAP_PCAP_MAGIC_NSEC ? 1000000000u : 1000000u;
-    ps->frac_mul = magic == LCAP_PCAP_MAGIC_NSEC ? 1u : 1000u;
-    ps->hdr_len = magic == LCAP_PCAP_MAGIC_MODIFIED ? REC_HDR_LEN_MODIFIED : REC_HDR_LEN;
+    ps->frac_limit = m->frac_limit;
+    ps->frac_mul = m->frac_mul;
+    ps->hdr_len = m->rec_hdr_len;
     ps->len_order = (major == 2 && minor < 3) || major == 543 ? LEN_SWAPPED
                     : (major == 2 && minor == 3)              ? LEN_MAYBE_SWAPPED
                                                               : LEN_NORMAL;
     ps->swapped = sw;
     ps->fix_pseudo = sw && lcap_dlt_has_host_order_fields(dlt);
     ps->dlt = dlt;
-    lcap_stream_skip(&ps->s, FILE_HDR_LEN);
+    lcap_stream_skip(&ps->s, LCAP_PCAP_FILE_HDR_LEN);
 
     r->src = ps;
-    if (ps->hdr_len != REC_HDR_LEN || ps->len_order != LEN_NORMAL || ps->fix_pseudo)
+    if (ps->hdr_len != LCAP_PCAP_REC_HDR_LEN || ps->len_order != LEN_NORMAL || ps->fix_pseudo)
         r->ops = &ops_general;
     else
-        r->ops = sw ? &ops_swapped : &ops_native;
+        r->ops = &ops_fast[sw][m->nsec];
     r->linktype = dlt;
-    r->linktype_ext = ltfield & LT_EXT_MASK;
+    r->linktype_ext = ltfield & LCAP_PCAP_LT_EXT_MASK;
     r->snaplen = (int)snaplen;
-    r->tstamp_precision = magic == LCAP_PCAP_MAGIC_NSEC ? CAPTURE_TSTAMP_PRECISION_NANO
-                                                        : CAPTURE_TSTAMP_PRECISION_MICRO;
+    r->tstamp_precision = m->nsec ? CAPTURE_TSTAMP_PRECISION_NANO : CAPTURE_TSTAMP_PRECISION_MICRO;
     r->version_major = (int)major;
     r->version_minor = (int)minor;
     r->swapped = sw;

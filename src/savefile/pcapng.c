@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 
 #include "../dlt.h"
-#include "../reader.h"
 #include "pcapng_block.h"
 #include "pseudohdr.h"
-#include "stream.h"
+#include "savefile.h"
 
 #define BLOCK_OVERHEAD  12u                  /* type, length, trailing length */
 #define SHB_MIN_LEN     (BLOCK_OVERHEAD + LCAP_NG_SHB_FIXED)
@@ -29,6 +28,8 @@ typedef struct ng_state {
     lcap_ng_iface *ifaces; /* the current section's interfaces */
     uint32_t nif, capif;
     int failed;            /* an error was reported: every later call repeats it */
+    int fast;              /* packets may take the fast path (no failure, no pseudo-header fix) */
+    uint32_t snaplen;      /* r->snaplen, unsigned */
     char err[CAPTURE_ERRBUF_SIZE];
 } ng_state;
 
@@ -57,6 +58,33 @@ static const struct {
     { 0x40000bad, "custom" },
 };
 
+/* Where each packet block keeps its fields, as offsets into the block after
+ * its 8-byte header; NONE: the block has no such field. */
+#define NONE 0xffu
+typedef struct pkt_layout {
+    uint32_t type;
+    uint8_t fixed;       /* bytes before the packet data */
+    uint8_t ifid_width;  /* 4, 2, or 0: always interface 0 */
+    uint8_t ts_off;      /* high then low 32 bits; NONE: time zero */
+    uint8_t caplen_off;  /* NONE: the original length cut to the snapshot length */
+    uint8_t len_off;
+} pkt_layout;
+
+static const pkt_layout pkt_layouts[] = {
+    { LCAP_NG_EPB, LCAP_NG_EPB_FIXED, 4, 4, 12, 16 },
+    { LCAP_NG_PB, LCAP_NG_PB_FIXED, 2, 4, 12, 16 }, /* then a 16-bit drop count */
+    { LCAP_NG_SPB, LCAP_NG_SPB_FIXED, 0, NONE, NONE, 0 },
+};
+
+/* The layout of a packet block type; NULL for the other blocks. */
+static const pkt_layout *packet_layout(uint32_t type)
+{
+    for (size_t i = 0; i < sizeof(pkt_layouts) / sizeof(pkt_layouts[0]); i++)
+        if (pkt_layouts[i].type == type)
+            return &pkt_layouts[i];
+    return NULL;
+}
+
 static const char *block_name(uint32_t type)
 {
     for (size_t i = 0; i < sizeof(block_names) / sizeof(block_names[0]); i++)
@@ -77,10 +105,12 @@ static int adjust_snaplen(int dlt, uint32_t snaplen)
     return (int)snaplen;
 }
 
-static int read_failed(ng_state *st, uint64_t off, char *errbuf)
+/* The block's description ("pcapng enhanced packet block (type 0x00000006)"),
+ * for the messages that say "at offset" after it. */
+static const char *block_what(const ng_block *b, char *buf, size_t n)
 {
-    lcap_errf(errbuf, "pcapng: read error at offset %" PRIu64 ": %s", off, strerror(st->s.err));
-    return -1;
+    snprintf(buf, n, "pcapng %s block (type 0x%08" PRIx32 ")", block_name(b->type), b->type);
+    return buf;
 }
 
 /* Reads the next block header and checks its length. 1 with *b set, 0 at a
@@ -93,13 +123,10 @@ static int block_head(ng_state *st, ng_block *b, int check_order, char *errbuf)
 
     b->off = lcap_stream_offset(&st->s);
     if (p == NULL) {
-        if (st->s.err)
-            return read_failed(st, b->off, errbuf);
-        if (avail == 0)
+        if (lcap_stream_ended(&st->s, avail))
             return 0;
-        lcap_errf(errbuf, "pcapng: truncated block header at offset %" PRIu64
-                  ": %zu of its 8 bytes present", b->off, avail);
-        return -1;
+        return lcap_stream_short(&st->s, errbuf, "pcapng block header", b->off,
+                                 "%zu of its 8 bytes present", avail);
     }
     b->type = lcap_rd32(p, st->swap);
     b->len = lcap_rd32(p + 4, st->swap);
@@ -152,11 +179,9 @@ static const uint8_t *block_bytes(ng_state *st, const ng_block *b, int check_tra
     else
         p = lcap_stream_need(&st->s, b->len, &avail);
     if (p == NULL) {
-        if (st->s.err)
-            read_failed(st, b->off, errbuf);
-        else
-            lcap_errf(errbuf, BLK_FMT " is truncated: %" PRIu32 " bytes declared, %zu present",
-                      BLK_ARGS(b), b->len, avail);
+        char what[96];
+        lcap_stream_short(&st->s, errbuf, block_what(b, what, sizeof(what)), b->off,
+                          "%" PRIu32 " bytes declared, %zu present", b->len, avail);
         return NULL;
     }
     uint32_t trailer = lcap_rd32(p + b->len - 4, st->swap);
@@ -182,11 +207,10 @@ static int block_skip(ng_state *st, const ng_block *b, char *errbuf)
     size_t avail = 0;
     const uint8_t *p = done == b->len - 4 ? lcap_stream_need(&st->s, 4, &avail) : NULL;
     if (p == NULL) {
-        if (st->s.err)
-            return read_failed(st, b->off, errbuf);
-        lcap_errf(errbuf, BLK_FMT " is truncated: %" PRIu32 " bytes declared, %" PRIu64 " present",
-                  BLK_ARGS(b), b->len, done + avail);
-        return -1;
+        char what[96];
+        return lcap_stream_short(&st->s, errbuf, block_what(b, what, sizeof(what)), b->off,
+                                 "%" PRIu32 " bytes declared, %" PRIu64 " present", b->len,
+                                 done + avail);
     }
     uint32_t trailer = lcap_rd32(p, st->swap);
     if (trailer != b->len) {
@@ -283,14 +307,19 @@ static int take_shb(ng_state *st, const ng_block *b, const uint8_t *p, char *err
     return 0;
 }
 
+/* Every later call repeats the error, which names the file as open errors do. */
 static int fail(capture_reader *r, ng_state *st)
 {
+    lcap_stream_name_error(&st->s, r->errbuf);
     st->failed = 1;
+    st->fast = 0;
     memcpy(st->err, r->errbuf, sizeof(st->err));
     return CAPTURE_ERROR;
 }
 
-static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
+/* Every block, whatever its type or damage. The fast path falls back here for
+ * anything unusual, so this one alone defines the behaviour. */
+static int ng_next_general(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
     ng_state *st = r->src;
     ng_block b;
@@ -303,7 +332,8 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
         int rc = block_head(st, &b, 1, r->errbuf);
         if (rc <= 0)
             return rc == 0 ? CAPTURE_EOF : fail(r, st);
-        if (b.type != LCAP_NG_EPB && b.type != LCAP_NG_SPB && b.type != LCAP_NG_PB) {
+        const pkt_layout *lay = packet_layout(b.type);
+        if (lay == NULL) {
             if (b.type == LCAP_NG_IDB || b.type == LCAP_NG_SHB) {
                 const uint8_t *p = block_bytes(st, &b, 1, r->errbuf);
                 if (p == NULL)
@@ -323,34 +353,24 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
         if (p == NULL)
             return fail(r, st);
         const uint8_t *body = p + 8;
-        uint32_t room = b.len - BLOCK_OVERHEAD, fixed, ifid, caplen, len;
-        uint64_t ts;
-        if (b.type == LCAP_NG_EPB) {
-            fixed = LCAP_NG_EPB_FIXED;
-            if (room < fixed)
-                goto short_block;
-            ifid = lcap_rd32(body, st->swap);
-            ts = (uint64_t)lcap_rd32(body + 4, st->swap) << 32 | lcap_rd32(body + 8, st->swap);
-            caplen = lcap_rd32(body + 12, st->swap);
-            len = lcap_rd32(body + 16, st->swap);
-        } else if (b.type == LCAP_NG_SPB) {
-            /* No interface, no timestamp: interface 0 at its time zero. */
-            fixed = LCAP_NG_SPB_FIXED;
-            if (room < fixed)
-                goto short_block;
-            ifid = 0;
-            ts = 0;
-            len = lcap_rd32(body, st->swap);
-            caplen = len < (uint32_t)r->snaplen ? len : (uint32_t)r->snaplen;
-        } else {
-            fixed = LCAP_NG_PB_FIXED;
-            if (room < fixed)
-                goto short_block;
-            ifid = lcap_rd16(body, st->swap);
-            ts = (uint64_t)lcap_rd32(body + 4, st->swap) << 32 | lcap_rd32(body + 8, st->swap);
-            caplen = lcap_rd32(body + 12, st->swap);
-            len = lcap_rd32(body + 16, st->swap);
+        uint32_t room = b.len - BLOCK_OVERHEAD, fixed = lay->fixed, ifid = 0, caplen, len;
+        uint64_t ts = 0;
+        if (room < fixed) {
+            too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf);
+            return fail(r, st);
         }
+        if (lay->ifid_width == 4)
+            ifid = lcap_rd32(body, st->swap);
+        else if (lay->ifid_width == 2)
+            ifid = lcap_rd16(body, st->swap);
+        if (lay->ts_off != NONE)
+            ts = (uint64_t)lcap_rd32(body + lay->ts_off, st->swap) << 32 |
+                 lcap_rd32(body + lay->ts_off + 4, st->swap);
+        len = lcap_rd32(body + lay->len_off, st->swap);
+        if (lay->caplen_off != NONE)
+            caplen = lcap_rd32(body + lay->caplen_off, st->swap);
+        else /* no interface, no timestamp: interface 0 at its time zero */
+            caplen = len < (uint32_t)r->snaplen ? len : (uint32_t)r->snaplen;
         if (LCAP_UNLIKELY(ifid >= st->nif)) {
             lcap_errf(r->errbuf, BLK_FMT ": interface %" PRIu32 " has no interface description "
                       "block in this section (%" PRIu32 " described)", BLK_ARGS(&b), ifid, st->nif);
@@ -374,9 +394,6 @@ static int ng_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
             lcap_swap_pseudo_headers(r->linktype, caplen, len, st->s.buf + (*data - st->s.buf));
         lcap_stream_skip(&st->s, b.len);
         return 1;
-short_block:
-        too_short(&b, BLOCK_OVERHEAD + fixed, r->errbuf);
-        return fail(r, st);
     }
 }
 
@@ -392,7 +409,97 @@ static void ng_close(capture_reader *r)
     r->src = NULL;
 }
 
-static const lcap_source_ops pcapng_ops = { "pcapng", ng_next, ng_close };
+/* The common case: an enhanced packet block already whole in the window, of a
+ * described interface, within the snapshot length; the byte order is a
+ * compile-time constant. Each test is one the general path makes too. */
+static LCAP_INLINE_ALWAYS int ng_next_fast(capture_reader *r, capture_pkthdr *hdr,
+                                           const uint8_t **data, const int sw)
+{
+    ng_state *st = r->src;
+    lcap_stream *s = &st->s;
+    size_t have = s->end - s->pos;
+
+    if (LCAP_LIKELY(have >= BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED && st->fast)) {
+        const uint8_t *p = s->buf + s->pos;
+        uint32_t blen = lcap_rd32(p + 4, sw);
+        if (LCAP_LIKELY(lcap_rd32(p, sw) == LCAP_NG_EPB && blen <= have &&
+                        blen >= BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED && blen % 4 == 0 &&
+                        blen <= st->max_block && lcap_rd32(p + blen - 4, sw) == blen)) {
+            uint32_t ifid = lcap_rd32(p + 8, sw), caplen = lcap_rd32(p + 20, sw);
+            if (LCAP_LIKELY(ifid < st->nif && caplen <= st->snaplen &&
+                            caplen <= blen - BLOCK_OVERHEAD - LCAP_NG_EPB_FIXED)) {
+                uint64_t ts = (uint64_t)lcap_rd32(p + 12, sw) << 32 | lcap_rd32(p + 16, sw);
+                lcap_ng_timestamp_fast(&st->ifaces[ifid], ts, &hdr->ts_sec, &hdr->ts_nsec);
+                hdr->caplen = caplen;
+                hdr->len = lcap_rd32(p + 24, sw);
+                *data = p + 8 + LCAP_NG_EPB_FIXED;
+                s->pos += blen;
+                return 1;
+            }
+        }
+    }
+    return ng_next_general(r, hdr, data);
+}
+
+/* lcap_source_ops.run: ng_next_fast's blocks handed to cb in one loop. */
+static LCAP_INLINE_ALWAYS int ng_run_fast(capture_reader *r, int max, capture_handler cb,
+                                          void *user, const int sw)
+{
+    ng_state *st = r->src;
+    lcap_stream *s = &st->s;
+    capture_pkthdr h;
+    int n = 0;
+
+    while (n < max && !r->break_loop && st->fast) {
+        size_t have = s->end - s->pos;
+        if (have < BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED)
+            break;
+        const uint8_t *p = s->buf + s->pos;
+        uint32_t blen = lcap_rd32(p + 4, sw);
+        if (lcap_rd32(p, sw) != LCAP_NG_EPB || blen > have ||
+            blen < BLOCK_OVERHEAD + LCAP_NG_EPB_FIXED || blen % 4 != 0 || blen > st->max_block ||
+            lcap_rd32(p + blen - 4, sw) != blen)
+            break;
+        uint32_t ifid = lcap_rd32(p + 8, sw), caplen = lcap_rd32(p + 20, sw);
+        if (ifid >= st->nif || caplen > st->snaplen ||
+            caplen > blen - BLOCK_OVERHEAD - LCAP_NG_EPB_FIXED)
+            break;
+        uint64_t ts = (uint64_t)lcap_rd32(p + 12, sw) << 32 | lcap_rd32(p + 16, sw);
+        lcap_ng_timestamp_fast(&st->ifaces[ifid], ts, &h.ts_sec, &h.ts_nsec);
+        h.caplen = caplen;
+        h.len = lcap_rd32(p + 24, sw);
+        /* The cursor moves first: cb may call capture_next() on r. */
+        s->pos += blen;
+        cb(user, &h, p + 8 + LCAP_NG_EPB_FIXED);
+        n++;
+    }
+    return n;
+}
+
+static int ng_run_native(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return ng_run_fast(r, max, cb, user, 0);
+}
+
+static int ng_run_swapped(capture_reader *r, int max, capture_handler cb, void *user)
+{
+    return ng_run_fast(r, max, cb, user, 1);
+}
+
+static int ng_next_native(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
+{
+    return ng_next_fast(r, hdr, data, 0);
+}
+
+static int ng_next_swapped(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
+{
+    return ng_next_fast(r, hdr, data, 1);
+}
+
+static const lcap_source_ops ops_native = { .kind = "pcapng", .next = ng_next_native, .close = ng_close,
+                                            .run = ng_run_native };
+static const lcap_source_ops ops_swapped = { .kind = "pcapng", .next = ng_next_swapped, .close = ng_close,
+                                             .run = ng_run_swapped };
 
 /* The first section header: byte order, length within libpcap's bounds (its
  * trailer, like libpcap, unchecked) and a version libpcap reads. */
@@ -401,12 +508,9 @@ static int first_shb(capture_reader *r, ng_state *st, char *errbuf)
     size_t avail = 0;
     const uint8_t *p = lcap_stream_need(&st->s, 12, &avail);
 
-    if (p == NULL) {
-        if (st->s.err)
-            return read_failed(st, 0, errbuf);
-        lcap_errf(errbuf, "pcapng: truncated section header block: %zu bytes in the file", avail);
-        return -1;
-    }
+    if (p == NULL)
+        return lcap_stream_short(&st->s, errbuf, "pcapng section header block", 0,
+                                 "%zu of its first 12 bytes present", avail);
     uint32_t magic = lcap_rd32(p + 8, 0);
     if (magic == LCAP_NG_BYTE_ORDER_MAGIC) {
         st->swap = 0;
@@ -424,13 +528,9 @@ static int first_shb(capture_reader *r, ng_state *st, char *errbuf)
         return -1;
     }
     p = lcap_stream_need(&st->s, len, &avail);
-    if (p == NULL) {
-        if (st->s.err)
-            return read_failed(st, 0, errbuf);
-        lcap_errf(errbuf, "pcapng: truncated section header block: %" PRIu32
-                  " bytes declared, %zu present", len, avail);
-        return -1;
-    }
+    if (p == NULL)
+        return lcap_stream_short(&st->s, errbuf, "pcapng section header block", 0,
+                                 "%" PRIu32 " bytes declared, %zu present", len, avail);
     uint16_t major = lcap_rd16(p + 12, st->swap), minor = lcap_rd16(p + 14, st->swap);
     if (major != 1 || (minor != 0 && minor != 2)) {
         lcap_errf(errbuf, "pcapng: unsupported version %u.%u in the section header block "
@@ -460,7 +560,7 @@ static int first_idb(capture_reader *r, ng_state *st, char *errbuf)
                       "description block", b.off);
             return -1;
         }
-        if (b.type == LCAP_NG_EPB || b.type == LCAP_NG_SPB || b.type == LCAP_NG_PB) {
+        if (packet_layout(b.type) != NULL) {
             lcap_errf(errbuf, BLK_FMT " comes before any interface description block", BLK_ARGS(&b));
             return -1;
         }
@@ -477,12 +577,16 @@ static int first_idb(capture_reader *r, ng_state *st, char *errbuf)
     }
 }
 
-int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf)
+int lcap_pcapng_probe(const uint8_t *first)
+{
+    return lcap_rd32(first, 0) == LCAP_NG_SHB; /* the same in either byte order */
+}
+
+int lcap_pcapng_open(capture_reader *r, lcap_stream *s, char *errbuf)
 {
     ng_state *st = calloc(1, sizeof(*st));
 
     if (st == NULL) {
-        lcap_stream_close(s);
         lcap_errf(errbuf, "pcapng: out of memory");
         return -1;
     }
@@ -492,13 +596,15 @@ int lcap_pcapng_open(capture_reader *r, struct lcap_stream *s, char *errbuf)
     st->regular = fstat(st->s.fd, &sb) == 0 && S_ISREG(sb.st_mode);
     r->tstamp_precision = CAPTURE_TSTAMP_PRECISION_MICRO;
     if (first_shb(r, st, errbuf) < 0 || first_idb(r, st, errbuf) < 0) {
-        lcap_stream_close(&st->s);
+        *s = st->s; /* back to the caller, window and all */
         free(st->ifaces);
         free(st);
         return -1;
     }
     st->fix_pseudo = st->swap && lcap_dlt_has_host_order_fields(r->linktype);
-    r->ops = &pcapng_ops;
+    st->fast = !st->fix_pseudo;
+    st->snaplen = (uint32_t)r->snaplen;
+    r->ops = st->swap ? &ops_swapped : &ops_native;
     r->src = st;
     return 0;
 }

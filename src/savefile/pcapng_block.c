@@ -28,17 +28,76 @@ static void set_decimal(lcap_ng_iface *ifc, unsigned exp)
     ifc->scale = exp <= 9 ? pow10_table[9 - exp] : pow10_table[exp - 9];
 }
 
+void lcap_ng_iface_prepare(lcap_ng_iface *ifc)
+{
+    ifc->clock = ifc->binary     ? LCAP_NG_CLOCK_OTHER
+                 : ifc->exp == 6 ? LCAP_NG_CLOCK_USEC
+                 : ifc->exp == 9 ? LCAP_NG_CLOCK_NSEC
+                                 : LCAP_NG_CLOCK_OTHER;
+}
+
 void lcap_ng_iface_default(lcap_ng_iface *ifc)
 {
     set_decimal(ifc, 6);
     ifc->offset = 0;
+    lcap_ng_iface_prepare(ifc);
 }
+
+static int take_tsresol(const uint8_t *val, int swap, uint64_t where, lcap_ng_iface *ifc,
+                        char *errbuf)
+{
+    (void)swap;
+    if (val[0] & 0x80) {
+        unsigned shift = val[0] & 0x7fu;
+        if (shift > 63) {
+            lcap_errf(errbuf, "pcapng interface description block if_tsresol at offset %" PRIu64
+                      ": resolution 2^-%u is finer than 2^-63", where, shift);
+            return -1;
+        }
+        ifc->binary = 1;
+        ifc->exp = (uint8_t)shift;
+        ifc->units = (uint64_t)1 << shift;
+        ifc->scale = 0;
+    } else {
+        if (val[0] > 19) {
+            lcap_errf(errbuf, "pcapng interface description block if_tsresol at offset %" PRIu64
+                      ": resolution 10^-%u is finer than 10^-19", where, val[0]);
+            return -1;
+        }
+        set_decimal(ifc, val[0]);
+    }
+    return 0;
+}
+
+static int take_tsoffset(const uint8_t *val, int swap, uint64_t where, lcap_ng_iface *ifc,
+                         char *errbuf)
+{
+    (void)where;
+    (void)errbuf;
+    ifc->offset = (int64_t)lcap_rd64(val, swap);
+    return 0;
+}
+
+/* The options a reader needs, each of one exact length and allowed once;
+ * take == NULL ends the list. Any other option is skipped. */
+static const struct idb_option {
+    uint16_t code;
+    uint16_t len;
+    const char *name;
+    int (*take)(const uint8_t *val, int swap, uint64_t where, lcap_ng_iface *ifc, char *errbuf);
+} idb_options[] = {
+    { OPT_ENDOFOPT, 0, "opt_endofopt", NULL },
+    { OPT_TSRESOL, 1, "if_tsresol", take_tsresol },
+    { OPT_TSOFFSET, 8, "if_tsoffset", take_tsoffset },
+};
+
+#define NOPTIONS (sizeof(idb_options) / sizeof(idb_options[0]))
 
 int lcap_ng_parse_idb_options(const uint8_t *opt, size_t len, int swap, uint64_t base,
                               lcap_ng_iface *ifc, char *errbuf)
 {
     size_t at = 0;
-    int saw_tsresol = 0, saw_tsoffset = 0;
+    unsigned seen = 0; /* bit i: idb_options[i] was taken */
 
     lcap_ng_iface_default(ifc);
     /* Fewer than 4 bytes left cannot hold an option header; libpcap ignores them. */
@@ -56,62 +115,29 @@ int lcap_ng_parse_idb_options(const uint8_t *opt, size_t len, int swap, uint64_t
         }
         const uint8_t *val = opt + at + 4;
         at += 4 + padded;
-        switch (code) {
-        case OPT_ENDOFOPT:
-            if (olen != 0) {
-                lcap_errf(errbuf, "pcapng interface description block opt_endofopt at offset %" PRIu64
-                          " has length %u, not 0", where, olen);
-                return -1;
-            }
-            return 0;
-        case OPT_TSRESOL:
-            if (olen != 1) {
-                lcap_errf(errbuf, "pcapng interface description block if_tsresol at offset %" PRIu64
-                          " has length %u, not 1", where, olen);
-                return -1;
-            }
-            if (saw_tsresol++) {
-                lcap_errf(errbuf, "pcapng interface description block has a second if_tsresol at offset %"
-                          PRIu64, where);
-                return -1;
-            }
-            if (val[0] & 0x80) {
-                unsigned shift = val[0] & 0x7fu;
-                if (shift > 63) {
-                    lcap_errf(errbuf, "pcapng interface description block if_tsresol at offset %" PRIu64
-                              ": resolution 2^-%u is finer than 2^-63", where, shift);
-                    return -1;
-                }
-                ifc->binary = 1;
-                ifc->exp = (uint8_t)shift;
-                ifc->units = (uint64_t)1 << shift;
-                ifc->scale = 0;
-            } else {
-                if (val[0] > 19) {
-                    lcap_errf(errbuf, "pcapng interface description block if_tsresol at offset %" PRIu64
-                              ": resolution 10^-%u is finer than 10^-19", where, val[0]);
-                    return -1;
-                }
-                set_decimal(ifc, val[0]);
-            }
-            break;
-        case OPT_TSOFFSET:
-            if (olen != 8) {
-                lcap_errf(errbuf, "pcapng interface description block if_tsoffset at offset %" PRIu64
-                          " has length %u, not 8", where, olen);
-                return -1;
-            }
-            if (saw_tsoffset++) {
-                lcap_errf(errbuf, "pcapng interface description block has a second if_tsoffset at offset %"
-                          PRIu64, where);
-                return -1;
-            }
-            ifc->offset = (int64_t)lcap_rd64(val, swap);
-            break;
-        default:
-            break; /* names, addresses, filters...: nothing a reader needs */
+        size_t i = 0;
+        while (i < NOPTIONS && idb_options[i].code != code)
+            i++;
+        if (i == NOPTIONS)
+            continue; /* names, addresses, filters...: nothing a reader needs */
+        const struct idb_option *o = &idb_options[i];
+        if (olen != o->len) {
+            lcap_errf(errbuf, "pcapng interface description block %s at offset %" PRIu64
+                      " has length %u, not %u", o->name, where, olen, o->len);
+            return -1;
         }
+        if (o->take == NULL)
+            break;
+        if (seen & (1u << i)) {
+            lcap_errf(errbuf, "pcapng interface description block has a second %s at offset %"
+                      PRIu64, o->name, where);
+            return -1;
+        }
+        seen |= 1u << i;
+        if (o->take(val, swap, where, ifc, errbuf) < 0)
+            return -1;
     }
+    lcap_ng_iface_prepare(ifc);
     return 0;
 }
 
@@ -157,6 +183,6 @@ void lcap_ng_timestamp(const lcap_ng_iface *ifc, uint64_t ts, int64_t *sec, uint
         ns %= NSEC_PER_SEC;
     }
     s += (uint64_t)ifc->offset; /* modulo 2^64, as libpcap adds it */
-    *sec = s <= (uint64_t)INT64_MAX ? (int64_t)s : -(int64_t)(~s) - 1;
+    *sec = lcap_ng_signed_sec(s);
     *nsec = (uint32_t)ns;
 }

@@ -22,12 +22,16 @@
 #define LCAP_NG_PB_FIXED  20u /* interface(16), drops(16), ts high, ts low, caplen, len */
 #define LCAP_NG_SPB_FIXED 4u  /* original length */
 
+/* The interface clocks the packet fast path converts inline, by constants. */
+enum lcap_ng_clock { LCAP_NG_CLOCK_OTHER, LCAP_NG_CLOCK_USEC, LCAP_NG_CLOCK_NSEC };
+
 /* How one interface's timestamps turn into seconds and nanoseconds. */
 typedef struct lcap_ng_iface {
     uint64_t units;  /* timestamp ticks per second: 10^exp or 2^exp */
     uint64_t scale;  /* decimal: multiplier (exp <= 9) or divisor (exp > 9) to nanoseconds */
     uint8_t exp;     /* the exponent of if_tsresol (6 when the option is absent) */
     uint8_t binary;  /* 1 when units is a power of 2 */
+    uint8_t clock;   /* enum lcap_ng_clock, set by lcap_ng_iface_prepare */
     int64_t offset;  /* if_tsoffset: seconds added to every timestamp */
 } lcap_ng_iface;
 
@@ -44,6 +48,10 @@ int lcap_ng_parse_idb_options(const uint8_t *opt, size_t len, int swap, uint64_t
 /* Sets *ifc to the defaults of an interface without options (microseconds). */
 void lcap_ng_iface_default(lcap_ng_iface *ifc);
 
+/* Precomputes ifc->clock from its resolution (lcap_ng_parse_idb_options and
+ * lcap_ng_iface_default do it; call it after changing units by hand). */
+void lcap_ng_iface_prepare(lcap_ng_iface *ifc);
+
 /* Whether the interface's clock is finer than a microsecond. */
 static inline int lcap_ng_iface_is_nano(const lcap_ng_iface *ifc)
 {
@@ -54,5 +62,30 @@ static inline int lcap_ng_iface_is_nano(const lcap_ng_iface *ifc)
  * if_tsoffset, wrapping as libpcap's 64-bit arithmetic does) and truncated
  * nanoseconds, always below 10^9. */
 void lcap_ng_timestamp(const lcap_ng_iface *ifc, uint64_t ts, int64_t *sec, uint32_t *nsec);
+
+/* Seconds as lcap_ng_timestamp() gives them: modulo 2^64, read as signed. */
+static inline int64_t lcap_ng_signed_sec(uint64_t s)
+{
+    return s <= (uint64_t)INT64_MAX ? (int64_t)s : -(int64_t)(~s) - 1;
+}
+
+/* lcap_ng_timestamp() for the packet fast path: the common clocks inline,
+ * their divisors constants. */
+static inline void lcap_ng_timestamp_fast(const lcap_ng_iface *ifc, uint64_t ts, int64_t *sec,
+                                          uint32_t *nsec)
+{
+    uint64_t s;
+    if (ifc->clock == LCAP_NG_CLOCK_USEC) {
+        s = ts / 1000000u;
+        *nsec = (uint32_t)(ts - s * 1000000u) * 1000u;
+    } else if (ifc->clock == LCAP_NG_CLOCK_NSEC) {
+        s = ts / 1000000000u;
+        *nsec = (uint32_t)(ts - s * 1000000000u);
+    } else {
+        lcap_ng_timestamp(ifc, ts, sec, nsec);
+        return;
+    }
+    *sec = lcap_ng_signed_sec(s + (uint64_t)ifc->offset);
+}
 
 #endif

@@ -5,22 +5,12 @@
 #include <stddef.h>
 
 #include "../compat.h"
-
-#define DLT_LINUX_SLL_ 113
-#define DLT_USB_LINUX_ 189
-#define DLT_USB_LINUX_MMAPPED_ 220
-#define DLT_NFLOG_ 239
-#define DLT_LINUX_SLL2_ 276
+#include "capture.h"
 
 /* SLL protocol values that announce a SocketCAN header with a host-order ID. */
 #define SLL_P_CAN   0x000c
 #define SLL_P_CANFD 0x000d
 
-int lcap_dlt_has_host_order_fields(int dlt)
-{
-    return dlt == DLT_LINUX_SLL_ || dlt == DLT_USB_LINUX_ || dlt == DLT_USB_LINUX_MMAPPED_ ||
-           dlt == DLT_NFLOG_ || dlt == DLT_LINUX_SLL2_;
-}
 
 static void swap_at(uint8_t *p, unsigned width)
 {
@@ -126,25 +116,55 @@ static void swap_sll_can(uint32_t caplen, uint32_t len, uint8_t *d, uint32_t pro
     swap_at(d + hdr_len, 4);
 }
 
+static void swap_usb_48(uint32_t caplen, uint32_t len, uint8_t *d)
+{
+    (void)len;
+    swap_usb(caplen, d, 0);
+}
+
+static void swap_usb_64(uint32_t caplen, uint32_t len, uint8_t *d)
+{
+    (void)len;
+    swap_usb(caplen, d, 1);
+}
+
+static void swap_sll(uint32_t caplen, uint32_t len, uint8_t *d)
+{
+    swap_sll_can(caplen, len, d, 14, 16);
+}
+
+static void swap_sll2(uint32_t caplen, uint32_t len, uint8_t *d)
+{
+    swap_sll_can(caplen, len, d, 0, 20);
+}
+
+/* The DLTs whose packets carry host-order fields, and the fix for each. */
+static const struct {
+    int dlt;
+    void (*fix)(uint32_t caplen, uint32_t len, uint8_t *data);
+} fixes[] = {
+    { CAPTURE_DLT_LINUX_SLL, swap_sll },
+    { CAPTURE_DLT_LINUX_SLL2, swap_sll2 },
+    { CAPTURE_DLT_USB_LINUX, swap_usb_48 },
+    { CAPTURE_DLT_USB_LINUX_MMAPPED, swap_usb_64 },
+    { CAPTURE_DLT_NFLOG, swap_nflog },
+};
+
+#define NFIXES (sizeof(fixes) / sizeof(fixes[0]))
+
+int lcap_dlt_has_host_order_fields(int dlt)
+{
+    for (size_t i = 0; i < NFIXES; i++)
+        if (fixes[i].dlt == dlt)
+            return 1;
+    return 0;
+}
+
 void lcap_swap_pseudo_headers(int dlt, uint32_t caplen, uint32_t len, uint8_t *data)
 {
-    switch (dlt) {
-    case DLT_LINUX_SLL_:
-        swap_sll_can(caplen, len, data, 14, 16);
-        break;
-    case DLT_LINUX_SLL2_:
-        swap_sll_can(caplen, len, data, 0, 20);
-        break;
-    case DLT_USB_LINUX_:
-        swap_usb(caplen, data, 0);
-        break;
-    case DLT_USB_LINUX_MMAPPED_:
-        swap_usb(caplen, data, 1);
-        break;
-    case DLT_NFLOG_:
-        swap_nflog(caplen, len, data);
-        break;
-    default:
-        break;
-    }
+    for (size_t i = 0; i < NFIXES; i++)
+        if (fixes[i].dlt == dlt) {
+            fixes[i].fix(caplen, len, data);
+            return;
+        }
 }

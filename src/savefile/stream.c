@@ -17,19 +17,22 @@
 
 int lcap_stream_open(lcap_stream *s, const char *path, char *errbuf)
 {
+    char ebuf[LCAP_STRERROR_LEN];
+
     memset(s, 0, sizeof(*s));
     if (strcmp(path, "-") == 0) {
         s->fd = STDIN_FILENO;
     } else {
         s->fd = open(path, O_RDONLY | O_CLOEXEC);
         if (s->fd < 0) {
-            lcap_errf(errbuf, "%s: %s", path, strerror(errno));
+            lcap_errf(errbuf, "%s: %s", path, lcap_strerror(errno, ebuf));
             return -1;
         }
         s->owns_fd = 1;
     }
     s->buf = malloc(LCAP_STREAM_FIRST);
-    if (s->buf == NULL) {
+    s->name = strdup(path);
+    if (s->buf == NULL || s->name == NULL) {
         lcap_errf(errbuf, "%s: out of memory for the read buffer", path);
         lcap_stream_close(s);
         return -1;
@@ -59,6 +62,19 @@ static ssize_t read_some(lcap_stream *s)
     return got;
 }
 
+/* Grows the window to want bytes; 0, or -1 with s->err = ENOMEM. */
+static int grow(lcap_stream *s, size_t want)
+{
+    uint8_t *nb = realloc(s->buf, want);
+    if (nb == NULL) {
+        s->err = ENOMEM;
+        return -1;
+    }
+    s->buf = nb;
+    s->cap = want;
+    return 0;
+}
+
 const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail)
 {
     if (s->pos > 0) {
@@ -69,24 +85,26 @@ const uint8_t *lcap_stream_fill(lcap_stream *s, size_t n, size_t *avail)
         s->pos = 0;
         s->end = left;
     }
-    size_t want = 0;
-    if (n > s->cap)
-        want = n > SIZE_MAX - LCAP_STREAM_CHUNK ? n : n + LCAP_STREAM_CHUNK;
-    else if (s->cap < LCAP_STREAM_CHUNK && !s->eof && s->base + s->end >= s->cap)
-        want = LCAP_STREAM_CHUNK; /* more than the first window: a big stream */
-    if (want > 0) {
-        uint8_t *nb = realloc(s->buf, want);
+    if (s->cap < LCAP_STREAM_CHUNK && !s->eof && s->base + s->end >= s->cap) {
+        /* More than the first window: a big stream. A failure is no harm,
+         * the smaller window still works. */
+        uint8_t *nb = realloc(s->buf, LCAP_STREAM_CHUNK);
         if (nb != NULL) {
             s->buf = nb;
-            s->cap = want;
-        } else if (n > s->cap) {
-            s->err = ENOMEM;
-            if (avail)
-                *avail = s->end;
-            return NULL;
-        } /* else the smaller window still works */
+            s->cap = LCAP_STREAM_CHUNK;
+        }
     }
     while (s->end < n && !s->eof && !s->err) {
+        if (s->end == s->cap) {
+            /* Full, and a record wants more: the window doubles only once the
+             * data has filled it, so a length field that lies (a 16 MiB block
+             * in a 232-byte stream) costs no more memory than the data read. */
+            size_t want = s->cap <= SIZE_MAX / 2 ? s->cap * 2 : SIZE_MAX;
+            if (want >= n)
+                want = n > SIZE_MAX - LCAP_STREAM_CHUNK ? n : n + LCAP_STREAM_CHUNK;
+            if (grow(s, want) < 0)
+                break;
+        }
         if (read_some(s) <= 0)
             break;
     }
@@ -117,10 +135,42 @@ uint64_t lcap_stream_discard(lcap_stream *s, uint64_t n)
     return done;
 }
 
+int lcap_stream_short(const lcap_stream *s, char *errbuf, const char *what, uint64_t off,
+                      const char *fmt, ...)
+{
+    char detail[CAPTURE_ERRBUF_SIZE], ebuf[LCAP_STRERROR_LEN];
+    va_list ap;
+
+    if (s->err) {
+        lcap_errf(errbuf, "error reading the %s at offset %llu: %s", what,
+                  (unsigned long long)off, lcap_strerror(s->err, ebuf));
+        return -1;
+    }
+    va_start(ap, fmt);
+    vsnprintf(detail, sizeof(detail), fmt, ap);
+    va_end(ap);
+    lcap_errf(errbuf, "truncated %s at offset %llu: %s", what, (unsigned long long)off, detail);
+    return -1;
+}
+
+void lcap_stream_name_error(const lcap_stream *s, char *errbuf)
+{
+    size_t nl = s->name != NULL ? strlen(s->name) : 0;
+
+    if (errbuf == NULL || nl == 0 ||
+        (strncmp(errbuf, s->name, nl) == 0 && errbuf[nl] == ':'))
+        return;
+    char msg[CAPTURE_ERRBUF_SIZE];
+    snprintf(msg, sizeof(msg), "%s: %s", s->name, errbuf);
+    memcpy(errbuf, msg, sizeof(msg));
+}
+
 void lcap_stream_close(lcap_stream *s)
 {
     free(s->buf);
     s->buf = NULL;
+    free(s->name);
+    s->name = NULL;
     if (s->owns_fd && s->fd >= 0)
         close(s->fd);
     s->fd = -1;

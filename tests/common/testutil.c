@@ -1,9 +1,11 @@
-/* testutil.c - the failure counter and sorted directory listing shared by test programs. */
+/* testutil.c - the failure counter, sorted directory listing and test data paths shared by test programs. */
 #include "testutil.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 int lcap_test_failures;
 
@@ -55,4 +57,24 @@ void lcap_test_free_list(char **list, size_t n)
     for (size_t i = 0; i < n; i++)
         free(list[i]);
     free(list);
+}
+
+const char *lcap_test_data(char *out, size_t n, const char *rel)
+{
+    const char *root = getenv("LCAP_TESTDATA");
+    struct stat st;
+
+    if (root == NULL || root[0] == '\0') {
+        fprintf(stderr, "LCAP_TESTDATA is not set: run the tests with meson test, or point it at tests/data\n");
+        return NULL;
+    }
+    if ((size_t)snprintf(out, n, "%s/%s", root, rel) >= n) {
+        fprintf(stderr, "test data path too long: %s/%s\n", root, rel);
+        return NULL;
+    }
+    if (stat(out, &st) != 0) {
+        fprintf(stderr, "missing test data: %s: %s\n", out, strerror(errno));
+        return NULL;
+    }
+    return out;
 }

@@ -1,4 +1,4 @@
-/* testutil.h - helpers shared by the interop and fuzz-replay test programs: a failure counter and directory listing. */
+/* testutil.h - helpers shared by the test programs: a failure counter, directory listing and test data paths. */
 #ifndef LCAP_TESTUTIL_H
 #define LCAP_TESTUTIL_H
 
@@ -24,5 +24,10 @@ int lcap_test_list_dir(const char *dir, char ***list, size_t *n);
 
 /* Frees the n paths of list and list itself. */
 void lcap_test_free_list(char **list, size_t n);
+
+/* Puts "$LCAP_TESTDATA/rel" in out (n bytes): the test data (tests/data) that
+ * meson test points LCAP_TESTDATA at. Returns out, or NULL after one line on
+ * stderr naming what is missing: the variable, or the file or directory. */
+const char *lcap_test_data(char *out, size_t n, const char *rel);
 
 #endif

@@ -2,12 +2,12 @@
 """bpf_conformance.py - libpcap's filter conformance vectors against libcapture's
 BPF machine and savefile reader, libpcap as the oracle.
 
-usage: bpf_conformance.py RUNNER   (LCAP_SHARED names the shared directory)
+usage: bpf_conformance.py RUNNER   (LCAP_TESTDATA names tests/data)
 
-Turns ../shared/conformance/accept.jsonl (every expected program, optimized and
+Turns tests/data/conformance/accept.jsonl (every expected program, optimized and
 not) and apply.jsonl (expression, savefile, exact return value per packet) into
 the plain files bpf_conformance_run reads, then runs it over the conformance
-savefiles and the shared captures. (The apply vectors that need the
+savefiles and the test captures. (The apply vectors that need the
 conformance hosts/ethers files all use "gateway", which libpcap 1.10 does not
 compile when built with IPv6, so no name resolution is set up here; the run
 lists every vector libpcap does not compile, with libpcap's reason.)
@@ -19,16 +19,18 @@ import subprocess
 import sys
 import tempfile
 
+import testdata
+
 
 def dotted_to_int(quad):
     a, b, c, d = (int(x) for x in quad.split("."))
     return (a << 24) | (b << 16) | (c << 8) | d
 
 
-def write_inputs(conf, work):
+def write_inputs(work):
     """Writes programs.txt and apply.txt; returns their paths."""
     programs = os.path.join(work, "programs.txt")
-    with open(os.path.join(conf, "accept.jsonl")) as src, open(programs, "w") as out:
+    with open(testdata.path("conformance/accept.jsonl")) as src, open(programs, "w") as out:
         for line in src:
             row = json.loads(line)
             for key in ("opt", "unopt", "optunopt"):
@@ -36,7 +38,7 @@ def write_inputs(conf, work):
                 if text:
                     out.write("# %s/%s\n%s\n\n" % (row["name"], key, text.rstrip("\n")))
     apply = os.path.join(work, "apply.txt")
-    with open(os.path.join(conf, "apply.jsonl")) as src, open(apply, "w") as out:
+    with open(testdata.path("conformance/apply.jsonl")) as src, open(apply, "w") as out:
         for line in src:
             row = json.loads(line)
             mask = dotted_to_int(row["netmask"]) if "netmask" in row else 0xFFFFFFFF
@@ -50,13 +52,11 @@ def write_inputs(conf, work):
 
 def main():
     runner = os.path.abspath(sys.argv[1])
-    shared = os.environ["LCAP_SHARED"]
-    conf = os.path.join(shared, "conformance")
     work = tempfile.mkdtemp(prefix="lcap-conformance-")
     try:
-        programs, apply = write_inputs(conf, work)
-        rc = subprocess.run([runner, programs, apply, os.path.join(conf, "savefiles"),
-                             os.path.join(shared, "captures")]).returncode
+        programs, apply = write_inputs(work)
+        rc = subprocess.run([runner, programs, apply, testdata.path("conformance/savefiles"),
+                             testdata.path("captures")]).returncode
     finally:
         shutil.rmtree(work, ignore_errors=True)
     sys.exit(rc)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "capture.h"
+#include "testrand.h"
 #include "testutil.h"
 
 #define RANDOM_PACKETS 256
@@ -37,13 +38,9 @@ struct packet {
 static struct packet *packets;
 static size_t npackets, packets_cap;
 
-static uint64_t rng_state = 20261123;
+static lcap_test_rng rng = { 20261123 };
 
-static uint32_t rnd(void)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (uint32_t)(rng_state >> 33);
-}
+static uint32_t rnd(void) { return lcap_test_rand32(&rng); }
 
 static int add_packet(const uint8_t *data, uint32_t caplen, uint32_t len)
 {

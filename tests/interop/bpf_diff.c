@@ -15,8 +15,9 @@
  * 2. ja offsets that wrap. libpcap computes the target of "ja k" in 32 bits
  *    and accepts one that wraps around to an instruction inside the program
  *    (a backward jump); the BSD kernels check for the overflow and refuse.
- * 3. Length. Userland libpcap has no instruction limit; a kernel accepts at
- *    most 4096 (BPF_MAXINSNS). Longer programs are expected to be refused.
+ * 3. Length. Userland libpcap's bpf_validate() has no instruction limit;
+ *    libcapture runs at most 4096, libpcap's BPF_MAXINSNS (the kernels take
+ *    at most 512). Longer programs are expected to be refused.
  * Beyond the validator: libpcap leaves scratch memory uninitialized, so a
  * program that may read M[k] before any store on some path has no defined
  * result there; those programs are validated but their results not compared
@@ -36,20 +37,14 @@
 #include <string.h>
 
 #include "capture.h"
+#include "testrand.h"
 
 #define MAXN 4200
 #define MAXPKT 160
 
-static uint64_t rng_state;
+static lcap_test_rng rng;
 
-/* splitmix64: small, fast and the same on every host. */
-static uint64_t rnd(void)
-{
-    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return lcap_test_rand64(&rng); }
 static uint32_t below(uint32_t n) { return n ? (uint32_t)(rnd() % n) : 0; }
 static int chance(unsigned percent) { return below(100) < percent; }
 
@@ -346,7 +341,7 @@ int main(int argc, char **argv)
         weight_sum += known[i].weight;
     printf("bpf_diff: seed %llu, %ld programs (rerun: bpf_diff %ld %llu)\n",
            (unsigned long long)seed, programs, programs, (unsigned long long)seed);
-    rng_state = seed;
+    rng.state = seed;
 
     for (long t = 0; t < programs && failures < 10; t++) {
         size_t n;

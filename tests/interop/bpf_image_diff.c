@@ -15,6 +15,8 @@
 #include "bpf/insn.h"
 #include "bpf/opnames.h"
 #include "capture.h"
+#include "testrand.h"
+#include "testutil.h"
 
 static void compare_line(uint16_t code, uint8_t jt, uint8_t jf, uint32_t k, int pc)
 {
@@ -87,14 +89,8 @@ static char *pcap_dump_text(const struct capture_insn *insns, size_t n, int opti
     return text;
 }
 
-static uint32_t rng_state = 0x9e3779b9u;
-static uint32_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+static lcap_test_rng rng = { 0x9e3779b9u };
+static uint32_t rnd(void) { return lcap_test_rand32(&rng); }
 
 /* Whole programs, valid opcodes and junk alike, in the three formats. */
 static void test_bpf_dump(void **state)
@@ -141,22 +137,21 @@ static const char *const expressions[] = {
 /* Runs tcpdump -d, -dd or -ddd on expr (flag is "d", "dd" or "ddd"). */
 static char *tcpdump_text(const char *flag, const char *expr)
 {
-    const char *shared = getenv("LCAP_SHARED");
     const char *opt = "";
-    char cmd[1024], buf[4096];
+    char cmd[1024], buf[4096], vrrp[4096] = "$LCAP_TESTDATA/conformance/savefiles/vrrp.pcap";
     size_t len = 0, cap = 1 << 16;
     char *out = malloc(cap);
     FILE *p;
 
-    assert_non_null(shared);
+    if (lcap_test_data(vrrp, sizeof vrrp, "conformance/savefiles/vrrp.pcap") == NULL)
+        fail_msg("the test data file %s is missing", vrrp);
     assert_non_null(out);
     if (strncmp(expr, "-O ", 3) == 0) {
         opt = "-O ";
         expr += 3;
     }
     snprintf(cmd, sizeof cmd,
-             "tcpdump %s-%s -r %s/conformance/savefiles/vrrp.pcap '%s' 2>/dev/null", opt,
-             flag, shared, expr);
+             "tcpdump %s-%s -r '%s' '%s' 2>/dev/null", opt, flag, vrrp, expr);
     p = popen(cmd, "r");
     assert_non_null(p);
     size_t got;

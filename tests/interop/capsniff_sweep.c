@@ -1,12 +1,13 @@
-/* capsniff_sweep.c - runs the capsniff example's packet printer over every shared capture in one process,
+/* capsniff_sweep.c - runs the capsniff example's packet printer over every test capture in one process,
  * so the sanitizers check all of them quickly (one process start instead of hundreds).
  *
- * usage: capsniff_sweep [file...]  (default: every file of $LCAP_SHARED/captures).
+ * usage: capsniff_sweep [file...]  (default: every file of $LCAP_TESTDATA/captures).
  * Output goes to /dev/null; exit 0 when every file was read to its end or ended
  * with capsniff's clean error status 1. */
-#define CAPSNIFF_NO_MAIN
-#include "../../examples/capsniff.c"
+#include <stdio.h>
+#include <stdlib.h>
 
+#include "sniff.h"
 #include "testutil.h"
 
 int main(int argc, char **argv)
@@ -19,13 +20,9 @@ int main(int argc, char **argv)
         paths = argv + 1;
         n = (size_t)(argc - 1);
     } else {
-        const char *shared = getenv("LCAP_SHARED");
-        if (shared == NULL) {
-            fprintf(stderr, "LCAP_SHARED is not set\n");
-            return 1;
-        }
         char dir[4096];
-        snprintf(dir, sizeof dir, "%s/captures", shared);
+        if (lcap_test_data(dir, sizeof dir, "captures") == NULL)
+            return 1;
         if (lcap_test_list_dir(dir, &paths, &n) < 0) {
             fprintf(stderr, "%s: cannot list\n", dir);
             lcap_test_free_list(paths, n);
@@ -35,7 +32,12 @@ int main(int argc, char **argv)
     if (freopen("/dev/null", "w", stdout) == NULL)
         return 1;
     for (size_t i = 0; i < n; i++) {
-        int rc = sniff(paths[i], -1, NULL, NULL);
+        /* Both forms of every line: plain and with -e's link-level header. */
+        struct sniff_opts o = { .in = paths[i], .count = -1 };
+        int rc = sniff(&o);
+        o.link_header = 1;
+        if (sniff(&o) != rc)
+            bad++;
         files++;
         if (rc == 0)
             clean++;

@@ -2,7 +2,7 @@
 # capsniff_test.py - tests the capsniff example against tcpdump -n, its options and every shared capture.
 """usage: capsniff_test.py PATH_TO_CAPSNIFF
 
-Needs LCAP_SOURCE (the source tree) and LCAP_SHARED (the shared captures).
+Needs LCAP_SOURCE (the source tree) and LCAP_TESTDATA (tests/data, for its captures).
 Exits 0 when every check passes; prints each failure on stderr."""
 import os
 import random
@@ -12,9 +12,11 @@ import subprocess
 import sys
 import tempfile
 
+import testdata
+
 CAPSNIFF = sys.argv[1]
 SOURCE = os.environ["LCAP_SOURCE"]
-SHARED = os.environ["LCAP_SHARED"]
+CAPTURES = testdata.path("captures")
 SAMPLE = os.path.join(SOURCE, "examples", "sample.pcap")
 failures = []
 
@@ -51,7 +53,7 @@ def sample_output():
         "22:13:20.251017 ARP, Reply 192.0.2.20 is-at 02:00:00:00:00:14, length 46",
         "22:13:20.502017 IP 192.0.2.10 > 192.0.2.20: ICMP echo request, id 4660, seq 1, length 64",
         "22:13:21.506017 IP 192.0.2.10.53000 > 192.0.2.53.53: UDP, length 33",
-        "22:13:22.761017 IP 192.0.2.80.80 > 192.0.2.10.49152: Flags [S.], seq 5000000, ack 1000001, win 65160, length 0",
+        "22:13:22.761017 IP 192.0.2.80.80 > 192.0.2.10.49152: Flags [S.], seq 5000000, ack 1000001, win 65160, options [mss 1460], length 0",
         "22:13:23.263017 IP 192.0.2.10.49152 > 192.0.2.80.80: Flags [P.], seq 1000001:1000042, ack 5000001, win 64240, length 41",
         "22:13:24.267017 IP 192.0.2.10.49152 > 192.0.2.80.80: Flags [F.], seq 1000042, ack 5000059, win 64240, length 0",
         "22:13:25.271017 IP 192.0.2.80.443 > 192.0.2.10.49153: Flags [R.], seq 0, ack 7000001, win 0, length 0",
@@ -95,9 +97,41 @@ def against_tcpdump(lines):
 def count_option(lines):
     r = run(["-r", SAMPLE, "-c", "5"])
     check(r.returncode == 0 and r.stdout.decode().splitlines() == lines[:5], "-c 5 did not print the first 5 packets")
-    for bad in ("0", "-3", "x", "5x", ""):
+    for bad in ("0", "-3", "x", "5x", "", "99999999999999999999"):
         r = run(["-r", SAMPLE, "-c", bad])
-        check(r.returncode == 2 and r.stderr and not r.stdout, "-c '%s' was not refused cleanly" % bad)
+        want = ("capsniff: -c needs a positive number, got '%s'\n" % bad).encode()
+        check(r.returncode == 2 and r.stderr.startswith(want) and not r.stdout,
+              "-c '%s' was not refused saying why: %r" % (bad, r.stderr))
+    r = run(["-r", SAMPLE, "-c5"])
+    check(r.returncode == 0 and r.stdout.decode().splitlines() == lines[:5], "-c5 (glued) did not print 5 packets")
+
+
+def help_and_version():
+    """-h and --help print the usage on stdout, generated from the option table;
+    --version names libcapture's version; refused arguments say which and why."""
+    for flag in ("-h", "--help"):
+        r = run([flag])
+        out = r.stdout.decode()
+        check(r.returncode == 0 and out.startswith("usage: capsniff -r FILE") and not r.stderr,
+              "%s: rc %d, %r" % (flag, r.returncode, r.stderr))
+        for opt in ("-r FILE", "-c COUNT", "-w OUT", "-F PROGRAM_FILE", "-e", "-h", "--version"):
+            check(re.search(r"^  %s\s" % re.escape(opt), out, re.M), "%s does not list %s" % (flag, opt))
+    r = run(["-r", SAMPLE, "-h"])
+    check(r.returncode == 0 and r.stdout.startswith(b"usage:"), "-h after other options did not print the usage")
+    r = run(["--version"])
+    version = open(os.path.join(SOURCE, "meson.build")).read().split("version : '", 1)[1].split("'", 1)[0]
+    check(r.returncode == 0 and re.fullmatch(r"capsniff \(libcapture example\) with libcapture[ -]?\S*%s\S*\n"
+                                             % re.escape(version), r.stdout.decode()) is not None,
+          "--version does not name libcapture %s: %r" % (version, r.stdout))
+    for args, why in ((["-r", SAMPLE, "-x"], "capsniff: unknown option '-x'"),
+                      (["-r", SAMPLE, "--bogus"], "capsniff: unknown option '--bogus'"),
+                      (["-r"], "capsniff: -r needs FILE"),
+                      (["-r", SAMPLE, "-w"], "capsniff: -w needs OUT"),
+                      (["-r", SAMPLE, "extra"], "capsniff: unexpected argument 'extra'"),
+                      (["-c", "3"], "capsniff: -r FILE is needed")):
+        r = run(args)
+        check(r.returncode == 2 and r.stderr.decode().startswith(why) and b"usage:" in r.stderr and not r.stdout,
+              "%s: rc %d, %r (wanted %r)" % (args, r.returncode, r.stderr, why))
 
 
 def write_option(tmp, lines):
@@ -176,13 +210,18 @@ def error_cases(tmp):
 
 
 def hostile(tmp):
-    """Every sample packet cut to every length, and damaged copies: no crash."""
+    """Every sample packet and every frame of capsniff_tcpdump's crafted capture
+    (each decoder's cases: TCP options, IPv6 extension headers, SCTP, IGMP,
+    LLC...) cut to every length, and damaged copies: no crash."""
     data = open(SAMPLE, "rb").read()
     recs, off = [], 24
     while off < len(data):
         sec, usec, caplen, wire = struct.unpack_from("<IIII", data, off)
         recs.append(data[off + 16:off + 16 + caplen])
         off += 16 + caplen
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from capsniff_tcpdump import crafted_frames
+    recs += crafted_frames()
     rng = random.Random(20261123)
     out = bytearray(data[:24])
     n = 0
@@ -207,15 +246,17 @@ def hostile(tmp):
         check(len(r.stdout.decode().splitlines()) == n, "hostile packets, LINKTYPE %d: not one line per packet" % dlt)
     path = os.path.join(tmp, "hostile-eth.pcap")
     open(path, "wb").write(bytes(out))
-    r = run(["-r", path])
-    check(r.returncode == 0 and not sanitizer_trouble(r.stderr), "hostile Ethernet packets: rc %d" % r.returncode)
-    check(len(r.stdout.decode().splitlines()) == n, "hostile Ethernet packets: not one line per packet")
+    for extra in ([], ["-e"]):
+        r = run(extra + ["-r", path])
+        check(r.returncode == 0 and not sanitizer_trouble(r.stderr),
+              "hostile Ethernet packets %s: rc %d" % (extra, r.returncode))
+        check(len(r.stdout.decode().splitlines()) == n, "hostile Ethernet packets %s: not one line per packet" % extra)
 
 
 def shared_captures():
     """The binary over every 8th shared capture (capsniff_sweep runs the same
     code over all of them in one process, which is far quicker under ASan)."""
-    d = os.path.join(SHARED, "captures")
+    d = CAPTURES
     names = sorted(os.listdir(d))[::8]
     clean = errors = compared = 0
     env = dict(os.environ, TZ="UTC")
@@ -253,6 +294,7 @@ def main():
         lines = sample_output()
         against_tcpdump(lines)
         count_option(lines)
+        help_and_version()
         write_option(tmp, lines)
         filter_option(tmp, lines)
         error_cases(tmp)

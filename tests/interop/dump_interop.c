@@ -1,8 +1,8 @@
-/* dump_interop.c - interop test of the pcap writer: shared captures read by
+/* dump_interop.c - interop test of the pcap writer: test captures read by
  * libpcap, written by capture_dump, then read back by libpcap and by tshark,
  * must give the same packets, timestamps, lengths, link type and snaplen.
  *
- * usage: dump_interop [capture...]  (default: a fixed set from $LCAP_SHARED/captures,
+ * usage: dump_interop [capture...]  (default: a fixed set from $LCAP_TESTDATA/captures,
  * covering both byte orders, micro and nano files and several link types). */
 #include <inttypes.h>
 #include <pcap/pcap.h>
@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "testpkts.h"
 #include "testutil.h"
 
 static const char *const default_files[] = {
@@ -23,29 +24,6 @@ static const char *const default_files[] = {
     "802_15_4_beacon.pcap",          /* big-endian, 802.15.4 */
     "ppp_ip_udp_dns.pcap",           /* PPP in HDLC framing, odd snaplen */
 };
-
-/* One packet as libpcap delivered it. */
-struct pkt {
-    int64_t sec;
-    uint32_t frac; /* micro- or nanoseconds, by the file's precision */
-    uint32_t caplen, len;
-    uint8_t *data;
-};
-
-struct capfile {
-    int dlt, snaplen, precision;
-    size_t n;
-    struct pkt *pkts;
-};
-
-static void free_capfile(struct capfile *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->pkts[i].data);
-    free(c->pkts);
-    c->pkts = NULL;
-    c->n = 0;
-}
 
 static int file_is_nano(const char *path)
 {
@@ -60,51 +38,20 @@ static int file_is_nano(const char *path)
 }
 
 /* Reads every packet libpcap gives for path at the given precision. */
-static int load(const char *path, int precision, struct capfile *c)
+static int load(const char *path, int precision, lcap_test_pkts *c)
 {
-    char eb[PCAP_ERRBUF_SIZE];
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(
-        path, precision == CAPTURE_TSTAMP_PRECISION_NANO ? PCAP_TSTAMP_PRECISION_NANO
-                                                        : PCAP_TSTAMP_PRECISION_MICRO,
-        eb);
-    if (p == NULL) {
-        FAIL("%s: libpcap cannot open it: %s", path, eb);
+    if (lcap_test_read_libpcap(path, precision, c) < 0) {
+        FAIL("%s: libpcap cannot open it: %s", path, c->err);
         return -1;
     }
-    memset(c, 0, sizeof(*c));
-    c->dlt = pcap_datalink(p);
-    c->snaplen = pcap_snapshot(p);
-    c->precision = precision;
-    size_t cap = 0;
-    struct pcap_pkthdr *h;
-    const u_char *d;
-    int rc;
-    while ((rc = pcap_next_ex(p, &h, &d)) == 1) {
-        if (c->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            c->pkts = realloc(c->pkts, cap * sizeof(*c->pkts));
-            if (c->pkts == NULL)
-                abort();
-        }
-        struct pkt *k = &c->pkts[c->n++];
-        k->sec = h->ts.tv_sec;
-        k->frac = (uint32_t)h->ts.tv_usec;
-        k->caplen = h->caplen;
-        k->len = h->len;
-        k->data = malloc(h->caplen ? h->caplen : 1);
-        if (k->data == NULL)
-            abort();
-        memcpy(k->data, d, h->caplen);
-    }
-    if (rc == -1) /* a damaged tail: we compare what libpcap could read */
-        fprintf(stderr, "%s: note: libpcap stopped early: %s\n", path, pcap_geterr(p));
-    pcap_close(p);
+    if (c->end == PCAP_ERROR) /* a damaged tail: we compare what libpcap could read */
+        fprintf(stderr, "%s: note: libpcap stopped early: %s\n", path, c->err);
     return 0;
 }
 
-static int write_ours(const struct capfile *c, const char *out)
+static int write_ours(const lcap_test_pkts *c, const char *out)
 {
-    capture_reader *r = capture_open_dead_with_tstamp_precision(c->dlt, c->snaplen, c->precision);
+    capture_reader *r = capture_open_dead_with_tstamp_precision(c->dlt, c->snaplen, c->prec);
     if (r == NULL) {
         FAIL("%s: capture_open_dead_with_tstamp_precision failed", out);
         return -1;
@@ -115,11 +62,8 @@ static int write_ours(const struct capfile *c, const char *out)
         capture_close(r);
         return -1;
     }
-    uint32_t scale = c->precision == CAPTURE_TSTAMP_PRECISION_NANO ? 1 : 1000;
     for (size_t i = 0; i < c->n; i++) {
-        capture_pkthdr h = { c->pkts[i].sec, c->pkts[i].frac * scale, c->pkts[i].caplen,
-                             c->pkts[i].len };
-        if (capture_dump(d, &h, c->pkts[i].data) != 0)
+        if (capture_dump(d, &c->p[i].h, c->p[i].data) != 0)
             FAIL("%s: capture_dump of packet %zu: %s", out, i + 1, capture_dump_geterr(d));
     }
     char err[CAPTURE_ERRBUF_SIZE];
@@ -129,7 +73,7 @@ static int write_ours(const struct capfile *c, const char *out)
     return 0;
 }
 
-static void compare_libpcap(const char *name, const struct capfile *a, const struct capfile *b)
+static void compare_libpcap(const char *name, const lcap_test_pkts *a, const lcap_test_pkts *b)
 {
     if (a->dlt != b->dlt)
         FAIL("%s: DLT %d became %d", name, a->dlt, b->dlt);
@@ -143,18 +87,19 @@ static void compare_libpcap(const char *name, const struct capfile *a, const str
         return;
     }
     for (size_t i = 0; i < a->n; i++) {
-        const struct pkt *x = &a->pkts[i], *y = &b->pkts[i];
-        if (x->sec != y->sec || x->frac != y->frac || x->caplen != y->caplen || x->len != y->len ||
-            memcmp(x->data, y->data, x->caplen) != 0) {
-            FAIL("%s: packet %zu differs: %" PRId64 ".%u %u/%u vs %" PRId64 ".%u %u/%u", name,
-                 i + 1, x->sec, x->frac, x->caplen, x->len, y->sec, y->frac, y->caplen, y->len);
+        const capture_pkthdr *x = &a->p[i].h, *y = &b->p[i].h;
+        if (x->ts_sec != y->ts_sec || x->ts_nsec != y->ts_nsec || x->caplen != y->caplen ||
+            x->len != y->len || memcmp(a->p[i].data, b->p[i].data, x->caplen) != 0) {
+            FAIL("%s: packet %zu differs: %" PRId64 ".%09u %u/%u vs %" PRId64 ".%09u %u/%u", name,
+                 i + 1, x->ts_sec, x->ts_nsec, x->caplen, x->len, y->ts_sec, y->ts_nsec,
+                 y->caplen, y->len);
             return;
         }
     }
 }
 
 /* tshark's view of our file must match what libpcap read from the original. */
-static void compare_tshark(const char *name, const char *out, const struct capfile *a)
+static void compare_tshark(const char *name, const char *out, const lcap_test_pkts *a)
 {
     char cmd[8192];
     snprintf(cmd, sizeof cmd,
@@ -172,10 +117,10 @@ static void compare_tshark(const char *name, const char *out, const struct capfi
             FAIL("%s: tshark reports more than %zu packets", name, a->n);
             break;
         }
-        const struct pkt *x = &a->pkts[i];
+        const capture_pkthdr *x = &a->p[i].h;
         char want[128];
-        uint32_t ns = a->precision == CAPTURE_TSTAMP_PRECISION_NANO ? x->frac : x->frac * 1000;
-        snprintf(want, sizeof want, "%" PRId64 ".%09u\t%u\t%u\n", x->sec, ns, x->len, x->caplen);
+        snprintf(want, sizeof want, "%" PRId64 ".%09u\t%u\t%u\n", x->ts_sec, x->ts_nsec, x->len,
+                 x->caplen);
         if (strcmp(line, want) != 0) {
             FAIL("%s: packet %zu: tshark says \"%.*s\", expected \"%.*s\"", name, i + 1,
                  (int)strcspn(line, "\n"), line, (int)strcspn(want, "\n"), want);
@@ -192,36 +137,35 @@ static void compare_tshark(const char *name, const char *out, const struct capfi
 
 int main(int argc, char **argv)
 {
-    const char *shared = getenv("LCAP_SHARED");
     const char *build = getenv("LCAP_BUILD");
     char out[4096];
     snprintf(out, sizeof out, "%s/dump_interop.%ld.pcap", build ? build : "/tmp", (long)getpid());
     size_t nfiles = argc > 1 ? (size_t)(argc - 1) : sizeof(default_files) / sizeof(default_files[0]);
     long packets = 0;
 
-    if (argc <= 1 && shared == NULL) {
-        fprintf(stderr, "LCAP_SHARED is not set\n");
-        return 1;
-    }
     for (size_t k = 0; k < nfiles; k++) {
         char path[4096];
         if (argc > 1)
             snprintf(path, sizeof path, "%s", argv[k + 1]);
-        else
-            snprintf(path, sizeof path, "%s/captures/%s", shared, default_files[k]);
+        else {
+            char rel[256];
+            snprintf(rel, sizeof rel, "captures/%s", default_files[k]);
+            if (lcap_test_data(path, sizeof path, rel) == NULL)
+                return 1;
+        }
         int prec = file_is_nano(path) ? CAPTURE_TSTAMP_PRECISION_NANO : CAPTURE_TSTAMP_PRECISION_MICRO;
-        struct capfile orig, back;
+        lcap_test_pkts orig, back;
         if (load(path, prec, &orig) < 0)
             continue;
         if (orig.n == 0)
             FAIL("%s: no packets: choose another file", path);
         if (write_ours(&orig, out) == 0 && load(out, prec, &back) == 0) {
             compare_libpcap(path, &orig, &back);
-            free_capfile(&back);
+            lcap_test_pkts_free(&back);
             compare_tshark(path, out, &orig);
         }
         packets += (long)orig.n;
-        free_capfile(&orig);
+        lcap_test_pkts_free(&orig);
     }
     remove(out);
     printf("dump_interop: %zu files, %ld packets rewritten, %d mismatches\n", nfiles, packets,

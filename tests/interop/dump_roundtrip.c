@@ -1,8 +1,8 @@
-/* dump_roundtrip.c - every shared savefile read by libcapture, written through
+/* dump_roundtrip.c - every test savefile read by libcapture, written through
  * capture_dump_open(reader), then read back by libcapture and by libpcap: the
  * same packets, link type (and FCS bits), snaplen and timestamp precision.
  *
- * usage: dump_roundtrip [file...]  (default: every file of $LCAP_SHARED/captures). */
+ * usage: dump_roundtrip [file...]  (default: every file of $LCAP_TESTDATA/captures). */
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -155,7 +155,6 @@ static void one(const char *path, const char *out, struct totals *t)
 
 int main(int argc, char **argv)
 {
-    const char *shared = getenv("LCAP_SHARED");
     const char *build = getenv("LCAP_BUILD");
     char out[4096];
     struct totals t = { 0 };
@@ -165,12 +164,9 @@ int main(int argc, char **argv)
         for (int i = 1; i < argc; i++)
             one(argv[i], out, &t);
     } else {
-        if (shared == NULL) {
-            fprintf(stderr, "LCAP_SHARED is not set\n");
-            return 1;
-        }
         char dir[4096];
-        snprintf(dir, sizeof dir, "%s/captures", shared);
+        if (lcap_test_data(dir, sizeof dir, "captures") == NULL)
+            return 1;
         char **paths = NULL;
         size_t n = 0;
         if (lcap_test_list_dir(dir, &paths, &n) < 0) {

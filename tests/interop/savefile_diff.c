@@ -1,11 +1,11 @@
-/* savefile_diff.c - differential test: every shared savefile must read the same
+/* savefile_diff.c - differential test: every test savefile must read the same
  * through libcapture as through libpcap (open result, link facts, every packet,
  * and how the file ends).
  *
  * usage: savefile_diff pcap|pcapng|all [file...]
  * The selector picks files by their first four bytes, not their names. With no
- * files given, every file under $LCAP_SHARED/captures and
- * $LCAP_SHARED/conformance/savefiles is examined. Exit status 0 when all agree. */
+ * files given, every file under $LCAP_TESTDATA/captures and
+ * $LCAP_TESTDATA/conformance/savefiles is examined. Exit status 0 when all agree. */
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@ enum kind { K_OTHER, K_PCAP, K_PCAPNG };
 
 struct totals {
     int examined, selected, other, agreed, mismatched, both_failed_open;
-    int ended_error, sec_wraps;
+    int ended_error, sec_wraps, frac_wraps;
     long packets;
 };
 
@@ -73,6 +73,47 @@ static int message_ok(const char *msg, const char *path)
             printf("\n");                                               \
         }                                                               \
     } while (0)
+
+/* capture_loop() hands over what capture_next() gives: each packet its
+ * callback sees is compared with the next one of a second reader. */
+struct loop_check {
+    capture_reader *other;
+    long packets, bad;
+};
+
+static void loop_cb(void *user, const capture_pkthdr *h, const uint8_t *data)
+{
+    struct loop_check *lc = user;
+    capture_pkthdr oh;
+    const uint8_t *od;
+
+    lc->packets++;
+    if (capture_next(lc->other, &oh, &od) != 1 || oh.ts_sec != h->ts_sec ||
+        oh.ts_nsec != h->ts_nsec || oh.caplen != h->caplen || oh.len != h->len ||
+        memcmp(od, data, h->caplen) != 0)
+        lc->bad++;
+}
+
+/* 0 when capture_loop and capture_next agree on every packet and the end. */
+static int loop_agrees(const char *path)
+{
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_reader *r = capture_open_offline(path, err);
+    struct loop_check lc = { capture_open_offline(path, err), 0, 0 };
+    capture_pkthdr h;
+    const uint8_t *d;
+    int bad = 1;
+
+    if (r != NULL && lc.other != NULL) {
+        int lrc = capture_loop(r, -1, loop_cb, &lc);
+        int nrc = capture_next(lc.other, &h, &d);
+        bad = lc.bad != 0 || (lrc == 0 ? nrc != CAPTURE_EOF : nrc != CAPTURE_ERROR) ||
+              (lrc != 0 && strcmp(capture_geterr(r), capture_geterr(lc.other)) != 0);
+    }
+    capture_close(r);
+    capture_close(lc.other);
+    return bad;
+}
 
 /* Compares one file; returns the number of disagreements found. */
 static int compare_file(const char *path, enum kind kind, struct totals *t)
@@ -135,7 +176,15 @@ static int compare_file(const char *path, enum kind kind, struct totals *t)
             psec += (int64_t)1 << 32;
             t->sec_wraps++;
         }
-        __int128 ptotal = (__int128)psec * 1000000000 + (__int128)ph->ts.tv_usec;
+        /* It also reads the sub-second field as signed in files of this
+         * host's byte order; we read it unsigned (documented likewise). */
+        __int128 psub = (__int128)ph->ts.tv_usec;
+        if (kind == K_PCAP && psub < 0) {
+            psub += (__int128)((int64_t)1 << 32) *
+                    (capture_get_tstamp_precision(r) == CAPTURE_TSTAMP_PRECISION_NANO ? 1 : 1000);
+            t->frac_wraps++;
+        }
+        __int128 ptotal = (__int128)psec * 1000000000 + psub;
         __int128 ctotal = (__int128)ch.ts_sec * 1000000000 + (__int128)ch.ts_nsec;
         if (ptotal != ctotal)
             REPORT("packet %ld: timestamp: ours %" PRId64 ".%09" PRIu32 ", libpcap %" PRId64 " s + %ld ns",
@@ -158,6 +207,8 @@ static int compare_file(const char *path, enum kind kind, struct totals *t)
     }
     pcap_close(p);
     capture_close(r);
+    if (loop_agrees(path))
+        REPORT("capture_loop and capture_next disagree");
     if (reports > MAX_REPORTS_PER_FILE)
         printf("MISMATCH %s: ... %d more\n", path, reports - MAX_REPORTS_PER_FILE);
     return reports;
@@ -195,17 +246,11 @@ int main(int argc, char **argv)
         for (int i = 2; i < argc; i++)
             files[n++] = strdup(argv[i]);
     } else {
-        const char *shared = getenv("LCAP_SHARED");
         char dir[4096];
-        if (shared == NULL) {
-            printf("FAIL LCAP_SHARED is not set\n");
+        if (lcap_test_data(dir, sizeof(dir), "captures") == NULL || add_dir(dir, &files, &n) < 0)
             return 1;
-        }
-        snprintf(dir, sizeof(dir), "%s/captures", shared);
-        if (add_dir(dir, &files, &n) < 0)
-            return 1;
-        snprintf(dir, sizeof(dir), "%s/conformance/savefiles", shared);
-        if (add_dir(dir, &files, &n) < 0)
+        if (lcap_test_data(dir, sizeof(dir), "conformance/savefiles") == NULL ||
+            add_dir(dir, &files, &n) < 0)
             return 1;
     }
 
@@ -227,9 +272,9 @@ int main(int argc, char **argv)
 
     printf("summary (%s): %d files examined, %d not savefiles, %d selected; %d agree, %d disagree; "
            "%ld packets compared, %d files both refuse to open, %d end in an error, "
-           "%d timestamps compared modulo 2^32 seconds\n",
+           "%d timestamps compared modulo 2^32 seconds, %d with libpcap's negative sub-second field read unsigned\n",
            argv[1], t.examined, t.other, t.selected, t.agreed, t.mismatched, t.packets,
-           t.both_failed_open, t.ended_error, t.sec_wraps);
+           t.both_failed_open, t.ended_error, t.sec_wraps, t.frac_wraps);
     if (t.selected == 0) {
         printf("FAIL no savefile was selected\n");
         return 1;

@@ -1,10 +1,10 @@
-/* savefile_variants.c - a few shared captures rewritten at test time (editcap
+/* savefile_variants.c - a few test captures rewritten at test time (editcap
  * to pcapng, nanosecond, modified and plain pcap; tshark to pcapng; our
  * byte-swapping converter) must read through libcapture exactly like the
  * original, to the timestamp precision the variant keeps, and exactly as
  * libpcap reads the variant.
  *
- * usage: savefile_variants SWAP_SCRIPT   (LCAP_SHARED, LCAP_BUILD from the env) */
+ * usage: savefile_variants SWAP_SCRIPT   (LCAP_TESTDATA, LCAP_BUILD from the env) */
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdint.h>
@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "testpkts.h"
+#include "testutil.h"
 
 /* Chosen for variety: pcapng in microseconds (many packets, statistics
  * blocks), pcapng in nanoseconds with an unusual DLT, packets cut by a
@@ -26,106 +28,33 @@ static const char *const captures[] = {
     "tcp-handshake-nano.pcap", "afs.pcap", "huge-tipc-messages.pcap",
 };
 
-typedef struct pkt {
-    capture_pkthdr h;
-    uint8_t *data;
-} pkt;
-
-typedef struct capture_read {
-    pkt *p;
-    size_t n, cap;
-    int dlt, snaplen, prec, swapped;
-} capture_read;
-
-static int failures;
-
-#define FAIL(...)                                                                           \
-    do {                                                                                    \
-        printf("FAIL ");                                                                    \
-        printf(__VA_ARGS__);                                                                \
-        printf("\n");                                                                       \
-        failures++;                                                                         \
-    } while (0)
-
-static void add(capture_read *cr, const capture_pkthdr *h, const uint8_t *d)
-{
-    if (cr->n == cr->cap) {
-        cr->cap = cr->cap ? cr->cap * 2 : 64;
-        cr->p = realloc(cr->p, cr->cap * sizeof(*cr->p));
-        if (cr->p == NULL)
-            abort();
-    }
-    pkt *p = &cr->p[cr->n++];
-    p->h = *h;
-    p->data = malloc(h->caplen ? h->caplen : 1);
-    if (p->data == NULL)
-        abort();
-    memcpy(p->data, d, h->caplen);
-}
-
-static void drop(capture_read *cr)
-{
-    for (size_t i = 0; i < cr->n; i++)
-        free(cr->p[i].data);
-    free(cr->p);
-    memset(cr, 0, sizeof(*cr));
-}
-
 /* The whole file through libcapture; 0, or -1 (reported) if it does not read cleanly. */
-static int read_ours(const char *path, capture_read *cr)
+static int read_ours(const char *path, lcap_test_pkts *cr)
 {
-    char err[CAPTURE_ERRBUF_SIZE];
-    capture_pkthdr h;
-    const uint8_t *d;
-    int rc, major, minor;
-
-    memset(cr, 0, sizeof(*cr));
-    capture_reader *r = capture_open_offline(path, err);
-    if (r == NULL) {
-        FAIL("%s: libcapture cannot open it: %s", path, err);
+    if (lcap_test_read_ours(path, cr) < 0) {
+        FAIL("%s: libcapture cannot open it: %s", path, cr->err);
         return -1;
     }
-    while ((rc = capture_next(r, &h, &d)) == 1)
-        add(cr, &h, d);
-    if (rc != CAPTURE_EOF)
-        FAIL("%s: libcapture ends with %d after %zu packets: %s", path, rc, cr->n, capture_geterr(r));
-    cr->dlt = capture_datalink(r);
-    cr->snaplen = capture_snapshot(r);
-    cr->prec = capture_get_tstamp_precision(r);
-    capture_file_version(r, &major, &minor, &cr->swapped);
-    capture_close(r);
-    return rc == CAPTURE_EOF ? 0 : -1;
+    if (cr->end != CAPTURE_EOF)
+        FAIL("%s: libcapture ends with %d after %zu packets: %s", path, cr->end, cr->n, cr->err);
+    return cr->end == CAPTURE_EOF ? 0 : -1;
 }
 
 /* The same file through libpcap, with nanosecond timestamps. */
-static int read_libpcap(const char *path, capture_read *cr)
+static int read_libpcap(const char *path, lcap_test_pkts *cr)
 {
-    char err[PCAP_ERRBUF_SIZE];
-    struct pcap_pkthdr *ph;
-    const u_char *d;
-    int rc;
-
-    memset(cr, 0, sizeof(*cr));
-    pcap_t *p = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
-    if (p == NULL) {
-        FAIL("%s: libpcap cannot open it: %s", path, err);
+    if (lcap_test_read_libpcap(path, CAPTURE_TSTAMP_PRECISION_NANO, cr) < 0) {
+        FAIL("%s: libpcap cannot open it: %s", path, cr->err);
         return -1;
     }
-    while ((rc = pcap_next_ex(p, &ph, &d)) == 1) {
-        capture_pkthdr h = { (int64_t)ph->ts.tv_sec, (uint32_t)ph->ts.tv_usec, ph->caplen, ph->len };
-        add(cr, &h, d);
-    }
-    if (rc != PCAP_ERROR_BREAK)
-        FAIL("%s: libpcap ends with %d after %zu packets: %s", path, rc, cr->n, pcap_geterr(p));
-    cr->dlt = pcap_datalink(p);
-    cr->snaplen = pcap_snapshot(p);
-    cr->swapped = pcap_is_swapped(p);
-    pcap_close(p);
+    if (cr->end != PCAP_ERROR_BREAK)
+        FAIL("%s: libpcap ends with %d after %zu packets: %s", path, cr->end, cr->n, cr->err);
     return 0;
 }
 
 /* Packets equal; timestamps compared in units of gran nanoseconds. */
-static void compare(const char *what, const capture_read *a, const capture_read *b, uint32_t gran)
+static void compare(const char *what, const lcap_test_pkts *a, const lcap_test_pkts *b,
+                    uint32_t gran)
 {
     int reported = 0;
 
@@ -193,12 +122,17 @@ static const struct variant {
 
 static uint32_t granularity(int prec) { return prec == CAPTURE_TSTAMP_PRECISION_NANO ? 1 : 1000; }
 
-static void check_capture(const char *shared, const char *dir, const char *swapper, const char *name)
+static void check_capture(const char *dir, const char *swapper, const char *name)
 {
     char orig[4096], made[sizeof(variants) / sizeof(variants[0])][4096];
-    capture_read base, ours, theirs;
+    lcap_test_pkts base, ours, theirs;
 
-    snprintf(orig, sizeof(orig), "%s/captures/%s", shared, name);
+    char rel[256];
+    snprintf(rel, sizeof(rel), "captures/%s", name);
+    if (lcap_test_data(orig, sizeof(orig), rel) == NULL) {
+        FAIL("%s: the original is missing", name);
+        return;
+    }
     if (read_ours(orig, &base) < 0)
         return;
     if (base.n == 0)
@@ -246,10 +180,10 @@ static void check_capture(const char *shared, const char *dir, const char *swapp
             if (ours.dlt != base.dlt)
                 FAIL("%s: DLT %d against the original's %d", what, ours.dlt, base.dlt);
             if (va->how == V_SWAP) {
-                capture_read src_read;
+                lcap_test_pkts src_read;
                 if (read_ours(src, &src_read) == 0 && src_read.swapped == ours.swapped)
                     FAIL("%s: byte-swapped copy reports the same byte order as its source", what);
-                drop(&src_read);
+                lcap_test_pkts_free(&src_read);
             }
         }
         if (read_libpcap(out, &theirs) == 0) {
@@ -260,21 +194,21 @@ static void check_capture(const char *shared, const char *dir, const char *swapp
                      ours.snaplen, ours.swapped, theirs.dlt, theirs.snaplen, theirs.swapped);
         }
         printf("%-28s %-18s %5zu packets\n", name, va->suffix, ours.n);
-        drop(&ours);
-        drop(&theirs);
+        lcap_test_pkts_free(&ours);
+        lcap_test_pkts_free(&theirs);
     }
     for (size_t v = 0; v < NV; v++)
         unlink(made[v]);
-    drop(&base);
+    lcap_test_pkts_free(&base);
 }
 
 int main(int argc, char **argv)
 {
-    const char *shared = getenv("LCAP_SHARED"), *build = getenv("LCAP_BUILD");
+    const char *build = getenv("LCAP_BUILD");
     char dir[4096];
 
-    if (argc != 2 || shared == NULL) {
-        fprintf(stderr, "usage: LCAP_SHARED=... %s SWAP_SCRIPT\n", argv[0]);
+    if (argc != 2) {
+        fprintf(stderr, "usage: LCAP_TESTDATA=... %s SWAP_SCRIPT\n", argv[0]);
         return 2;
     }
     snprintf(dir, sizeof(dir), "%s/savefile-variants-XXXXXX", build ? build : "/tmp");
@@ -283,8 +217,8 @@ int main(int argc, char **argv)
         return 2;
     }
     for (size_t i = 0; i < sizeof(captures) / sizeof(captures[0]); i++)
-        check_capture(shared, dir, argv[1], captures[i]);
+        check_capture(dir, argv[1], captures[i]);
     rmdir(dir);
-    printf("%d failures\n", failures);
-    return failures ? 1 : 0;
+    printf("%d failures\n", lcap_test_failures);
+    return lcap_test_failures ? 1 : 0;
 }

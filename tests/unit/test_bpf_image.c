@@ -1,4 +1,5 @@
 /* test_bpf_image.c - opcode table, disassembler formats, assembler round trips and error messages. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,8 @@
 #include "bpf/image.h"
 #include "bpf/insn.h"
 #include "bpf/opnames.h"
+#include "testrand.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------ */
 /* A tiny JSON reader: just enough for the rows of accept.jsonl.       */
@@ -118,13 +121,15 @@ static char *json_get(const char *line, const char *key)
     return result;
 }
 
-static char *accept_path(void)
+/* libpcap's accept.jsonl from the test data; a missing file fails the test by its name. */
+static FILE *open_accept(void)
 {
-    const char *shared = getenv("LCAP_SHARED");
-    static char path[4096];
-    assert_non_null(shared);
-    snprintf(path, sizeof path, "%s/conformance/accept.jsonl", shared);
-    return path;
+    char path[4096] = "$LCAP_TESTDATA/conformance/accept.jsonl";
+    FILE *f = NULL;
+    if (lcap_test_data(path, sizeof path, "conformance/accept.jsonl") == NULL ||
+        (f = fopen(path, "r")) == NULL)
+        fail_msg("cannot read the test data file %s: %s", path, strerror(errno));
+    return f;
 }
 
 /* ------------------------------------------------------------------ */
@@ -299,10 +304,9 @@ static char *read_line(FILE *f)
 
 static void test_enumerate_listing(void **state)
 {
-    FILE *f = fopen(accept_path(), "r");
+    FILE *f = open_accept();
     char *row = NULL, *listing = NULL;
     (void)state;
-    assert_non_null(f);
     while (listing == NULL && (row = read_line(f)) != NULL) {
         if (strstr(row, "\"_enumerate_bpf_image\"") != NULL)
             listing = json_get(row, "unopt");
@@ -358,15 +362,8 @@ static void test_enumerate_listing(void **state)
 /* Round trips                                                         */
 /* ------------------------------------------------------------------ */
 
-static uint32_t rng_state = 0x12345678u;
-static uint32_t rnd(void)
-{
-    /* xorshift32: deterministic, so a failure reproduces. */
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 17;
-    rng_state ^= rng_state << 5;
-    return rng_state;
-}
+static lcap_test_rng rng = { 0x12345678u };
+static uint32_t rnd(void) { return lcap_test_rand32(&rng); }
 
 /* A random program whose every field survives the text: k only where it is
  * printed, jumps only forward and inside the program. */
@@ -421,11 +418,10 @@ static void test_round_trip_random(void **state)
 static void test_round_trip_accept(void **state)
 {
     static const char *const keys[] = { "opt", "unopt", "optunopt" };
-    FILE *f = fopen(accept_path(), "r");
+    FILE *f = open_accept();
     char *row;
     int programs = 0, backward = 0;
     (void)state;
-    assert_non_null(f);
     while ((row = read_line(f)) != NULL) {
 #ifndef __linux__
         /* Only libpcap on Linux prints ancillary loads by name. */

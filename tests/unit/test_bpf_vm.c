@@ -380,19 +380,23 @@ static void test_composed_runs(void **state)
             }
             /* Constants that make the jump go each way: A itself, one more, 0. */
             uint32_t k = pick == 0 ? a : pick == 1 ? a + 1 : 0;
+            /* A target that is not a return computes its value, so that its
+             * k (221, 443) is not the answer a wrong variant would give. */
             int t_ret = variant & 1, f_ret = variant >> 1 & 1;
-            size_t t_len = t_ret ? 1 : 2;
+            size_t t_len = t_ret ? 1 : 3;
             p[n++] = J(JMP_K(jops[j]), k, 0, (uint8_t)t_len);
             if (t_ret) {
                 p[n++] = S(RET_K, 111);
             } else {
-                p[n++] = S(LD_IMM, 222);
+                p[n++] = S(LD_IMM, 221);
+                p[n++] = S(ALU_K(LCAP_BPF_ADD), 1);
                 p[n++] = S(RET_A, 0);
             }
             if (f_ret) {
                 p[n++] = S(RET_K, 333);
             } else {
-                p[n++] = S(LD_IMM, 444);
+                p[n++] = S(LD_IMM, 443);
+                p[n++] = S(ALU_K(LCAP_BPF_ADD), 1);
                 p[n++] = S(RET_A, 0);
             }
             uint32_t expect = (loads[l].msh && msh_at >= caplen) || (code != 0 && at + width > caplen) ? 0
@@ -466,8 +470,51 @@ static void test_reject_length(void **state)
     for (size_t i = 0; i <= LCAP_BPF_MAXINSNS; i++)
         big[i] = S(RET_K, 1);
     expect_refusal(big, LCAP_BPF_MAXINSNS + 1,
-                   "program too long: 4097 instructions, the most a BSD kernel accepts is 4096");
+                   "program too long: 4097 instructions, the most libcapture runs is 4096 "
+                   "(libpcap's limit; a BSD kernel takes at most 512)");
     free(big);
+}
+
+/* Whether a BSD kernel's BIOCSETF would take a valid program: its length. */
+static void test_kernel_length(void **state)
+{
+    (void)state;
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    struct capture_insn *big = calloc(LCAP_BPF_KERNEL_MAXINSNS + 1, sizeof(*big));
+    assert_non_null(big);
+    for (size_t i = 0; i <= LCAP_BPF_KERNEL_MAXINSNS; i++)
+        big[i] = S(RET_K, 1);
+    assert_int_equal(LCAP_BPF_KERNEL_MAXINSNS, 512);
+    static const size_t lengths[] = { 1, 511, 512, 513 };
+    for (size_t i = 0; i < N(lengths); i++) {
+        capture_bpf *prog = capture_bpf_from_insns(big, lengths[i], err);
+        assert_non_null(prog);
+        assert_int_equal(lcap_bpf_kernel_accepts(prog), lengths[i] <= 512);
+        capture_bpf_free(prog);
+    }
+    free(big);
+}
+
+/* ... and its opcodes: every valid one but mod and xor, which no BSD kernel knows. */
+static void test_kernel_opcodes(void **state)
+{
+    (void)state;
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    size_t valid = 0, kernel = 0;
+    for (unsigned code = 0; code < 0x10000; code++) {
+        struct capture_insn p[] = { S(code, code == JA ? 0 : 1), S(RET_K, 1) };
+        capture_bpf *prog = capture_bpf_from_insns(p, N(p), err);
+        if (prog == NULL)
+            continue;
+        int userland_only = code == ALU_K(LCAP_BPF_MOD) || code == ALU_X(LCAP_BPF_MOD) ||
+                            code == ALU_K(LCAP_BPF_XOR) || code == ALU_X(LCAP_BPF_XOR);
+        assert_int_equal(lcap_bpf_kernel_accepts(prog), !userland_only);
+        valid++;
+        kernel += !userland_only;
+        capture_bpf_free(prog);
+    }
+    assert_int_equal(valid, 49);
+    assert_int_equal(kernel, 45);
 }
 
 static void test_reject_unknown_opcodes(void **state)
@@ -715,6 +762,8 @@ int main(void)
         cmocka_unit_test_setup(test_jump_into_composed_run, setup),
         cmocka_unit_test_setup(test_jumps_to_last, setup),
         cmocka_unit_test(test_reject_length),
+        cmocka_unit_test(test_kernel_length),
+        cmocka_unit_test(test_kernel_opcodes),
         cmocka_unit_test(test_reject_unknown_opcodes),
         cmocka_unit_test(test_reject_scratch_index),
         cmocka_unit_test_setup(test_reject_constant_zero_divisor, setup),

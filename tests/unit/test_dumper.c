@@ -14,6 +14,7 @@
 
 #include "capture.h"
 #include "reader.h"
+#include "testbuf.h"
 
 static char tmpdir[] = "/tmp/test_dumper.XXXXXX";
 
@@ -36,29 +37,6 @@ static const char *tmp_path(const char *name)
     static char path[512];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     return path;
-}
-
-/* The whole file in a malloc'ed buffer; *n its size. */
-static uint8_t *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    uint8_t *buf = NULL;
-    size_t cap = 0, len = 0;
-    for (;;) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 4096;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        if (got == 0)
-            break;
-        len += got;
-    }
-    fclose(f);
-    *n = len;
-    return buf;
 }
 
 static uint32_t u32(const uint8_t *p)
@@ -91,7 +69,7 @@ static void header_micro(void **state)
     assert_int_equal(capture_dump_ftell(d), 24);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24);
     assert_int_equal(u32(b), 0xa1b2c3d4u);
     assert_int_equal(u16(b + 4), 2);
@@ -117,7 +95,7 @@ static void header_nano_and_linktype(void **state)
     assert_int_equal(capture_dump(d, &h, data), 0);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 4);
     assert_int_equal(u32(b), 0xa1b23c4du);
     assert_int_equal(u32(b + 16), 262144); /* snaplen 0 means the largest */
@@ -142,7 +120,7 @@ static void fcs_bits_kept(void **state)
     assert_non_null(d);
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(u32(b + 20), 0x24000001u);
     free(b);
     capture_close(r);
@@ -180,7 +158,7 @@ static void micro_records_and_ftell(void **state)
     assert_string_equal(capture_dump_geterr(d), "");
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(u32(b + 24), 1);
     assert_int_equal(u32(b + 28), 999999); /* nanoseconds truncated to microseconds */
     assert_int_equal(u32(b + 32), 100);
@@ -215,7 +193,7 @@ static void big_and_many(void **state)
     }
     assert_int_equal(capture_dump_close(d), 0);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal((int64_t)n, expect);
     size_t off = 24;
     for (uint32_t i = 0; i < 3000; i++) {
@@ -230,6 +208,89 @@ static void big_and_many(void **state)
     free(b);
     free(pkt);
     capture_close(r);
+}
+
+/* A record longer than the snapshot length, or than 262144 bytes, would be
+ * cut or refused by every reader: it is refused here, never written. */
+static void caplen_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        int snaplen;
+        uint32_t ok, over;
+    } cases[] = {
+        { 100, 100, 101 },
+        { 262144, 262144, 262145 },
+        { 0, 262144, 262145 }, /* 0: the dead reader's 262144 */
+    };
+    uint8_t *data = calloc(1, 262145);
+    assert_non_null(data);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        capture_reader *r = capture_open_dead(CAPTURE_DLT_EN10MB, cases[i].snaplen);
+        const char *path = tmp_path("caplen.pcap");
+        capture_dumper *d = capture_dump_open(r, path);
+        assert_non_null(d);
+        capture_pkthdr over = mkhdr(1, 0, cases[i].over, cases[i].over);
+        capture_pkthdr ok = mkhdr(2, 0, cases[i].ok, cases[i].ok + 10);
+        assert_int_equal(capture_dump(d, &over, data), CAPTURE_ERROR);
+        assert_non_null(strstr(capture_dump_geterr(d), "captured length"));
+        assert_int_equal(capture_dump_ftell(d), 24);
+        assert_int_equal(capture_dump(d, &ok, data), 0);
+        char err[CAPTURE_ERRBUF_SIZE];
+        assert_int_equal(capture_dump_close_errbuf(d, err), CAPTURE_ERROR);
+        assert_non_null(strstr(err, "refused"));
+        /* The file holds the good record alone, and reads back whole. */
+        capture_reader *back = capture_open_offline(path, err);
+        assert_non_null(back);
+        capture_pkthdr h;
+        const uint8_t *p;
+        assert_int_equal(capture_next(back, &h, &p), 1);
+        assert_int_equal(h.ts_sec, 2);
+        assert_int_equal(h.caplen, cases[i].ok);
+        assert_int_equal(capture_next(back, &h, &p), CAPTURE_EOF);
+        capture_close(back);
+        capture_close(r);
+    }
+    free(data);
+}
+
+/* capture_loop with capture_dump_handler copies a file as pcap_dump does. */
+static void dump_handler_copies(void **state)
+{
+    (void)state;
+    capture_reader *r = capture_open_dead_with_tstamp_precision(CAPTURE_DLT_EN10MB, 1500,
+                                                                CAPTURE_TSTAMP_PRECISION_NANO);
+    char p1[512];
+    snprintf(p1, sizeof(p1), "%s", tmp_path("orig.pcap")); /* tmp_path's buffer is reused */
+    capture_dumper *d = capture_dump_open(r, p1);
+    assert_non_null(d);
+    uint8_t pkt[1500 + 7];
+    for (size_t i = 0; i < sizeof(pkt); i++)
+        pkt[i] = (uint8_t)(i * 13);
+    for (uint32_t i = 0; i < 500; i++) {
+        capture_pkthdr h = mkhdr(1000 + i, i * 7, (i * 97) % 1500, 1500);
+        assert_int_equal(capture_dump(d, &h, pkt + (i % 7)), 0);
+    }
+    assert_int_equal(capture_dump_close(d), 0);
+    capture_close(r);
+
+    char err[CAPTURE_ERRBUF_SIZE];
+    r = capture_open_offline(p1, err);
+    assert_non_null(r);
+    char p2[512];
+    snprintf(p2, sizeof(p2), "%s", tmp_path("copy.pcap"));
+    d = capture_dump_open(r, p2);
+    assert_non_null(d);
+    assert_int_equal(capture_loop(r, -1, capture_dump_handler, d), 0);
+    assert_int_equal(capture_dump_close(d), 0);
+    capture_close(r);
+    size_t n1, n2;
+    uint8_t *b1 = lcap_test_slurp(p1, &n1), *b2 = lcap_test_slurp(p2, &n2);
+    assert_true(n1 > 24 + 500 * 16);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    free(b1);
+    free(b2);
 }
 
 /* Timestamps outside the 32-bit field are refused, not wrapped. */
@@ -256,7 +317,7 @@ static void timestamp_refused(void **state)
     assert_int_equal(capture_dump_close_errbuf(d, err), CAPTURE_ERROR);
     assert_non_null(strstr(err, "refused"));
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 2);
     assert_int_equal(u32(b + 24), 7);
     free(b);
@@ -355,7 +416,7 @@ static void to_stdout(void **state)
     assert_int_equal(rc2, 0);
     assert_true(still_open);
     size_t n;
-    uint8_t *b = slurp(path, &n);
+    uint8_t *b = lcap_test_slurp(path, &n);
     assert_int_equal(n, 24 + 16 + 3);
     assert_int_equal(u32(b), 0xa1b2c3d4u);
     assert_int_equal(u32(b + 16), 9000);
@@ -376,6 +437,8 @@ int main(void)
         cmocka_unit_test(micro_records_and_ftell),
         cmocka_unit_test(big_and_many),
         cmocka_unit_test(timestamp_refused),
+        cmocka_unit_test(caplen_refused),
+        cmocka_unit_test(dump_handler_copies),
         cmocka_unit_test(dev_full_flush),
         cmocka_unit_test(dev_full_dump_and_close),
         cmocka_unit_test(missing_directory),

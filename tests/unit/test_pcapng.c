@@ -184,13 +184,6 @@ static void unknown_block(buf *b, uint32_t type, size_t body)
 /* Reading back                                                         */
 /* ------------------------------------------------------------------ */
 
-static char *write_temp(const buf *b)
-{
-    char *path = strdup("/tmp/lcap-pcapng-XXXXXX");
-    lcap_test_write_fd(b, mkstemp(path));
-    return path;
-}
-
 typedef struct got {
     int n;
     capture_pkthdr h[8];
@@ -198,6 +191,7 @@ typedef struct got {
     int end;        /* CAPTURE_EOF or CAPTURE_ERROR */
     char err[CAPTURE_ERRBUF_SIZE];
     char open_err[CAPTURE_ERRBUF_SIZE];
+    char path[64];  /* the file read, since removed */
     int dlt, snaplen, prec, major, minor, swapped;
     int prec_end;   /* precision once the whole file was read */
 } got;
@@ -243,19 +237,19 @@ static void read_reader(capture_reader *r, got *g, const uint8_t *seq)
 /* Returns 0 and fills *g, or -1 when the open failed (g->open_err says why). */
 static int read_file(const buf *b, got *g, const uint8_t *seq)
 {
-    char *path = write_temp(b);
+    char *path = lcap_test_save(b);
     capture_reader *r;
     int rc = -1;
 
     memset(g, 0, sizeof(*g));
+    snprintf(g->path, sizeof(g->path), "%s", path);
     r = capture_open_offline(path, g->open_err);
     if (r != NULL) {
         read_reader(r, g, seq);
         capture_close(r);
         rc = 0;
     }
-    unlink(path);
-    free(path);
+    lcap_test_unsave(path);
     return rc;
 }
 
@@ -279,6 +273,9 @@ static void ends_in_error(const buf *b, int n, const char *needle, size_t offset
     snprintf(where, sizeof(where), "at offset %zu", offset);
     if (strstr(g.err, needle) == NULL || strstr(g.err, where) == NULL)
         fail_msg("error \"%s\" lacks \"%s\" / \"%s\"", g.err, needle, where);
+    /* Read errors name the file, as open errors do. */
+    if (!lcap_test_names_file(g.err, g.path))
+        fail_msg("error \"%s\" does not start with the file's name", g.err);
 }
 
 
@@ -791,7 +788,6 @@ static void test_stdin_pipe(void **state)
 {
     buf b = { 0 };
     int saved;
-    char err[CAPTURE_ERRBUF_SIZE];
     got g;
     const uint8_t seq[] = { 3, 4, 5 };
     (void)state;
@@ -802,8 +798,7 @@ static void test_stdin_pipe(void **state)
     epb(&b, 2000002, 1000, 4);
     spb(&b, 50, 50, 5);
     pid_t pid = lcap_test_feed_stdin(&b, 777, &saved);
-    capture_reader *r = capture_open_offline("-", err);
-    assert_non_null(r);
+    capture_reader *r = lcap_test_open_ok("-");
     memset(&g, 0, sizeof(g));
     read_reader(r, &g, seq);
     capture_close(r);

@@ -12,28 +12,17 @@
 #include <cmocka.h>
 
 #include "capture.h"
+#include "testbuf.h"
 
-/* Writes len bytes to a fresh temp file and returns its malloc'ed path. */
-static char *temp_file(const void *data, size_t len)
-{
-    char *path = strdup("/tmp/lcap-reader-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, data, len), (ssize_t)len);
-    close(fd);
-    return path;
-}
-
+/* Opening a file of these len bytes fails with needle, naming the file. */
 static void open_fails_with(const void *data, size_t len, const char *needle)
 {
-    char err[CAPTURE_ERRBUF_SIZE] = "";
-    char *path = temp_file(data, len);
-    capture_reader *r = capture_open_offline(path, err);
-    assert_null(r);
-    assert_non_null(strstr(err, needle));
-    assert_non_null(strstr(err, path)); /* the message names the file */
-    unlink(path);
-    free(path);
+    lcap_test_buf b = { 0 };
+    lcap_test_put(&b, data, len);
+    char *path = lcap_test_save(&b);
+    lcap_test_open_fails(path, needle);
+    lcap_test_unsave(path);
+    lcap_test_buf_free(&b);
 }
 
 static void test_missing_file(void **state)
@@ -127,6 +116,27 @@ static void test_pkthdr_accessors(void **state)
     assert_int_equal(capture_pkthdr_getlen(&h), 1514);
 }
 
+/* capture_bpf_filter_pkthdr takes len and caplen from the header, in the
+ * right places: "ld #pktlen" sees len, a load past caplen rejects. */
+static void test_filter_pkthdr(void **state)
+{
+    (void)state;
+    static const struct capture_insn pktlen[] = { { 0x80, 0, 0, 0 }, { 0x16, 0, 0, 0 } };
+    static const struct capture_insn byte50[] = { { 0x30, 0, 0, 50 }, { 0x16, 0, 0, 0 } };
+    uint8_t data[100];
+    memset(data, 0x7f, sizeof(data));
+    capture_pkthdr h = { 0, 0, 10, 99 };
+    capture_bpf *a = capture_bpf_from_insns(pktlen, 2, NULL), *b = capture_bpf_from_insns(byte50, 2, NULL);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(capture_bpf_filter_pkthdr(a, &h, data), 99);
+    assert_int_equal(capture_bpf_filter_pkthdr(b, &h, data), 0);
+    h.caplen = 51;
+    assert_int_equal(capture_bpf_filter_pkthdr(b, &h, data), 0x7f);
+    capture_bpf_free(a);
+    capture_bpf_free(b);
+}
+
 static void test_version(void **state)
 {
     (void)state;
@@ -143,6 +153,7 @@ int main(void)
         cmocka_unit_test(test_breakloop_before_dispatch),
         cmocka_unit_test(test_pkthdr_accessors),
         cmocka_unit_test(test_version),
+        cmocka_unit_test(test_filter_pkthdr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

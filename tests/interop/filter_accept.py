@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""filter_accept.py - libcapture's compiler against libpcap master's expected programs.
+
+usage: filter_accept.py RUNNER [XFAIL_FILE]
+
+Every alias of every block of tests/data/conformance/accept.jsonl is compiled
+for its DLT, snaplen and netmask (optimized for "opt" programs, not for
+"unopt" ones), and run with the expected program over the packets of every
+conformance and shared capture: both must return the same value on every
+packet. "opt": null rows must be refused by the optimizer. Rows needing the
+name files run only under with_namefiles.sh (LCAP_NAMEFILES=1). Blocks named
+in XFAIL_FILE are expected to fail (the test fails when one passes).
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import testdata
+
+
+def dotted(q):
+    a, b, c, d = (int(x) for x in q.split("."))
+    return (a << 24) | (b << 16) | (c << 8) | d
+
+
+def main():
+    runner = sys.argv[1]
+    xfail = {}
+    if len(sys.argv) > 2:
+        for line in open(sys.argv[2]):
+            line = line.split("#", 1)[0].strip()
+            if line:
+                name, _, why = line.partition(" ")
+                xfail[name] = why
+    files = sorted(glob.glob(os.path.join(testdata.path("conformance/savefiles"), "*"))) + \
+        sorted(glob.glob(os.path.join(testdata.path("captures"), "*")))[:200]
+    namefiles = os.environ.get("LCAP_NAMEFILES") == "1"
+    reqs, meta = [], []
+    for line in open(testdata.path("conformance/accept.jsonl")):
+        row = json.loads(line)
+        if row["name"] == "bpf_image" or row.get("linuxext") or (row.get("skip") and not namefiles):
+            continue
+        snap = str(row.get("snaplen", 262144))
+        mask = "%x" % dotted(row["netmask"]) if "netmask" in row else "ffffffff"
+        progs = []
+        if "optunopt" in row:
+            progs = [("1", row["optunopt"]), ("0", row["optunopt"])]
+        else:
+            if "opt" in row:
+                progs.append(("1", row["opt"]))
+            if "unopt" in row:
+                progs.append(("0", row["unopt"]))
+        for alias in row["aliases"]:
+            for opt, text in progs:
+                t = "-" if text is None else text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+                a = alias.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+                reqs.append("\t".join([row["DLT"], snap, mask, opt, a, t]))
+                meta.append((row["name"], alias, opt))
+    out = subprocess.run([runner] + files, input="\n".join(reqs) + "\n", capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    if len(out) != len(reqs):
+        sys.exit("runner gave %d answers for %d requests" % (len(out), len(reqs)))
+    failed_blocks, counts = {}, {}
+    for (name, alias, opt), ans in zip(meta, out):
+        kind = ans[0]
+        counts[kind] = counts.get(kind, 0) + 1
+        if kind in "DEU":
+            failed_blocks.setdefault(name, []).append("%s (%s): %s" % (alias, "opt" if opt == "1" else "unopt", ans))
+    bad = 0
+    for name, why in sorted(failed_blocks.items()):
+        if name in xfail:
+            print("xfail %s: %s" % (name, why[0][:200]))
+        else:
+            bad += 1
+            for w in why:
+                print("FAIL %s: %s" % (name, w[:300]))
+    for name in xfail:
+        if name not in failed_blocks:
+            print("XPASS %s: remove it from the list" % name)
+            bad += 1
+    print("accept vectors: %d expressions agree on every packet, %d refused as libpcap does, %d differ, "
+          "%d refused by libcapture, %d compiled though libpcap refuses, %d expected programs unusable here"
+          % (counts.get("S", 0), counts.get("N", 0), counts.get("D", 0), counts.get("E", 0), counts.get("U", 0),
+             counts.get("A", 0)))
+    sys.exit(1 if bad else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,363 @@
+/* test_filter_compile.c - unit tests of capture_compile() and capture_setfilter(): verdicts,
+ * optimized against unoptimized programs on crafted packets, libpcap optimizer regressions,
+ * long branches, big expressions, threads, error paths. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "capture.h"
+
+#define SNAP 262144
+
+/* An Ethernet frame: optional VLAN tags, then an ethertype and payload. */
+typedef struct frame {
+    uint8_t b[256];
+    size_t n;
+} frame;
+
+static void put(frame *f, const void *p, size_t n)
+{
+    memcpy(f->b + f->n, p, n);
+    f->n += n;
+}
+
+static void put16(frame *f, uint16_t v)
+{
+    uint8_t x[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+    put(f, x, 2);
+}
+
+static void ether(frame *f, const uint16_t *tags, size_t ntags, uint16_t type)
+{
+    static const uint8_t macs[12] = { 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+    f->n = 0;
+    put(f, macs, 12);
+    for (size_t i = 0; i < ntags; i++) {
+        put16(f, 0x8100);
+        put16(f, tags[i]);
+    }
+    put16(f, type);
+}
+
+/* IPv4 header (20 bytes) with protocol, source and destination. */
+static void ipv4(frame *f, uint8_t proto, uint32_t src, uint32_t dst, uint16_t frag)
+{
+    uint8_t h[20] = { 0x45, 0, 0, 40, 0, 1, (uint8_t)(frag >> 8), (uint8_t)frag, 64, proto, 0, 0 };
+    for (int i = 0; i < 4; i++) {
+        h[12 + i] = (uint8_t)(src >> (24 - 8 * i));
+        h[16 + i] = (uint8_t)(dst >> (24 - 8 * i));
+    }
+    put(f, h, 20);
+}
+
+static void udp(frame *f, uint16_t sport, uint16_t dport)
+{
+    put16(f, sport);
+    put16(f, dport);
+    put16(f, 8);
+    put16(f, 0);
+}
+
+static uint32_t run(const char *expr, int optimize, const frame *f)
+{
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *p = capture_compile(CAPTURE_DLT_EN10MB, SNAP, expr, optimize, CAPTURE_NETMASK_UNKNOWN, err);
+    if (p == NULL)
+        fail_msg("'%s' does not compile: %s", expr, err);
+    uint32_t r = capture_bpf_filter(p, f->b, (uint32_t)f->n, (uint32_t)f->n);
+    capture_bpf_free(p);
+    return r;
+}
+
+/* expr gives want (accept or not) on f, optimized and not. */
+static void check(const char *expr, const frame *f, int want)
+{
+    uint32_t o = run(expr, 1, f), u = run(expr, 0, f);
+    if ((o != 0) != want || (u != 0) != want)
+        fail_msg("'%s': optimized %u, unoptimized %u, want %s", expr, o, u, want ? "accept" : "reject");
+}
+
+static void expect_refused(int dlt, const char *expr, int optimize, const char *part)
+{
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    capture_bpf *p = capture_compile(dlt, SNAP, expr, optimize, CAPTURE_NETMASK_UNKNOWN, err);
+    if (p != NULL) {
+        capture_bpf_free(p);
+        fail_msg("'%s' compiled", expr);
+    }
+    if (strstr(err, part) == NULL)
+        fail_msg("'%s': '%s' lacks '%s'", expr, err, part);
+}
+
+static void basic_verdicts(void **state)
+{
+    (void)state;
+    frame f;
+    ether(&f, NULL, 0, 0x0800);
+    ipv4(&f, 17, 0x0a000001, 0x0a000002, 0);
+    udp(&f, 5353, 53);
+    check("udp", &f, 1);
+    check("tcp", &f, 0);
+    check("udp dst port 53", &f, 1);
+    check("udp src port 53", &f, 0);
+    check("port 53 or 80", &f, 1);
+    check("portrange 50-60", &f, 1);
+    check("host 10.0.0.1 and host 10.0.0.2", &f, 1);
+    check("src net 10.0.0.0/24", &f, 1);
+    check("dst net 10.1", &f, 0);
+    check("net 10", &f, 1);
+    check("ip proto 17 and not ip6", &f, 1);
+    check("ether src 02:00:00:00:00:01", &f, 1);
+    check("ether broadcast or ether multicast", &f, 0);
+    check("greater 40 and less 100", &f, 1);
+    check("len = 42", &f, 1);
+    check("udp[2:2] = 53 and ip[9] == 17", &f, 1);
+    check("ip[2:2] - 20 = udp[4:2]", &f, 0);
+    check("", &f, 1);
+    /* a later fragment has no UDP header */
+    ether(&f, NULL, 0, 0x0800);
+    ipv4(&f, 17, 0x0a000001, 0x0a000002, 0x0010);
+    udp(&f, 5353, 53);
+    check("udp port 53", &f, 0);
+    check("udp", &f, 1);
+}
+
+static void rejects_all_packets(void **state)
+{
+    (void)state;
+    expect_refused(CAPTURE_DLT_EN10MB, "ip and arp", 1, "expression rejects all packets");
+    expect_refused(CAPTURE_DLT_EN10MB, "tcp and udp", 1, "expression rejects all packets");
+    expect_refused(CAPTURE_DLT_EN10MB, "ether[0] & 0 != 0", 1, "expression rejects all packets");
+    /* the unoptimized program is compiled as written */
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *p = capture_compile(CAPTURE_DLT_EN10MB, SNAP, "ip and arp", 0, CAPTURE_NETMASK_UNKNOWN, err);
+    assert_non_null(p);
+    capture_bpf_free(p);
+}
+
+static void errors(void **state)
+{
+    (void)state;
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] / 0 = 1", 1, "division by zero");
+    expect_refused(CAPTURE_DLT_EN10MB, "1 % 0 = 1", 0, "modulus by zero");
+    expect_refused(CAPTURE_DLT_EN10MB, "wlan type mgt", 1, "DLT EN10MB");
+    expect_refused(CAPTURE_DLT_EN10MB, "ip broadcast", 1, "netmask not known");
+    expect_refused(CAPTURE_DLT_EN10MB, "vlan 4096", 1, "4095");
+    expect_refused(CAPTURE_DLT_EN10MB, "tcp port 65536", 1, "65535");
+    expect_refused(CAPTURE_DLT_EN10MB, "host 10.0.0.0/8", 1, "networks only");
+    expect_refused(CAPTURE_DLT_EN10MB, "net 10.0.0.1/8", 1, "non-network bits");
+    expect_refused(CAPTURE_DLT_RAW, "ether host 00:11:22:33:44:55", 1, "DLT RAW");
+    expect_refused(CAPTURE_DLT_EN10MB, "inbound", 1, "direction");
+    expect_refused(12345, "ip", 1, "link type 12345");
+    expect_refused(CAPTURE_DLT_EN10MB, "mpls and vlan", 1, "no VLAN match after MPLS");
+}
+
+/* Regression tests for programs libpcap's optimizer got wrong. */
+static void optimizer_regressions(void **state)
+{
+    (void)state;
+    frame f;
+    /* ranges over a masked field: fragment offsets 0x100..0x200 */
+    for (uint16_t off = 0x0fe; off <= 0x202; off++) {
+        ether(&f, NULL, 0, 0x0800);
+        ipv4(&f, 6, 1, 2, off);
+        char e[128];
+        snprintf(e, sizeof(e), "ip[6:2] & 0x1fff >= 0x100 and ip[6:2] & 0x1fff <= 0x200");
+        check(e, &f, off >= 0x100 && off <= 0x200);
+    }
+    /* constant folding that wraps: 0x45 + 0xffffffff = 0x44 */
+    ether(&f, NULL, 0, 0x0800);
+    ipv4(&f, 6, 1, 2, 0);
+    check("ip[0] + 0xffffffff = 0x44", &f, 1);
+    check("ip[0] - 0x46 = 0xffffffff", &f, 1);
+    check("0xffffffff + 1 = 0", &f, 1);
+    check("(0 - 1) / 2 = 0x7fffffff", &f, 1);
+    /* jset with every bit is not "always true": the value may be 0 */
+    check("ether[0] & 0xffffffff != 0", &f, 0);
+    check("ether[1] & 0xffffffff != 0", &f, 1);
+    /* vlan and vlan: each one moves the offsets by 4 */
+    static const uint16_t two[] = { 10, 20 };
+    ether(&f, two, 2, 0x0800);
+    ipv4(&f, 17, 1, 2, 0);
+    udp(&f, 1, 2);
+    check("vlan 10 and vlan 20 and udp dst port 2", &f, 1);
+    check("vlan 20 and vlan 10", &f, 0);
+    check("vlan and vlan and vlan", &f, 0);
+    check("vlan 10 and vlan 20 and ip", &f, 1);
+    /* libpcap's rule: each vlan shifts what follows, across "or" too, so "ip"
+     * here looks 12 bytes in, past a third tag that is not there */
+    check("vlan 10 and (vlan 20 or vlan 30) and ip", &f, 0);
+    /* vxlan and arp: the inner frame's type */
+    ether(&f, NULL, 0, 0x0800);
+    ipv4(&f, 17, 1, 2, 0);
+    udp(&f, 1000, 4789);
+    static const uint8_t vx[8] = { 0x08, 0, 0, 0, 0, 0, 0x64, 0 };
+    put(&f, vx, 8);
+    size_t inner = f.n;
+    static const uint8_t mac12[12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+    put(&f, mac12, 12);
+    put16(&f, 0x0806);
+    uint8_t arp[28] = { 0 };
+    put(&f, arp, 28);
+    check("vxlan and arp", &f, 1);
+    check("vxlan 100 and arp", &f, 1);
+    check("vxlan 101", &f, 0);
+    check("vxlan and ip", &f, 0);
+    check("vxlan and ether src 07:08:09:0a:0b:0c", &f, 1);
+    (void)inner;
+}
+
+/* 300 host terms: branches farther than 255 go through "ja". */
+static void long_branches(void **state)
+{
+    (void)state;
+    size_t cap = 300 * 24 + 32, len = 0;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    len += (size_t)snprintf(s, cap, "host 10.0.0.0");
+    for (int i = 1; i < 300; i++)
+        len += (size_t)snprintf(s + len, cap - len, " or 10.0.%d.%d", i >> 8, i & 255);
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *p = capture_compile(CAPTURE_DLT_EN10MB, SNAP, s, 1, CAPTURE_NETMASK_UNKNOWN, err);
+    if (p == NULL)
+        fail_msg("%s", err);
+    const struct capture_insn *ins;
+    size_t n = capture_bpf_insns(p, &ins), ja = 0;
+    for (size_t i = 0; i < n; i++)
+        ja += ins[i].code == 0x05;
+    assert_true(n > 256);
+    assert_true(ja > 0);
+    frame f;
+    for (int last = 297; last < 302; last++) {
+        ether(&f, NULL, 0, 0x0800);
+        ipv4(&f, 6, 0x0b000001, 0x0a000000u | (uint32_t)((last >> 8) << 8 | (last & 255)), 0);
+        uint32_t r = capture_bpf_filter(p, f.b, (uint32_t)f.n, (uint32_t)f.n);
+        assert_int_equal(r != 0, last < 300);
+    }
+    capture_bpf_free(p);
+    /* 10,000 terms: more than a BPF program may hold, refused with a message */
+    free(s);
+    cap = 10000 * 24 + 32;
+    s = malloc(cap);
+    assert_non_null(s);
+    len = (size_t)snprintf(s, cap, "host 10.0.0.0");
+    for (int i = 1; i < 10000; i++)
+        len += (size_t)snprintf(s + len, cap - len, " or 10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
+    p = capture_compile(CAPTURE_DLT_EN10MB, SNAP, s, 1, CAPTURE_NETMASK_UNKNOWN, err);
+    assert_null(p);
+    assert_non_null(strstr(err, "instructions"));
+    free(s);
+}
+
+static const char *const thread_exprs[] = {
+    "tcp port 80 or udp port 53", "host 192.168.1.1 and not arp", "vlan 5 and ip6 and icmp6",
+    "ip[0] & 0xf > 5 or tcp[tcpflags] & (tcp-syn|tcp-fin) != 0", "ether multicast and not broadcast",
+    "ip6 protochain 6", "geneve and tcp src port 22", "pppoes 7 and ip",
+};
+#define NEXPR (sizeof(thread_exprs) / sizeof(thread_exprs[0]))
+
+static struct capture_insn *snapshot(const char *e, size_t *n)
+{
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *p = capture_compile(CAPTURE_DLT_EN10MB, SNAP, e, 1, CAPTURE_NETMASK_UNKNOWN, err);
+    if (p == NULL)
+        return NULL;
+    const struct capture_insn *ins;
+    *n = capture_bpf_insns(p, &ins);
+    struct capture_insn *copy = malloc(*n * sizeof(*copy));
+    if (copy != NULL)
+        memcpy(copy, ins, *n * sizeof(*copy));
+    capture_bpf_free(p);
+    return copy;
+}
+
+static struct capture_insn *ref[NEXPR];
+static size_t refn[NEXPR];
+
+static void *compile_many(void *arg)
+{
+    long bad = 0;
+    (void)arg;
+    for (int round = 0; round < 25; round++) {
+        for (size_t i = 0; i < NEXPR; i++) {
+            size_t n;
+            struct capture_insn *p = snapshot(thread_exprs[i], &n);
+            if (p == NULL || n != refn[i] || memcmp(p, ref[i], n * sizeof(*p)) != 0)
+                bad++;
+            free(p);
+        }
+    }
+    return (void *)bad;
+}
+
+static void threads_identical(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NEXPR; i++) {
+        ref[i] = snapshot(thread_exprs[i], &refn[i]);
+        assert_non_null(ref[i]);
+    }
+    pthread_t t[8];
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, compile_many, NULL), 0);
+    for (int i = 0; i < 8; i++) {
+        void *bad;
+        assert_int_equal(pthread_join(t[i], &bad), 0);
+        assert_int_equal((long)bad, 0);
+    }
+    for (size_t i = 0; i < NEXPR; i++)
+        free(ref[i]);
+}
+
+static void setfilter_on_reader(void **state)
+{
+    (void)state;
+    const char *src = getenv("LCAP_SOURCE");
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/examples/sample.pcap", src != NULL ? src : ".");
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_reader *r = capture_open_offline(path, err);
+    if (r == NULL)
+        fail_msg("%s", err);
+    capture_bpf *p = capture_compile(capture_datalink(r), capture_snapshot(r), "tcp", 1, CAPTURE_NETMASK_UNKNOWN, err);
+    assert_non_null(p);
+    capture_pkthdr h;
+    const uint8_t *d;
+    int all = 0, want = 0;
+    while (capture_next(r, &h, &d) == 1) {
+        all++;
+        want += capture_bpf_filter(p, d, h.len, h.caplen) != 0;
+    }
+    capture_bpf_free(p);
+    capture_close(r);
+    assert_true(want > 0 && want < all);
+    r = capture_open_offline(path, err);
+    assert_non_null(r);
+    assert_int_equal(capture_setfilter(r, "tcp and"), CAPTURE_ERROR);
+    assert_non_null(strstr(capture_geterr(r), "column"));
+    assert_int_equal(capture_setfilter(r, "tcp"), 0);
+    int got = 0;
+    while (capture_next(r, &h, &d) == 1)
+        got++;
+    assert_int_equal(got, want);
+    assert_int_equal(capture_setfilter(r, "ip broadcast"), CAPTURE_ERROR);
+    capture_close(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(basic_verdicts),      cmocka_unit_test(rejects_all_packets),
+        cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
+        cmocka_unit_test(long_branches),       cmocka_unit_test(threads_identical),
+        cmocka_unit_test(setfilter_on_reader),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

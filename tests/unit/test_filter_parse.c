@@ -1,0 +1,235 @@
+/* test_filter_parse.c - unit tests of the filter lexer and parser: tree shapes (precedence,
+ * qualifier inheritance), error messages with token and column, nesting bounds. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "filter/ast.h"
+#include "filter/filter.h"
+
+typedef struct parsed {
+    lcap_cc cc;
+    lcap_node *tree;
+    int empty;
+} parsed;
+
+static parsed *parse(const char *text)
+{
+    parsed *p = calloc(1, sizeof(*p));
+    assert_non_null(p);
+    p->cc.text = text;
+    p->tree = lcap_parse(&p->cc, &p->empty);
+    return p;
+}
+
+static void done(parsed *p)
+{
+    lcap_arena_free(&p->cc.arena);
+    free(p);
+}
+
+/* The error of text, which must fail to parse. */
+static void expect_error(const char *text, const char *part1, const char *part2)
+{
+    parsed *p = parse(text);
+    if (p->tree != NULL || !p->cc.error)
+        fail_msg("'%s' parsed", text);
+    if (strstr(p->cc.errbuf, part1) == NULL || (part2 != NULL && strstr(p->cc.errbuf, part2) == NULL))
+        fail_msg("'%s': message '%s' lacks '%s' / '%s'", text, p->cc.errbuf, part1, part2 ? part2 : "");
+    done(p);
+}
+
+static void and_or_same_precedence_left_assoc(void **state)
+{
+    (void)state;
+    parsed *p = parse("tcp or udp and icmp");
+    assert_non_null(p->tree);
+    /* ((tcp or udp) and icmp), not (tcp or (udp and icmp)) */
+    assert_int_equal(p->tree->kind, N_AND);
+    assert_int_equal(p->tree->l->kind, N_OR);
+    assert_int_equal(p->tree->r->kind, N_PROTO);
+    assert_int_equal(p->tree->r->q.proto, Q_ICMP);
+    done(p);
+    p = parse("tcp and udp or icmp");
+    assert_int_equal(p->tree->kind, N_OR);
+    assert_int_equal(p->tree->l->kind, N_AND);
+    done(p);
+}
+
+static void not_binds_tighter(void **state)
+{
+    (void)state;
+    parsed *p = parse("not tcp and udp");
+    assert_int_equal(p->tree->kind, N_AND);
+    assert_int_equal(p->tree->l->kind, N_NOT);
+    assert_int_equal(p->tree->l->l->q.proto, Q_TCP);
+    done(p);
+    p = parse("! (tcp && udp) || icmp");
+    assert_int_equal(p->tree->kind, N_OR);
+    assert_int_equal(p->tree->l->kind, N_NOT);
+    assert_int_equal(p->tree->l->l->kind, N_AND);
+    done(p);
+}
+
+static void qualifiers_inherited(void **state)
+{
+    (void)state;
+    parsed *p = parse("host 1.2.3.4 or 5.6.7.8");
+    assert_int_equal(p->tree->kind, N_OR);
+    assert_int_equal(p->tree->r->kind, N_HID);
+    assert_int_equal(p->tree->r->q.addr, Q_HOST);
+    assert_string_equal(p->tree->r->s, "5.6.7.8");
+    done(p);
+    p = parse("tcp dst port 80 or 443 and not 8080");
+    const lcap_node *n = p->tree->r->l; /* and( or(80, 443), not 8080 ) */
+    assert_int_equal(p->tree->kind, N_AND);
+    assert_int_equal(n->kind, N_NUM);
+    assert_int_equal(n->num, 8080);
+    assert_int_equal(n->q.proto, Q_TCP);
+    assert_int_equal(n->q.dir, Q_DST);
+    assert_int_equal(n->q.addr, Q_PORT);
+    done(p);
+    p = parse("src or dst host (a or b)");
+    assert_int_equal(p->tree->kind, N_OR);
+    assert_int_equal(p->tree->l->q.dir, Q_OR);
+    assert_int_equal(p->tree->r->q.addr, Q_HOST);
+    done(p);
+    /* the qualifiers of a parenthesized expression pass on */
+    p = parse("(port 53) or 123");
+    assert_int_equal(p->tree->r->q.addr, Q_PORT);
+    done(p);
+}
+
+static void addresses_and_numbers(void **state)
+{
+    (void)state;
+    parsed *p = parse("net 10.1/16 or net 10.0.0.0 mask 255.0.0.0 or ip6 net fe80::/10");
+    assert_int_equal(p->tree->l->l->masklen, 16);
+    assert_int_equal(p->tree->l->r->has_mask, 1);
+    assert_int_equal(p->tree->r->kind, N_HID6);
+    assert_int_equal(p->tree->r->masklen, 10);
+    done(p);
+    p = parse("ether host 00:11:22:33:44:55 or ether host 0011.2233.4455 or ether host 00-11-22-33-44-55");
+    assert_int_equal(p->tree->r->kind, N_EID);
+    assert_int_equal(p->tree->r->addr[5], 0x55);
+    assert_int_equal(p->tree->l->r->addr[1], 0x11);
+    done(p);
+    p = parse("tcp[tcpflags] & tcp-syn != 0 and icmp[icmptype] = icmp-echo and ip[0] = 0x45 and ip[1] = 010");
+    const lcap_node *r = p->tree->r;
+    assert_int_equal(r->kind, N_REL);
+    assert_int_equal(r->a1->num, 8); /* octal */
+    assert_int_equal(p->tree->l->l->l->a0->r->num, 2); /* tcp-syn */
+    assert_int_equal(p->tree->l->l->l->a0->l->l->num, 13); /* tcpflags */
+    done(p);
+    p = parse("");
+    assert_null(p->tree);
+    assert_int_equal(p->empty, 1);
+    assert_int_equal(p->cc.error, 0);
+    done(p);
+}
+
+static void arithmetic_precedence(void **state)
+{
+    (void)state;
+    parsed *p = parse("1 + 2 * 3 - -4 == ip[2:2] >> 1 | 5 & 6");
+    const lcap_node *n = p->tree;
+    assert_int_equal(n->kind, N_REL);
+    /* (1 + (2*3)) - (-4) */
+    assert_int_equal(n->a0->kind, A_BIN);
+    assert_int_equal(n->a0->r->kind, A_NEG);
+    assert_int_equal(n->a0->l->r->kind, A_BIN);
+    /* '|' lowest: ((ip >> 1) | (5 & 6)) */
+    assert_int_equal(n->a1->kind, A_BIN);
+    assert_int_equal(n->a1->r->kind, A_BIN);
+    assert_int_equal(n->a1->l->l->kind, A_LOAD);
+    assert_int_equal(n->a1->l->l->size, 2);
+    done(p);
+}
+
+static void syntax_errors_name_token_column(void **state)
+{
+    (void)state;
+    expect_error("tcp port 80 prot 22", "'prot'", "column 13");
+    expect_error("tcp and 80", "'80'", "column 9");
+    expect_error("foo", "'foo'", "column 1");
+    expect_error("(tcp", "end of expression", "')'");
+    expect_error("ip[0", "']'", NULL);
+    expect_error("ip @ 2", "'@'", "column 4");
+    expect_error("tcp and", "end of expression", NULL);
+    expect_error("ip[0:3] = 1", "size must be 1, 2 or 4", "column 6");
+    expect_error("0x100000000 = 1", "overflows 32 bits", NULL);
+    expect_error("ip[1] = 09", "non-octal", NULL);
+    expect_error("ether host 1:2:3", "'1:2:3'", "neither a MAC");
+    expect_error("ip[1] & 3", "relational operator", NULL);
+    expect_error("src and", "'and'", "column 5");
+    expect_error("host (1.2.3.4 or", "end of expression", NULL);
+    expect_error("\\", "'\\'", NULL);
+    expect_error("$", "ARCnet", NULL);
+}
+
+static void deep_nesting_bounded(void **state)
+{
+    (void)state;
+    size_t n = 1000;
+    char *s = malloc(2 * n + 4);
+    assert_non_null(s);
+    memset(s, '(', n);
+    memcpy(s + n, "tcp", 3);
+    memset(s + n + 3, ')', n);
+    s[2 * n + 3] = '\0';
+    parsed *p = parse(s);
+    assert_non_null(p->tree);
+    done(p);
+    free(s);
+    /* far deeper: refused with a message, without exhausting the stack */
+    n = 100000;
+    s = malloc(n + 8);
+    assert_non_null(s);
+    memset(s, '(', n);
+    strcpy(s + n, "tcp");
+    p = parse(s);
+    assert_null(p->tree);
+    assert_non_null(strstr(p->cc.errbuf, "nested too deeply"));
+    done(p);
+    free(s);
+}
+
+static void long_chains(void **state)
+{
+    (void)state;
+    size_t n = 10000;
+    char *s = malloc(n * 24 + 16);
+    assert_non_null(s);
+    size_t len = (size_t)sprintf(s, "host 10.0.0.0");
+    for (size_t i = 1; i < n; i++)
+        len += (size_t)sprintf(s + len, " or 10.%zu.%zu.%zu", i >> 16 & 255, i >> 8 & 255, i & 255);
+    parsed *p = parse(s);
+    assert_non_null(p->tree);
+    size_t depth = 0;
+    for (const lcap_node *m = p->tree; m->kind == N_OR; m = m->l)
+        depth++;
+    assert_int_equal(depth, n - 1);
+    done(p);
+    free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(and_or_same_precedence_left_assoc),
+        cmocka_unit_test(not_binds_tighter),
+        cmocka_unit_test(qualifiers_inherited),
+        cmocka_unit_test(addresses_and_numbers),
+        cmocka_unit_test(arithmetic_precedence),
+        cmocka_unit_test(syntax_errors_name_token_column),
+        cmocka_unit_test(deep_nesting_bounded),
+        cmocka_unit_test(long_chains),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
