@@ -221,7 +221,7 @@ def compare_body(t, name, ours, theirs, pre):
             else:
                 t.beyond[pre + "udp length"] += 1
         elif rest.startswith(("ICMP6", "ICMP", "igmp", "sctp", "DCCP")):
-            field = rest.split(None, 1)[0].rstrip(",").split("[")[0].lower()
+            field = rest.split(None, 1)[0].rstrip(",").split("[")[0].split("-")[0].lower()
             t.check(pre + field, items_agree(rest, trest), name, ours, theirs)
         elif " ip-proto-" in rest or rest.startswith(" ip-proto"):
             if trest.startswith(" ip-proto-"):
