@@ -2,7 +2,7 @@
 # install_test.sh - installs the build into a scratch root and builds the compat driver, a libpcap
 # program, with nothing but `pkg-config --cflags --libs libcapture-pcap`; it must print what libpcap does.
 set -euo pipefail
-build=$1 src=$2 sample=$3 oracle=$4
+build=$1 src=$2 sample=$3 oracle=$4 sanitize=${5:-none}
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
@@ -18,7 +18,9 @@ flags=$(pkg-config --cflags --libs libcapture-pcap)
 echo "pkg-config: $flags"
 # Never the system's headers: the flags must name capture-pcap's directory.
 [[ "$flags" == *"/include/capture-pcap"* ]] || { echo "FAIL: cflags do not name include/capture-pcap"; exit 1; }
-"${CC:-cc}" -std=c11 -Wall -Werror -o "$root/driver" "$src/tests/compat/compat_driver.c" $flags
+extra=()
+[ "$sanitize" != none ] && extra=(-fsanitize="$sanitize")
+"${CC:-cc}" -std=c11 -Wall -Werror "${extra[@]}" -o "$root/driver" "$src/tests/compat/compat_driver.c" $flags
 
 libdir=$(dirname "$(find "$root" -name 'libcapture-pcap.so.0' | head -n1)")
 LD_LIBRARY_PATH=$libdir ldd "$root/driver" | grep -F "$libdir/libcapture-pcap.so.0" >/dev/null ||
