@@ -2,7 +2,7 @@
  * TPACKET_V3 ring) in a network namespace of its own: datagrams each seen
  * once in order with their bytes, snaplen, a kernel filter, timeouts,
  * non-blocking mode, breakloop from a thread, statistics, VLAN tags put
- * back, sendpacket and a vanishing interface. */
+ * back, sendpacket, direction and a vanishing interface. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -262,6 +262,33 @@ static void sendpacket_reaches_peer(void **state)
     capture_close(r);
 }
 
+/* One frame arrives on LIVE_IF, one leaves it: each direction sees its own. */
+static void direction(void **state)
+{
+    (void)state;
+    guard(20);
+    static const int dirs[] = { CAPTURE_D_IN, CAPTURE_D_OUT, CAPTURE_D_INOUT };
+    static const uint32_t first[] = { 700, 701, 700 };
+    static const int count[] = { 1, 1, 2 };
+    for (int k = 0; k < 3; k++) {
+        got g = { 0 };
+        capture_reader *r = open_if(LIVE_IF, 0, 100, 0);
+        assert_int_equal(capture_setdirection(r, dirs[k]), 0);
+        send_frames(700, 1, 40, 0);
+        int s = livenet_socket(LIVE_IF);
+        assert_true(s >= 0);
+        size_t len = livenet_frame(frame, 701, 40, UDP_PORT);
+        assert_int_equal(livenet_send(s, frame, len), 0);
+        close(s);
+        assert_int_equal(capture_loop(r, count[k], collect, &g), 0);
+        while (capture_dispatch(r, -1, collect, &g) > 0)
+            ;
+        assert_int_equal(g.n, count[k]);
+        assert_int_equal(g.seq[0], first[k]);
+        capture_close(r);
+    }
+}
+
 static void *delete_later(void *arg)
 {
     (void)arg;
@@ -317,6 +344,7 @@ int main(void)
         cmocka_unit_test(statistics),
         cmocka_unit_test(vlan_tag_put_back),
         cmocka_unit_test(sendpacket_reaches_peer),
+        cmocka_unit_test(direction),
         cmocka_unit_test(interface_deleted),
         cmocka_unit_test(no_such_device),
     };
