@@ -224,7 +224,18 @@ static int lp_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
 {
     linux_packet *p = lp_of(r);
 
-    while (p->held && p->left > 0) {
+    for (;;) {
+        if (p->held && p->left == 0) {
+            /* Its last packet was handed out before this call: the block goes
+             * back, and the next one is walked at once if ready (one call of
+             * dispatch takes every ready block, as libpcap's does). */
+            release(p);
+            if (!take(p))
+                return 0;
+            continue;
+        }
+        if (!p->held)
+            return 0;
         struct tpacket3_hdr *h = (struct tpacket3_hdr *)p->pkt;
         struct sockaddr_ll *sll =
             (struct sockaddr_ll *)(p->pkt + TPACKET_ALIGN(sizeof(struct tpacket3_hdr)));
@@ -265,7 +276,6 @@ static int lp_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
         *data = d;
         return 1;
     }
-    return 0;
 }
 
 /* The socket reports an error: the interface went down or away. */
