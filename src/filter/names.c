@@ -193,7 +193,7 @@ int lcap_names_ether_file(const char *path, const char *name, uint8_t mac[6], ch
     if (rc == 1)
         return 0;
     if (rc < 0)
-        lcap_errf(err, "unknown ether host '%s' (cannot read %s: %s)", name, path, strerror(errno));
+        lcap_errf(err, "unknown ether host '%s' (cannot read %s: %s)", name, path, LCAP_ERRTEXT(errno));
     else
         lcap_errf(err, "unknown ether host '%s' (not in %s)", name, path);
     return -1;
@@ -253,7 +253,7 @@ int lcap_names_net_file(const char *path, const char *name, uint32_t *net, char 
         return 0;
     }
     if (rc < 0)
-        lcap_errf(err, "unknown network '%s' (cannot read %s: %s)", name, path, strerror(errno));
+        lcap_errf(err, "unknown network '%s' (cannot read %s: %s)", name, path, LCAP_ERRTEXT(errno));
     else
         lcap_errf(err, "unknown network '%s' (not in %s)", name, path);
     return -1;
@@ -349,7 +349,7 @@ int lcap_names_host(const char *name, int family,
             lcap_errf(err, "unknown host '%s'%s", name, family_words(family));
         else
             lcap_errf(err, "unknown host '%s' (hosts database: %s)", name,
-                      rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+                      rc == EAI_SYSTEM ? LCAP_ERRTEXT(errno) : gai_strerror(rc));
         return -1;
     }
     size_t count = 0;
@@ -432,7 +432,7 @@ int lcap_names_port(const char *name, int *port, int *protos, char *err)
     for (size_t i = 0; i < sizeof(transports) / sizeof(transports[0]); i++) {
         int p = 0, rc = service_port(name, transports[i].proto, &p);
         if (rc < 0) {
-            lcap_errf(err, "cannot look up port '%s' (services database: %s)", name, strerror(errno));
+            lcap_errf(err, "cannot look up port '%s' (services database: %s)", name, LCAP_ERRTEXT(errno));
             return -1;
         }
         if (rc == 0)
@@ -479,7 +479,7 @@ int lcap_names_proto(const char *name, int *proto, char *err)
         *proto = res->p_proto;
     free(big);
     if (rc != 0) {
-        lcap_errf(err, "cannot look up protocol '%s' (protocols database: %s)", name, strerror(rc));
+        lcap_errf(err, "cannot look up protocol '%s' (protocols database: %s)", name, LCAP_ERRTEXT(rc));
         return -1;
     }
     if (res == NULL) {
