@@ -26,13 +26,14 @@
 #define IMMEDIATE_TOV_MS 1
 
 /* The link type of each interface type (ARPHRD_*), as libpcap maps them;
- * what is not listed has no link type libcapture knows. */
-static const struct { unsigned short arphrd; int dlt; } arphrd_dlt[] = {
-    { ARPHRD_ETHER, CAPTURE_DLT_EN10MB },
-    { ARPHRD_LOOPBACK, CAPTURE_DLT_EN10MB }, /* Linux gives loopback fake Ethernet headers */
-    { ARPHRD_NONE, CAPTURE_DLT_RAW },
-    { ARPHRD_PPP, CAPTURE_DLT_RAW },
-    { ARPHRD_IEEE80211, CAPTURE_DLT_IEEE802_11 },
+ * what is not listed has no link type libcapture knows. On loopback every
+ * packet passes twice (out, then in): the outgoing copy is dropped. */
+static const struct { unsigned short arphrd; int dlt; int drop_outgoing; } arphrd_dlt[] = {
+    { ARPHRD_ETHER, CAPTURE_DLT_EN10MB, 0 },
+    { ARPHRD_LOOPBACK, CAPTURE_DLT_EN10MB, 1 }, /* Linux gives loopback fake Ethernet headers */
+    { ARPHRD_NONE, CAPTURE_DLT_RAW, 0 },
+    { ARPHRD_PPP, CAPTURE_DLT_RAW, 0 },
+    { ARPHRD_IEEE80211, CAPTURE_DLT_IEEE802_11, 0 },
 };
 
 typedef struct linux_packet {
@@ -40,6 +41,7 @@ typedef struct linux_packet {
     int ifindex;
     int nonblock;
     int direction;               /* CAPTURE_D_* */
+    int drop_outgoing;           /* loopback: outgoing copies are duplicates */
     uint8_t *ring;
     size_t block_size, block_nr;
     size_t cur;                  /* block being read, or next to become ready */
@@ -82,6 +84,7 @@ static int link_type(capture_reader *r, linux_packet *p, unsigned *mtu)
     for (size_t i = 0; i < sizeof(arphrd_dlt) / sizeof(arphrd_dlt[0]); i++)
         if (arphrd_dlt[i].arphrd == type) {
             r->linktype = arphrd_dlt[i].dlt;
+            p->drop_outgoing = arphrd_dlt[i].drop_outgoing;
             return 0;
         }
     lcap_errf(r->errbuf, "%s: interface type ARPHRD %u has no link type libcapture knows",
@@ -243,7 +246,8 @@ static int lp_next(capture_reader *r, capture_pkthdr *hdr, const uint8_t **data)
         uint32_t caplen = h->tp_snaplen, len = h->tp_len;
         p->left--;
         p->pkt = h->tp_next_offset ? p->pkt + h->tp_next_offset : p->pkt;
-        if (!wanted(p->direction, sll->sll_pkttype))
+        if (!wanted(p->direction, sll->sll_pkttype) ||
+            (p->drop_outgoing && sll->sll_pkttype == PACKET_OUTGOING))
             continue;
         if ((h->tp_status & TP_STATUS_VLAN_VALID) && r->linktype == CAPTURE_DLT_EN10MB &&
             caplen >= 12 && h->tp_mac >= VLAN_TAG_LEN) {

@@ -16,6 +16,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -289,6 +291,39 @@ static void direction(void **state)
     }
 }
 
+static void count_one(void *user, const capture_pkthdr *h, const uint8_t *d)
+{
+    (void)h, (void)d;
+    ++*(int *)user;
+}
+
+/* On loopback each datagram is captured once, not once out and once in. */
+static void loopback_once(void **state)
+{
+    (void)state;
+    guard(20);
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_reader *r = capture_create("lo", err);
+    assert_non_null(r);
+    assert_int_equal(capture_set_timeout(r, 100), 0);
+    assert_int_equal(capture_activate(r), 0);
+    assert_int_equal(capture_datalink(r), CAPTURE_DLT_EN10MB);
+    assert_int_equal(capture_setfilter(r, "udp"), 0); /* not the ICMP answers */
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    assert_true(s >= 0);
+    struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+    to.sin_addr.s_addr = htonl(0x7f000001);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(sendto(s, "x", 1, 0, (struct sockaddr *)&to, sizeof to), 1);
+    close(s);
+    int n = 0, rc;
+    while ((rc = capture_dispatch(r, -1, count_one, &n)) > 0)
+        ;
+    assert_true(rc >= 0);
+    assert_int_equal(n, 3);
+    capture_close(r);
+}
+
 static void *delete_later(void *arg)
 {
     (void)arg;
@@ -345,6 +380,7 @@ int main(void)
         cmocka_unit_test(vlan_tag_put_back),
         cmocka_unit_test(sendpacket_reaches_peer),
         cmocka_unit_test(direction),
+        cmocka_unit_test(loopback_once),
         cmocka_unit_test(interface_deleted),
         cmocka_unit_test(no_such_device),
     };
