@@ -1,7 +1,7 @@
 /* capsniff.c - example: prints a savefile's packets one line each, like tcpdump -n -S, and can copy them to a new file.
  *
- * usage: capsniff -r FILE [-c COUNT] [-w OUT] [-F PROGRAM_FILE] [-e]
- *        capsniff -i IFACE [-c COUNT] [-s SNAPLEN] [-p] [-B BUFSIZE] [--immediate] [-w OUT] [-F PROGRAM_FILE] [-e]
+ * usage: capsniff -r FILE [-c COUNT] [-w OUT] [-F PROGRAM_FILE] [-e] [EXPR]
+ *        capsniff -i IFACE [-c COUNT] [-s SNAPLEN] [-p] [-B BUFSIZE] [--immediate] [-w OUT] [-F PROGRAM_FILE] [-e] [EXPR]
  *        capsniff -D | -h | --version
  *
  * Times are printed as HH:MM:SS.uuuuuu in UTC (tcpdump uses local time; run it
@@ -17,7 +17,10 @@
  * standard output, and then nothing else is printed there). -F PROGRAM_FILE
  * keeps only the packets a BPF program accepts; the file holds the program as
  * tcpdump -d prints it (e.g. tcpdump -d -r FILE tcp > tcp.bpf), and -c counts
- * accepted packets. Errors go to standard error; the exit status is 0 when
+ * accepted packets. EXPR, the words after the options joined with spaces as
+ * tcpdump joins them, is a filter expression compiled for the capture's link
+ * type instead of -F (not both); one that does not compile exits 65 with the
+ * compiler's message. Errors go to standard error; the exit status is 0 when
  * the whole file was read, 1 otherwise, 2 for a usage error (saying which
  * argument was refused and why). */
 #include <errno.h>
@@ -122,7 +125,7 @@ static void usage(FILE *f)
         if (option_rows[i].action == RUN)
             fprintf(f, option_rows[i].required ? " %s" : " [%s]",
                     option_words(&option_rows[i], words, sizeof words));
-    fprintf(f, " [EXPR (with -i)]\n       capsniff -D\n"
+    fprintf(f, " [EXPR]\n       capsniff -D\n"
                "Prints each packet of FILE (or captured live with -i IFACE instead of -r) on one\n"
                "line, like TZ=UTC tcpdump -n -S; a live capture ends at COUNT or on SIGINT with\n"
                "tcpdump's statistics on standard error.\n");
@@ -174,8 +177,8 @@ static int parse_args(int argc, char **argv, struct sniff_opts *o)
         if (row->set(o, arg) < 0)
             return -1;
     }
-    if (i < argc && o->iface != NULL) {
-        /* A live capture's filter expression: the remaining words, joined. */
+    if (i < argc) {
+        /* The filter expression: the remaining words, joined. */
         static char expr[8192];
         size_t used = 0;
         for (; i < argc; i++) {
@@ -188,8 +191,8 @@ static int parse_args(int argc, char **argv, struct sniff_opts *o)
         }
         o->expr = expr;
     }
-    if (i < argc) {
-        fprintf(stderr, "capsniff: unexpected argument '%s' (options only, see capsniff -h)\n", argv[i]);
+    if (o->expr != NULL && o->filter_path != NULL) {
+        fprintf(stderr, "capsniff: -F PROGRAM_FILE and a filter expression exclude each other: give one filter\n");
         return -1;
     }
     if ((o->in == NULL) == (o->iface == NULL)) {

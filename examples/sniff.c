@@ -1,4 +1,4 @@
-/* sniff.c - capsniff's run: opens the savefile, installs the -F program, prints each packet and copies it with -w. */
+/* sniff.c - capsniff's run: opens the savefile, installs the -F program or the expression, prints each packet and copies it with -w. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +64,12 @@ int sniff(const struct sniff_opts *o)
     if (o->filter_path != NULL && install_filter(r, o->filter_path) < 0) {
         capture_close(r);
         return 1;
+    }
+    /* A live capture's expression is installed by sniff_open_live. */
+    if (o->iface == NULL && o->expr != NULL && capture_setfilter(r, o->expr) != 0) {
+        fprintf(stderr, "capsniff: filter: %s\n", capture_geterr(r));
+        capture_close(r);
+        return SNIFF_BAD_FILTER;
     }
     capture_dumper *d = NULL;
     if (o->out != NULL) {

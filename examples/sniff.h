@@ -15,7 +15,7 @@ struct sniff_opts {
     int no_promisc;          /* -p: leave the interface out of promiscuous mode */
     long buffer_kib;         /* -B: kernel buffer in KiB, 0 for the default */
     int immediate;           /* --immediate: each packet as it arrives */
-    const char *expr;        /* with -i: a filter expression (tcpdump's syntax), or NULL */
+    const char *expr;        /* a filter expression (tcpdump's syntax), or NULL */
 };
 
 /* -D: lists the interfaces, one "N.name" line each. Returns the exit status. */
@@ -27,8 +27,12 @@ struct capture_reader *sniff_open_live(const struct sniff_opts *o);
  * restores SIGINT/SIGTERM. The caller closes r. */
 void sniff_close_live(struct capture_reader *r, long shown);
 
+/* Exit status for a filter expression that does not compile, as capfilter's. */
+#define SNIFF_BAD_FILTER 65
+
 /* Prints (and with out, copies) the packets o selects. Returns the exit
- * status: 0 when the whole file was read, 1 otherwise (said on stderr). */
+ * status: 0 when the whole file was read, SNIFF_BAD_FILTER, or 1 otherwise
+ * (said on stderr). */
 int sniff(const struct sniff_opts *o);
 
 #endif

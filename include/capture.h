@@ -287,7 +287,9 @@ CAPTURE_EXTERN capture_reader *capture_open_live(const char *device, int snaplen
 
 /* A live reader on device (NULL: capture_lookupdev's choice), not yet
  * activated: set its options, then call capture_activate(). NULL with the
- * reason in errbuf. Reading before activation gives CAPTURE_ERROR_NOT_ACTIVATED. */
+ * reason in errbuf. Reading before activation gives CAPTURE_ERROR_NOT_ACTIVATED.
+ * On Linux it captures with an AF_PACKET ring, unless LCAP_BPF_FLAVOR is set
+ * (then with the BPF device source: docs/PLATFORMS.md). */
 CAPTURE_EXTERN capture_reader *capture_create(const char *device, char *errbuf);
 
 /* Options of a created reader, before capture_activate (afterwards, and on

@@ -15,4 +15,4 @@ fi
 . scripts/setup-build.sh
 setup_build build-example -Dtests=disabled -Dbench=disabled
 quiet_build build-example
-exec build-example/examples/capsniff -r examples/sample.pcap -F examples/tcp.bpf "$@"
+exec build-example/examples/capsniff -r examples/sample.pcap "$@" tcp

@@ -5,6 +5,34 @@
 #include "netif.h"
 #include "reader.h"
 
+/* Which live source capture_create picks, first row that applies: the BPF
+ * device when LCAP_BPF_FLAVOR names a flavour (the tests' emulated
+ * /dev/bpf), else the system's own. One row per platform difference. */
+static int any_precision(int precision) { (void)precision; return 1; }
+static const struct live_source {
+    const char *env;              /* applies when set and non-empty; NULL: always */
+    const lcap_source_ops *ops;
+    int (*precision_supported)(int precision);
+} live_sources[] = {
+    { "LCAP_BPF_FLAVOR", &lcap_bpfdev_ops, lcap_bpfdev_precision_supported },
+#if defined(__linux__)
+    { NULL, &lcap_linux_packet_ops, any_precision },
+#else
+    { NULL, &lcap_bpfdev_ops, lcap_bpfdev_precision_supported },
+#endif
+};
+
+static const struct live_source *live_source(void)
+{
+    size_t i = 0;
+    for (; live_sources[i].env != NULL; i++) {
+        const char *v = getenv(live_sources[i].env);
+        if (v != NULL && v[0] != '\0')
+            break;
+    }
+    return &live_sources[i];
+}
+
 capture_reader *capture_create(const char *device, char *errbuf)
 {
     char name[sizeof(((lcap_live_opts *)0)->device)], local[CAPTURE_ERRBUF_SIZE];
@@ -26,7 +54,7 @@ capture_reader *capture_create(const char *device, char *errbuf)
         return NULL;
     }
     snprintf(r->opts.device, sizeof(r->opts.device), "%s", device);
-    r->ops = &lcap_bpfdev_ops;
+    r->ops = live_source()->ops;
     r->activated = 0;
     r->snaplen = LCAP_MAXIMUM_SNAPLEN;
     return r;
@@ -90,8 +118,8 @@ int capture_set_tstamp_precision(capture_reader *r, int precision)
     int rc = settable(r);
     if (rc != 0)
         return rc;
-    if (!lcap_bpfdev_precision_supported(precision)) {
-        lcap_errf(r->errbuf, "this OS's BPF device cannot stamp with precision %d", precision);
+    if (!live_source()->precision_supported(precision)) {
+        lcap_errf(r->errbuf, "this OS's live source cannot stamp with precision %d", precision);
         return CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP;
     }
     r->tstamp_precision = precision;

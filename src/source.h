@@ -63,5 +63,7 @@ typedef struct lcap_source_ops {
 extern const lcap_source_ops lcap_bpfdev_ops;
 /* Whether this OS's BPF device can stamp with a CAPTURE_TSTAMP_PRECISION_*. */
 int lcap_bpfdev_precision_supported(int precision);
+/* The native Linux source: AF_PACKET with a TPACKET_V3 ring (src/live/linux_packet.c). */
+extern const lcap_source_ops lcap_linux_packet_ops;
 
 #endif

@@ -127,7 +127,8 @@ def help_and_version():
                       (["-r", SAMPLE, "--bogus"], "capsniff: unknown option '--bogus'"),
                       (["-r"], "capsniff: -r needs FILE"),
                       (["-r", SAMPLE, "-w"], "capsniff: -w needs OUT"),
-                      (["-r", SAMPLE, "extra"], "capsniff: unexpected argument 'extra'"),
+                      (["-r", SAMPLE, "-F", os.path.join(SOURCE, "examples", "tcp.bpf"), "tcp"],
+                       "capsniff: -F PROGRAM_FILE and a filter expression exclude each other"),
                       (["-c", "3"], "capsniff: -r FILE is needed")):
         r = run(args)
         check(r.returncode == 2 and r.stderr.decode().startswith(why) and b"usage:" in r.stderr and not r.stdout,
@@ -198,8 +199,11 @@ def error_cases(tmp):
     check(r.returncode == 1 and r.stderr and not r.stdout, "a missing file is not a clean error")
     r = run([])
     check(r.returncode == 2 and b"usage" in r.stderr, "no arguments: no usage message")
-    r = run(["-r", SAMPLE, "extra"])
-    check(r.returncode == 2, "an extra argument is not refused")
+    # Words after the options are a filter expression: one that does not compile exits 65 (as capfilter).
+    r = run(["-r", SAMPLE, "tcp", "and", "prot", "80"])
+    check(r.returncode == 65 and not r.stdout and
+          r.stderr.decode().startswith("capsniff: filter: syntax error at 'prot' (column 9)"),
+          "a bad expression: rc %d, %r" % (r.returncode, r.stderr))
     # A file cut inside a record: the packets before it, then an error.
     data = open(SAMPLE, "rb").read()
     cut = os.path.join(tmp, "cut.pcap")
