@@ -144,6 +144,19 @@ static void do_filter(const char *f, const char *expr)
     /* The program, so that a difference of compilers is told from one of the layer. */
     for (unsigned int i = 0; i < prog.bf_len; i++)
         printf("prog %s\n", bpf_image(&prog.bf_insns[i], (int)i));
+    /* The same expression without a handle compiles the same; the result validates. */
+    struct bpf_program again;
+    /* libpcap marks it deprecated; it is still part of the API the layer must match. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    int rc = pcap_compile_nopcap(pcap_snapshot(p), pcap_datalink(p), &again, expr, 1, PCAP_NETMASK_UNKNOWN);
+#pragma GCC diagnostic pop
+    printf("nopcap %d same=%d validate=%d\n", rc,
+           rc == 0 && again.bf_len == prog.bf_len &&
+               memcmp(again.bf_insns, prog.bf_insns, prog.bf_len * sizeof(*prog.bf_insns)) == 0,
+           bpf_validate(prog.bf_insns, (int)prog.bf_len));
+    if (rc == 0)
+        pcap_freecode(&again);
     /* pcap_offline_filter's verdicts first, then the same filter installed. */
     pcap_t *q = open_file(f, 0);
     struct pcap_pkthdr *h;
