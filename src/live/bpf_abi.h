@@ -4,7 +4,7 @@
 
 /* Every name carries the lcap_/LCAP_ prefix so this header can sit next to a
  * system <net/bpf.h> (the unit test compiles it everywhere) without clashes.
- * Layouts and numbers are the facts of ../shared/bpf-abi-netbsd.md; the
+ * Layouts and numbers are the facts of docs/bpf-abi-netbsd.md; the
  * _Static_asserts below pin each size and offset of that document, and
  * tests/unit/test_flavor.c checks every request number against it. */
 

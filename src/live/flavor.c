@@ -1,4 +1,4 @@
-/* flavor.c - the per-OS BPF flavour table (facts of ../shared/bpf-platforms.md) and its lookups. */
+/* flavor.c - the per-OS BPF flavour table (facts of docs/bpf-platforms.md) and its lookups. */
 #include "live/flavor.h"
 
 #include <errno.h>
