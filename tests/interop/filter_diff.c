@@ -8,7 +8,12 @@
  * Most expressions are compiled for DLT_EN10MB, some for DLT_RAW and
  * DLT_LINUX_SLL over the same traffic re-framed.
  *
- * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-v]
+ * Disagreements not yet explained are listed, one expression a line, in the
+ * file given with -o (filter_diff_open.txt): they are counted, not failed,
+ * and a listed expression that no longer disagrees fails the test, so the
+ * list stays exact.
+ *
+ * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]
  * Prints a summary: expressions, packets, agreements, by primitive family. */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -213,6 +218,44 @@ struct prim_stats {
 
 static int reports, max_reports = 25;
 
+/* The open list: expressions, and whether each was seen disagreeing. */
+static char **open_exprs;
+static unsigned char *open_seen;
+static size_t nopen;
+
+static void load_open(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        perror(path);
+        exit(2);
+    }
+    char line[1100];
+    while (fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char **e = realloc(open_exprs, (nopen + 1) * sizeof(*e));
+        if (e == NULL || (e[nopen] = strdup(line)) == NULL)
+            exit(2);
+        open_exprs = e;
+        nopen++;
+    }
+    fclose(f);
+    open_seen = calloc(nopen ? nopen : 1, 1);
+    if (open_seen == NULL)
+        exit(2);
+}
+
+/* Index of expr in the open list, or -1. */
+static long open_index(const char *expr)
+{
+    for (size_t i = 0; i < nopen; i++)
+        if (strcmp(open_exprs[i], expr) == 0)
+            return (long)i;
+    return -1;
+}
+
 static void report(const char *link, const char *expr, int opt, const char *detail)
 {
     if (reports++ < max_reports)
@@ -239,10 +282,12 @@ int main(int argc, char **argv)
             npkt = strtoul(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
             max_reports = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            load_open(argv[++i]);
         else if (strcmp(argv[i], "-v") == 0)
             verbose = 1;
         else {
-            fprintf(stderr, "usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-v]\n");
+            fprintf(stderr, "usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]\n");
             return 2;
         }
     }
@@ -272,7 +317,7 @@ int main(int argc, char **argv)
     if (want_all == NULL || hung == NULL)
         return 2;
     struct prim_stats by[FG_NPRIM] = { { 0 } }, all = { 0 };
-    unsigned long answers = 0, answers_agree = 0, refused_both = 0;
+    unsigned long answers = 0, answers_agree = 0, refused_both = 0, open_count = 0, open_fixed = 0;
     char expr[1024], detail[512], err[CAPTURE_ERRBUF_SIZE];
 
     for (unsigned long e = 0; e < nexpr; e++) {
@@ -371,6 +416,13 @@ int main(int argc, char **argv)
                 verdict = 2;
             }
         }
+        /* 3: an open disagreement, listed in the open list. */
+        long oi = open_index(expr);
+        if (oi >= 0 && verdict == 2) {
+            verdict = 3;
+            open_seen[oi] = 1;
+            open_count++;
+        }
         if (verbose)
             printf("%s\t%s\t%s\t%lu\n", pcap_ok ? "ok" : "refused", cap_ok ? "ok" : "refused", expr, matching);
 
@@ -397,6 +449,15 @@ int main(int argc, char **argv)
         capture_bpf_free(cp);
         capture_bpf_free(cp_unopt);
     }
+    for (size_t i = 0; i < nopen; i++) {
+        if (!open_seen[i]) {
+            printf("filter_diff: listed as open but agrees now (or was not generated): '%s'\n", open_exprs[i]);
+            open_fixed++;
+        }
+        free(open_exprs[i]);
+    }
+    free(open_exprs);
+    free(open_seen);
     for (size_t l = 0; l < NLINKS; l++) {
         pcap_close(link_dead[l]);
         free(link_pkts[l]);
@@ -429,8 +490,11 @@ int main(int argc, char **argv)
         printf("  known difference '%s'%s%s: %s\n", known_diffs[i].word ? known_diffs[i].word : "",
                known_diffs[i].pcap_err ? ", libpcap says " : "", known_diffs[i].pcap_err ? known_diffs[i].pcap_err : "",
                known_diffs[i].why);
-    if (all.fail > 0) {
-        printf("filter_diff: FAILED: %lu expressions disagree\n", all.fail);
+    printf("  open (listed in the open list, issue 11's to-do): %lu disagree as listed, %lu listed no longer disagree\n",
+           open_count, open_fixed);
+    if (all.fail > 0 || open_fixed > 0) {
+        printf("filter_diff: FAILED: %lu expressions disagree unlisted, %lu listed ones no longer disagree\n", all.fail,
+               open_fixed);
         return 1;
     }
     return 0;
