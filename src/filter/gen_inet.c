@@ -415,8 +415,11 @@ static int lookup_proto(lcap_cc *cc, const char *name, int proto, int col)
 
 static lcap_cond *gen_gateway(lcap_cc *cc, const lcap_node *n);
 
-/* "a-b" or a single port name/number for portrange. */
-static int port_lookup(lcap_cc *cc, const char *name, int proto, int col, int *port, int *realproto)
+/* A port name or number: its number, and the one transport protocol the
+ * services database lists it for (PROTO_UNDEF if several or a number). As
+ * in libpcap, the qualifier is checked against that only afterwards, so
+ * "sctp port domain" (tcp and udp) and "udp portrange ssh-domain" compile. */
+static int port_lookup(lcap_cc *cc, const char *name, int col, int *port, int *realproto)
 {
     char err[CAPTURE_ERRBUF_SIZE];
     int protos = 0;
@@ -434,16 +437,6 @@ static int port_lookup(lcap_cc *cc, const char *name, int proto, int col, int *p
     if (lcap_names_port(name, port, &protos, err) < 0) {
         lcap_cc_error(cc, col, "unknown port '%s'", name);
         return -1;
-    }
-    int want = proto == Q_TCP ? LCAP_PROTO_TCP : proto == Q_UDP ? LCAP_PROTO_UDP : proto == Q_SCTP ? LCAP_PROTO_SCTP : 0;
-    if (want != 0) {
-        if (!(protos & want)) {
-            lcap_cc_error(cc, col, "port '%s' is %s", name,
-                          protos & LCAP_PROTO_TCP ? "tcp" : protos & LCAP_PROTO_UDP ? "udp" : "sctp");
-            return -1;
-        }
-        *realproto = proto == Q_TCP ? IPPROTO_TCP_ : proto == Q_UDP ? IPPROTO_UDP_ : IPPROTO_SCTP_;
-        return 0;
     }
     int count = !!(protos & LCAP_PROTO_TCP) + !!(protos & LCAP_PROTO_UDP) + !!(protos & LCAP_PROTO_SCTP);
     if (count == 1)
@@ -512,22 +505,25 @@ lcap_cond *lcap_gen_id(lcap_cc *cc, const lcap_node *n)
                 memcpy(a, name, l);
                 a[l] = '\0';
                 int rp2;
-                if (port_lookup(cc, a, proto, n->col, &lo, &rp) < 0 ||
-                    port_lookup(cc, dash + 1, proto, n->col, &hi, &rp2) < 0)
+                if (port_lookup(cc, a, n->col, &lo, &rp) < 0 ||
+                    port_lookup(cc, dash + 1, n->col, &hi, &rp2) < 0)
                     return NULL;
                 if (rp != rp2)
                     rp = PROTO_UNDEF;
             } else {
-                if (port_lookup(cc, name, proto, n->col, &lo, &rp) < 0)
+                if (port_lookup(cc, name, n->col, &lo, &rp) < 0)
                     return NULL;
                 hi = lo;
             }
         } else {
-            if (port_lookup(cc, name, proto, n->col, &lo, &rp) < 0)
+            if (port_lookup(cc, name, n->col, &lo, &rp) < 0)
                 return NULL;
             hi = lo;
         }
         int pp = port_proto(cc, proto, n->col);
+        if (pp != PROTO_UNDEF && rp != PROTO_UNDEF && rp != pp)
+            return lcap_cc_error(cc, n->col, "port%s '%s' is %s", n->q.addr == Q_PORTRANGE ? " in range" : "", name,
+                                 rp == IPPROTO_TCP_ ? "tcp" : rp == IPPROTO_UDP_ ? "udp" : "sctp");
         if (pp != PROTO_UNDEF)
             rp = pp;
         return lcap_gen_port(cc, (uint32_t)lo, (uint32_t)hi, rp, dir, n->q.addr == Q_PORTRANGE);

@@ -8,7 +8,12 @@
  * Most expressions are compiled for DLT_EN10MB, some for DLT_RAW and
  * DLT_LINUX_SLL over the same traffic re-framed.
  *
- * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-v]
+ * Disagreements not yet explained are listed, one expression a line, in the
+ * file given with -o (filter_diff_open.txt): they are counted, not failed,
+ * and a listed expression that no longer disagrees fails the test, so the
+ * list stays exact.
+ *
+ * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]
  * Prints a summary: expressions, packets, agreements, by primitive family. */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -91,6 +96,28 @@ static int jumps_back(const struct bpf_program *bp)
         if (bp->bf_insns[i].code == (BPF_JMP | BPF_JA) && (int32_t)bp->bf_insns[i].k < 0)
             return 1;
     return 0;
+}
+
+/* libpcap's bpf_filter() leaves its scratch memory uninitialised, and some
+ * 1.10.3 programs (geneve's) load a slot before storing it: the oracle's
+ * answer then depends on stack garbage, and differed between the gcc and
+ * the clang ASan builds (valgrind: uninitialised values in bpf_filter).
+ * Its programs get a prefix storing 0 in every slot, as libcapture's
+ * machine starts; 1 on success, the program then owned by free(). */
+static int zero_scratch(struct bpf_program *bp)
+{
+    struct bpf_insn *ins = malloc((bp->bf_len + BPF_MEMWORDS + 1) * sizeof(*ins));
+    if (ins == NULL)
+        exit(2);
+    ins[0] = (struct bpf_insn)BPF_STMT(BPF_LD | BPF_IMM, 0);
+    for (u_int m = 0; m < BPF_MEMWORDS; m++)
+        ins[1 + m] = (struct bpf_insn)BPF_STMT(BPF_ST, m);
+    memcpy(ins + BPF_MEMWORDS + 1, bp->bf_insns, bp->bf_len * sizeof(*ins));
+    u_int len = bp->bf_len + BPF_MEMWORDS + 1;
+    pcap_freecode(bp);
+    bp->bf_insns = ins;
+    bp->bf_len = len;
+    return 1;
 }
 
 struct shared_results {
@@ -213,6 +240,44 @@ struct prim_stats {
 
 static int reports, max_reports = 25;
 
+/* The open list: expressions, and whether each was seen disagreeing. */
+static char **open_exprs;
+static unsigned char *open_seen;
+static size_t nopen;
+
+static void load_open(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        perror(path);
+        exit(2);
+    }
+    char line[1100];
+    while (fgets(line, sizeof(line), f) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        char **e = realloc(open_exprs, (nopen + 1) * sizeof(*e));
+        if (e == NULL || (e[nopen] = strdup(line)) == NULL)
+            exit(2);
+        open_exprs = e;
+        nopen++;
+    }
+    fclose(f);
+    open_seen = calloc(nopen ? nopen : 1, 1);
+    if (open_seen == NULL)
+        exit(2);
+}
+
+/* Index of expr in the open list, or -1. */
+static long open_index(const char *expr)
+{
+    for (size_t i = 0; i < nopen; i++)
+        if (strcmp(open_exprs[i], expr) == 0)
+            return (long)i;
+    return -1;
+}
+
 static void report(const char *link, const char *expr, int opt, const char *detail)
 {
     if (reports++ < max_reports)
@@ -239,10 +304,12 @@ int main(int argc, char **argv)
             npkt = strtoul(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-r") == 0 && i + 1 < argc)
             max_reports = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            load_open(argv[++i]);
         else if (strcmp(argv[i], "-v") == 0)
             verbose = 1;
         else {
-            fprintf(stderr, "usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-v]\n");
+            fprintf(stderr, "usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]\n");
             return 2;
         }
     }
@@ -272,7 +339,7 @@ int main(int argc, char **argv)
     if (want_all == NULL || hung == NULL)
         return 2;
     struct prim_stats by[FG_NPRIM] = { { 0 } }, all = { 0 };
-    unsigned long answers = 0, answers_agree = 0, refused_both = 0;
+    unsigned long answers = 0, answers_agree = 0, refused_both = 0, open_count = 0, open_fixed = 0;
     char expr[1024], detail[512], err[CAPTURE_ERRBUF_SIZE];
 
     for (unsigned long e = 0; e < nexpr; e++) {
@@ -287,13 +354,13 @@ int main(int argc, char **argv)
         pcap_t *dead = link_dead[l];
         int linktype = links[l].dlt;
         struct bpf_program bp;
-        int pcap_ok = pcap_compile(dead, &bp, expr, opt, NETMASK) == 0;
+        int pcap_ok = pcap_compile(dead, &bp, expr, opt, NETMASK) == 0 && zero_scratch(&bp);
         /* Where a load falls past the captured bytes (truncated or short
          * packets) the answer depends on which loads run, and optimizers
          * drop different ones: there the answer of libpcap's unoptimized
          * program is accepted too, and counted apart. */
         struct bpf_program bp_unopt;
-        int unopt_ok = pcap_ok && opt && pcap_compile(dead, &bp_unopt, expr, 0, NETMASK) == 0;
+        int unopt_ok = pcap_ok && opt && pcap_compile(dead, &bp_unopt, expr, 0, NETMASK) == 0 && zero_scratch(&bp_unopt);
         err[0] = '\0';
         capture_bpf *cp = capture_compile(linktype, SNAPLEN, expr, opt, NETMASK, err);
         int cap_ok = cp != NULL;
@@ -371,6 +438,13 @@ int main(int argc, char **argv)
                 verdict = 2;
             }
         }
+        /* 3: an open disagreement, listed in the open list. */
+        long oi = open_index(expr);
+        if (oi >= 0 && verdict == 2) {
+            verdict = 3;
+            open_seen[oi] = 1;
+            open_count++;
+        }
         if (verbose)
             printf("%s\t%s\t%s\t%lu\n", pcap_ok ? "ok" : "refused", cap_ok ? "ok" : "refused", expr, matching);
 
@@ -391,12 +465,21 @@ int main(int argc, char **argv)
             s->matching += matching > 0;
         }
         if (pcap_ok)
-            pcap_freecode(&bp);
+            free(bp.bf_insns);
         if (unopt_ok)
-            pcap_freecode(&bp_unopt);
+            free(bp_unopt.bf_insns);
         capture_bpf_free(cp);
         capture_bpf_free(cp_unopt);
     }
+    for (size_t i = 0; i < nopen; i++) {
+        if (!open_seen[i]) {
+            printf("filter_diff: listed as open but agrees now (or was not generated): '%s'\n", open_exprs[i]);
+            open_fixed++;
+        }
+        free(open_exprs[i]);
+    }
+    free(open_exprs);
+    free(open_seen);
     for (size_t l = 0; l < NLINKS; l++) {
         pcap_close(link_dead[l]);
         free(link_pkts[l]);
@@ -429,8 +512,11 @@ int main(int argc, char **argv)
         printf("  known difference '%s'%s%s: %s\n", known_diffs[i].word ? known_diffs[i].word : "",
                known_diffs[i].pcap_err ? ", libpcap says " : "", known_diffs[i].pcap_err ? known_diffs[i].pcap_err : "",
                known_diffs[i].why);
-    if (all.fail > 0) {
-        printf("filter_diff: FAILED: %lu expressions disagree\n", all.fail);
+    printf("  open (listed in the open list, issue 11's to-do): %lu disagree as listed, %lu listed no longer disagree\n",
+           open_count, open_fixed);
+    if (all.fail > 0 || open_fixed > 0) {
+        printf("filter_diff: FAILED: %lu expressions disagree unlisted, %lu listed ones no longer disagree\n", all.fail,
+               open_fixed);
         return 1;
     }
     return 0;

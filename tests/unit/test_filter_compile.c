@@ -121,6 +121,11 @@ static void basic_verdicts(void **state)
     check("udp[2:2] = 53 and ip[9] == 17", &f, 1);
     check("ip[2:2] - 20 = udp[4:2]", &f, 0);
     check("", &f, 1);
+    /* A service's protocols bar a qualifier only when it names exactly one
+     * other (libpcap's rule): domain is tcp and udp, ssh tcp alone. */
+    check("udp portrange ssh-domain", &f, 1);
+    check("sctp port domain or udp port domain", &f, 1);
+    check("sctp portrange http-https", &f, 0);
     /* a later fragment has no UDP header */
     ether(&f, NULL, 0, 0x0800);
     ipv4(&f, 17, 0x0a000001, 0x0a000002, 0x0010);
@@ -151,6 +156,8 @@ static void errors(void **state)
     expect_refused(CAPTURE_DLT_EN10MB, "ip broadcast", 1, "netmask not known");
     expect_refused(CAPTURE_DLT_EN10MB, "vlan 4096", 1, "4095");
     expect_refused(CAPTURE_DLT_EN10MB, "tcp port 65536", 1, "65535");
+    expect_refused(CAPTURE_DLT_EN10MB, "udp port ssh", 1, "port 'ssh' is tcp");
+    expect_refused(CAPTURE_DLT_EN10MB, "udp portrange ssh-ssh", 1, "port in range 'ssh-ssh' is tcp");
     expect_refused(CAPTURE_DLT_EN10MB, "host 10.0.0.0/8", 1, "networks only");
     expect_refused(CAPTURE_DLT_EN10MB, "net 10.0.0.1/8", 1, "non-network bits");
     expect_refused(CAPTURE_DLT_RAW, "ether host 00:11:22:33:44:55", 1, "DLT RAW");
