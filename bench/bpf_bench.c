@@ -13,6 +13,7 @@
  * itself (each header's length gives the next) would put a chain of
  * dependent loads under every call, a floor that hides the filters. Each
  * filter is measured in a process of its own (see run_alone()). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <dirent.h>
 #include <errno.h>

@@ -8,6 +8,7 @@
  * Without a file it reads $LCAP_SOURCE/tests/data/conformance/accept.jsonl.
  * libpcap compiles chains only up to MAX_PCAP_CHAIN terms (default 300:
  * its optimizer is cubic there; 1,000 terms take it over a minute). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <arpa/inet.h>
 #include <stdint.h>

@@ -2,6 +2,7 @@
  * a network namespace of its own with 64-byte frames for a fixed time while
  * libcapture, then libpcap, capture on the far end (default and 64 MiB
  * buffers); prints the reader's CPU time per captured packet and its drops. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <signal.h>

@@ -1,5 +1,6 @@
 /* savefile_bench.c - savefile read speed and memory of libcapture against
  * libpcap over the same large files, in the same run (see BENCHMARKS.md). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>

@@ -1,4 +1,5 @@
 /* dump.c - libcapture-pcap: writing pcap savefiles through stdio, as libpcap's dumper does (records written as given). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* filter.c - libcapture-pcap: pcap_compile and friends, and bpf_filter/validate/image/dump on raw arrays. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
 /* gen_dlt.c - build-time generator of pcap/dlt.h from libcapture's DLT table (src/dlt.c), so there is one list. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 
 /* Included whole so that its alias table and range constants, static there, are seen here. */

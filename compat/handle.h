@@ -1,4 +1,5 @@
 /* handle.h - libcapture-pcap's pcap_t and pcap_dumper_t: a libcapture reader or dumper plus libpcap's view of it. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_PCAP_HANDLE_H
 #define LCAP_PCAP_HANDLE_H
 

@@ -1,4 +1,5 @@
 /* offline.c - libcapture-pcap: opening savefiles and dead handles, reading packets, closing. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* props.c - libcapture-pcap: handle properties, link-type names, version and status text. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 #include <string.h>
 

@@ -11,6 +11,7 @@
  * each packet's return value is printed on a line of its own. The words of
  * EXPR are joined with spaces. A bad expression exits 65 with the message on
  * standard error; other errors exit 1, usage errors 2. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -23,6 +23,7 @@
  * compiler's message. Errors go to standard error; the exit status is 0 when
  * the whole file was read, 1 otherwise, 2 for a usage error (saying which
  * argument was refused and why). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

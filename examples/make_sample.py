@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # make_sample.py - writes examples/sample.pcap: a small, made-up Ethernet capture (ARP, ICMP, DNS, a TCP session, ICMPv6).
+# SPDX-License-Identifier: BSD-2-Clause
 """Generate the example capture deterministically (python3 standard library only).
 
 usage: make_sample.py [OUTPUT]   (default: sample.pcap beside this script)

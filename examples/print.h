@@ -1,4 +1,5 @@
 /* print.h - capsniff's packet printer: one line per packet in tcpdump -n -S's words, shared by its decoder files. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef CAPSNIFF_PRINT_H
 #define CAPSNIFF_PRINT_H
 

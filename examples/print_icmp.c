@@ -1,4 +1,5 @@
 /* print_icmp.c - capsniff's control messages: ICMP, ICMPv6 and IGMP, by tcpdump's names for their types. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <sys/socket.h>

@@ -1,4 +1,5 @@
 /* print_ip.c - capsniff's network layer: IPv4, IPv6 with its extension headers, and ARP, in tcpdump -n's words. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <sys/socket.h>

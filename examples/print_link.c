@@ -1,4 +1,5 @@
 /* print_link.c - capsniff's link layers: the packet's time and record checks, Ethernet (802.1Q tags, 802.3/LLC/SNAP), BSD loopback, raw IP and Linux cooked. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 
 #include "print.h"

@@ -1,4 +1,5 @@
 /* print_tcp.c - capsniff's TCP line: ports, flags, absolute sequence numbers (tcpdump -S), window and options. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>

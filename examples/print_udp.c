@@ -1,4 +1,5 @@
 /* print_udp.c - capsniff's UDP, SCTP, DCCP and ESP lines: ports, UDP's payload length, SCTP's first chunk, DCCP's packet type, ESP's SPI. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 
 #include "print.h"

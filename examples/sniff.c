@@ -1,4 +1,5 @@
 /* sniff.c - capsniff's run: opens the savefile, installs the -F program or the expression, prints each packet and copies it with -w. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* sniff.h - capsniff's run: opens the capture, applies the filter, prints and copies its packets. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef CAPSNIFF_SNIFF_H
 #define CAPSNIFF_SNIFF_H
 

@@ -1,5 +1,6 @@
 /* sniff_live.c - capsniff's live side: -D's interface list, opening -i with its
  * options, SIGINT as a break, and tcpdump's three statistics lines. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

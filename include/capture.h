@@ -1,4 +1,5 @@
 /* capture.h - the public API of libcapture: packet capture, savefiles and BPF without libpcap. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef CAPTURE_H
 #define CAPTURE_H
 

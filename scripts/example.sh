@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/example.sh - README's main job: build libcapture and run the example
 # sniffer over the bundled sample capture with a filter that keeps TCP.
+# SPDX-License-Identifier: BSD-2-Clause
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,7 @@
 # scripts/setup-build.sh - sourced by test.sh and example.sh: configures a meson
 # build directory quietly, but shows meson's own error when that fails and never
 # leaves a half-made directory behind for the next run to trip over.
+# SPDX-License-Identifier: BSD-2-Clause
 
 # setup_build DIR [MESON_OPTION...]: a fresh setup, or a reconfigure of a build
 # directory meson made before; exits with meson's output on stderr if it fails.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh - configures, builds and runs the whole test suite; --sanitize
 # does it again with clang under ASan+UBSan and runs the fuzz harnesses briefly.
+# SPDX-License-Identifier: BSD-2-Clause
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

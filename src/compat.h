@@ -1,4 +1,5 @@
 /* compat.h - the one place for compiler-specific macros and small shared helpers. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_COMPAT_H
 #define LCAP_COMPAT_H
 

@@ -1,4 +1,5 @@
 /* dlt.c - the DLT table: names, descriptions, LINKTYPE <-> DLT mapping and per-DLT snapshot bounds. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "dlt.h"
 
 #include <stddef.h>

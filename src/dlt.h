@@ -1,4 +1,5 @@
 /* dlt.h - DLT names and the LINKTYPE (file) <-> DLT (API) mapping. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_DLT_H
 #define LCAP_DLT_H
 

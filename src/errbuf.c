@@ -1,4 +1,5 @@
 /* errbuf.c - formatting of the one-line error messages every API call reports. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "compat.h"
 #include "capture.h"
 

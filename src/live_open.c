@@ -1,5 +1,6 @@
 /* live_open.c - live readers: capture_create, the options set before capture_activate,
  * capture_activate with libpcap's return codes, and capture_open_live. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdlib.h>
 
 #include "netif.h"

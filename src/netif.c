@@ -1,5 +1,6 @@
 /* netif.c - interfaces: capture_findalldevs/freealldevs, capture_lookupdev and the
  * network and mask of a device, all through getifaddrs(3). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "netif.h"
 
 #include <arpa/inet.h>

@@ -1,4 +1,5 @@
 /* netif.h - what the library asks of the host's interfaces (getifaddrs). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_NETIF_H
 #define LCAP_NETIF_H
 

@@ -1,4 +1,5 @@
 /* raw_ts.c - capture_raw_ts(): a pcap record's timestamp fields as the file has them, for libpcap's view (compat/). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "capture.h"
 #include "reader.h"
 

@@ -1,6 +1,7 @@
 /* reader.c - capture_reader lifecycle, the packet pumps behind dispatch, loop
  * and next, breakloop and filter install; sources are reached only through
  * their ops table (source.h). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "reader.h"
 
 #include <errno.h>

@@ -1,5 +1,6 @@
 /* reader.h - the private shape of capture_reader, shared by the reader and
  * the sources (whose interface is source.h). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_READER_H
 #define LCAP_READER_H
 

@@ -1,5 +1,6 @@
 /* reader_ops.c - the reader calls that reach a source's optional operations;
  * one message for every operation a source leaves NULL. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdlib.h>
 
 #include "reader.h"

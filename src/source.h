@@ -1,5 +1,6 @@
 /* source.h - the interface every packet source (savefile, BPF device, dead
  * handle) implements for the reader; a NULL operation means "not supported". */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_SOURCE_H
 #define LCAP_SOURCE_H
 

@@ -1,4 +1,5 @@
 /* asm.c - assembler: reads tcpdump -d text (libpcap's or with "; comments") back into instructions. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* image.c - disassembler: instructions to tcpdump -d, -dd and -ddd text, as libpcap 1.10.3 prints them. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpf/image.h"
 
 #include <inttypes.h>

@@ -1,4 +1,5 @@
 /* image.h - disassembler and assembler of tcpdump -d/-dd/-ddd text over plain instruction arrays. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_BPF_IMAGE_H
 #define LCAP_BPF_IMAGE_H
 

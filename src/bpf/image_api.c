@@ -1,4 +1,5 @@
 /* image_api.c - the public disassembly and assembly calls on capture_bpf objects. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 #include <stdlib.h>
 

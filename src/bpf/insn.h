@@ -1,4 +1,5 @@
 /* insn.h - classic BPF instruction encoding (the struct bpf_insn opcode fields). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_BPF_INSN_H
 #define LCAP_BPF_INSN_H
 

@@ -1,5 +1,6 @@
 /* opcodes.h - the one list of the 49 classic BPF opcodes: the validator's accepted set, the
  * disassembler's names and the interpreter's operations are all generated from it. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_BPF_OPCODES_H
 #define LCAP_BPF_OPCODES_H
 

@@ -1,4 +1,5 @@
 /* opnames.c - mnemonic and operand form of every valid classic BPF opcode, as data. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpf/opnames.h"
 
 #include "bpf/opcodes.h"

@@ -1,4 +1,5 @@
 /* opnames.h - the valid classic BPF opcodes with their mnemonics and operand forms, as data. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_BPF_OPNAMES_H
 #define LCAP_BPF_OPNAMES_H
 

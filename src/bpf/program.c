@@ -1,5 +1,6 @@
 /* program.c - the capture_bpf object: a validated copy of the instructions
  * plus their decoded form, and the public calls on it. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpf/program.h"
 
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* program.h - the private shape of capture_bpf and the internal BPF machine API
  * (validator, decoder, interpreter) shared by program.c, vm.c and image.c. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_BPF_PROGRAM_H
 #define LCAP_BPF_PROGRAM_H
 

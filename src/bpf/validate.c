@@ -1,6 +1,7 @@
 /* validate.c - the checks libpcap's and the BSD kernels' bpf_validate() make on a
  * classic BPF program before running it, with a message naming the first offending
  * instruction; and whether a BSD kernel, stricter, would take the program itself. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpf/program.h"
 
 #include "bpf/opcodes.h"

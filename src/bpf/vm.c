@@ -1,5 +1,6 @@
 /* vm.c - the classic BPF interpreter: decodes a validated program once into a
  * compact threaded form, then runs it with the semantics of BSD's bpf_filter(). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 
 /*
  * Reading guide.

@@ -1,4 +1,5 @@
 /* arena.c - the compiler's bump allocator and error recording: everything of one compile is freed at once. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,5 @@
 /* ast.h - the syntax tree of a filter expression: qualifiers resolved by the parser, code generated from it. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_AST_H
 #define LCAP_FILTER_AST_H
 

@@ -1,4 +1,5 @@
 /* compile.c - capture_compile(): parse, generate, optimize, emit, validate; one state per call. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdlib.h>
 #include <string.h>
 

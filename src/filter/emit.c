@@ -1,5 +1,6 @@
 /* emit.c - linearization of the block graph into BPF instructions: topological order, one
  * shared return per value, "ja" trampolines for branches farther than 255, then the validator. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* filter.h - the filter compiler's private state: one struct per compile call, its arena and first error. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_H
 #define LCAP_FILTER_H
 

@@ -1,5 +1,6 @@
 /* gen.c - code generation core: loads relative to protocol layers, comparisons, arithmetic
  * relations, and the walk of the syntax tree (iterative along and/or chains). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* gen.h - code generation shared by the gen_*.c files: loads relative to protocol layers,
  * comparisons, and the per-family generators the tree walk (gen.c) calls. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_GEN_H
 #define LCAP_FILTER_GEN_H
 

@@ -1,5 +1,6 @@
 /* gen_inet.c - IPv4/IPv6/ARP code: hosts and networks, ports and port ranges, "proto",
  * protocol abbreviations, proto[...] loads, and the qualifier dispatch of names and numbers. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>

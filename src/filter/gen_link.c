@@ -1,5 +1,6 @@
 /* gen_link.c - per-link-type code: the table of offsets and kinds, the protocol-type test,
  * link-layer hosts, broadcast/multicast and traffic direction. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <string.h>
 
 #include "filter/gen.h"

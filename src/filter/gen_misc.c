@@ -1,5 +1,6 @@
 /* gen_misc.c - 802.11 frame tests, LLC, DECnet hosts, SS7 MTP2/MTP3 fields and the pflog
  * keywords: the primitives tied to one family of link types. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <string.h>
 
 #include "filter/gen.h"

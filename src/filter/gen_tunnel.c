@@ -1,5 +1,6 @@
 /* gen_tunnel.c - vlan, mpls, pppoed/pppoes, geneve and vxlan: tests that also move the
  * offsets of everything after them (across "or" and parentheses), as libpcap does. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "filter/gen.h"
 
 #define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))

@@ -1,4 +1,5 @@
 /* ir.c - building blocks and conditions: and/or/not by patching dangling exits (no copies). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stddef.h>
 #include <stdlib.h>
 

@@ -1,5 +1,6 @@
 /* ir.h - the compiler's intermediate form: blocks of statements ending in a two-way branch or a
  * return, and conditions under construction (a head block plus its dangling true/false exits). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_IR_H
 #define LCAP_FILTER_IR_H
 

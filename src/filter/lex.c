@@ -1,4 +1,5 @@
 /* lex.c - the scanner of the pcap-filter language: names, numbers, addresses, keywords, operators. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>

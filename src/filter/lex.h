@@ -1,4 +1,5 @@
 /* lex.h - tokens of the pcap-filter language: the keyword table (one X-macro list) and the scanner. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_LEX_H
 #define LCAP_FILTER_LEX_H
 

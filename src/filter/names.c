@@ -1,6 +1,7 @@
 /* names.c - name resolution for the filter compiler: getaddrinfo for hosts,
  * getservbyname_r/getprotobyname_r for services and protocols, and the
  * project's own bounded parsers of /etc/ethers and /etc/networks. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "filter/names.h"
 
 #include <arpa/inet.h>

@@ -1,5 +1,6 @@
 /* names.h - the filter compiler's name resolution: hosts, ethers, networks,
  * services and protocols, through reentrant calls and bounded file parsers. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_NAMES_H
 #define LCAP_FILTER_NAMES_H
 

@@ -1,6 +1,7 @@
 /* opt.c - the optimizer, first version: value numbering of each block's tests, facts known on
  * every edge (intersected where paths join), jump threading over tests those facts decide,
  * and the "rejects all packets" verdict. Bounded: a fixed number of passes over a DAG. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,6 @@
 /* parse.c - recursive-descent parser of the pcap-filter language into the tree of ast.h, with
  * libpcap's precedence (and/or equal, left-associative; not tighter) and qualifier inheritance. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,4 +1,5 @@
 /* bpf_abi.h - NetBSD's amd64 bpf(4) ABI, byte for byte, for systems without <net/bpf.h> (Linux). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_BPF_ABI_H
 #define LCAP_BPF_ABI_H
 

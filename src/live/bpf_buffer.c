@@ -1,4 +1,5 @@
 /* bpf_buffer.c - walks the bpf_hdr records of one read() buffer, checking every length against what remains. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "live/bpf_buffer.h"
 
 #include <string.h>

@@ -1,4 +1,5 @@
 /* bpf_buffer.h - a pure walker over the records of one BPF read() buffer, laid out as a flavour says. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_BPF_BUFFER_H
 #define LCAP_BPF_BUFFER_H
 

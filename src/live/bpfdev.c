@@ -1,6 +1,7 @@
 /* bpfdev.c - the live source over a BSD /dev/bpf device: open, the BIOC*
  * setup sequence, reads, kernel filters, statistics, direction, injection.
  * What differs by OS comes from the flavour row (flavor.h), never #ifdefs. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>

@@ -1,4 +1,5 @@
 /* flavor.c - the per-OS BPF flavour table (facts of docs/bpf-platforms.md) and its lookups. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "live/flavor.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* flavor.h - what differs between the BPF devices of FreeBSD, NetBSD, OpenBSD, macOS and AIX, as one table of rows. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FLAVOR_H
 #define LCAP_FLAVOR_H
 

@@ -1,6 +1,7 @@
 /* linux_packet.c - the native Linux live source: an AF_PACKET socket with a
  * memory-mapped TPACKET_V3 receive ring, kernel filters, statistics,
  * direction, VLAN tags put back, injection with send(). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>

@@ -1,4 +1,5 @@
 /* dumper.c - the pcap savefile writer: its own output buffer, and every write error kept and reported. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,5 +1,6 @@
 /* pcap.c - the classic pcap savefile source: checks the file header at open,
  * then parses each record in place in the read window (no copies). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <limits.h>
 #include <stdlib.h>
 

@@ -1,5 +1,6 @@
 /* pcap_format.h - the facts of the classic pcap format that its reader and
  * its writer share: header lengths, magic numbers, link-type field bits. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_PCAP_FORMAT_H
 #define LCAP_PCAP_FORMAT_H
 

@@ -1,6 +1,7 @@
 /* pcapng.c - the pcapng savefile source: sections, interfaces and packet
  * blocks parsed in place in the read window, accepting what libpcap 1.10.3
  * accepts and reporting damage with its file offset and block type. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>

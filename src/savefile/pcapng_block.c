@@ -1,5 +1,6 @@
 /* pcapng_block.c - interface description options and timestamp scaling for
  * the pcapng reader, kept free of I/O so they can be tested and fuzzed alone. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "pcapng_block.h"
 
 #include <inttypes.h>

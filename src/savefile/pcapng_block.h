@@ -1,5 +1,6 @@
 /* pcapng_block.h - pure parsers for pcapng block contents: interface
  * description options and the scaling of packet timestamps to nanoseconds. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_PCAPNG_BLOCK_H
 #define LCAP_PCAPNG_BLOCK_H
 

@@ -1,5 +1,6 @@
 /* pseudohdr.c - byte-swapping of host-order pseudo-header fields in packets
  * read from a savefile written on a host of the other byte order. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "pseudohdr.h"
 
 #include <stddef.h>

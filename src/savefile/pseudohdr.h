@@ -1,5 +1,6 @@
 /* pseudohdr.h - fixing up link-layer pseudo-headers that a savefile stores in
  * the writing host's byte order (shared by the pcap and pcapng sources). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_PSEUDOHDR_H
 #define LCAP_PSEUDOHDR_H
 

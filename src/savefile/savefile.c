@@ -1,5 +1,6 @@
 /* savefile.c - the savefile formats as a probe table: the first bytes of a
  * file choose the source that opens it. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "savefile.h"
 
 static const struct savefile_format {

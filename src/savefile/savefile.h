@@ -1,5 +1,6 @@
 /* savefile.h - opening a savefile: each format is a row of savefile.c's probe
  * table, with the test of its first bytes and its source's open. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_SAVEFILE_H
 #define LCAP_SAVEFILE_H
 

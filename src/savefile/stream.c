@@ -1,4 +1,5 @@
 /* stream.c - the refill side of the savefile read window (see stream.h). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "stream.h"
 
 #include <errno.h>

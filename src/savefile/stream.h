@@ -1,5 +1,6 @@
 /* stream.h - a growable read window over a file descriptor, so savefile
  * records are parsed in place with one read() per many packets. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_STREAM_H
 #define LCAP_STREAM_H
 

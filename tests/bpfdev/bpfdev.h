@@ -1,4 +1,5 @@
 /* bpfdev.h - the emulated BPF device's internals, shared by its interposers, device and fault parts. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef BPFDEV_H
 #define BPFDEV_H
 

@@ -1,4 +1,5 @@
 /* device.c - the emulated device's setup side: opening, binding, the kernel filter, counters and every ioctl, as bpf(4) and the flavour row say. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpfdev.h"
 #include "live/bpf_abi.h"
 

@@ -1,4 +1,5 @@
 /* fault.c - the emulated BPF device's fault injection: parses BPFDEV_FAULT and answers which call must fail. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpfdev.h"
 
 #include <errno.h>

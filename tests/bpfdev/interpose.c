@@ -1,4 +1,5 @@
 /* interpose.c - libbpfdev.so's libc entry points: /dev/bpf and /dev/bpfN go to the emulated device, every other fd to the kernel untouched. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The plain names are defined here, so glibc must not redirect them to
  * their 64-bit or fortified twins (those are defined too). */
 #undef _FORTIFY_SOURCE

@@ -1,4 +1,5 @@
 /* io.c - the emulated device's data path: packets from the socket into the buffers, read(), write() and poll readiness as bpf(4) has them. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpfdev.h"
 
 #include <errno.h>

@@ -1,4 +1,5 @@
 /* records.c - the store and hold buffers and the record each packet becomes, laid out as the flavour's bpf_hdr (or FreeBSD's bpf_xhdr). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "bpfdev.h"
 
 #include <string.h>

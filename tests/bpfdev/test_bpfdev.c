@@ -1,4 +1,5 @@
 /* test_bpfdev.c - the emulated BPF device (LD_PRELOAD libbpfdev.so) checked against bpf(4), every flavour, in a private network namespace. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 /* testbuf.h - for the savefile unit tests: the growable byte buffer files are crafted in, saving it to a file or feeding it as stdin, and reading a file back (open, expect a packet's end or error); include after <cmocka.h>. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_TESTBUF_H
 #define LCAP_TESTBUF_H
 

@@ -1,4 +1,5 @@
 /* testpkts.c - reading a whole savefile into memory through libcapture or libpcap (testpkts.h). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "testpkts.h"
 
 #include <pcap/pcap.h>

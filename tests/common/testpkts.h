@@ -1,4 +1,5 @@
 /* testpkts.h - a savefile's packets held in memory, read by libcapture or by libpcap, for the interop tests that compare them. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_TESTPKTS_H
 #define LCAP_TESTPKTS_H
 

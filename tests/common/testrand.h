@@ -1,4 +1,5 @@
 /* testrand.h - the test suite's one pseudo-random generator (splitmix64): seeded, the same on every host, so a failure reproduces from its seed. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_TESTRAND_H
 #define LCAP_TESTRAND_H
 

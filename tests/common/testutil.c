@@ -1,4 +1,5 @@
 /* testutil.c - the failure counter, sorted directory listing and test data paths shared by test programs. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "testutil.h"
 
 #include <dirent.h>

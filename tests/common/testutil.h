@@ -1,4 +1,5 @@
 /* testutil.h - helpers shared by the test programs: a failure counter, directory listing and test data paths. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_TESTUTIL_H
 #define LCAP_TESTUTIL_H
 

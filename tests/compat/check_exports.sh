@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check_exports.sh - libcapture-pcap exports only libpcap's names, every function its headers
 # declare, has its own SONAME, links libcapture and never libpcap.
+# SPDX-License-Identifier: BSD-2-Clause
 set -euo pipefail
 lib=$1
 incdir=$2

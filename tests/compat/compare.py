@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """compare.py - runs compat_driver built on libpcap (oracle) and on libcapture-pcap over every shared capture; any difference fails."""
 import os
 import subprocess

@@ -1,4 +1,5 @@
 /* compat_driver.c - one source built twice, against system libpcap (oracle) and libcapture-pcap, printing a canonical trace to compare. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fileno() is POSIX: strict C11 builds (the install test) need it declared. */
 #define _POSIX_C_SOURCE 200809L
 #include <pcap/pcap.h>

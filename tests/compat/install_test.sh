@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install_test.sh - installs the build into a scratch root and builds the compat driver, a libpcap
 # program, with nothing but `pkg-config --cflags --libs libcapture-pcap`; it must print what libpcap does.
+# SPDX-License-Identifier: BSD-2-Clause
 set -euo pipefail
 build=$1 src=$2 sample=$3 oracle=$4 sanitize=${5:-none}
 root=$(mktemp -d)

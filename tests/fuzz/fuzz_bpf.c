@@ -5,6 +5,7 @@
  * the length limit is reached too), u32 extra wire bytes, then 8 bytes per
  * instruction (u16 code, u8 jt, u8 jf, u32 k), then the packet. Missing
  * instruction bytes shorten the program. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* fuzz_bpf_asm.c - libFuzzer harness for the BPF assembler: any text either
  * fails with a one-line message or gives instructions whose -d image reads back the same. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -6,6 +6,7 @@
  * FreeBSD bpf_xhdr layout, bits 4..5 the timestamp unit; bytes 1..2 a
  * snapshot length (little-endian); the rest is the read() buffer, copied to
  * an allocation of exactly its size so any over-read is caught. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* fuzz_ethers.c - libFuzzer harness for the /etc/ethers line parser: every
  * line of the input is parsed in a buffer of exactly its length, and a parsed
  * entry must name a host that lies inside the line and holds no blank. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,7 @@
  * "EN10MB"; an unknown one means EN10MB), then the expression up to a NUL
  * byte or the end, then the packet (the bytes after the NUL; without them,
  * the whole input is the packet). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* fuzz_pcap.c - libFuzzer harness for the pcap savefile reader: mutations keep
  * a valid pcap magic in front so time goes to headers and records. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

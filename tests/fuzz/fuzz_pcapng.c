@@ -1,5 +1,6 @@
 /* fuzz_pcapng.c - libFuzzer harness for the pcapng savefile reader: mutations
  * keep the Section Header Block type (and usually a byte-order magic) in front. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

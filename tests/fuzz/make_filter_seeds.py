@@ -2,6 +2,7 @@
 # make_filter_seeds.py - writes the filter fuzz harness's seed corpus: one file
 # per expression of the conformance vectors ("DLTNAME\nEXPR", see
 # fuzz_filter.c), accept and apply rows all, reject rows one in STEP.
+# SPDX-License-Identifier: BSD-2-Clause
 import json
 import os
 import sys

@@ -1,5 +1,6 @@
 /* replay_main.c - runs a fuzz harness over files and directories of inputs
  * without libFuzzer, so any compiler can replay seeds and regressions. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 # run_fuzz.py - one bounded libFuzzer run: gathers the seeds that fit a harness
 # into a fresh temporary corpus, fuzzes for a fixed time, keeps any crash.
+# SPDX-License-Identifier: BSD-2-Clause
 import argparse
 import os
 import shutil

@@ -1,6 +1,7 @@
 /* savefile_harness.c - reads fuzzed bytes as a savefile through the public API
  * in four ways (next, loop from a pipe, filtered dispatch, a dumped copy) and
  * traps on anything a caller could not rely on. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "savefile_harness.h"
 
 #include <errno.h>

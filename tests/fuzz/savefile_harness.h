@@ -1,4 +1,5 @@
 /* savefile_harness.h - the body shared by the savefile fuzz harnesses. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_SAVEFILE_HARNESS_H
 #define LCAP_SAVEFILE_HARNESS_H
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """bpf_conformance.py - libpcap's filter conformance vectors against libcapture's
 BPF machine and savefile reader, libpcap as the oracle.
 

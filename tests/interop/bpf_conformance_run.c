@@ -15,6 +15,7 @@
  *   the file's link type and snapshot length; libcapture reads the file and
  *   runs the program on each packet; the return values must be r1, r2, ...
  *   exactly, as many as the file has packets. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>

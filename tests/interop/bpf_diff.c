@@ -30,6 +30,7 @@
  * Shifts: libpcap's answer on this host (k mod 32 for a constant count, 0 for
  * X >= 32) is the interpreter's documented behaviour, compared like the rest.
  */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -1,4 +1,5 @@
 /* bpf_image_diff.c - the disassembler against libpcap 1.10.3's bpf_image()/bpf_dump() and real tcpdump -d/-dd/-ddd. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

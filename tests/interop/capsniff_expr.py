@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # capsniff_expr.py - capsniff's trailing filter expression selects exactly the packets tcpdump's does.
+# SPDX-License-Identifier: BSD-2-Clause
 """usage: capsniff_expr.py PATH_TO_CAPSNIFF
 
 For each expression over each capture below, the packets `capsniff -w` writes

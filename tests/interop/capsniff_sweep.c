@@ -4,6 +4,7 @@
  * usage: capsniff_sweep [file...]  (default: every file of $LCAP_TESTDATA/captures).
  * Output goes to /dev/null; exit 0 when every file was read to its end or ended
  * with capsniff's clean error status 1. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 #include <stdlib.h>
 

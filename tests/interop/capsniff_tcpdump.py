@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # capsniff_tcpdump.py - capsniff's lines against tcpdump -n -S (and -e), field by field, over every capture in tests/data.
+# SPDX-License-Identifier: BSD-2-Clause
 """usage: capsniff_tcpdump.py PATH_TO_CAPSNIFF CAPTURES_DIR [-v]
 
 Runs `capsniff -r F`, `capsniff -e -r F`, `TZ=UTC tcpdump -n -S -r F` and

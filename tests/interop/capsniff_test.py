@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # capsniff_test.py - tests the capsniff example against tcpdump -n, its options and every shared capture.
+# SPDX-License-Identifier: BSD-2-Clause
 """usage: capsniff_test.py PATH_TO_CAPSNIFF
 
 Needs LCAP_SOURCE (the source tree) and LCAP_TESTDATA (tests/data, for its captures).

@@ -1,4 +1,5 @@
 # crafted_driver.py - shared by pcap_crafted_diff.py and pcapng_crafted_diff.py: packet payloads that reach the pseudo-header code, and the seeded write-then-savefile_diff loop.
+# SPDX-License-Identifier: BSD-2-Clause
 import random
 import struct
 import subprocess

@@ -3,6 +3,7 @@
  * a savefile reader applies, observed through pcap_open_offline().
  *
  * usage: dlt_diff [scratch-dir]   (default: $LCAP_BUILD or /tmp). Exit 0 when all agree. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <stdint.h>
 #include <stdio.h>

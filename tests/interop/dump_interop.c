@@ -4,6 +4,7 @@
  *
  * usage: dump_interop [capture...]  (default: a fixed set from $LCAP_TESTDATA/captures,
  * covering both byte orders, micro and nano files and several link types). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>

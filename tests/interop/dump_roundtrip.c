@@ -3,6 +3,7 @@
  * same packets, link type (and FCS bits), snaplen and timestamp precision.
  *
  * usage: dump_roundtrip [file...]  (default: every file of $LCAP_TESTDATA/captures). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>

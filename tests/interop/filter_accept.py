@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """filter_accept.py - libcapture's compiler against libpcap master's expected programs.
 
 usage: filter_accept.py RUNNER [XFAIL_FILE]

@@ -7,6 +7,7 @@
  * answers: "S n" (agree on n packets), "D i mine want" (first disagreement, packet i),
  * "E message" (libcapture refused), "N" (libpcap refuses: expected program null) with
  * "U message" when libcapture compiled what libpcap refuses, "A message" (expected unusable). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

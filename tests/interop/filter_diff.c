@@ -15,6 +15,7 @@
  *
  * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]
  * Prints a summary: expressions, packets, agreements, by primitive family. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* filter_gen.h - seeded generators of filter expressions (a grammar of
  * pcap-filter(7)) and of Ethernet traffic for the filter differential test. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_GEN_H
 #define LCAP_FILTER_GEN_H
 

@@ -5,6 +5,7 @@
  * At most one random draw per expression or argument list: the order of
  * evaluation there is the compiler's, and gcc and clang must make the same
  * expressions from one seed. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 /* filter_gen_pools.h - the addresses, MACs and ports both generators draw
  * from, so expressions and packets meet often enough to match. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FILTER_GEN_POOLS_H
 #define LCAP_FILTER_GEN_POOLS_H
 

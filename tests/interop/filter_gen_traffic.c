@@ -3,6 +3,7 @@
  * language looks into, with addresses and ports from the shared pools, plus
  * truncated copies and noise. One random draw per expression at most, so
  * that every compiler makes the same packets from one seed. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arpa/inet.h>
 #include <string.h>
 

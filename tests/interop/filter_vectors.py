@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """filter_vectors.py - libpcap's filter vectors against libcapture's compiler.
 
 usage: filter_vectors.py apply|reject RUNNER [XFAIL_FILE]

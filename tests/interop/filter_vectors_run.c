@@ -7,6 +7,7 @@
  *   O <savefile>                        open a savefile: "R" (read to the end) or "E message"
  * Fields are tab-separated; every program compiled is checked to pass the validator
  * (capture_bpf_from_insns) again. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,6 +5,7 @@
 # absurd lengths, truncation) and has savefile_diff compare libcapture with
 # libpcap on every one of them.
 # usage: pcap_crafted_diff.py path/to/savefile_diff [files-per-seed]
+# SPDX-License-Identifier: BSD-2-Clause
 import struct
 import sys
 

@@ -10,6 +10,7 @@
 # resolutions finer than 2^-34 (libpcap's 64-bit product wraps) and several
 # interfaces whose LINKTYPE differs from its DLT (libpcap compares the one
 # with the other and refuses the second interface).
+# SPDX-License-Identifier: BSD-2-Clause
 import struct
 import sys
 

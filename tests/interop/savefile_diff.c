@@ -6,6 +6,7 @@
  * The selector picks files by their first four bytes, not their names. With no
  * files given, every file under $LCAP_TESTDATA/captures and
  * $LCAP_TESTDATA/conformance/savefiles is examined. Exit status 0 when all agree. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <inttypes.h>
 #include <pcap/pcap.h>
 #include <stdio.h>

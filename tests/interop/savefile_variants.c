@@ -5,6 +5,7 @@
  * libpcap reads the variant.
  *
  * usage: savefile_variants SWAP_SCRIPT   (LCAP_TESTDATA, LCAP_BUILD from the env) */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdint.h>

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 # swap_savefile.py - rewrites a pcap or pcapng savefile in the other byte order, for the variants test.
+# SPDX-License-Identifier: BSD-2-Clause
 """usage: swap_savefile.py IN OUT [IN OUT]...
 
 pcap (microsecond, nanosecond and Kuznetsov's modified format) and pcapng

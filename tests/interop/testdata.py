@@ -1,4 +1,5 @@
 # testdata.py - where the Python tests find the test data ($LCAP_TESTDATA, else this tree's tests/data); a missing file stops the test by its name.
+# SPDX-License-Identifier: BSD-2-Clause
 import os
 import sys
 

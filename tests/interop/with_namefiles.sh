@@ -8,6 +8,7 @@
 # fail at once without any traffic leaving the machine. Needs root (unshare -m, mount
 # --bind): without it, exits 77 (meson's "skipped") saying so.
 #   usage: with_namefiles.sh CMD [ARG...]     (LCAP_NAMEFILES=1 is set for CMD)
+# SPDX-License-Identifier: BSD-2-Clause
 set -eu
 
 if [ $# -eq 0 ]; then

@@ -1,4 +1,5 @@
 /* livenet.c - the live tests' namespace, veth pairs and frame building. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include "livenet.h"
 
 #include <arpa/inet.h>

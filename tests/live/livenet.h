@@ -1,5 +1,6 @@
 /* livenet.h - the live tests' private network: a namespace with veth pairs,
  * frames built and sent on the far end, and what the capture end must see. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_LIVENET_H
 #define LCAP_LIVENET_H
 

@@ -3,6 +3,7 @@
  * once in order with their bytes, snaplen, a kernel filter, timeouts,
  * non-blocking mode, breakloop from a thread, statistics, VLAN tags put
  * back, sendpacket, direction and a vanishing interface. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

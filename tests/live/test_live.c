@@ -5,6 +5,7 @@
  * timeouts, immediate and non-blocking modes, poll/select, breakloop from a
  * signal and a thread, statistics, injected faults, a vanishing interface,
  * sendpacket, direction and the interface calls. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

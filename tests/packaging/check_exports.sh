@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # check_exports.sh - the shared library exports only capture_* symbols, exports every
 # function capture.h declares, and does not depend on libpcap.
+# SPDX-License-Identifier: BSD-2-Clause
 set -euo pipefail
 # Pipes end in `grep ... >/dev/null`, never `grep -q`: -q exits at the first match, and
 # under pipefail the writer's SIGPIPE would then fail the pipe (a flaky test).

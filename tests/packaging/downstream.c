@@ -1,4 +1,5 @@
 /* downstream.c - a program built outside the tree with pkg-config alone: counts a savefile's packets. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <capture.h>
 #include <stdio.h>
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # install_test.sh - installs the build into a scratch root and builds a downstream
 # program with nothing but `pkg-config --cflags --libs libcapture`.
+# SPDX-License-Identifier: BSD-2-Clause
 set -euo pipefail
 # Pipes end in `grep ... >/dev/null`, never `grep -q`: -q exits at the first match, and
 # under pipefail the writer's SIGPIPE would then fail the pipe (a flaky test).

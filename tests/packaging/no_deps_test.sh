@@ -4,6 +4,7 @@
 # of sight, setup must succeed, say why tests and benchmarks are off, and leave
 # only the library and capsniff to build (the same sources every other build
 # compiles); -Dtests=enabled and -Dbench=enabled must fail naming what is missing.
+# SPDX-License-Identifier: BSD-2-Clause
 set -euo pipefail
 src=$1
 meson=$(command -v meson)

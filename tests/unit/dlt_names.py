@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """dlt_names.py - writes an X-macro list of every CAPTURE_DLT_* name capture.h defines,
 so a test can check each constant without a second hand-kept list."""
 import re

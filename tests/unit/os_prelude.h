@@ -1,6 +1,7 @@
 /* os_prelude.h - forced first include of the per-OS DLT test: the host's system
  * headers first, then the macro of the OS the build plays (defining it before
  * them would send the compiler's own headers looking for that OS's files). */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_OS_PRELUDE_H
 #define LCAP_OS_PRELUDE_H
 

@@ -1,5 +1,6 @@
 /* test_bpf_buffer.c - unit tests of the BPF read-buffer walker: every flavour's
  * layout and alignment, timestamp units, snaplen, and each malformed record. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_bpf_image.c - opcode table, disassembler formats, assembler round trips and error messages. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,6 @@
 /* test_bpf_vm.c - unit tests of the BPF validator, interpreter and Bpf object:
  * every opcode, every bounds edge and every validator rejection. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

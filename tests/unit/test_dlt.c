@@ -1,4 +1,5 @@
 /* test_dlt.c - unit tests of the DLT table: names both ways, descriptions, LINKTYPE mapping, snaplen bounds. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* test_dlt_os.c - the DLT table compiled as each OS compiles it (built once per
  * OS macro): every public CAPTURE_DLT_* constant agrees with the names, the
  * LINKTYPE mapping and the OS's BPF flavour row. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_dumper.c - unit tests of the pcap writer: headers, records, ftell, refusals and write errors. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* test_filter_compile.c - unit tests of capture_compile() and capture_setfilter(): verdicts,
  * optimized against unoptimized programs on crafted packets, libpcap optimizer regressions,
  * long branches, big expressions, threads, error paths. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,6 +3,7 @@
  * the system's hosts, services and protocols databases. With --namefiles
  * (run under tests/interop/with_namefiles.sh) it checks instead that the
  * conformance hosts, ethers and networks files are what the resolver sees. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

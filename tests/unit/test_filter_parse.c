@@ -1,5 +1,6 @@
 /* test_filter_parse.c - unit tests of the filter lexer and parser: tree shapes (precedence,
  * qualifier inheritance), error messages with token and column, nesting bounds. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -4,6 +4,7 @@
  * by hand (from the header layouts, not from any compiler): mask-and-compare
  * range tests, constant folding with 0xffffffff, jset #0xffffffff, stacked
  * vlan tests, vxlan with an inner protocol, division by constant zero. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

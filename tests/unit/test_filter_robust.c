@@ -3,6 +3,7 @@
  * arithmetic (compiled or refused with a message, never a crash or a stack
  * overflow, also under ASan), and eight threads compiling at once, which
  * must give the programs one thread gives. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>

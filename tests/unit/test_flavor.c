@@ -1,4 +1,5 @@
 /* test_flavor.c - unit tests of the per-OS BPF flavour table and of bpf_abi.h against bpf-abi-netbsd.md. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* test_live_reader.c - unit tests of the reader over a scripted live source:
  * dispatch after one buffer, loop past timeouts, breaks, capture_next's read,
  * filters in the source or the reader, NULL operations, create/activate codes. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

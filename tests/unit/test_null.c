@@ -1,4 +1,5 @@
 /* test_null.c - capture.h's NULL rule: every public function called with NULL handles and pointers returns its error value, never crashes; capture.h's list of functions is checked against this file's. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,7 @@
 /* test_pcap.c - the classic pcap savefile reader over files crafted here:
  * formats, byte orders, link-type bits, snapshot rules, damage, standard
  * input, and the dispatch/loop/next/breakloop contract on savefiles. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_pcapng.c - the pcapng reader on crafted files: byte orders, sections,
  * resolutions and offsets, packet block kinds, and every kind of damage. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,6 @@
 /* test_reader.c - reader-level behaviour that does not depend on a file format:
  * dead handles, open errors, unknown formats, option stubs of savefiles. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,5 @@
 /* test_stream.c - unit tests of the savefile read window: it grows only as data arrives, so a lying length costs no memory. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

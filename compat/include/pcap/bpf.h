@@ -1,4 +1,5 @@
 /* pcap/bpf.h - libcapture-pcap: BPF program types, opcodes and bpf_filter(), as libpcap names them. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LIBCAPTURE_PCAP_BPF_H
 #define LIBCAPTURE_PCAP_BPF_H
 

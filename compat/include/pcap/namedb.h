@@ -1,4 +1,5 @@
 /* pcap/namedb.h - libcapture-pcap: name-database constants; no pcap_nameto* function is provided yet. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LIBCAPTURE_PCAP_NAMEDB_H
 #define LIBCAPTURE_PCAP_NAMEDB_H
 

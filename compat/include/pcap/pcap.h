@@ -1,4 +1,5 @@
 /* pcap/pcap.h - libcapture-pcap: libpcap's API (the part this layer provides) on top of libcapture. */
+/* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LIBCAPTURE_PCAP_PCAP_H
 #define LIBCAPTURE_PCAP_PCAP_H
 
