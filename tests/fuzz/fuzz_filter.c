@@ -39,6 +39,28 @@ static capture_bpf *compile_checked(int dlt, const char *expr, int optimize)
     return prog;
 }
 
+/* libpcap master's optimizer drops a load whose value no longer matters
+ * (accept.jsonl's ld_jset_0x00000000: "link[0:4] & 0 == 0" becomes "ret
+ * #262144"), so on a packet too short for that load the unoptimized program
+ * rejects and the optimized one accepts. That is the one difference allowed:
+ * the unoptimized program rejected, and with the packet's bytes extended
+ * (zeros past caplen) both programs agree. */
+static int dropped_load(const capture_bpf *opt, const capture_bpf *unopt, const uint8_t *pkt,
+                        uint32_t caplen, uint32_t unopt_answer)
+{
+    enum { PAD = 65536 };
+    if (unopt_answer != 0 || opt == NULL)
+        return 0;
+    uint8_t *big = calloc(1, (size_t)caplen + PAD);
+    if (big == NULL)
+        return 1; /* out of memory says nothing of the compiler */
+    memcpy(big, pkt, caplen);
+    uint32_t n = caplen + PAD;
+    int same = capture_bpf_filter(opt, big, n, n) == capture_bpf_filter(unopt, big, n, n);
+    free(big);
+    return same;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *nl = memchr(data, '\n', size < 64 ? size : 64);
@@ -83,7 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         uint32_t u = capture_bpf_filter(unopt, pkt, wire, caplen);
         /* A refusal of the optimized program means it matches nothing. */
         uint32_t o = opt ? capture_bpf_filter(opt, pkt, wire, caplen) : 0;
-        if (u != o)
+        if (u != o && !dropped_load(opt, unopt, pkt, caplen, u))
             abort();
     }
     capture_bpf_free(opt);

@@ -50,7 +50,10 @@ def main():
         if rc != 0:
             print(f"run_fuzz: {args.harness} failed (exit {rc}); reproducer in {args.artifacts}",
                   file=sys.stderr)
-        return rc
+            # libFuzzer's own failure code is 77, which meson reads as "skipped":
+            # a crash must fail the test.
+            return 1
+        return 0
 
 
 if __name__ == "__main__":
