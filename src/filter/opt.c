@@ -340,6 +340,18 @@ typedef struct binfo {
 
 static int is_uncond(const lcap_block *b) { return !lcap_block_is_ret(b) && b->jt == b->jf; }
 
+/* The scratch words of the variable link-layer header length and payload
+ * offset (filter.h), which eval_block treats as known values, as a bit set. */
+static unsigned global_regs(const lcap_cc *cc)
+{
+    unsigned globals = 0;
+    if (cc->vlhdr_reg >= 0)
+        globals |= 1u << cc->vlhdr_reg;
+    if (cc->vlpl_reg >= 0)
+        globals |= 1u << cc->vlpl_reg;
+    return globals;
+}
+
 static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
 {
     size_t n;
@@ -355,11 +367,7 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
-    unsigned globals = 0;
-    if (cc->vlhdr_reg >= 0)
-        globals |= 1u << cc->vlhdr_reg;
-    if (cc->vlpl_reg >= 0)
-        globals |= 1u << cc->vlpl_reg;
+    unsigned globals = global_regs(cc);
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
         b->order = (int)i;
@@ -534,11 +542,7 @@ static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
-    unsigned globals = 0;
-    if (cc->vlhdr_reg >= 0)
-        globals |= 1u << cc->vlhdr_reg;
-    if (cc->vlpl_reg >= 0)
-        globals |= 1u << cc->vlpl_reg;
+    unsigned globals = global_regs(cc);
     for (size_t i = 0; i < n; i++) {
         ord[i]->order = (int)i;
         bval bv;
