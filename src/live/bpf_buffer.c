@@ -42,20 +42,26 @@ static unsigned header_extent(const struct lcap_bpf_hdr_layout *l)
 /* Timestamp fraction to nanoseconds, carrying whole seconds out of it. */
 static void set_time(capture_pkthdr *h, int64_t sec, uint64_t frac, enum lcap_bpf_ts_unit unit)
 {
-    uint64_t nsec;
+    uint64_t nsec, carry = 0;
     switch (unit) {
     case LCAP_BPF_TS_BINTIME: /* 1/2^64 s: the top 32 bits are enough for ns */
         nsec = ((frac >> 32) * 1000000000u) >> 32;
         break;
     case LCAP_BPF_TS_NANO:
-        sec += (int64_t)(frac / 1000000000u);
+        carry = frac / 1000000000u;
         nsec = frac % 1000000000u;
         break;
     default:
-        sec += (int64_t)(frac / 1000000u);
+        carry = frac / 1000000u;
         nsec = (frac % 1000000u) * 1000u;
         break;
     }
+    /* An out-of-range sub-second field carries into the seconds; a 64-bit
+     * seconds field near the top saturates rather than overflows. */
+    if (carry > (uint64_t)(INT64_MAX - (sec > 0 ? sec : 0)))
+        sec = INT64_MAX;
+    else
+        sec += (int64_t)carry;
     h->ts_sec = sec;
     h->ts_nsec = (uint32_t)nsec;
 }
