@@ -5,131 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter/ir.h"
+#include "filter/opt.h"
 
-/* ---- value numbers: hash-consed symbolic values of A and X ---- */
-
-enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL };
-
-typedef struct vnode {
-    uint8_t op, size;
-    uint16_t alu;
-    uint32_t a, b, k;
-} vnode;
-
-typedef struct vtab {
-    vnode *v;
-    uint32_t n, cap;
-    uint32_t *hash; /* open addressing over indexes + 1 */
-    uint32_t hcap;
-    uint32_t unk;   /* next unknown */
-    int oom;
-} vtab;
-
-static uint32_t vhash(const vnode *x)
-{
-    uint32_t h = x->op * 2654435761u ^ x->size * 40503u ^ x->alu * 97u;
-    h = (h ^ x->a) * 2246822519u;
-    h = (h ^ x->b) * 3266489917u;
-    h = (h ^ x->k) * 668265263u;
-    return h ^ h >> 15;
-}
-
-static int vgrow(vtab *t)
-{
-    uint32_t ncap = t->cap ? t->cap * 2 : 1024;
-    vnode *nv = realloc(t->v, ncap * sizeof(*nv));
-    if (nv == NULL)
-        return -1;
-    t->v = nv;
-    t->cap = ncap;
-    uint32_t nh = ncap * 2;
-    uint32_t *h = calloc(nh, sizeof(*h));
-    if (h == NULL)
-        return -1;
-    free(t->hash);
-    t->hash = h;
-    t->hcap = nh;
-    for (uint32_t i = 0; i < t->n; i++) {
-        if (t->v[i].op == V_UNK)
-            continue;
-        uint32_t j = vhash(&t->v[i]) & (nh - 1);
-        while (h[j])
-            j = (j + 1) & (nh - 1);
-        h[j] = i + 1;
-    }
-    return 0;
-}
-
-static uint32_t vget(vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b, uint32_t k)
-{
-    vnode x = { op, size, alu, a, b, k };
-    if (t->oom)
-        return 0;
-    if (t->n + 1 >= t->cap && vgrow(t) < 0) {
-        t->oom = 1;
-        return 0;
-    }
-    if (op != V_UNK) {
-        uint32_t j = vhash(&x) & (t->hcap - 1);
-        while (t->hash[j]) {
-            vnode *y = &t->v[t->hash[j] - 1];
-            if (y->op == op && y->size == size && y->alu == alu && y->a == a && y->b == b && y->k == k)
-                return t->hash[j] - 1;
-            j = (j + 1) & (t->hcap - 1);
-        }
-        t->hash[j] = t->n + 1;
-    }
-    t->v[t->n] = x;
-    return t->n++;
-}
-
-/* Unknown values (what a block finds in A, X or M at entry) are numbers
- * from UNK_BASE up, one fresh per use, kept out of the table. */
-#define UNK_BASE 0x80000000u
-
-static uint32_t vconst(vtab *t, uint32_t k) { return vget(t, V_CONST, 0, 0, 0, 0, k); }
-static uint32_t vunk(vtab *t) { return UNK_BASE | (t->unk++ & 0x7fffffffu); }
-static int is_unk(const vtab *t, uint32_t v) { return v >= UNK_BASE || t->oom; }
-
-static int is_const(const vtab *t, uint32_t v, uint32_t *k)
-{
-    if (t->oom || v >= t->n || t->v[v].op != V_CONST)
-        return 0;
-    *k = t->v[v].k;
-    return 1;
-}
-
-static uint32_t valu(vtab *t, uint16_t op, uint32_t a, uint32_t b)
-{
-    uint32_t x, y;
-    if (is_const(t, a, &x) && is_const(t, b, &y)) {
-        switch (op) {
-        case LCAP_BPF_ADD: return vconst(t, x + y);
-        case LCAP_BPF_SUB: return vconst(t, x - y);
-        case LCAP_BPF_MUL: return vconst(t, x * y);
-        case LCAP_BPF_DIV: if (y) return vconst(t, x / y); break;
-        case LCAP_BPF_MOD: if (y) return vconst(t, x % y); break;
-        case LCAP_BPF_AND: return vconst(t, x & y);
-        case LCAP_BPF_OR: return vconst(t, x | y);
-        case LCAP_BPF_XOR: return vconst(t, x ^ y);
-        case LCAP_BPF_LSH: return vconst(t, y < 32 ? x << y : 0);
-        case LCAP_BPF_RSH: return vconst(t, y < 32 ? x >> y : 0);
-        default: break;
-        }
-    }
-    if (is_const(t, b, &y)) { /* identities and absorbing constants */
-        if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
-            return vconst(t, 0);
-        if (op == LCAP_BPF_OR && y == 0xffffffffu)
-            return vconst(t, 0xffffffffu);
-        if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
-              op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && y == 0) ||
-            ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))
-            return a;
-    }
-    return vget(t, V_ALU, 0, op, a, b, 0);
-}
+typedef lcap_vtab vtab;
+#define vconst lcap_vn_const
+#define vunk lcap_vn_unk
+#define is_unk lcap_vn_is_unk
+#define is_const lcap_vn_is_const
 
 /* Symbolic execution of a block: the values of A and X at its branch, and
  * whether A and X are written before being read (the block stands alone). */
@@ -142,103 +24,27 @@ typedef struct bval {
 
 static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out)
 {
-    uint32_t A = vunk(t), X = vunk(t), M[LCAP_BPF_MEMWORDS];
-    uint32_t mknown = 0; /* M[i] set (else unknown, numbered on first read) */
-    int adef = 0, xdef = 0, alone = 1, store = 0, n = 0;
+    uint32_t r[LCAP_VN_REGS], defd = 0, used = 0;
+    int store = 0, n = 0;
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
         if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             store = 1;
-    for (int i = 0; i < LCAP_BPF_MEMWORDS; i++)
-        M[i] = 0;
-#define READ_A() (alone &= adef)
-#define READ_X() (alone &= xdef)
+    for (int i = 0; i < LCAP_VN_REGS; i++)
+        r[i] = vunk(t);
+    for (int k = 0; !store && k < LCAP_BPF_MEMWORDS; k++)
+        if (globals >> k & 1)
+            r[LCAP_VN_M(k)] = lcap_vn_get(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)k);
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next, n++) {
-        uint16_t c = s->code;
-        uint32_t k = s->k;
-        switch (LCAP_BPF_CLASS(c)) {
-        case LCAP_BPF_LD:
-        case LCAP_BPF_LDX: {
-            uint32_t v;
-            int isx = LCAP_BPF_CLASS(c) == LCAP_BPF_LDX;
-            switch (LCAP_BPF_MODE(c)) {
-            case LCAP_BPF_IMM: v = vconst(t, k); break;
-            case LCAP_BPF_ABS: v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(c), 0, 0, 0, k); break;
-            case LCAP_BPF_IND: READ_X(); v = vget(t, V_LDI, (uint8_t)LCAP_BPF_SIZE(c), 0, X, 0, k); break;
-            case LCAP_BPF_MEM:
-                if (k >= LCAP_BPF_MEMWORDS)
-                    v = vunk(t);
-                else {
-                    if (!(mknown >> k & 1)) {
-                        M[k] = (!store && (globals >> k & 1)) ? vget(t, V_GLOBAL, 0, 0, 0, 0, k) : vunk(t);
-                        mknown |= 1u << k;
-                    }
-                    v = M[k];
-                }
-                break;
-            case LCAP_BPF_LEN: v = vget(t, V_LEN, 0, 0, 0, 0, 0); break;
-            case LCAP_BPF_MSH: v = vget(t, V_MSH, 0, 0, 0, 0, k); break;
-            default: v = vunk(t); break;
-            }
-            if (isx) {
-                X = v;
-                xdef = 1;
-            } else {
-                A = v;
-                adef = 1;
-            }
-            break;
-        }
-        case LCAP_BPF_ST:
-            READ_A();
-            if (k < LCAP_BPF_MEMWORDS) {
-                M[k] = A;
-                mknown |= 1u << k;
-            }
-            break;
-        case LCAP_BPF_STX:
-            READ_X();
-            if (k < LCAP_BPF_MEMWORDS) {
-                M[k] = X;
-                mknown |= 1u << k;
-            }
-            break;
-        case LCAP_BPF_ALU:
-            READ_A();
-            if (LCAP_BPF_OP(c) == LCAP_BPF_NEG) {
-                uint32_t x;
-                A = is_const(t, A, &x) ? vconst(t, (uint32_t)-x) : vget(t, V_NEG, 0, 0, A, 0, 0);
-            } else if (LCAP_BPF_SRC(c) == LCAP_BPF_X) {
-                READ_X();
-                A = valu(t, LCAP_BPF_OP(c), A, X);
-            } else {
-                A = valu(t, LCAP_BPF_OP(c), A, vconst(t, k));
-            }
-            break;
-        case LCAP_BPF_MISC:
-            if (LCAP_BPF_MISCOP(c) == LCAP_BPF_TAX) {
-                READ_A();
-                X = A;
-                xdef = 1;
-            } else {
-                READ_X();
-                A = X;
-                adef = 1;
-            }
-            break;
-        default:
-            break;
-        }
+        uint32_t u, d;
+        lcap_stmt_regs(s, &u, &d);
+        used |= u & ~defd;
+        defd |= d;
+        lcap_vn_step(t, r, s);
     }
-    if (!lcap_block_is_ret(b) && !(b->jt != NULL && b->jt == b->jf)) {
-        READ_A();
-        if (LCAP_BPF_SRC(b->code) == LCAP_BPF_X)
-            READ_X();
-    }
-#undef READ_A
-#undef READ_X
-    out->a = A;
-    out->x = X;
-    out->stands_alone = alone;
+    used |= lcap_branch_use(b) & ~defd;
+    out->a = r[LCAP_VN_A];
+    out->x = r[LCAP_VN_X];
+    out->stands_alone = !(used & (1u << LCAP_VN_A | 1u << LCAP_VN_X));
     out->has_store = store;
     out->nstmts = n;
 }
@@ -523,75 +329,6 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
     return 0;
 }
 
-/* Drops a block's first load of A when every predecessor leaves that very
- * value in A (the ethertype reloaded after an ethertype test). Last step:
- * the block no longer stands alone afterwards. */
-static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
-{
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
-    if (ord == NULL)
-        return -1;
-    uint32_t *exit_a = malloc(n * sizeof(*exit_a)), *in_a = malloc(n * sizeof(*in_a));
-    int *seen = calloc(n, sizeof(*seen));
-    if (exit_a == NULL || in_a == NULL || seen == NULL) {
-        free(ord);
-        free(exit_a);
-        free(in_a);
-        free(seen);
-        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
-        return -1;
-    }
-    unsigned globals = global_regs(cc);
-    for (size_t i = 0; i < n; i++) {
-        ord[i]->order = (int)i;
-        bval bv;
-        eval_block(t, ord[i], globals, &bv);
-        exit_a[i] = bv.a;
-    }
-    const uint32_t none = 0xffffffffu;
-    seen[0] = 2;
-    in_a[0] = none;
-    for (size_t i = 0; i < n; i++) {
-        lcap_block *b = ord[i];
-        if (lcap_block_is_ret(b))
-            continue;
-        lcap_block *succ[2] = { b->jt, b->jf };
-        for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
-            size_t j = (size_t)succ[e]->order;
-            if (!seen[j]) {
-                seen[j] = 1;
-                in_a[j] = exit_a[i];
-            } else if (in_a[j] != exit_a[i]) {
-                in_a[j] = none;
-            }
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        lcap_block *b = ord[i];
-        lcap_stmt *s = b->stmts;
-        if (in_a[i] == none || s == NULL || LCAP_BPF_CLASS(s->code) != LCAP_BPF_LD || t->oom)
-            continue;
-        if (is_unk(t, in_a[i]))
-            continue;
-        uint32_t v;
-        uint16_t m = LCAP_BPF_MODE(s->code);
-        if (m == LCAP_BPF_ABS)
-            v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(s->code), 0, 0, 0, s->k);
-        else if (m == LCAP_BPF_IMM)
-            v = vconst(t, s->k);
-        else
-            continue;
-        if (v == in_a[i])
-            b->stmts = s->next;
-    }
-    free(ord);
-    free(exit_a);
-    free(in_a);
-    free(seen);
-    return 0;
-}
-
 /* 1 if some return with a non-zero value is reachable. */
 static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
 {
@@ -628,10 +365,11 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     }
     if (rc == 0 && merge_blocks(cc, root) < 0)
         rc = -1;
-    if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
+    if (rc == 0 && lcap_opt_redundant(cc, &t, *root) < 0)
         rc = -1;
-    free(t.v);
-    free(t.hash);
+    if (rc == 0 && merge_blocks(cc, root) < 0)
+        rc = -1;
+    lcap_vn_free(&t);
     if (rc == 0) {
         lcap_block *reject = NULL;
         int a = accepts_some(cc, *root, &reject);

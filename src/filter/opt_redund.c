@@ -1,0 +1,172 @@
+/* opt_redund.c - statements that change nothing or whose results nothing reads: values flow
+ * forward across blocks (a register keeps its value number where every path in agrees), then
+ * registers' liveness flows backward. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/opt.h"
+
+/* Where paths into a block disagree: a fresh unknown once the block is reached. */
+#define CONFLICT 0xffffffffu
+
+static int oom(lcap_cc *cc)
+{
+    lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+    return -1;
+}
+
+/* Forward: a statement whose register already holds the value it computes
+ * goes (its loads ran on every path in, so dropping them changes no result). */
+/* Bytes past the end of an absolute load: what the packet must hold for it
+ * (0 for statements that cannot run past the packet). */
+static uint32_t extent(const lcap_stmt *s)
+{
+    uint16_t c = s->code;
+    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX || (LCAP_BPF_MODE(c) != LCAP_BPF_ABS && LCAP_BPF_MODE(c) != LCAP_BPF_MSH))
+        return 0;
+    uint32_t size = LCAP_BPF_MODE(c) == LCAP_BPF_MSH ? 1
+                    : LCAP_BPF_SIZE(c) == LCAP_BPF_W ? 4 : LCAP_BPF_SIZE(c) == LCAP_BPF_H ? 2 : 1;
+    return s->k > UINT32_MAX - size ? UINT32_MAX : s->k + size;
+}
+
+/* Whether dropping the statement can change a result: an indexed load may
+ * run past the packet's end, an absolute one unless the packet is known to
+ * be long enough (bound: bytes every path in has loaded). */
+static int may_stop(const lcap_stmt *s, uint32_t bound)
+{
+    uint16_t c = s->code;
+    if (lcap_stmt_may_fault(s))
+        return 1;
+    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX)
+        return 0;
+    if (LCAP_BPF_MODE(c) == LCAP_BPF_IND)
+        return 1;
+    return extent(s) > bound;
+}
+
+static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
+{
+    uint32_t *in = malloc(n * LCAP_VN_REGS * sizeof(*in));
+    unsigned char *seen = calloc(n, 1);
+    if (in == NULL || seen == NULL) {
+        free(in);
+        free(seen);
+        return oom(cc);
+    }
+    for (size_t i = 0; i < n; i++)
+        ord[i]->order = (int)i;
+    seen[0] = 1;
+    bound[0] = 0;
+    for (int r = 0; r < LCAP_VN_REGS; r++)
+        in[r] = CONFLICT;
+    for (size_t i = 0; i < n && !t->oom; i++) {
+        lcap_block *b = ord[i];
+        if (lcap_block_is_ret(b) || !seen[i])
+            continue;
+        uint32_t *r = &in[i * LCAP_VN_REGS];
+        for (int k = 0; k < LCAP_VN_REGS; k++)
+            if (r[k] == CONFLICT)
+                r[k] = lcap_vn_unk(t);
+        uint32_t out = bound[i];
+        for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
+            lcap_stmt *s = *sp;
+            if (extent(s) > out)
+                out = extent(s);
+            uint32_t before[LCAP_VN_REGS];
+            memcpy(before, r, sizeof(before));
+            int w = lcap_vn_step(t, r, s);
+            if (w >= 0 && r[w] == before[w] && !lcap_stmt_may_fault(s) && !t->oom)
+                *sp = s->next;
+            else
+                sp = &s->next;
+        }
+        lcap_block *succ[2] = { b->jt, b->jf };
+        for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
+            size_t j = (size_t)succ[e]->order;
+            uint32_t *d = &in[j * LCAP_VN_REGS];
+            if (!seen[j]) {
+                memcpy(d, r, LCAP_VN_REGS * sizeof(*d));
+                seen[j] = 1;
+                bound[j] = out;
+            } else {
+                if (out < bound[j])
+                    bound[j] = out;
+                for (int k = 0; k < LCAP_VN_REGS; k++)
+                    if (d[k] != r[k])
+                        d[k] = CONFLICT;
+            }
+        }
+    }
+    free(in);
+    free(seen);
+    return t->oom ? oom(cc) : 0;
+}
+
+/* Backward: a statement whose register is read by nothing after it goes,
+ * unless it can stop the program (a division by zero, a load that may run
+ * past the packet's end). Dropping a load already covered by the block's
+ * bound leaves the bound of the blocks after it as it was. */
+static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bound)
+{
+    uint32_t *live = calloc(n, sizeof(*live));
+    size_t scap = 16;
+    lcap_stmt **stk = malloc(scap * sizeof(*stk));
+    if (live == NULL || stk == NULL) {
+        free(live);
+        free(stk);
+        return oom(cc);
+    }
+    for (size_t i = n; i-- > 0;) {
+        lcap_block *b = ord[i];
+        if (lcap_block_is_ret(b))
+            continue;
+        uint32_t l = live[b->jt->order] | live[b->jf->order] | lcap_branch_use(b);
+        size_t ns = 0;
+        for (lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
+            if (ns == scap) {
+                lcap_stmt **s2 = realloc(stk, 2 * scap * sizeof(*stk));
+                if (s2 == NULL) {
+                    free(live);
+                    free(stk);
+                    return oom(cc);
+                }
+                stk = s2;
+                scap *= 2;
+            }
+            stk[ns++] = s;
+        }
+        lcap_stmt *next = NULL; /* the kept statements, rebuilt from the end */
+        while (ns-- > 0) {
+            lcap_stmt *s = stk[ns];
+            uint32_t u, d;
+            lcap_stmt_regs(s, &u, &d);
+            if (d != 0 && (d & l) == 0 && !may_stop(s, bound[i]))
+                continue;
+            l = (l & ~d) | u;
+            s->next = next;
+            next = s;
+        }
+        b->stmts = next;
+        live[i] = l;
+    }
+    free(live);
+    free(stk);
+    return 0;
+}
+
+int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block *root)
+{
+    size_t n;
+    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    if (ord == NULL)
+        return -1;
+    uint32_t *bound = calloc(n, sizeof(*bound));
+    int rc = bound != NULL ? drop_unchanged(cc, t, ord, n, bound) : oom(cc);
+    if (rc == 0)
+        rc = drop_dead(cc, ord, n, bound);
+    free(bound);
+    free(ord);
+    return rc;
+}
