@@ -363,6 +363,8 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         if (!changed)
             break;
     }
+    if (rc == 0 && lcap_opt_chains(cc, &t, *root) < 0)
+        rc = -1;
     if (rc == 0 && merge_blocks(cc, root) < 0)
         rc = -1;
     if (rc == 0 && lcap_opt_redundant(cc, &t, *root) < 0)

@@ -55,6 +55,9 @@ uint32_t lcap_branch_use(const lcap_block *b);
 /* The statement can stop the program (a division by X or by zero). */
 int lcap_stmt_may_fault(const lcap_stmt *s);
 
+/* Bytes the packet must hold for an absolute load (0: cannot fail). */
+uint32_t lcap_stmt_extent(const lcap_stmt *s);
+
 /* Passes (each 0, or -1 with the error set). */
 /* Statements that leave every register as it was (a reload of the value A
  * already holds on every path in), then statements whose results nothing reads. */

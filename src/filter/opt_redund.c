@@ -19,18 +19,6 @@ static int oom(lcap_cc *cc)
 
 /* Forward: a statement whose register already holds the value it computes
  * goes (its loads ran on every path in, so dropping them changes no result). */
-/* Bytes past the end of an absolute load: what the packet must hold for it
- * (0 for statements that cannot run past the packet). */
-static uint32_t extent(const lcap_stmt *s)
-{
-    uint16_t c = s->code;
-    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX || (LCAP_BPF_MODE(c) != LCAP_BPF_ABS && LCAP_BPF_MODE(c) != LCAP_BPF_MSH))
-        return 0;
-    uint32_t size = LCAP_BPF_MODE(c) == LCAP_BPF_MSH ? 1
-                    : LCAP_BPF_SIZE(c) == LCAP_BPF_W ? 4 : LCAP_BPF_SIZE(c) == LCAP_BPF_H ? 2 : 1;
-    return s->k > UINT32_MAX - size ? UINT32_MAX : s->k + size;
-}
-
 /* Whether dropping the statement can change a result: an indexed load may
  * run past the packet's end, an absolute one unless the packet is known to
  * be long enough (bound: bytes every path in has loaded). */
@@ -43,7 +31,7 @@ static int may_stop(const lcap_stmt *s, uint32_t bound)
         return 0;
     if (LCAP_BPF_MODE(c) == LCAP_BPF_IND)
         return 1;
-    return extent(s) > bound;
+    return lcap_stmt_extent(s) > bound;
 }
 
 static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
@@ -72,8 +60,8 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         uint32_t out = bound[i];
         for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
             lcap_stmt *s = *sp;
-            if (extent(s) > out)
-                out = extent(s);
+            if (lcap_stmt_extent(s) > out)
+                out = lcap_stmt_extent(s);
             uint32_t before[LCAP_VN_REGS];
             memcpy(before, r, sizeof(before));
             int w = lcap_vn_step(t, r, s);

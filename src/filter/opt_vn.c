@@ -1,6 +1,7 @@
 /* opt_vn.c - value numbering for the optimizer: a hash-consed table of symbolic values, constant
  * folding, and the effect of one statement on A, X and the scratch words. */
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "filter/opt.h"
@@ -211,4 +212,16 @@ int lcap_stmt_may_fault(const lcap_stmt *s)
     if (LCAP_BPF_CLASS(c) != LCAP_BPF_ALU || (op != LCAP_BPF_DIV && op != LCAP_BPF_MOD))
         return 0;
     return LCAP_BPF_SRC(c) == LCAP_BPF_X || s->k == 0;
+}
+
+/* Bytes past the end of an absolute load: what the packet must hold for it
+ * (0 for statements that cannot run past the packet). */
+uint32_t lcap_stmt_extent(const lcap_stmt *s)
+{
+    uint16_t c = s->code;
+    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX || (LCAP_BPF_MODE(c) != LCAP_BPF_ABS && LCAP_BPF_MODE(c) != LCAP_BPF_MSH))
+        return 0;
+    uint32_t size = LCAP_BPF_MODE(c) == LCAP_BPF_MSH ? 1
+                    : LCAP_BPF_SIZE(c) == LCAP_BPF_W ? 4 : LCAP_BPF_SIZE(c) == LCAP_BPF_H ? 2 : 1;
+    return s->k > UINT32_MAX - size ? UINT32_MAX : s->k + size;
 }

@@ -1,0 +1,257 @@
+/* opt_chain.c - reordering of test chains: "t1 or t2 or ..." blocks that all go to one place when
+ * true (or all to one place when false) are regrouped so that tests of one value sit together
+ * (every src address test, then every dst one), and the value is then loaded once. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "filter/opt.h"
+
+#define BIT(r) (1u << (r))
+
+/* Per block: what reordering needs to know. */
+typedef struct cinfo {
+    uint32_t bound;   /* bytes every path in has loaded */
+    uint32_t ext;     /* bytes the block's loads need; UINT32_MAX: unknown (indexed) */
+    uint32_t key;     /* value number of A at the branch */
+    int npred;
+    int movable;      /* a pure test: writes only A, defines it before reading it */
+    int used;         /* already in a chain */
+} cinfo;
+
+static int oom(lcap_cc *cc)
+{
+    lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+    return -1;
+}
+
+static int same_exit(const lcap_block *a, const lcap_block *b)
+{
+    return a == b || (lcap_block_is_ret(a) && lcap_block_is_ret(b) && a->code == b->code && a->k == b->k);
+}
+
+/* A is written before being read from the entry of b on (b's successors
+ * too when b neither reads nor writes it, a few levels deep). */
+static int a_dead_at(const lcap_block *b, int depth)
+{
+    for (; depth > 0; depth--) {
+        if (lcap_block_is_ret(b))
+            return 1;
+        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
+            uint32_t u, d;
+            lcap_stmt_regs(s, &u, &d);
+            if (u & BIT(LCAP_VN_A))
+                return 0;
+            if (d & BIT(LCAP_VN_A))
+                return 1;
+        }
+        if (lcap_branch_use(b) & BIT(LCAP_VN_A))
+            return 0;
+        if (b->jt != b->jf)
+            return a_dead_at(b->jt, depth - 1) && a_dead_at(b->jf, depth - 1);
+        b = b->jt;
+    }
+    return 0;
+}
+
+static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
+{
+    uint32_t r[LCAP_VN_REGS], defd = 0, ext = 0;
+    int ok = !lcap_block_is_ret(b) && b->jt != b->jf;
+    memcpy(r, r0, sizeof(r));
+    for (const lcap_stmt *s = b->stmts; ok && s != NULL; s = s->next) {
+        uint32_t u, d;
+        lcap_stmt_regs(s, &u, &d);
+        if ((u & BIT(LCAP_VN_A) & ~defd) || (d & ~BIT(LCAP_VN_A)) || lcap_stmt_may_fault(s) ||
+            LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
+            ok = 0;
+        defd |= d;
+        if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_LD && LCAP_BPF_MODE(s->code) == LCAP_BPF_IND)
+            ext = UINT32_MAX;
+        else if (ext != UINT32_MAX && lcap_stmt_extent(s) > ext)
+            ext = lcap_stmt_extent(s);
+        lcap_vn_step(t, r, s);
+    }
+    if (ok && !(defd & BIT(LCAP_VN_A)))
+        ok = 0; /* tests the A it was given */
+    ci->movable = ok && !t->oom;
+    ci->ext = ext;
+    ci->key = r[LCAP_VN_A];
+}
+
+/* Key -> group index, open addressing. */
+typedef struct gmap {
+    uint32_t *keys;
+    int *grp;
+    size_t cap;
+} gmap;
+
+static int gmap_find(gmap *m, size_t cap, uint32_t key, int *ngroups)
+{
+    size_t h = (key * 2654435761u) & (cap - 1);
+    while (m->grp[h] >= 0) {
+        if (m->keys[h] == key)
+            return m->grp[h];
+        h = (h + 1) & (cap - 1);
+    }
+    m->keys[h] = key;
+    m->grp[h] = (*ngroups)++;
+    return m->grp[h];
+}
+
+/* The contents of a block, as they move between the blocks of a chain. */
+typedef struct body {
+    lcap_stmt *stmts;
+    uint16_t code;
+    uint32_t k;
+} body;
+
+/* Regroups chain[0..len) (linked through their false exits when or_sense,
+ * else their true ones). A test moved before tests that came before it must
+ * need no more bytes than the packet was known to hold where the first of
+ * those ran, so that the program never stops on a short packet where it
+ * used to answer. Returns 1 when the order changed. */
+static int regroup(lcap_block **chain, size_t len, const cinfo *info, uint32_t m, int *grp, size_t *first,
+                   uint32_t *pmax, gmap *map, body *scratch)
+{
+    int ngroups = 0;
+    size_t cap = 1;
+    while (cap < 2 * len)
+        cap *= 2;
+    for (size_t i = 0; i < cap; i++)
+        map->grp[i] = -1;
+    uint32_t p = m;
+    for (size_t i = 0; i < len; i++) {
+        const cinfo *ci = &info[chain[i]->order];
+        int before = ngroups;
+        grp[i] = gmap_find(map, cap, ci->key, &ngroups);
+        if (ngroups != before)
+            first[grp[i]] = i;
+        if (ci->ext != UINT32_MAX && ci->ext > p)
+            p = ci->ext;
+        pmax[i] = p;
+    }
+    if (ngroups < 2 || (size_t)ngroups == len)
+        return 0;
+    int sorted = 1;
+    for (size_t i = 1; i < len; i++)
+        if (grp[i] < grp[i - 1])
+            sorted = 0;
+    if (sorted)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        int g = grp[i];
+        if (g + 1 < ngroups && first[g + 1] < i && info[chain[i]->order].ext > pmax[first[g + 1]])
+            return 0;
+    }
+    /* counting sort by group, stable: contents move, block objects and edges stay */
+    size_t *start = first; /* reused: group start offsets */
+    size_t *cnt = calloc((size_t)ngroups + 1, sizeof(*cnt));
+    if (cnt == NULL)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        cnt[grp[i] + 1]++;
+    for (int g = 0; g < ngroups; g++)
+        cnt[g + 1] += cnt[g];
+    for (int g = 0; g < ngroups; g++)
+        start[g] = cnt[g];
+    free(cnt);
+    for (size_t i = 0; i < len; i++) {
+        body *d = &scratch[start[grp[i]]++];
+        d->stmts = chain[i]->stmts;
+        d->code = chain[i]->code;
+        d->k = chain[i]->k;
+    }
+    for (size_t i = 0; i < len; i++) {
+        chain[i]->stmts = scratch[i].stmts;
+        chain[i]->code = scratch[i].code;
+        chain[i]->k = scratch[i].k;
+    }
+    return 1;
+}
+
+int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block *root)
+{
+    size_t n;
+    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    if (ord == NULL)
+        return -1;
+    cinfo *info = calloc(n, sizeof(*info));
+    lcap_block **chain = malloc(n * sizeof(*chain));
+    int *grp = malloc(n * sizeof(*grp));
+    size_t *first = malloc(n * sizeof(*first));
+    uint32_t *pmax = malloc(n * sizeof(*pmax));
+    body *scratch = malloc(n * sizeof(*scratch));
+    size_t mcap = 1;
+    while (mcap < 2 * n)
+        mcap *= 2;
+    gmap map = { malloc(mcap * sizeof(uint32_t)), malloc(mcap * sizeof(int)), mcap };
+    int rc = 0;
+    if (info == NULL || chain == NULL || grp == NULL || first == NULL || pmax == NULL || scratch == NULL ||
+        map.keys == NULL || map.grp == NULL) {
+        rc = oom(cc);
+        goto out;
+    }
+    uint32_t r0[LCAP_VN_REGS];
+    for (int r = 0; r < LCAP_VN_REGS; r++)
+        r0[r] = lcap_vn_unk(t);
+    for (size_t i = 0; i < n; i++)
+        ord[i]->order = (int)i;
+    for (size_t i = 0; i < n; i++) {
+        lcap_block *b = ord[i];
+        classify(t, b, r0, &info[i]);
+        if (lcap_block_is_ret(b))
+            continue;
+        uint32_t out = info[i].bound;
+        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
+            if (lcap_stmt_extent(s) > out)
+                out = lcap_stmt_extent(s);
+        lcap_block *succ[2] = { b->jt, b->jf };
+        for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
+            cinfo *s = &info[succ[e]->order];
+            if (s->npred++ == 0 || out < s->bound)
+                s->bound = out;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        lcap_block *b = ord[i];
+        if (!info[i].movable || info[i].used)
+            continue;
+        for (int or_sense = 1; or_sense >= 0; or_sense--) {
+            lcap_block *exit = or_sense ? b->jt : b->jf;
+            size_t len = 0;
+            chain[len++] = b;
+            for (lcap_block *c = or_sense ? b->jf : b->jt;; c = or_sense ? c->jf : c->jt) {
+                cinfo *ci = &info[c->order];
+                if (lcap_block_is_ret(c) || !ci->movable || ci->used || ci->npred != 1 ||
+                    !same_exit(or_sense ? c->jt : c->jf, exit))
+                    break;
+                chain[len++] = c;
+            }
+            if (len < 3)
+                continue;
+            lcap_block *last = chain[len - 1];
+            if (!a_dead_at(exit, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
+                continue;
+            for (size_t j = 0; j < len; j++)
+                info[chain[j]->order].used = 1;
+            if (regroup(chain, len, info, info[i].bound, grp, first, pmax, &map, scratch) < 0) {
+                rc = oom(cc);
+                goto out;
+            }
+            break;
+        }
+    }
+out:
+    free(ord);
+    free(info);
+    free(chain);
+    free(grp);
+    free(first);
+    free(pmax);
+    free(scratch);
+    free(map.keys);
+    free(map.grp);
+    return rc;
+}
