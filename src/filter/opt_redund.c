@@ -92,6 +92,33 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
     return t->oom ? oom(cc) : 0;
 }
 
+/* The last operation on A folded into the branch when nothing reads A after
+ * it: "and #m; jeq #0" is "jset #m" with the exits swapped, "add #k; jeq #c"
+ * is "jeq #c-k", "and #m; jset #n" is "jset #(m & n)". 1 if done. */
+static int fold_into_branch(lcap_block *b, const lcap_stmt *s)
+{
+    if (LCAP_BPF_CLASS(s->code) != LCAP_BPF_ALU || LCAP_BPF_SRC(s->code) != LCAP_BPF_K ||
+        LCAP_BPF_SRC(b->code) != LCAP_BPF_K)
+        return 0;
+    uint16_t op = LCAP_BPF_OP(s->code), jop = LCAP_BPF_OP(b->code);
+    if (op == LCAP_BPF_AND && jop == LCAP_BPF_JEQ && b->k == 0) {
+        lcap_block *t = b->jt;
+        b->jt = b->jf;
+        b->jf = t;
+        b->code = LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_K;
+        b->k = s->k;
+    } else if (op == LCAP_BPF_AND && jop == LCAP_BPF_JSET) {
+        b->k &= s->k;
+    } else if (op == LCAP_BPF_ADD && jop == LCAP_BPF_JEQ) {
+        b->k -= s->k;
+    } else if (op == LCAP_BPF_SUB && jop == LCAP_BPF_JEQ) {
+        b->k += s->k;
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
 /* Backward: a statement whose register is read by nothing after it goes,
  * unless it can stop the program (a division by zero, a load that may run
  * past the packet's end). Dropping a load already covered by the block's
@@ -110,7 +137,7 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))
             continue;
-        uint32_t l = live[b->jt->order] | live[b->jf->order] | lcap_branch_use(b);
+        uint32_t lout = live[b->jt->order] | live[b->jf->order];
         size_t ns = 0;
         for (lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
             if (ns == scap) {
@@ -125,6 +152,9 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
             }
             stk[ns++] = s;
         }
+        while (ns > 0 && b->jt != b->jf && !(lout & 1u << LCAP_VN_A) && fold_into_branch(b, stk[ns - 1]))
+            ns--;
+        uint32_t l = lout | lcap_branch_use(b);
         lcap_stmt *next = NULL; /* the kept statements, rebuilt from the end */
         while (ns-- > 0) {
             lcap_stmt *s = stk[ns];
