@@ -49,9 +49,10 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
     if (cc.error || root == NULL)
         goto fail;
     if (optimize) {
-        if (lcap_optimize(&cc, &root) < 0)
+        int none = lcap_optimize(&cc, &root);
+        if (none < 0)
             goto fail;
-        if (lcap_block_is_ret(root) && root->k == 0) {
+        if (none) {
             lcap_cc_error(&cc, 0, "expression rejects all packets");
             goto out;
         }

@@ -158,7 +158,44 @@ static unsigned global_regs(const lcap_cc *cc)
     return globals;
 }
 
-static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
+/* Where an edge with facts f into s ends up: over every test f decides,
+ * and over a test it does not decide when both ways lead to the same
+ * rejection (the test's loads then matter no more: running past the
+ * packet's end rejects too). budget bounds those two-way looks. */
+#define WALK_BUDGET 4
+
+static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *budget)
+{
+    for (int hops = 0; hops < 64 && !lcap_block_is_ret(s); hops++) {
+        const binfo *S = &bi[s->order];
+        if (S->bv.has_store)
+            break;
+        lcap_block *next;
+        int d = S->branch ? decide(t, f, S->bv.a, S->op, S->opnd) : 1;
+        if (d < 0) {
+            if (*budget <= 0)
+                break;
+            (*budget)--;
+            fset ft = *f, ff = *f;
+            fset_add(&ft, (fact){ S->bv.a, S->opnd, S->op, 1 });
+            fset_add(&ff, (fact){ S->bv.a, S->opnd, S->op, 0 });
+            lcap_block *a = walk(t, bi, s->jt, &ft, budget);
+            lcap_block *b = walk(t, bi, s->jf, &ff, budget);
+            if (a == b && lcap_block_is_ret(a) && a->k == 0)
+                return a;
+            break;
+        }
+        next = d ? s->jt : s->jf;
+        if (S->bv.nstmts > 0 && !bi[next->order].bv.stands_alone && !lcap_block_is_ret(next))
+            break;
+        if (S->branch)
+            fset_add(f, (fact){ S->bv.a, S->opnd, S->op, (uint16_t)d });
+        s = next;
+    }
+    return s;
+}
+
+static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int walk_budget)
 {
     size_t n;
     lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
@@ -211,22 +248,8 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
             fset f = in[i];
             if (B->branch)
                 fset_add(&f, (fact){ B->bv.a, B->opnd, B->op, (uint16_t)(e == 0) });
-            lcap_block *s = *slot;
-            for (int hops = 0; hops < 64 && !lcap_block_is_ret(s); hops++) {
-                binfo *S = &bi[s->order];
-                if (S->bv.has_store)
-                    break;
-                lcap_block *next;
-                int d = S->branch ? decide(t, &f, S->bv.a, S->op, S->opnd) : 1;
-                if (d < 0)
-                    break;
-                next = d ? s->jt : s->jf;
-                if (S->bv.nstmts > 0 && !bi[next->order].bv.stands_alone && !lcap_block_is_ret(next))
-                    break;
-                if (S->branch)
-                    fset_add(&f, (fact){ S->bv.a, S->opnd, S->op, (uint16_t)d });
-                s = next;
-            }
+            int budget = walk_budget;
+            lcap_block *s = walk(t, bi, *slot, &f, &budget);
             if (s != *slot) {
                 *slot = s;
                 *changed = 1;
@@ -349,36 +372,47 @@ static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
     return yes;
 }
 
+/* Threading passes until nothing changes (a few at most). */
+static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budget)
+{
+    for (int pass = 0; pass < 4; pass++) {
+        int changed = 0;
+        if (one_pass(cc, t, root, &changed, walk_budget) < 0)
+            return -1;
+        if (!changed)
+            break;
+    }
+    return 0;
+}
+
 int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
-    int rc = 0;
-    for (int pass = 0; pass < 4; pass++) {
-        int changed = 0;
-        if (one_pass(cc, &t, root, &changed) < 0) {
-            rc = -1;
-            break;
-        }
-        if (!changed)
-            break;
-    }
-    if (rc == 0 && lcap_opt_chains(cc, &t, *root) < 0)
-        rc = -1;
-    if (rc == 0 && merge_blocks(cc, root) < 0)
-        rc = -1;
-    if (rc == 0 && lcap_opt_redundant(cc, &t, *root) < 0)
-        rc = -1;
-    if (rc == 0 && merge_blocks(cc, root) < 0)
-        rc = -1;
-    lcap_vn_free(&t);
-    if (rc == 0) {
-        lcap_block *reject = NULL;
-        int a = accepts_some(cc, *root, &reject);
-        if (a < 0)
-            return -1;
-        if (a == 0 && reject != NULL)
+    lcap_block *reject = NULL;
+    /* The verdict "rejects all packets" comes from libpcap's rules alone
+     * (tests decided by the same test or a known equality), so that no
+     * expression libpcap compiles is refused; the two-way looks after it
+     * only shorten the program (down to "ret #0" at most). */
+    int rc = thread_passes(cc, &t, root, 0);
+    int accepts = rc == 0 ? accepts_some(cc, *root, &reject) : -1;
+    if (accepts == 0 && reject != NULL)
+        *root = reject;
+    if (accepts > 0) {
+        rc = thread_passes(cc, &t, root, WALK_BUDGET);
+        if (rc == 0)
+            rc = lcap_opt_chains(cc, &t, *root);
+        if (rc == 0)
+            rc = merge_blocks(cc, root);
+        if (rc == 0)
+            rc = lcap_opt_redundant(cc, &t, *root);
+        if (rc == 0)
+            rc = merge_blocks(cc, root);
+        if (rc == 0 && accepts_some(cc, *root, &reject) == 0 && reject != NULL)
             *root = reject;
     }
-    return rc;
+    lcap_vn_free(&t);
+    if (rc < 0 || accepts < 0)
+        return -1;
+    return accepts == 0;
 }
