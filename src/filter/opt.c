@@ -404,10 +404,14 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
             rc = lcap_opt_chains(cc, &t, *root);
         if (rc == 0)
             rc = merge_blocks(cc, root);
-        if (rc == 0)
-            rc = lcap_opt_redundant(cc, &t, *root);
-        if (rc == 0)
-            rc = merge_blocks(cc, root);
+        /* twice: a branch that took in the last operation on A (and, jeq
+         * #0 -> jset) leaves A as loaded, and the next reload can go */
+        for (int round = 0; round < 2; round++) {
+            if (rc == 0)
+                rc = lcap_opt_redundant(cc, &t, *root);
+            if (rc == 0)
+                rc = merge_blocks(cc, root);
+        }
         if (rc == 0 && accepts_some(cc, *root, &reject) == 0 && reject != NULL)
             *root = reject;
     }
