@@ -164,6 +164,8 @@ static unsigned global_regs(const lcap_cc *cc)
  * packet's end rejects too). budget bounds those two-way looks. */
 #define WALK_BUDGET 4
 
+static int is_reject(const lcap_block *b) { return lcap_block_is_ret(b) && b->k == 0; }
+
 static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *budget)
 {
     for (int hops = 0; hops < 64 && !lcap_block_is_ret(s); hops++) {
@@ -173,7 +175,8 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
         lcap_block *next;
         int d = S->branch ? decide(t, f, S->bv.a, S->op, S->opnd) : 1;
         if (d < 0) {
-            if (*budget <= 0)
+            /* worth a look only next to a rejection */
+            if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
                 break;
             (*budget)--;
             fset ft = *f, ff = *f;
@@ -181,7 +184,7 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
             fset_add(&ff, (fact){ S->bv.a, S->opnd, S->op, 0 });
             lcap_block *a = walk(t, bi, s->jt, &ft, budget);
             lcap_block *b = walk(t, bi, s->jf, &ff, budget);
-            if (a == b && lcap_block_is_ret(a) && a->k == 0)
+            if (a == b && is_reject(a))
                 return a;
             break;
         }
@@ -308,18 +311,13 @@ static int block_same(const lcap_block *a, const lcap_block *b)
     return x == NULL && y == NULL;
 }
 
-static int merge_blocks(lcap_cc *cc, lcap_block **root)
+static int merge_blocks(lcap_cc *cc, lcap_block **root, lcap_block **ord, size_t n)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
-    if (ord == NULL)
-        return -1;
     size_t cap = 1;
     while (cap < 2 * n)
         cap *= 2;
     lcap_block **tab = calloc(cap, sizeof(*tab));
     if (tab == NULL) {
-        free(ord);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -348,7 +346,6 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
     for (size_t i = 0; i < n; i++)
         ord[i]->facts = NULL;
     free(tab);
-    free(ord);
     return 0;
 }
 
@@ -385,38 +382,78 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
     return 0;
 }
 
+/* The verdict "rejects all packets" must come from libpcap's rules alone
+ * (tests decided by the same test or a known equality), so that no
+ * expression libpcap compiles is refused: the two-way looks of the walk only
+ * remove more paths. When the program they give accepts something, so does
+ * the one libpcap's rules give; when it accepts nothing, the edges are put
+ * back as they were and the passes rerun under libpcap's rules for the
+ * verdict (a program that matches nothing though libpcap's rules cannot
+ * tell is then "ret #0"). 1 accepts some, 0 none, 2 none though libpcap's
+ * rules cannot tell, -1 error. */
+static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject)
+{
+    size_t n;
+    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+    if (ord == NULL)
+        return -1;
+    lcap_block **saved = malloc(2 * n * sizeof(*saved)), *root0 = *root;
+    if (saved == NULL) {
+        free(ord);
+        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        saved[2 * i] = ord[i]->jt;
+        saved[2 * i + 1] = ord[i]->jf;
+    }
+    int accepts = thread_passes(cc, t, root, WALK_BUDGET) < 0 ? -1 : accepts_some(cc, *root, reject);
+    if (accepts == 0) {
+        lcap_block *strong = *reject;
+        for (size_t i = 0; i < n; i++) {
+            ord[i]->jt = saved[2 * i];
+            ord[i]->jf = saved[2 * i + 1];
+        }
+        *root = root0;
+        accepts = thread_passes(cc, t, root, 0) < 0 ? -1 : accepts_some(cc, *root, reject);
+        if (accepts > 0) {
+            *reject = strong;
+            accepts = 2;
+        }
+    }
+    free(saved);
+    free(ord);
+    return accepts;
+}
+
 int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
     lcap_block *reject = NULL;
-    /* The verdict "rejects all packets" comes from libpcap's rules alone
-     * (tests decided by the same test or a known equality), so that no
-     * expression libpcap compiles is refused; the two-way looks after it
-     * only shorten the program (down to "ret #0" at most). */
-    int rc = thread_passes(cc, &t, root, 0);
-    int accepts = rc == 0 ? accepts_some(cc, *root, &reject) : -1;
-    if (accepts == 0 && reject != NULL)
+    int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject);
+    if (accepts < 0)
+        rc = -1;
+    else if (accepts != 1 && reject != NULL)
         *root = reject;
-    if (accepts > 0) {
-        rc = thread_passes(cc, &t, root, WALK_BUDGET);
+    if (accepts == 1) {
+        size_t n;
+        lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+        rc = ord == NULL ? -1 : lcap_opt_chains(cc, &t, ord, n);
         if (rc == 0)
-            rc = lcap_opt_chains(cc, &t, *root);
-        if (rc == 0)
-            rc = merge_blocks(cc, root);
+            rc = merge_blocks(cc, root, ord, n);
+        free(ord);
         /* twice: a branch that took in the last operation on A (and, jeq
          * #0 -> jset) leaves A as loaded, and the next reload can go */
-        for (int round = 0; round < 2; round++) {
-            if (rc == 0)
-                rc = lcap_opt_redundant(cc, &t, *root);
-            if (rc == 0)
-                rc = merge_blocks(cc, root);
+        for (int round = 0, again = 1; round < 2 && again && rc == 0; round++) {
+            ord = lcap_topo_order(cc, *root, &n, 0);
+            again = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n);
+            rc = again < 0 ? -1 : merge_blocks(cc, root, ord, n);
+            free(ord);
         }
-        if (rc == 0 && accepts_some(cc, *root, &reject) == 0 && reject != NULL)
-            *root = reject;
     }
     lcap_vn_free(&t);
-    if (rc < 0 || accepts < 0)
+    if (rc < 0)
         return -1;
     return accepts == 0;
 }

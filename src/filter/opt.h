@@ -4,6 +4,7 @@
 #ifndef LCAP_FILTER_OPT_H
 #define LCAP_FILTER_OPT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "filter/ir.h"
@@ -58,12 +59,16 @@ int lcap_stmt_may_fault(const lcap_stmt *s);
 /* Bytes the packet must hold for an absolute load (0: cannot fail). */
 uint32_t lcap_stmt_extent(const lcap_stmt *s);
 
-/* Passes (each 0, or -1 with the error set). */
+/* Passes over ord[0..n), the blocks reachable from the root in topological
+ * order (neither changes an edge). */
 /* Statements that leave every register as it was (a reload of the value A
- * already holds on every path in), then statements whose results nothing reads. */
-int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block *root);
+ * already holds on every path in), then statements whose results nothing
+ * reads. 1 when an operation went into a branch (another round may find
+ * more), 0, or -1 with the error set. */
+int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
 /* Reorders chains of tests sharing one target so that tests of one value
- * are adjacent (src tests, then dst tests), before lcap_opt_redundant. */
-int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block *root);
+ * are adjacent (src tests, then dst tests), before lcap_opt_redundant.
+ * 0, or -1 with the error set. */
+int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
 
 #endif

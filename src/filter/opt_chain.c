@@ -17,6 +17,7 @@ typedef struct cinfo {
     uint32_t key;     /* value number of A at the branch */
     int npred;
     int movable;      /* a pure test: writes only A, defines it before reading it */
+    int classified;   /* movable, ext and key are set */
     int used;         /* already in a chain */
 } cinfo;
 
@@ -76,6 +77,7 @@ static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
     if (ok && !(defd & BIT(LCAP_VN_A)))
         ok = 0; /* tests the A it was given */
     ci->movable = ok && !t->oom;
+    ci->classified = 1;
     ci->ext = ext;
     ci->key = r[LCAP_VN_A];
 }
@@ -171,28 +173,89 @@ static int regroup(lcap_block **chain, size_t len, const cinfo *info, uint32_t m
     return 1;
 }
 
-int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block *root)
+/* The arrays regrouping needs, allocated when a first chain is found. */
+typedef struct work {
+    lcap_block **chain;
+    int *grp;
+    size_t *first;
+    uint32_t *pmax;
+    body *scratch;
+    gmap map;
+} work;
+
+static int work_alloc(work *w, size_t n)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
-    if (ord == NULL)
-        return -1;
-    cinfo *info = calloc(n, sizeof(*info));
-    lcap_block **chain = malloc(n * sizeof(*chain));
-    int *grp = malloc(n * sizeof(*grp));
-    size_t *first = malloc(n * sizeof(*first));
-    uint32_t *pmax = malloc(n * sizeof(*pmax));
-    body *scratch = malloc(n * sizeof(*scratch));
     size_t mcap = 1;
     while (mcap < 2 * n)
         mcap *= 2;
-    gmap map = { malloc(mcap * sizeof(uint32_t)), malloc(mcap * sizeof(int)), mcap };
-    int rc = 0;
-    if (info == NULL || chain == NULL || grp == NULL || first == NULL || pmax == NULL || scratch == NULL ||
-        map.keys == NULL || map.grp == NULL) {
-        rc = oom(cc);
-        goto out;
+    w->chain = malloc(n * sizeof(*w->chain));
+    w->grp = malloc(n * sizeof(*w->grp));
+    w->first = malloc(n * sizeof(*w->first));
+    w->pmax = malloc(n * sizeof(*w->pmax));
+    w->scratch = malloc(n * sizeof(*w->scratch));
+    w->map = (gmap){ malloc(mcap * sizeof(uint32_t)), malloc(mcap * sizeof(int)), mcap };
+    return w->chain && w->grp && w->first && w->pmax && w->scratch && w->map.keys && w->map.grp ? 0 : -1;
+}
+
+static void work_free(work *w)
+{
+    free(w->chain);
+    free(w->grp);
+    free(w->first);
+    free(w->pmax);
+    free(w->scratch);
+    free(w->map.keys);
+    free(w->map.grp);
+}
+
+/* Whether b starts at least a chain of 3 for the sense, by the shape of the
+ * graph alone (before the blocks are looked into). */
+static int chain_shape(const lcap_block *b, int or_sense, const cinfo *info)
+{
+    const lcap_block *exit = or_sense ? b->jt : b->jf, *c = b;
+    for (int k = 0; k < 2; k++) {
+        c = or_sense ? c->jf : c->jt;
+        if (lcap_block_is_ret(c) || c->jt == c->jf || info[c->order].npred != 1 ||
+            !same_exit(or_sense ? c->jt : c->jf, exit))
+            return 0;
     }
+    return 1;
+}
+
+/* The chain from b (its blocks in *len, into chain when not NULL): blocks
+ * with b's exit for the sense and one predecessor each, each a pure test. */
+static size_t chain_from(lcap_vtab *t, lcap_block *b, int or_sense, cinfo *info, const uint32_t *r0,
+                         lcap_block **chain)
+{
+    lcap_block *exit = or_sense ? b->jt : b->jf;
+    size_t len = 1;
+    if (chain != NULL)
+        chain[0] = b;
+    for (lcap_block *c = or_sense ? b->jf : b->jt;; c = or_sense ? c->jf : c->jt) {
+        if (lcap_block_is_ret(c))
+            break;
+        cinfo *ci = &info[c->order];
+        if (ci->used || ci->npred != 1 || !same_exit(or_sense ? c->jt : c->jf, exit))
+            break;
+        if (!ci->classified)
+            classify(t, c, r0, ci);
+        if (!ci->movable)
+            break;
+        if (chain != NULL)
+            chain[len] = c;
+        len++;
+    }
+    return len;
+}
+
+int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
+{
+    cinfo *info = calloc(n, sizeof(*info));
+    work w;
+    memset(&w, 0, sizeof(w));
+    int rc = 0;
+    if (info == NULL)
+        return oom(cc);
     uint32_t r0[LCAP_VN_REGS];
     for (int r = 0; r < LCAP_VN_REGS; r++)
         r0[r] = lcap_vn_unk(t);
@@ -200,7 +263,6 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block *root)
         ord[i]->order = (int)i;
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
-        classify(t, b, r0, &info[i]);
         if (lcap_block_is_ret(b))
             continue;
         uint32_t out = info[i].bound;
@@ -216,27 +278,28 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block *root)
     }
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
-        if (!info[i].movable || info[i].used)
+        if (lcap_block_is_ret(b) || b->jt == b->jf || info[i].used ||
+            !(chain_shape(b, 1, info) || chain_shape(b, 0, info)))
+            continue;
+        if (!info[i].classified)
+            classify(t, b, r0, &info[i]);
+        if (!info[i].movable)
             continue;
         for (int or_sense = 1; or_sense >= 0; or_sense--) {
-            lcap_block *exit = or_sense ? b->jt : b->jf;
-            size_t len = 0;
-            chain[len++] = b;
-            for (lcap_block *c = or_sense ? b->jf : b->jt;; c = or_sense ? c->jf : c->jt) {
-                cinfo *ci = &info[c->order];
-                if (lcap_block_is_ret(c) || !ci->movable || ci->used || ci->npred != 1 ||
-                    !same_exit(or_sense ? c->jt : c->jf, exit))
-                    break;
-                chain[len++] = c;
-            }
+            size_t len = chain_from(t, b, or_sense, info, r0, NULL);
             if (len < 3)
                 continue;
-            lcap_block *last = chain[len - 1];
-            if (!a_dead_at(exit, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
+            if (w.chain == NULL && work_alloc(&w, n) < 0) {
+                rc = oom(cc);
+                goto out;
+            }
+            chain_from(t, b, or_sense, info, r0, w.chain);
+            lcap_block *last = w.chain[len - 1];
+            if (!a_dead_at(or_sense ? b->jt : b->jf, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
                 continue;
             for (size_t j = 0; j < len; j++)
-                info[chain[j]->order].used = 1;
-            if (regroup(chain, len, info, info[i].bound, grp, first, pmax, &map, scratch) < 0) {
+                info[w.chain[j]->order].used = 1;
+            if (regroup(w.chain, len, info, info[i].bound, w.grp, w.first, w.pmax, &w.map, w.scratch) < 0) {
                 rc = oom(cc);
                 goto out;
             }
@@ -244,14 +307,7 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block *root)
         }
     }
 out:
-    free(ord);
     free(info);
-    free(chain);
-    free(grp);
-    free(first);
-    free(pmax);
-    free(scratch);
-    free(map.keys);
-    free(map.grp);
+    work_free(&w);
     return rc;
 }

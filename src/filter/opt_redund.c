@@ -62,10 +62,11 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
             lcap_stmt *s = *sp;
             if (lcap_stmt_extent(s) > out)
                 out = lcap_stmt_extent(s);
-            uint32_t before[LCAP_VN_REGS];
-            memcpy(before, r, sizeof(before));
+            uint32_t u, d;
+            lcap_stmt_regs(s, &u, &d);
+            uint32_t before = d ? r[__builtin_ctz(d)] : 0;
             int w = lcap_vn_step(t, r, s);
-            if (w >= 0 && r[w] == before[w] && !lcap_stmt_may_fault(s) && !t->oom)
+            if (w >= 0 && r[w] == before && !lcap_stmt_may_fault(s) && !t->oom)
                 *sp = s->next;
             else
                 sp = &s->next;
@@ -123,7 +124,7 @@ static int fold_into_branch(lcap_block *b, const lcap_stmt *s)
  * unless it can stop the program (a division by zero, a load that may run
  * past the packet's end). Dropping a load already covered by the block's
  * bound leaves the bound of the blocks after it as it was. */
-static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bound)
+static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bound, int *folded)
 {
     uint32_t *live = calloc(n, sizeof(*live));
     size_t scap = 16;
@@ -152,8 +153,10 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
             }
             stk[ns++] = s;
         }
-        while (ns > 0 && b->jt != b->jf && !(lout & 1u << LCAP_VN_A) && fold_into_branch(b, stk[ns - 1]))
+        while (ns > 0 && b->jt != b->jf && !(lout & 1u << LCAP_VN_A) && fold_into_branch(b, stk[ns - 1])) {
             ns--;
+            *folded = 1;
+        }
         uint32_t l = lout | lcap_branch_use(b);
         lcap_stmt *next = NULL; /* the kept statements, rebuilt from the end */
         while (ns-- > 0) {
@@ -174,17 +177,13 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
     return 0;
 }
 
-int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block *root)
+int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
-    if (ord == NULL)
-        return -1;
     uint32_t *bound = calloc(n, sizeof(*bound));
     int rc = bound != NULL ? drop_unchanged(cc, t, ord, n, bound) : oom(cc);
+    int folded = 0;
     if (rc == 0)
-        rc = drop_dead(cc, ord, n, bound);
+        rc = drop_dead(cc, ord, n, bound, &folded);
     free(bound);
-    free(ord);
-    return rc;
+    return rc < 0 ? -1 : folded;
 }
