@@ -120,6 +120,30 @@ static int fold_into_branch(lcap_block *b, const lcap_stmt *s)
     return 1;
 }
 
+/* "A >= k, then not A > k" (a port range of one port) is "A == k": b's
+ * branch and the next one's, when that one only tests the same A. */
+static void merge_range(lcap_block *b)
+{
+    uint16_t jop = LCAP_BPF_OP(b->code);
+    if (LCAP_BPF_SRC(b->code) != LCAP_BPF_K || (jop != LCAP_BPF_JGE && jop != LCAP_BPF_JGT) || b->jt == b->jf)
+        return;
+    /* jge k: the true side tests jgt k; jgt k: the false side tests jge k */
+    lcap_block *s = jop == LCAP_BPF_JGE ? b->jt : b->jf;
+    uint16_t want = jop == LCAP_BPF_JGE ? LCAP_BPF_JGT : LCAP_BPF_JGE;
+    if (lcap_block_is_ret(s) || s->stmts != NULL || s->code != (LCAP_BPF_JMP | want | LCAP_BPF_K) || s->k != b->k ||
+        s->jt == s->jf)
+        return;
+    if (jop == LCAP_BPF_JGE && s->jt == b->jf) {
+        b->jt = s->jf;
+    } else if (jop == LCAP_BPF_JGT && s->jf == b->jt) {
+        b->jf = b->jt;
+        b->jt = s->jt;
+    } else {
+        return;
+    }
+    b->code = LCAP_BPF_JMP | LCAP_BPF_JEQ | LCAP_BPF_K;
+}
+
 /* Backward: a statement whose register is read by nothing after it goes,
  * unless it can stop the program (a division by zero, a load that may run
  * past the packet's end). Dropping a load already covered by the block's
@@ -138,6 +162,7 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))
             continue;
+        merge_range(b);
         uint32_t lout = live[b->jt->order] | live[b->jf->order];
         size_t ns = 0;
         for (lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
