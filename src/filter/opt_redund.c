@@ -34,6 +34,22 @@ static int may_stop(const lcap_stmt *s, uint32_t bound)
     return lcap_stmt_extent(s) > bound;
 }
 
+/* A load of a scratch word holding what the other register holds is a
+ * move ("st M[k]; ldx M[k]" -> "st M[k]; tax"), and the store may then go. */
+static void copy_as_move(lcap_stmt *s, const uint32_t *r)
+{
+    uint16_t c = s->code;
+    if (LCAP_BPF_MODE(c) != LCAP_BPF_MEM || s->k >= LCAP_BPF_MEMWORDS)
+        return;
+    if (LCAP_BPF_CLASS(c) == LCAP_BPF_LDX && r[LCAP_VN_M(s->k)] == r[LCAP_VN_A]) {
+        s->code = LCAP_BPF_MISC | LCAP_BPF_TAX;
+        s->k = 0;
+    } else if (LCAP_BPF_CLASS(c) == LCAP_BPF_LD && r[LCAP_VN_M(s->k)] == r[LCAP_VN_X]) {
+        s->code = LCAP_BPF_MISC | LCAP_BPF_TXA;
+        s->k = 0;
+    }
+}
+
 static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
 {
     uint32_t *in = malloc(n * LCAP_VN_REGS * sizeof(*in));
@@ -63,6 +79,8 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
             if (lcap_stmt_extent(s) > out)
                 out = lcap_stmt_extent(s);
             uint32_t u, d;
+            if (!t->oom)
+                copy_as_move(s, r);
             lcap_stmt_regs(s, &u, &d);
             uint32_t before = d ? r[__builtin_ctz(d)] : 0;
             int w = lcap_vn_step(t, r, s);
@@ -95,7 +113,8 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
 
 /* The last operation on A folded into the branch when nothing reads A after
  * it: "and #m; jeq #0" is "jset #m" with the exits swapped, "add #k; jeq #c"
- * is "jeq #c-k", "and #m; jset #n" is "jset #(m & n)". 1 if done. */
+ * is "jeq #c-k", "and #m; jset #n" is "jset #(m & n)", "and #bit; jeq #bit"
+ * and "and #m; jgt #0" are "jset". 1 if done. */
 static int fold_into_branch(lcap_block *b, const lcap_stmt *s)
 {
     if (LCAP_BPF_CLASS(s->code) != LCAP_BPF_ALU || LCAP_BPF_SRC(s->code) != LCAP_BPF_K ||
@@ -106,6 +125,11 @@ static int fold_into_branch(lcap_block *b, const lcap_stmt *s)
         lcap_block *t = b->jt;
         b->jt = b->jf;
         b->jf = t;
+        b->code = LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_K;
+        b->k = s->k;
+    } else if (op == LCAP_BPF_AND && ((jop == LCAP_BPF_JEQ && b->k == s->k && s->k != 0 && (s->k & (s->k - 1)) == 0) ||
+                                      (jop == LCAP_BPF_JGT && b->k == 0))) {
+        /* "and #bit; jeq #bit" and "and #m; jgt #0" test bits */
         b->code = LCAP_BPF_JMP | LCAP_BPF_JSET | LCAP_BPF_K;
         b->k = s->k;
     } else if (op == LCAP_BPF_AND && jop == LCAP_BPF_JSET) {
