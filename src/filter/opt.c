@@ -61,6 +61,7 @@ typedef struct fact {
 
 typedef struct fset {
     int n;      /* -1: not yet reached */
+    int keep;   /* when full, drop a test known false rather than the oldest */
     fact f[MAXFACTS];
 } fset;
 
@@ -69,8 +70,18 @@ static void fset_add(fset *s, fact f)
     for (int i = 0; i < s->n; i++)
         if (s->f[i].v == f.v && s->f[i].op == f.op && s->f[i].opnd == f.opnd && s->f[i].yes == f.yes)
             return;
-    if (s->n == MAXFACTS) { /* drop the oldest */
-        memmove(s->f, s->f + 1, (MAXFACTS - 1) * sizeof(fact));
+    if (s->n == MAXFACTS) {
+        /* drop the oldest (libpcap's rules, for the verdict), or the oldest
+         * test known false: a chain of "port a or port b or ..." piles those
+         * up, while a known equality (the ethertype) decides every later
+         * test of its value */
+        int drop = 0;
+        for (int i = 0; s->keep && i < s->n; i++)
+            if (!s->f[i].yes) {
+                drop = i;
+                break;
+            }
+        memmove(s->f + drop, s->f + drop + 1, (size_t)(MAXFACTS - 1 - drop) * sizeof(fact));
         s->n--;
     }
     s->f[s->n++] = f;
@@ -218,6 +229,7 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
         lcap_block *b = ord[i];
         b->order = (int)i;
         in[i].n = -1;
+        in[i].keep = walk_budget > 0;
         eval_block(t, b, globals, &bi[i].bv);
         bi[i].branch = !lcap_block_is_ret(b) && !is_uncond(b);
         if (bi[i].branch) {
@@ -439,7 +451,11 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     if (accepts == 1) {
         size_t n;
         lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
-        rc = ord == NULL ? -1 : lcap_opt_chains(cc, &t, ord, n);
+        /* redundant loads out first (a reload of X in every test of a
+         * chain would keep the tests from moving) */
+        rc = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n) < 0 ? -1 : 0;
+        if (rc == 0)
+            rc = lcap_opt_chains(cc, &t, ord, n);
         if (rc == 0)
             rc = merge_blocks(cc, root, ord, n);
         free(ord);

@@ -13,10 +13,11 @@
 /* Per block: what reordering needs to know. */
 typedef struct cinfo {
     uint32_t bound;   /* bytes every path in has loaded */
-    uint32_t ext;     /* bytes the block's loads need; UINT32_MAX: unknown (indexed) */
-    uint32_t key;     /* value number of A at the branch */
+    uint32_t ext;     /* bytes the block's absolute loads need */
+    uint32_t iext;    /* bytes past X its indexed loads need (X is one value along a chain) */
     int npred;
     int movable;      /* a pure test: writes only A, defines it before reading it */
+    int head;         /* may start a chain: the same, or sets X too before its indexed loads */
     int classified;   /* movable, ext and key are set */
     int used;         /* already in a chain */
 } cinfo;
@@ -58,28 +59,39 @@ static int a_dead_at(const lcap_block *b, int depth)
 
 static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
 {
-    uint32_t r[LCAP_VN_REGS], defd = 0, ext = 0;
-    int ok = !lcap_block_is_ret(b) && b->jt != b->jf;
+    uint32_t r[LCAP_VN_REGS], defd = 0, ext = 0, iext = 0;
+    int ok = !lcap_block_is_ret(b) && b->jt != b->jf, setx = 0, ind = 0;
     memcpy(r, r0, sizeof(r));
     for (const lcap_stmt *s = b->stmts; ok && s != NULL; s = s->next) {
         uint32_t u, d;
         lcap_stmt_regs(s, &u, &d);
-        if ((u & BIT(LCAP_VN_A) & ~defd) || (d & ~BIT(LCAP_VN_A)) || lcap_stmt_may_fault(s) ||
+        if ((u & BIT(LCAP_VN_A) & ~defd) || (d & ~(BIT(LCAP_VN_A) | BIT(LCAP_VN_X))) || lcap_stmt_may_fault(s) ||
             LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             ok = 0;
+        if (d & BIT(LCAP_VN_X)) {
+            setx = 1;
+            if (ind)
+                ok = 0; /* its indexed loads would not all use the X the chain sees */
+        }
         defd |= d;
-        if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_LD && LCAP_BPF_MODE(s->code) == LCAP_BPF_IND)
-            ext = UINT32_MAX;
-        else if (ext != UINT32_MAX && lcap_stmt_extent(s) > ext)
+        if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_LD && LCAP_BPF_MODE(s->code) == LCAP_BPF_IND) {
+            ind = 1;
+            uint32_t size = LCAP_BPF_SIZE(s->code) == LCAP_BPF_W ? 4 : LCAP_BPF_SIZE(s->code) == LCAP_BPF_H ? 2 : 1;
+            uint32_t e = s->k > UINT32_MAX - size ? UINT32_MAX : s->k + size;
+            if (e > iext)
+                iext = e;
+        } else if (lcap_stmt_extent(s) > ext) {
             ext = lcap_stmt_extent(s);
+        }
         lcap_vn_step(t, r, s);
     }
     if (ok && !(defd & BIT(LCAP_VN_A)))
         ok = 0; /* tests the A it was given */
-    ci->movable = ok && !t->oom;
+    ci->head = ok && !t->oom;
+    ci->movable = ci->head && !setx;
     ci->classified = 1;
     ci->ext = ext;
-    ci->key = r[LCAP_VN_A];
+    ci->iext = iext;
 }
 
 /* Key -> group index, open addressing. */
@@ -112,10 +124,11 @@ typedef struct body {
 /* Regroups chain[0..len) (linked through their false exits when or_sense,
  * else their true ones). A test moved before tests that came before it must
  * need no more bytes than the packet was known to hold where the first of
- * those ran, so that the program never stops on a short packet where it
- * used to answer. Returns 1 when the order changed. */
-static int regroup(lcap_block **chain, size_t len, const cinfo *info, uint32_t m, int *grp, size_t *first,
-                   uint32_t *pmax, gmap *map, body *scratch)
+ * those ran (absolute loads, and indexed ones measured from X, which no test
+ * of a chain changes), so that the program never stops on a short packet
+ * where it used to answer. Returns 1 when the order changed. */
+static int regroup(lcap_block **chain, size_t len, const cinfo *info, const uint32_t *key, uint32_t m, int *grp,
+                   size_t *first, uint32_t *pmax, uint32_t *ipmax, gmap *map, body *scratch)
 {
     int ngroups = 0;
     size_t cap = 1;
@@ -123,16 +136,19 @@ static int regroup(lcap_block **chain, size_t len, const cinfo *info, uint32_t m
         cap *= 2;
     for (size_t i = 0; i < cap; i++)
         map->grp[i] = -1;
-    uint32_t p = m;
+    uint32_t p = m, ip = 0;
     for (size_t i = 0; i < len; i++) {
         const cinfo *ci = &info[chain[i]->order];
         int before = ngroups;
-        grp[i] = gmap_find(map, cap, ci->key, &ngroups);
+        grp[i] = gmap_find(map, cap, key[i], &ngroups);
         if (ngroups != before)
             first[grp[i]] = i;
-        if (ci->ext != UINT32_MAX && ci->ext > p)
+        if (ci->ext > p)
             p = ci->ext;
+        if (ci->iext > ip)
+            ip = ci->iext;
         pmax[i] = p;
+        ipmax[i] = ip;
     }
     if (ngroups < 2 || (size_t)ngroups == len)
         return 0;
@@ -144,7 +160,9 @@ static int regroup(lcap_block **chain, size_t len, const cinfo *info, uint32_t m
         return 0;
     for (size_t i = 0; i < len; i++) {
         int g = grp[i];
-        if (g + 1 < ngroups && first[g + 1] < i && info[chain[i]->order].ext > pmax[first[g + 1]])
+        const cinfo *ci = &info[chain[i]->order];
+        if (g + 1 < ngroups && first[g + 1] < i &&
+            (ci->ext > pmax[first[g + 1]] || (ci->iext != 0 && ci->iext > ipmax[first[g + 1]])))
             return 0;
     }
     /* counting sort by group, stable: contents move, block objects and edges stay */
@@ -178,7 +196,7 @@ typedef struct work {
     lcap_block **chain;
     int *grp;
     size_t *first;
-    uint32_t *pmax;
+    uint32_t *pmax, *ipmax, *key;
     body *scratch;
     gmap map;
 } work;
@@ -192,9 +210,11 @@ static int work_alloc(work *w, size_t n)
     w->grp = malloc(n * sizeof(*w->grp));
     w->first = malloc(n * sizeof(*w->first));
     w->pmax = malloc(n * sizeof(*w->pmax));
+    w->ipmax = malloc(n * sizeof(*w->ipmax));
+    w->key = malloc(n * sizeof(*w->key));
     w->scratch = malloc(n * sizeof(*w->scratch));
     w->map = (gmap){ malloc(mcap * sizeof(uint32_t)), malloc(mcap * sizeof(int)), mcap };
-    return w->chain && w->grp && w->first && w->pmax && w->scratch && w->map.keys && w->map.grp ? 0 : -1;
+    return w->chain && w->grp && w->first && w->pmax && w->ipmax && w->key && w->scratch && w->map.keys && w->map.grp ? 0 : -1;
 }
 
 static void work_free(work *w)
@@ -203,6 +223,8 @@ static void work_free(work *w)
     free(w->grp);
     free(w->first);
     free(w->pmax);
+    free(w->ipmax);
+    free(w->key);
     free(w->scratch);
     free(w->map.keys);
     free(w->map.grp);
@@ -283,7 +305,7 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             continue;
         if (!info[i].classified)
             classify(t, b, r0, &info[i]);
-        if (!info[i].movable)
+        if (!info[i].head)
             continue;
         for (int or_sense = 1; or_sense >= 0; or_sense--) {
             size_t len = chain_from(t, b, or_sense, info, r0, NULL);
@@ -299,7 +321,23 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
                 continue;
             for (size_t j = 0; j < len; j++)
                 info[w.chain[j]->order].used = 1;
-            if (regroup(w.chain, len, info, info[i].bound, w.grp, w.first, w.pmax, &w.map, w.scratch) < 0) {
+            /* what each test compares, with the X the first one leaves */
+            uint32_t r[LCAP_VN_REGS];
+            memcpy(r, r0, sizeof(r));
+            for (size_t j = 0; j < len; j++) {
+                uint32_t x = r[LCAP_VN_X];
+                memcpy(r, r0, sizeof(r));
+                r[LCAP_VN_X] = x;
+                for (const lcap_stmt *st = w.chain[j]->stmts; st != NULL; st = st->next)
+                    lcap_vn_step(t, r, st);
+                w.key[j] = r[LCAP_VN_A];
+            }
+            if (t->oom) {
+                rc = oom(cc);
+                goto out;
+            }
+            if (regroup(w.chain, len, info, w.key, info[i].bound, w.grp, w.first, w.pmax, w.ipmax, &w.map,
+                        w.scratch) < 0) {
                 rc = oom(cc);
                 goto out;
             }

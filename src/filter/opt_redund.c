@@ -19,20 +19,6 @@ static int oom(lcap_cc *cc)
 
 /* Forward: a statement whose register already holds the value it computes
  * goes (its loads ran on every path in, so dropping them changes no result). */
-/* Whether dropping the statement can change a result: an indexed load may
- * run past the packet's end, an absolute one unless the packet is known to
- * be long enough (bound: bytes every path in has loaded). */
-static int may_stop(const lcap_stmt *s, uint32_t bound)
-{
-    uint16_t c = s->code;
-    if (lcap_stmt_may_fault(s))
-        return 1;
-    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX)
-        return 0;
-    if (LCAP_BPF_MODE(c) == LCAP_BPF_IND)
-        return 1;
-    return lcap_stmt_extent(s) > bound;
-}
 
 /* A load of a scratch word holding what the other register holds is a
  * move ("st M[k]; ldx M[k]" -> "st M[k]; tax"), and the store may then go. */
@@ -48,6 +34,43 @@ static void copy_as_move(lcap_stmt *s, const uint32_t *r)
         s->code = LCAP_BPF_MISC | LCAP_BPF_TXA;
         s->k = 0;
     }
+}
+
+/* Whether dropping the statement can change a result: an indexed load may
+ * run past the packet's end, an absolute one unless the packet is known to
+ * be long enough (bound: bytes every path in has loaded). */
+static int may_stop(const lcap_stmt *s, uint32_t bound)
+{
+    uint16_t c = s->code;
+    if (lcap_stmt_may_fault(s))
+        return 1;
+    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX)
+        return 0;
+    if (LCAP_BPF_MODE(c) == LCAP_BPF_IND)
+        return 1;
+    return lcap_stmt_extent(s) > bound;
+}
+
+/* A first run of statements that only computes again the A every path
+ * brings ("ld [26]; and #0xffff0000" after the same test) goes as a whole:
+ * it writes nothing else and loads only bytes every path has loaded. */
+static lcap_stmt *drop_recomputed(lcap_vtab *t, lcap_stmt *first, const uint32_t *r, uint32_t bound)
+{
+    if (first == NULL || LCAP_BPF_CLASS(first->code) != LCAP_BPF_LD || lcap_vn_is_unk(t, r[LCAP_VN_A]))
+        return first;
+    uint32_t tmp[LCAP_VN_REGS];
+    memcpy(tmp, r, sizeof(tmp));
+    lcap_stmt *cut = first;
+    for (lcap_stmt *s = first; s != NULL; s = s->next) {
+        uint32_t u, d;
+        lcap_stmt_regs(s, &u, &d);
+        if ((d & ~(1u << LCAP_VN_A)) || may_stop(s, bound))
+            break;
+        lcap_vn_step(t, tmp, s);
+        if (tmp[LCAP_VN_A] == r[LCAP_VN_A] && !t->oom)
+            cut = s->next;
+    }
+    return cut;
 }
 
 static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
@@ -74,6 +97,7 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
             if (r[k] == CONFLICT)
                 r[k] = lcap_vn_unk(t);
         uint32_t out = bound[i];
+        b->stmts = drop_recomputed(t, b->stmts, r, bound[i]);
         for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
             lcap_stmt *s = *sp;
             if (lcap_stmt_extent(s) > out)
