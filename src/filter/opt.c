@@ -452,16 +452,15 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         size_t n;
         lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
         /* redundant loads out first (a reload of X in every test of a
-         * chain would keep the tests from moving) */
-        rc = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n) < 0 ? -1 : 0;
-        if (rc == 0)
-            rc = lcap_opt_chains(cc, &t, ord, n);
-        if (rc == 0)
-            rc = merge_blocks(cc, root, ord, n);
+         * chain would keep the tests from moving); again after chains
+         * moved, or after a branch took in the last operation on A (and,
+         * jeq #0 -> jset: A is then left as loaded, and a reload can go) */
+        int again = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n);
+        int moved = again < 0 ? -1 : lcap_opt_chains(cc, &t, ord, n);
+        rc = moved < 0 ? -1 : merge_blocks(cc, root, ord, n);
         free(ord);
-        /* twice: a branch that took in the last operation on A (and, jeq
-         * #0 -> jset) leaves A as loaded, and the next reload can go */
-        for (int round = 0, again = 1; round < 2 && again && rc == 0; round++) {
+        for (int round = 0; round < 2 && (again > 0 || moved > 0) && rc == 0; round++) {
+            moved = 0;
             ord = lcap_topo_order(cc, *root, &n, 0);
             again = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n);
             rc = again < 0 ? -1 : merge_blocks(cc, root, ord, n);

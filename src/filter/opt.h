@@ -68,7 +68,7 @@ uint32_t lcap_stmt_extent(const lcap_stmt *s);
 int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
 /* Reorders chains of tests sharing one target so that tests of one value
  * are adjacent (src tests, then dst tests), before lcap_opt_redundant.
- * 0, or -1 with the error set. */
+ * 1 when some moved, 0, or -1 with the error set. */
 int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
 
 #endif

@@ -336,11 +336,13 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
                 rc = oom(cc);
                 goto out;
             }
-            if (regroup(w.chain, len, info, w.key, info[i].bound, w.grp, w.first, w.pmax, w.ipmax, &w.map,
-                        w.scratch) < 0) {
+            int moved = regroup(w.chain, len, info, w.key, info[i].bound, w.grp, w.first, w.pmax, w.ipmax,
+                                &w.map, w.scratch);
+            if (moved < 0) {
                 rc = oom(cc);
                 goto out;
             }
+            rc |= moved;
             break;
         }
     }
