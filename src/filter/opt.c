@@ -209,16 +209,12 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
     return s;
 }
 
-static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int walk_budget)
+static int one_pass(lcap_cc *cc, vtab *t, lcap_block **ord, size_t n, lcap_block **root, int *changed,
+                    int walk_budget)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
-    if (ord == NULL)
-        return -1;
     binfo *bi = calloc(n, sizeof(*bi));
     fset *in = malloc(n * sizeof(*in));
     if (bi == NULL || in == NULL) {
-        free(ord);
         free(bi);
         free(in);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
@@ -245,14 +241,14 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
         if (lcap_block_is_ret(b))
             continue;
         if (in[i].n < 0)
-            in[i].n = 0;
+            continue; /* no longer reached: its facts would only weaken the meets */
         binfo *B = &bi[i];
         if (B->branch) {
             int d = decide(t, &in[i], B->bv.a, B->op, B->opnd);
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 B->branch = 0;
-                *changed = 1;
+                (*changed)++;
             }
         }
         /* thread each edge over tests its facts decide */
@@ -267,8 +263,10 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
             lcap_block *s = walk(t, bi, *slot, &f, &budget);
             if (s != *slot) {
                 *slot = s;
-                *changed = 1;
+                (*changed)++;
             }
+            if (!B->branch)
+                b->jf = s; /* both ways, or the block would test again */
             if (!lcap_block_is_ret(s)) {
                 fset_meet(&in[s->order], &f);
             }
@@ -283,14 +281,12 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
         if (R->bv.has_store || (R->bv.nstmts > 0 && !lcap_block_is_ret(next) && !bi[next->order].bv.stands_alone))
             break;
         *root = next;
-        *changed = 1;
+        (*changed)++;
     }
-    free(ord);
     free(bi);
     free(in);
     return 0;
 oom:
-    free(ord);
     free(bi);
     free(in);
     lcap_cc_error(cc, 0, "out of memory optimizing the filter");
@@ -361,14 +357,11 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root, lcap_block **ord, size_t
     return 0;
 }
 
-/* 1 if some return with a non-zero value is reachable. */
-static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
+/* 1 if some return in ord[0..n) (the blocks reached) accepts; *reject
+ * gets a return of 0 if there is one. */
+static int accepts_some(lcap_block **ord, size_t n, lcap_block **reject)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
     int yes = 0;
-    if (ord == NULL)
-        return -1;
     for (size_t i = 0; i < n; i++) {
         if (lcap_block_is_ret(ord[i])) {
             if (ord[i]->k != 0)
@@ -377,21 +370,56 @@ static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
                 *reject = ord[i];
         }
     }
-    free(ord);
     return yes;
 }
 
-/* Threading passes until nothing changes (a few at most). */
-static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budget)
+#define MAX_PASSES 4
+
+/* Threading passes until nothing changes (a few at most). *ord gets the
+ * blocks of the resulting graph in order (NULL if the passes ran out while
+ * still changing it); *snap, when asked for, the edges before the first. */
+static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budget, lcap_block ***snap,
+                         size_t *nsnap, lcap_block ***ord_out, size_t *n_out)
 {
-    for (int pass = 0; pass < 4; pass++) {
-        int changed = 0;
-        if (one_pass(cc, t, root, &changed, walk_budget) < 0)
+    *ord_out = NULL;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+        size_t n;
+        lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+        if (ord == NULL)
             return -1;
-        if (!changed)
-            break;
+        if (pass == 0 && snap != NULL) {
+            *snap = malloc(3 * n * sizeof(**snap));
+            if (*snap == NULL) {
+                free(ord);
+                lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+                return -1;
+            }
+            for (size_t i = 0; i < n; i++) {
+                (*snap)[3 * i] = ord[i];
+                (*snap)[3 * i + 1] = ord[i]->jt;
+                (*snap)[3 * i + 2] = ord[i]->jf;
+            }
+            *nsnap = n;
+        }
+        int changed = 0;
+        if (one_pass(cc, t, ord, n, root, &changed, walk_budget) < 0) {
+            free(ord);
+            return -1;
+        }
+        if (!changed) {
+            *ord_out = ord;
+            *n_out = n;
+            return 0;
+        }
+        free(ord);
     }
     return 0;
+}
+
+/* The blocks in order: those given, or computed again. */
+static lcap_block **order_of(lcap_cc *cc, lcap_block *root, lcap_block **ord, size_t *n)
+{
+    return ord != NULL ? ord : lcap_topo_order(cc, root, n, 0);
 }
 
 /* The verdict "rejects all packets" must come from libpcap's rules alone
@@ -401,40 +429,37 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
  * the one libpcap's rules give; when it accepts nothing, the edges are put
  * back as they were and the passes rerun under libpcap's rules for the
  * verdict (a program that matches nothing though libpcap's rules cannot
- * tell is then "ret #0"). 1 accepts some, 0 none, 2 none though libpcap's
- * rules cannot tell, -1 error. */
-static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject)
+ * tell is then "ret #0"). 1 accepts some (*ord, *n: the blocks in order,
+ * or NULL), 0 none, 2 none though libpcap's rules cannot tell, -1 error. */
+static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject, lcap_block ***ord,
+                            size_t *n)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
-    if (ord == NULL)
-        return -1;
-    lcap_block **saved = malloc(2 * n * sizeof(*saved)), *root0 = *root;
-    if (saved == NULL) {
-        free(ord);
-        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        saved[2 * i] = ord[i]->jt;
-        saved[2 * i + 1] = ord[i]->jf;
-    }
-    int accepts = thread_passes(cc, t, root, WALK_BUDGET) < 0 ? -1 : accepts_some(cc, *root, reject);
+    lcap_block **snap = NULL, *root0 = *root;
+    size_t nsnap = 0;
+    int accepts = -1;
+    if (thread_passes(cc, t, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
+        (*ord = order_of(cc, *root, *ord, n)) != NULL)
+        accepts = accepts_some(*ord, *n, reject);
     if (accepts == 0) {
         lcap_block *strong = *reject;
-        for (size_t i = 0; i < n; i++) {
-            ord[i]->jt = saved[2 * i];
-            ord[i]->jf = saved[2 * i + 1];
+        free(*ord);
+        *ord = NULL;
+        for (size_t i = 0; i < nsnap; i++) {
+            snap[3 * i]->jt = snap[3 * i + 1];
+            snap[3 * i]->jf = snap[3 * i + 2];
         }
         *root = root0;
-        accepts = thread_passes(cc, t, root, 0) < 0 ? -1 : accepts_some(cc, *root, reject);
+        accepts = -1;
+        if (thread_passes(cc, t, root, 0, NULL, NULL, ord, n) == 0 && (*ord = order_of(cc, *root, *ord, n)) != NULL)
+            accepts = accepts_some(*ord, *n, reject);
+        free(*ord);
+        *ord = NULL;
         if (accepts > 0) {
             *reject = strong;
             accepts = 2;
         }
     }
-    free(saved);
-    free(ord);
+    free(snap);
     return accepts;
 }
 
@@ -442,15 +467,14 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
-    lcap_block *reject = NULL;
-    int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject);
+    lcap_block *reject = NULL, **ord = NULL;
+    size_t n = 0;
+    int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject, &ord, &n);
     if (accepts < 0)
         rc = -1;
     else if (accepts != 1 && reject != NULL)
         *root = reject;
     if (accepts == 1) {
-        size_t n;
-        lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
         /* redundant loads out first (a reload of X in every test of a
          * chain would keep the tests from moving); again after chains
          * moved, or after a branch took in the last operation on A (and,
