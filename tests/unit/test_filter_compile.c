@@ -121,6 +121,13 @@ static void basic_verdicts(void **state)
     check("len = 42", &f, 1);
     check("udp[2:2] = 53 and ip[9] == 17", &f, 1);
     check("ip[2:2] - 20 = udp[4:2]", &f, 0);
+    /* libpcap's gen_arth keeps only the left operand's protocol test: the
+     * right one's load reads the UDP packet as if it were TCP */
+    check("udp[0:2] + tcp[2:2] = 5353 + 53", &f, 1);
+    check("tcp[2:2] + udp[0:2] = 5353 + 53", &f, 0);
+    check("udp[0:2] = tcp[2:2]", &f, 0);
+    /* yacc shifts '^' (no precedence): 2 * (3 ^ 1), not (2 * 3) ^ 1 */
+    check("2 * 3 ^ 1 = 4", &f, 1);
     check("", &f, 1);
     /* A service's protocols bar a qualifier only when it names exactly one
      * other (libpcap's rule): domain is tcp and udp, ssh tcp alone. */
@@ -153,6 +160,13 @@ static void errors(void **state)
     (void)state;
     expect_refused(CAPTURE_DLT_EN10MB, "ip[0] / 0 = 1", 1, "division by zero");
     expect_refused(CAPTURE_DLT_EN10MB, "1 % 0 = 1", 0, "modulus by zero");
+    /* libpcap checks the first instruction of the right operand: an
+     * immediate load of its leftmost number, also inside an index */
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] << ip[33] = 1", 0, "shift by");
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] >> 40 / 2 = 1", 0, "shift by");
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] / (0 + 5) = 1", 0, "division by zero");
+    /* and its optimizer, once the amount is a known constant */
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] << 14 ^ 0x0fff = 1", 1, "shift by more than 31");
     expect_refused(CAPTURE_DLT_EN10MB, "wlan type mgt", 1, "DLT EN10MB");
     expect_refused(CAPTURE_DLT_EN10MB, "ip broadcast", 1, "netmask not known");
     expect_refused(CAPTURE_DLT_EN10MB, "vlan 4096", 1, "4095");
