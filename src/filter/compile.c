@@ -51,7 +51,7 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
     if (optimize) {
         if (lcap_optimize(&cc, &root) < 0)
             goto fail;
-        if (lcap_block_is_ret(root) && root->k == 0) {
+        if (lcap_block_is_ret(root) && root->k == 0 && !cc.libpcap_noopt) {
             lcap_cc_error(&cc, 0, "expression rejects all packets");
             goto out;
         }

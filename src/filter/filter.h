@@ -71,6 +71,10 @@ typedef struct lcap_cc {
     unsigned regever;        /* scratch words ever used */
     int nblocks;             /* blocks created */
     int markgen;             /* graph walks: a fresh mark value each */
+    int libpcap_noopt;       /* libpcap never optimizes this expression (its
+                              * no_optimize: protochain, geneve, the Prism
+                              * header, 802.11 payload offsets), so it never
+                              * says "rejects all packets": neither may we */
 } lcap_cc;
 
 /* Records the first error (later ones are dropped) with the column it is

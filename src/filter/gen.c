@@ -185,7 +185,7 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
     int offrel = OR_PACKET;
     if (gen_arith(cc, a->l, &idx) < 0)
         return -1;
-    lcap_cond *check = lcap_gen_load_proto(cc, a->proto, a->col, &offrel);
+    lcap_cond *check = lcap_gen_load_proto(cc, a->proto, a->col, idx.check, &offrel);
     if (cc->error)
         return -1;
     uint32_t k;
@@ -233,7 +233,7 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
     }
     out->s = s;
     out->is_const = 0;
-    out->check = and_opt(idx.check, check);
+    out->check = check;
     return cc->error ? -1 : 0;
 }
 

@@ -123,7 +123,7 @@ lcap_cond *lcap_gen_ip6addr(lcap_cc *cc, const lcap_node *n);
 lcap_cond *lcap_gen_ecode(lcap_cc *cc, const lcap_node *n);
 /* For proto[...]: what the index is relative to (*offrel) and the check the
  * packet must pass first (NULL if none; errors set cc->error). */
-lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, int *offrel);
+lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_check, int *offrel);
 
 /* gen_tunnel.c */
 lcap_cond *lcap_gen_vlan(lcap_cc *cc, const lcap_node *n);

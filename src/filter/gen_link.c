@@ -582,6 +582,8 @@ lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
     int h = cc->vlhdr_reg, p = cc->vlpl_reg;
     const lcap_linkinfo *li = cc->link;
 
+    if (li->vkind == V_PRISM || (li->ltkind == LT_WLAN && p >= 0))
+        cc->libpcap_noopt = 1;
     if (!cc->vloff_needed || (h < 0 && p < 0))
         return next;
     if (p >= 0 && h < 0 && li->vkind != V_NONE && li->vkind != V_PRISM) {

@@ -535,6 +535,7 @@ lcap_cond *lcap_gen_protochain(lcap_cc *cc, uint32_t v, int proto, int col)
 {
     if (v > 255)
         return lcap_cc_error(cc, col, "protocol %u greater than maximum 255", v);
+    cc->libpcap_noopt = 1;
     switch (proto) {
     case Q_DEFAULT:
         return lcap_or(protochain_family(cc, v, 0), protochain_family(cc, v, 1));

@@ -636,7 +636,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         rc = -1;
     if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
         rc = -1;
-    if (rc == 0 && t.bigshift) {
+    if (rc == 0 && t.bigshift && !cc->libpcap_noopt) {
         lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
         rc = -1;
     }
