@@ -66,6 +66,9 @@ typedef struct lcap_linkinfo {
     uint8_t ltkind, hkind, dkind, vkind;
 } lcap_linkinfo;
 
+/* The row of the link type in force (the DLT's, or Ethernet after geneve,
+ * PPP after pppoes, as libpcap's cstate->linktype). */
+const lcap_linkinfo *lcap_cur_link(const lcap_cc *cc);
 /* The row for a DLT, NULL when the compiler does not know it. */
 const lcap_linkinfo *lcap_linkinfo_find(int dlt);
 /* Sets up cc's offsets for its DLT. -1 (error set) if unsupported. */

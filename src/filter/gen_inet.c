@@ -574,11 +574,12 @@ static lcap_cond *gen_gateway(lcap_cc *cc, const lcap_node *n)
         return lcap_cc_error(cc, n->col, "a direction cannot qualify 'gateway'");
     if (proto != Q_DEFAULT && proto != Q_IP && proto != Q_ARP && proto != Q_RARP)
         return lcap_cc_error(cc, n->col, "illegal modifier of 'gateway'");
-    switch (cc->link->hkind) {
+    switch (lcap_cur_link(cc)->hkind) {
     case H_ETHER: case H_FDDI: case H_TR: case H_WLAN: case H_IPFC:
         break;
     default:
-        return lcap_cc_error(cc, n->col, "'gateway' is not valid on DLT %s: it needs MAC addresses", cc->link->name);
+        return lcap_cc_error(cc, n->col, "'gateway' is not valid on DLT %s: it needs MAC addresses",
+                             lcap_cur_link(cc)->name);
     }
     if (lcap_names_ether(n->s, mac, err) < 0)
         return lcap_cc_error(cc, n->col, "unknown ether host '%s'", n->s);

@@ -174,15 +174,17 @@ lcap_cond *lcap_gen_wlan_multicast(lcap_cc *cc)
 
 static lcap_cond *gen_llc_present(lcap_cc *cc, int col)
 {
-    switch (cc->dlt == 1 || cc->dlt == 281 || cc->dlt == 284 ? LT_ETHER : cc->link->ltkind) {
+    /* the link type in force: Ethernet after geneve, PPP after pppoes */
+    int lt = cc->linktype;
+    switch (lt == 1 || lt == 281 || lt == 284 ? LT_ETHER : lcap_cur_link(cc)->ltkind) {
     case LT_ETHER:
-        if (cc->dlt != 1 && cc->dlt != 281 && cc->dlt != 284)
+        if (lt != 1 && lt != 281 && lt != 284)
             break;
         /* an 802.3 length and not Novell's raw 0xffff */
         return lcap_and(lcap_not(lcap_gen_cmp_gt(cc, OR_LINKTYPE, 0, 2, ETHERMTU)),
                         lcap_not(lcap_gen_cmp(cc, OR_LLC, 0, 2, 0xffff)));
     case LT_LLC:
-        if (cc->dlt == 6 || cc->dlt == 10 || cc->dlt == 11)
+        if (lt == 6 || lt == 10 || lt == 11)
             return lcap_cond_true(cc);
         break;
     case LT_WLAN:
@@ -194,7 +196,7 @@ static lcap_cond *gen_llc_present(lcap_cc *cc, int col)
     default:
         break;
     }
-    return lcap_cc_error(cc, col, "'llc' is not supported on DLT %s", cc->link->name);
+    return lcap_cc_error(cc, col, "'llc' is not supported on DLT %s", lcap_cur_link(cc)->name);
 }
 
 static lcap_cond *gen_llc(lcap_cc *cc, const lcap_node *n)

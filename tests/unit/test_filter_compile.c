@@ -116,6 +116,9 @@ static void basic_verdicts(void **state)
     check("net 10", &f, 1);
     check("ip proto 17 and not ip6", &f, 1);
     check("ether src 02:00:00:00:00:01", &f, 1);
+    /* after geneve a MAC test first asks for an inner Ethernet header
+     * (libpcap's gen_geneve_ll_check), which a plain frame has not */
+    check("geneve or not ether src 02:00:00:00:00:01", &f, 1);
     check("ether broadcast or ether multicast", &f, 0);
     check("greater 40 and less 100", &f, 1);
     check("len = 42", &f, 1);
@@ -197,6 +200,16 @@ static void errors(void **state)
     expect_refused(CAPTURE_DLT_EN10MB, "inbound", 1, "direction");
     expect_refused(12345, "ip", 1, "link type 12345");
     expect_refused(CAPTURE_DLT_EN10MB, "mpls and vlan", 1, "no VLAN match after MPLS");
+    /* the link type in force decides, as libpcap's cstate->linktype: PPP
+     * after pppoes, Ethernet after geneve */
+    expect_refused(CAPTURE_DLT_EN10MB, "pppoes and llc", 1, "not supported on DLT PPP");
+    expect_refused(CAPTURE_DLT_EN10MB, "pppoes and ether host 00:11:22:33:44:55", 1, "DLT PPP");
+    expect_refused(CAPTURE_DLT_EN10MB, "pppoes and broadcast", 1, "DLT PPP");
+    char e[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *p = capture_compile(CAPTURE_DLT_RAW, SNAP, "geneve and ether broadcast", 1, CAPTURE_NETMASK_UNKNOWN, e);
+    if (p == NULL)
+        fail_msg("'geneve and ether broadcast' on RAW: %s", e);
+    capture_bpf_free(p);
 }
 
 /* Regression tests for programs libpcap's optimizer got wrong. */
