@@ -71,6 +71,7 @@ typedef struct lcap_cc {
     unsigned regever;        /* scratch words ever used */
     int nblocks;             /* blocks created */
     int markgen;             /* graph walks: a fresh mark value each */
+    int protochain_spent;    /* instructions the protochain walks took (gen_misc.c) */
     int libpcap_noopt;       /* libpcap never optimizes this expression (its
                               * no_optimize: protochain, geneve, the Prism
                               * header, 802.11 payload offsets), so it never

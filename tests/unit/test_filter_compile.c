@@ -144,6 +144,31 @@ static void basic_verdicts(void **state)
     check("udp", &f, 1);
 }
 
+/* protochain after AH: libpcap master takes (length + 2) * 4 as the next
+ * offset from the IPv6 header, not added to the AH's own offset
+ * (accept.jsonl ip6_protochain), so here the destination options header
+ * is read from inside the destination address, whose bytes say TCP. */
+static void protochain_after_ah(void **state)
+{
+    (void)state;
+    frame f;
+    ether(&f, NULL, 0, 0x86dd);
+    uint8_t ip6[40] = { 0x60, 0, 0, 0, 0, 40, 51, 64 };
+    ip6[24] = 6;
+    put(&f, ip6, sizeof(ip6));
+    uint8_t ah[24] = { 60, 4 };
+    put(&f, ah, sizeof(ah));
+    uint8_t dst[8] = { 17, 0 };
+    put(&f, dst, sizeof(dst));
+    udp(&f, 1, 2);
+    check("ip6 protochain 51", &f, 1);
+    check("ip6 protochain 60", &f, 1);
+    check("ip6 protochain 6", &f, 1);
+    check("ip6 protochain 17", &f, 0);
+    check("protochain 6", &f, 1);
+    check("ip protochain 6", &f, 0);
+}
+
 static void rejects_all_packets(void **state)
 {
     (void)state;
@@ -408,6 +433,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(basic_verdicts),      cmocka_unit_test(rejects_all_packets),
+        cmocka_unit_test(protochain_after_ah),
         cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
         cmocka_unit_test(long_branches),       cmocka_unit_test(threads_identical),
         cmocka_unit_test(setfilter_on_reader),
