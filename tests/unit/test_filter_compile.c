@@ -177,6 +177,8 @@ static void rejects_all_packets(void **state)
     expect_refused(CAPTURE_DLT_EN10MB, "ether[0] & 0 != 0", 1, "expression rejects all packets");
     /* a relation ands both sides' checks: "ip and tcp and ip and udp" */
     expect_refused(CAPTURE_DLT_EN10MB, "udp[0:2] = tcp[2:2]", 1, "expression rejects all packets");
+    /* ... but equates two of them */
+    expect_refused(CAPTURE_DLT_EN10MB, "ip and ip[9] = 6 and ip[9] = 17", 1, "expression rejects all packets");
     /* libpcap never optimizes protochain, geneve or the Prism header (its
      * no_optimize; accept.jsonl has one program for both), so never refuses
      * them: a program that matches nothing is returned instead */
@@ -184,6 +186,10 @@ static void rejects_all_packets(void **state)
         { CAPTURE_DLT_EN10MB, "ip6 protochain 0 and ip proto 17" },
         { CAPTURE_DLT_EN10MB, "tcp port 65535 and geneve 5" },
         { CAPTURE_DLT_PRISM_HEADER, "ip and arp" },
+        /* libpcap's optimizer never equates proto[constant] with its own
+         * tests of the same bytes */
+        { CAPTURE_DLT_EN10MB, "carp and ether[12:2] = 0x8100" },
+        { CAPTURE_DLT_EN10MB, "tcp and ip[9] = 17" },
     };
     for (size_t i = 0; i < sizeof(unrefused) / sizeof(unrefused[0]); i++) {
         char e[CAPTURE_ERRBUF_SIZE];
