@@ -16,6 +16,13 @@ struct lcap_arena_chunk {
 #define ARENA_LIMIT ((size_t)512 << 20)
 #define ARENA_CHUNK ((size_t)64 << 10)
 
+void lcap_arena_init(lcap_arena *a, max_align_t *first)
+{
+    memset(a, 0, sizeof(*a));
+    a->base = (char *)first;
+    a->cap = LCAP_ARENA_FIRST;
+}
+
 void *lcap_arena_alloc(lcap_arena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
@@ -23,7 +30,7 @@ void *lcap_arena_alloc(lcap_arena *a, size_t n)
         a->failed = 1;
         return NULL;
     }
-    if (a->head == NULL || a->cap - a->used < n) {
+    if (a->cap - a->used < n) {
         size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
         lcap_arena_chunk *c = malloc(sizeof(*c) + cap);
         if (c == NULL) {
@@ -32,10 +39,11 @@ void *lcap_arena_alloc(lcap_arena *a, size_t n)
         }
         c->next = a->head;
         a->head = c;
+        a->base = (char *)c->align;
         a->used = 0;
         a->cap = cap;
     }
-    void *p = (char *)a->head->align + a->used;
+    void *p = a->base + a->used;
     a->used += n;
     a->total += n;
     memset(p, 0, n);
@@ -59,6 +67,7 @@ void lcap_arena_free(lcap_arena *a)
         a->head = c->next;
         free(c);
     }
+    a->base = NULL;
     a->used = a->cap = a->total = 0;
 }
 

@@ -9,15 +9,22 @@
 #include "capture.h"
 #include "compat.h"
 
-/* An arena of chunks freed all at once when the compile call ends. */
+/* An arena of chunks freed all at once when the compile call ends. The first
+ * chunk is the caller's (on its stack: most compiles need no malloc at all). */
 typedef struct lcap_arena_chunk lcap_arena_chunk;
 typedef struct lcap_arena {
-    lcap_arena_chunk *head;
-    size_t used, cap;  /* of the head chunk */
-    size_t total;      /* bytes handed out, bounds memory use */
-    int failed;        /* an allocation failed: the compile reports it */
+    lcap_arena_chunk *head;  /* malloc'ed chunks, newest first */
+    char *base;              /* the chunk being filled */
+    size_t used, cap;        /* of that chunk */
+    size_t total;            /* bytes handed out, bounds memory use */
+    int failed;              /* an allocation failed: the compile reports it */
 } lcap_arena;
 
+/* Bytes of the first chunk: enough for 99% of the accept vectors' expressions. */
+#define LCAP_ARENA_FIRST 8192
+
+/* first: LCAP_ARENA_FIRST bytes aligned as max_align_t, owned by the caller. */
+void lcap_arena_init(lcap_arena *a, max_align_t *first);
 void *lcap_arena_alloc(lcap_arena *a, size_t n);  /* zeroed; NULL when out of memory */
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n);
 void lcap_arena_free(lcap_arena *a);

@@ -37,7 +37,8 @@ static uint32_t vhash(const vnode *x)
 
 static int vgrow(vtab *t)
 {
-    uint32_t ncap = t->cap ? t->cap * 2 : 1024;
+    /* small first: most filters need a few dozen values, and the hash is zeroed */
+    uint32_t ncap = t->cap ? t->cap * 2 : 64;
     vnode *nv = realloc(t->v, ncap * sizeof(*nv));
     if (nv == NULL)
         return -1;
