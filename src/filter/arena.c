@@ -9,6 +9,7 @@
 
 struct lcap_arena_chunk {
     lcap_arena_chunk *next;
+    size_t cap;
     max_align_t align[];  /* data follows */
 };
 
@@ -19,11 +20,11 @@ struct lcap_arena_chunk {
 void lcap_arena_init(lcap_arena *a, max_align_t *first)
 {
     memset(a, 0, sizeof(*a));
-    a->base = (char *)first;
-    a->cap = LCAP_ARENA_FIRST;
+    a->first = a->base = (char *)first;
+    a->cap = first != NULL ? LCAP_ARENA_FIRST : 0;
 }
 
-void *lcap_arena_alloc(lcap_arena *a, size_t n)
+void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     if (a->failed || n > ARENA_LIMIT || a->total + n > ARENA_LIMIT) {
@@ -32,22 +33,56 @@ void *lcap_arena_alloc(lcap_arena *a, size_t n)
     }
     if (a->cap - a->used < n) {
         size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-        lcap_arena_chunk *c = malloc(sizeof(*c) + cap);
-        if (c == NULL) {
+        lcap_arena_chunk *c = a->spare;
+        if (c != NULL && c->cap >= cap)
+            a->spare = NULL;
+        else if ((c = malloc(sizeof(*c) + cap)) == NULL) {
             a->failed = 1;
             return NULL;
+        } else {
+            c->cap = cap;
         }
         c->next = a->head;
         a->head = c;
         a->base = (char *)c->align;
         a->used = 0;
-        a->cap = cap;
+        a->cap = c->cap;
     }
     void *p = a->base + a->used;
     a->used += n;
     a->total += n;
-    memset(p, 0, n);
     return p;
+}
+
+void *lcap_arena_alloc(lcap_arena *a, size_t n)
+{
+    void *p = lcap_arena_alloc_raw(a, n);
+    if (p != NULL)
+        memset(p, 0, n);
+    return p;
+}
+
+lcap_arena_mark lcap_arena_save(const lcap_arena *a)
+{
+    return (lcap_arena_mark){ a->head, a->used, a->total };
+}
+
+void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m)
+{
+    while (a->head != m.head) {
+        lcap_arena_chunk *c = a->head;
+        a->head = c->next;
+        /* One chunk is kept for the next pass instead of going back to malloc. */
+        if (a->spare == NULL && c->cap == ARENA_CHUNK) {
+            a->spare = c;
+        } else {
+            free(c);
+        }
+    }
+    a->base = m.head != NULL ? (char *)m.head->align : a->first;
+    a->cap = m.head != NULL ? m.head->cap : a->first != NULL ? LCAP_ARENA_FIRST : 0;
+    a->used = m.used;
+    a->total = m.total;
 }
 
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n)
@@ -67,8 +102,12 @@ void lcap_arena_free(lcap_arena *a)
         a->head = c->next;
         free(c);
     }
-    a->base = NULL;
-    a->used = a->cap = a->total = 0;
+    free(a->spare);
+    a->spare = NULL;
+    a->top = NULL;
+    a->base = a->first;
+    a->used = a->total = 0;
+    a->cap = a->first != NULL ? LCAP_ARENA_FIRST : 0;
 }
 
 void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)

@@ -16,7 +16,7 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
                              char *errbuf)
 {
     lcap_cc cc;
-    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)];
+    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)], tmp_first[LCAP_ARENA_FIRST / sizeof(max_align_t)];
     capture_bpf *prog = NULL;
     struct capture_insn *insns = NULL;
     size_t n = 0;
@@ -24,6 +24,7 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
 
     memset(&cc, 0, sizeof(cc));
     lcap_arena_init(&cc.arena, first);
+    lcap_arena_init(&cc.tmp, tmp_first);
     cc.text = filter != NULL ? filter : "";
     cc.dlt = linktype;
     cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
@@ -63,7 +64,7 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
     prog = lcap_bpf_new_trusted(insns, n);
     if (prog == NULL)
         lcap_cc_error(&cc, 0, "out of memory");
-    free(insns);
+    lcap_tmp_free(&cc, insns);
     goto out;
 fail:
     if (!cc.error)
@@ -72,5 +73,6 @@ out:
     if (prog == NULL && errbuf != NULL)
         memcpy(errbuf, cc.errbuf, CAPTURE_ERRBUF_SIZE);
     lcap_arena_free(&cc.arena);
+    lcap_arena_free(&cc.tmp);
     return prog;
 }

@@ -1,8 +1,6 @@
 /* ir.c - building blocks and conditions: and/or/not by patching dangling exits (no copies). */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
 
 #include "filter/ir.h"
 
@@ -213,11 +211,7 @@ lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int r
      * allocation holds the result, the postorder and the stack. */
     size_t nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1, n = 0, sp = 0;
     size_t each = 2 * sizeof(lcap_block *) + sizeof(struct frame);
-    if (nb > SIZE_MAX / each) {
-        lcap_cc_error(cc, 0, "out of memory ordering the filter's blocks");
-        return NULL;
-    }
-    lcap_block **ord = malloc(nb * each);
+    lcap_block **ord = lcap_tmp_alloc(cc, nb, each, 0);
     if (ord == NULL) {
         lcap_cc_error(cc, 0, "out of memory ordering the filter's blocks");
         return NULL;

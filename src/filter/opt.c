@@ -2,7 +2,6 @@
  * every edge (intersected where paths join), jump threading over tests those facts decide,
  * and the "rejects all packets" verdict. Bounded: a fixed number of passes over a DAG. */
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include <stdlib.h>
 #include <string.h>
 
 #include "filter/ir.h"
@@ -24,6 +23,7 @@ typedef struct vtab {
     uint32_t hcap;
     uint32_t unk;   /* next unknown */
     int oom;
+    lcap_arena *mem; /* the compile's arena: the table lives until the compile ends */
 } vtab;
 
 static uint32_t vhash(const vnode *x)
@@ -39,16 +39,17 @@ static int vgrow(vtab *t)
 {
     /* small first: most filters need a few dozen values, and the hash is zeroed */
     uint32_t ncap = t->cap ? t->cap * 2 : 64;
-    vnode *nv = realloc(t->v, ncap * sizeof(*nv));
+    vnode *nv = lcap_arena_alloc_raw(t->mem, ncap * sizeof(*nv));
     if (nv == NULL)
         return -1;
+    if (t->n > 0)
+        memcpy(nv, t->v, t->n * sizeof(*nv));
     t->v = nv;
     t->cap = ncap;
     uint32_t nh = ncap * 2;
-    uint32_t *h = calloc(nh, sizeof(*h));
+    uint32_t *h = lcap_arena_alloc(t->mem, nh * sizeof(*h));
     if (h == NULL)
         return -1;
-    free(t->hash);
     t->hash = h;
     t->hcap = nh;
     for (uint32_t i = 0; i < t->n; i++) {
@@ -359,12 +360,12 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
     lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
     if (ord == NULL)
         return -1;
-    binfo *bi = calloc(n, sizeof(*bi));
-    fset *in = malloc(n * sizeof(*in));
+    binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
+    fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
     if (bi == NULL || in == NULL) {
-        free(ord);
-        free(bi);
-        free(in);
+        lcap_tmp_free(cc, ord);
+        lcap_tmp_free(cc, bi);
+        lcap_tmp_free(cc, in);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -442,14 +443,14 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
         *root = next;
         *changed = 1;
     }
-    free(ord);
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, ord);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     return 0;
 oom:
-    free(ord);
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, ord);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     lcap_cc_error(cc, 0, "out of memory optimizing the filter");
     return -1;
 }
@@ -489,9 +490,9 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
     size_t cap = 1;
     while (cap < 2 * n)
         cap *= 2;
-    lcap_block **tab = calloc(cap, sizeof(*tab));
+    lcap_block **tab = lcap_tmp_alloc(cc, cap, sizeof(*tab), 1);
     if (tab == NULL) {
-        free(ord);
+        lcap_tmp_free(cc, ord);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -519,8 +520,8 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
         *root = (*root)->facts;
     for (size_t i = 0; i < n; i++)
         ord[i]->facts = NULL;
-    free(tab);
-    free(ord);
+    lcap_tmp_free(cc, tab);
+    lcap_tmp_free(cc, ord);
     return 0;
 }
 
@@ -533,13 +534,13 @@ static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
     lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
     if (ord == NULL)
         return -1;
-    uint32_t *exit_a = malloc(n * sizeof(*exit_a)), *in_a = malloc(n * sizeof(*in_a));
-    int *seen = calloc(n, sizeof(*seen));
+    uint32_t *exit_a = lcap_tmp_alloc(cc, n, sizeof(*exit_a), 0), *in_a = lcap_tmp_alloc(cc, n, sizeof(*in_a), 0);
+    int *seen = lcap_tmp_alloc(cc, n, sizeof(*seen), 1);
     if (exit_a == NULL || in_a == NULL || seen == NULL) {
-        free(ord);
-        free(exit_a);
-        free(in_a);
-        free(seen);
+        lcap_tmp_free(cc, ord);
+        lcap_tmp_free(cc, exit_a);
+        lcap_tmp_free(cc, in_a);
+        lcap_tmp_free(cc, seen);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -586,10 +587,10 @@ static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
         if (v == in_a[i])
             b->stmts = s->next;
     }
-    free(ord);
-    free(exit_a);
-    free(in_a);
-    free(seen);
+    lcap_tmp_free(cc, ord);
+    lcap_tmp_free(cc, exit_a);
+    lcap_tmp_free(cc, in_a);
+    lcap_tmp_free(cc, seen);
     return 0;
 }
 
@@ -609,7 +610,7 @@ static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
                 *reject = ord[i];
         }
     }
-    free(ord);
+    lcap_tmp_free(cc, ord);
     return yes;
 }
 
@@ -617,6 +618,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
+    t.mem = &cc->arena;
     int rc = 0;
     for (int pass = 0; pass < 4; pass++) {
         int changed = 0;
@@ -631,8 +633,6 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         rc = -1;
     if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
         rc = -1;
-    free(t.v);
-    free(t.hash);
     if (rc == 0) {
         lcap_block *reject = NULL;
         int a = accepts_some(cc, *root, &reject);

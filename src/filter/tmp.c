@@ -1,0 +1,49 @@
+/* tmp.c - the compiler's temporaries: a stack over an arena, with free() in any order. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdint.h>
+#include <string.h>
+
+#include "filter/filter.h"
+
+/* Before each allocation: the arena as it was, so popping it restores that. */
+struct lcap_tmp_hdr {
+    struct lcap_tmp_hdr *prev;
+    lcap_arena_mark before;
+    int freed;
+};
+
+#define HDR ((sizeof(struct lcap_tmp_hdr) + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1))
+
+void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero)
+{
+    lcap_arena *a = &cc->tmp;
+    if (size != 0 && count > (SIZE_MAX - HDR) / size)
+        return NULL;
+    size_t n = count * size;
+    lcap_arena_mark before = lcap_arena_save(a);
+    struct lcap_tmp_hdr *h = lcap_arena_alloc_raw(a, HDR + n);
+    if (h == NULL)
+        return NULL;
+    h->prev = a->top;
+    h->before = before;
+    h->freed = 0;
+    a->top = h;
+    void *p = (char *)h + HDR;
+    if (zero)
+        memset(p, 0, n);
+    return p;
+}
+
+void lcap_tmp_free(lcap_cc *cc, void *p)
+{
+    lcap_arena *a = &cc->tmp;
+    if (p == NULL)
+        return;
+    ((struct lcap_tmp_hdr *)(void *)((char *)p - HDR))->freed = 1;
+    /* Pop every freed allocation on top; a rewind may free the chunk holding h. */
+    while (a->top != NULL && a->top->freed) {
+        struct lcap_tmp_hdr h = *a->top;
+        a->top = h.prev;
+        lcap_arena_rewind(a, h.before);
+    }
+}
