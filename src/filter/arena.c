@@ -15,13 +15,16 @@ struct lcap_arena_chunk {
 
 /* Bounds one compile's memory: a pathological expression fails cleanly. */
 #define ARENA_LIMIT ((size_t)512 << 20)
-#define ARENA_CHUNK ((size_t)64 << 10)
+/* Chunks after the first double from 32 KiB (below glibc's 64 KiB threshold
+ * at which a free() consolidates its bins) up to 1 MiB. */
+#define ARENA_CHUNK_MIN ((size_t)32 << 10)
+#define ARENA_CHUNK_MAX ((size_t)1 << 20)
 
-void lcap_arena_init(lcap_arena *a, max_align_t *first)
+void lcap_arena_init(lcap_arena *a, max_align_t *first, size_t size)
 {
     memset(a, 0, sizeof(*a));
     a->first = a->base = (char *)first;
-    a->cap = first != NULL ? LCAP_ARENA_FIRST : 0;
+    a->first_cap = a->cap = first != NULL ? size : 0;
 }
 
 void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
@@ -32,7 +35,10 @@ void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
         return NULL;
     }
     if (a->cap - a->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+        size_t cap = a->head == NULL ? ARENA_CHUNK_MIN
+                   : a->head->cap >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 2 * a->head->cap;
+        if (cap < n)
+            cap = n;
         lcap_arena_chunk *c = a->spare;
         if (c != NULL && c->cap >= cap)
             a->spare = NULL;
@@ -73,14 +79,14 @@ void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m)
         lcap_arena_chunk *c = a->head;
         a->head = c->next;
         /* One chunk is kept for the next pass instead of going back to malloc. */
-        if (a->spare == NULL && c->cap == ARENA_CHUNK) {
+        if (a->spare == NULL && c->cap <= ARENA_CHUNK_MAX) {
             a->spare = c;
         } else {
             free(c);
         }
     }
     a->base = m.head != NULL ? (char *)m.head->align : a->first;
-    a->cap = m.head != NULL ? m.head->cap : a->first != NULL ? LCAP_ARENA_FIRST : 0;
+    a->cap = m.head != NULL ? m.head->cap : a->first_cap;
     a->used = m.used;
     a->total = m.total;
 }
@@ -107,7 +113,7 @@ void lcap_arena_free(lcap_arena *a)
     a->top = NULL;
     a->base = a->first;
     a->used = a->total = 0;
-    a->cap = a->first != NULL ? LCAP_ARENA_FIRST : 0;
+    a->cap = a->first_cap;
 }
 
 void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)

@@ -16,15 +16,16 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
                              char *errbuf)
 {
     lcap_cc cc;
-    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)], tmp_first[LCAP_ARENA_FIRST / sizeof(max_align_t)];
+    /* The arenas' first chunks: most compiles need no other memory. */
+    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)], tmp_first[LCAP_TMP_FIRST / sizeof(max_align_t)];
     capture_bpf *prog = NULL;
     struct capture_insn *insns = NULL;
     size_t n = 0;
     int empty = 0;
 
     memset(&cc, 0, sizeof(cc));
-    lcap_arena_init(&cc.arena, first);
-    lcap_arena_init(&cc.tmp, tmp_first);
+    lcap_arena_init(&cc.arena, first, sizeof(first));
+    lcap_arena_init(&cc.tmp, tmp_first, sizeof(tmp_first));
     cc.text = filter != NULL ? filter : "";
     cc.dlt = linktype;
     cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;

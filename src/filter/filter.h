@@ -16,6 +16,7 @@ typedef struct lcap_arena {
     lcap_arena_chunk *head;  /* malloc'ed chunks, newest first */
     lcap_arena_chunk *spare; /* one emptied by a rewind, for reuse */
     char *first;             /* the caller's first chunk, or NULL */
+    size_t first_cap;
     char *base;              /* the chunk being filled */
     size_t used, cap;        /* of that chunk */
     size_t total;            /* bytes handed out, bounds memory use */
@@ -23,12 +24,14 @@ typedef struct lcap_arena {
     struct lcap_tmp_hdr *top; /* scratch use (lcap_tmp_alloc): the newest allocation */
 } lcap_arena;
 
-/* Bytes of the first chunk: enough for 99% of the accept vectors' expressions. */
-#define LCAP_ARENA_FIRST 8192
+/* Bytes of the first chunks of capture_compile's two arenas (cc->arena and
+ * cc->tmp): each holds all that 99% of the accept vectors' expressions need. */
+#define LCAP_ARENA_FIRST 16384
+#define LCAP_TMP_FIRST 16384
 
-/* first: NULL, or LCAP_ARENA_FIRST bytes aligned as max_align_t, owned by the
- * caller. A zeroed lcap_arena is an arena without a first chunk. */
-void lcap_arena_init(lcap_arena *a, max_align_t *first);
+/* first: NULL, or size bytes aligned as max_align_t, owned by the caller.
+ * A zeroed lcap_arena is an arena without a first chunk. */
+void lcap_arena_init(lcap_arena *a, max_align_t *first, size_t size);
 void *lcap_arena_alloc(lcap_arena *a, size_t n);  /* zeroed; NULL when out of memory */
 void *lcap_arena_alloc_raw(lcap_arena *a, size_t n);  /* not zeroed */
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n);
