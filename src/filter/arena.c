@@ -27,32 +27,40 @@ void lcap_arena_init(lcap_arena *a, max_align_t *first, size_t size)
     a->first_cap = a->cap = first != NULL ? size : 0;
 }
 
-void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
+/* A chunk of at least n bytes becomes the one being filled; -1 when out of memory. */
+static int arena_new_chunk(lcap_arena *a, size_t n)
+{
+    size_t cap = a->head == NULL ? ARENA_CHUNK_MIN
+               : a->head->cap >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 2 * a->head->cap;
+    if (cap < n)
+        cap = n;
+    lcap_arena_chunk *c = a->spare;
+    if (c != NULL && c->cap >= cap) {
+        a->spare = NULL;
+    } else {
+        if ((c = malloc(sizeof(*c) + cap)) == NULL)
+            return -1;
+        c->cap = cap;
+    }
+    c->next = a->head;
+    a->head = c;
+    a->base = (char *)c->align;
+    a->used = 0;
+    a->cap = c->cap;
+    return 0;
+}
+
+/* The path every allocation takes, small enough to be inlined in this file. */
+static inline void *arena_take(lcap_arena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     if (a->failed || n > ARENA_LIMIT || a->total + n > ARENA_LIMIT) {
         a->failed = 1;
         return NULL;
     }
-    if (a->cap - a->used < n) {
-        size_t cap = a->head == NULL ? ARENA_CHUNK_MIN
-                   : a->head->cap >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 2 * a->head->cap;
-        if (cap < n)
-            cap = n;
-        lcap_arena_chunk *c = a->spare;
-        if (c != NULL && c->cap >= cap)
-            a->spare = NULL;
-        else if ((c = malloc(sizeof(*c) + cap)) == NULL) {
-            a->failed = 1;
-            return NULL;
-        } else {
-            c->cap = cap;
-        }
-        c->next = a->head;
-        a->head = c;
-        a->base = (char *)c->align;
-        a->used = 0;
-        a->cap = c->cap;
+    if (a->cap - a->used < n && arena_new_chunk(a, n) < 0) {
+        a->failed = 1;
+        return NULL;
     }
     void *p = a->base + a->used;
     a->used += n;
@@ -60,9 +68,14 @@ void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
     return p;
 }
 
+void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
+{
+    return arena_take(a, n);
+}
+
 void *lcap_arena_alloc(lcap_arena *a, size_t n)
 {
-    void *p = lcap_arena_alloc_raw(a, n);
+    void *p = arena_take(a, n);
     if (p != NULL)
         memset(p, 0, n);
     return p;
