@@ -7,6 +7,25 @@
 
 #include "filter/filter.h"
 
+/* Under AddressSanitizer, memory given back by a rewind is poisoned, so that
+ * a temporary used after lcap_tmp_free is caught as it would be after free(). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct lcap_arena_chunk {
     lcap_arena_chunk *next;
     size_t cap;
@@ -65,6 +84,7 @@ static inline void *arena_take(lcap_arena *a, size_t n)
     void *p = a->base + a->used;
     a->used += n;
     a->total += n;
+    UNPOISON(p, n);
     return p;
 }
 
@@ -94,6 +114,7 @@ void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m)
         /* One chunk is kept for the next pass instead of going back to malloc. */
         if (a->spare == NULL && c->cap <= ARENA_CHUNK_MAX) {
             a->spare = c;
+            POISON(c->align, c->cap);
         } else {
             free(c);
         }
@@ -102,6 +123,13 @@ void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m)
     a->cap = m.head != NULL ? m.head->cap : a->first_cap;
     a->used = m.used;
     a->total = m.total;
+    POISON(a->base + a->used, a->cap - a->used);
+}
+
+void lcap_arena_forget(lcap_arena *a, void *p, size_t n)
+{
+    (void)a;
+    POISON(p, n);
 }
 
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n)
@@ -124,6 +152,9 @@ void lcap_arena_free(lcap_arena *a)
     free(a->spare);
     a->spare = NULL;
     a->top = NULL;
+    /* the first chunk is the caller's stack: give it back clean */
+    if (a->first != NULL)
+        UNPOISON(a->first, a->first_cap);
     a->base = a->first;
     a->used = a->total = 0;
     a->cap = a->first_cap;

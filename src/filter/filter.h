@@ -44,6 +44,9 @@ typedef struct lcap_arena_mark {
 } lcap_arena_mark;
 lcap_arena_mark lcap_arena_save(const lcap_arena *a);
 void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m);
+/* n bytes at p are not to be touched before a rewind gives them back (under
+ * AddressSanitizer, touching them is reported; otherwise nothing happens). */
+void lcap_arena_forget(lcap_arena *a, void *p, size_t n);
 
 /* Link-layer offsets: a constant part plus, for variable-length headers, a
  * scratch word holding the variable part (computed once at program start). */

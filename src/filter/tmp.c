@@ -9,6 +9,7 @@
 struct lcap_tmp_hdr {
     struct lcap_tmp_hdr *prev;
     lcap_arena_mark before;
+    size_t size;
     int freed;
 };
 
@@ -26,6 +27,7 @@ void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero)
         return NULL;
     h->prev = a->top;
     h->before = before;
+    h->size = n;
     h->freed = 0;
     a->top = h;
     void *p = (char *)h + HDR;
@@ -39,11 +41,13 @@ void lcap_tmp_free(lcap_cc *cc, void *p)
     lcap_arena *a = &cc->tmp;
     if (p == NULL)
         return;
-    ((struct lcap_tmp_hdr *)(void *)((char *)p - HDR))->freed = 1;
-    /* Pop every freed allocation on top; a rewind may free the chunk holding h. */
+    struct lcap_tmp_hdr *h = (struct lcap_tmp_hdr *)(void *)((char *)p - HDR);
+    h->freed = 1;
+    lcap_arena_forget(a, p, h->size);
+    /* Pop every freed allocation on top; a rewind may free the chunk holding it. */
     while (a->top != NULL && a->top->freed) {
-        struct lcap_tmp_hdr h = *a->top;
-        a->top = h.prev;
-        lcap_arena_rewind(a, h.before);
+        struct lcap_tmp_hdr t = *a->top;
+        a->top = t.prev;
+        lcap_arena_rewind(a, t.before);
     }
 }
