@@ -68,8 +68,6 @@ typedef struct lcap_linkinfo {
 
 /* The row for a DLT, NULL when the compiler does not know it. */
 const lcap_linkinfo *lcap_linkinfo_find(int dlt);
-/* The row of the current link type (cc->linktype), without a search while it is the one given. */
-const lcap_linkinfo *lcap_linkinfo_now(const lcap_cc *cc);
 /* Sets up cc's offsets for its DLT. -1 (error set) if unsupported. */
 int lcap_gen_init_link(lcap_cc *cc);
 

@@ -79,11 +79,6 @@ const lcap_linkinfo *lcap_linkinfo_find(int dlt)
     return NULL;
 }
 
-const lcap_linkinfo *lcap_linkinfo_now(const lcap_cc *cc)
-{
-    return cc->linktype == cc->dlt && cc->link != NULL ? cc->link : lcap_linkinfo_find(cc->linktype);
-}
-
 int lcap_gen_init_link(lcap_cc *cc)
 {
     const lcap_linkinfo *li = lcap_linkinfo_find(cc->dlt);
@@ -274,7 +269,7 @@ static lcap_cond *gen_arcnet_linktype(lcap_cc *cc, uint32_t proto)
 
 lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
 {
-    const lcap_linkinfo *li = lcap_linkinfo_now(cc);
+    const lcap_linkinfo *li = lcap_linkinfo_find(cc->linktype);
     int kind = li != NULL ? li->ltkind : LT_NONE;
 
     if (cc->linktype == cc->dlt)

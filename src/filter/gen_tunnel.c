@@ -7,8 +7,7 @@
 
 static int vlan_link(lcap_cc *cc)
 {
-    const lcap_linkinfo *li = lcap_linkinfo_now(cc);
-    int k = li != NULL ? li->ltkind : LT_NONE;
+    int k = lcap_linkinfo_find(cc->linktype) != NULL ? lcap_linkinfo_find(cc->linktype)->ltkind : LT_NONE;
     return (k == LT_ETHER || k == LT_WLAN) && cc->linktype != 192;
 }
 
