@@ -65,7 +65,7 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
     prog = lcap_bpf_new_trusted(insns, n);
     if (prog == NULL)
         lcap_cc_error(&cc, 0, "out of memory");
-    lcap_tmp_free(&cc, insns);
+    free(insns);
     goto out;
 fail:
     if (!cc.error)

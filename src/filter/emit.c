@@ -1,6 +1,7 @@
 /* emit.c - linearization of the block graph into BPF instructions: topological order, one
  * shared return per value, "ja" trampolines for branches farther than 255, then the validator. */
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdlib.h>
 #include <string.h>
 
 #include "bpf/program.h"
@@ -25,7 +26,7 @@ typedef struct lay {
 int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *nout)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 1);
+    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 1);
     if (ord == NULL)
         return -1;
     lay *L = lcap_tmp_alloc(cc, n, sizeof(*L), 1);
@@ -81,7 +82,7 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
                       LCAP_BPF_MAXINSNS);
         return -1;
     }
-    struct capture_insn *ins = lcap_tmp_alloc(cc, total ? total : 1, sizeof(*ins), 1);
+    struct capture_insn *ins = calloc(total ? total : 1, sizeof(*ins));
     if (ins == NULL) {
         lcap_tmp_free(cc, L);
         lcap_tmp_free(cc, ord);
@@ -130,7 +131,7 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
     lcap_tmp_free(cc, ord);
     char err[CAPTURE_ERRBUF_SIZE];
     if (lcap_bpf_validate(ins, pc, err) < 0) {
-        lcap_tmp_free(cc, ins);
+        free(ins);
         lcap_cc_error(cc, 0, "internal error: the compiled filter is invalid: %s", err);
         return -1;
     }

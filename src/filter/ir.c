@@ -1,6 +1,8 @@
 /* ir.c - building blocks and conditions: and/or/not by patching dangling exits (no copies). */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
 
 #include "filter/ir.h"
 
@@ -200,8 +202,9 @@ lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f)
 
 /* Blocks in an order where every edge goes forward: reverse postorder of an
  * iterative depth-first walk, false edge explored first so the true target
- * tends to follow its branch. Returns are placed last. */
-lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+ * tends to follow its branch. Returns are placed last. From malloc, or from
+ * the temporaries when tmp is set. */
+static lcap_block **topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last, int tmp)
 {
     struct frame {
         lcap_block *b;
@@ -211,7 +214,11 @@ lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int r
      * allocation holds the result, the postorder and the stack. */
     size_t nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1, n = 0, sp = 0;
     size_t each = 2 * sizeof(lcap_block *) + sizeof(struct frame);
-    lcap_block **ord = lcap_tmp_alloc(cc, nb, each, 0);
+    lcap_block **ord = NULL;
+    if (tmp)
+        ord = lcap_tmp_alloc(cc, nb, each, 0);
+    else if (nb <= SIZE_MAX / each)
+        ord = malloc(nb * each);
     if (ord == NULL) {
         lcap_cc_error(cc, 0, "out of memory ordering the filter's blocks");
         return NULL;
@@ -254,6 +261,16 @@ lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int r
             ord[k++] = post[i];
     *count = n;
     return ord;
+}
+
+lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+{
+    return topo_order(cc, root, count, rets_last, 0);
+}
+
+lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+{
+    return topo_order(cc, root, count, rets_last, 1);
 }
 
 

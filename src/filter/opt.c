@@ -357,7 +357,7 @@ static unsigned global_regs(const lcap_cc *cc)
 static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
     if (ord == NULL)
         return -1;
     binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
@@ -484,7 +484,7 @@ static int block_same(const lcap_block *a, const lcap_block *b)
 static int merge_blocks(lcap_cc *cc, lcap_block **root)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
     if (ord == NULL)
         return -1;
     size_t cap = 1;
@@ -531,7 +531,7 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
 static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 0);
     if (ord == NULL)
         return -1;
     uint32_t *exit_a = lcap_tmp_alloc(cc, n, sizeof(*exit_a), 0), *in_a = lcap_tmp_alloc(cc, n, sizeof(*in_a), 0);
@@ -598,7 +598,7 @@ static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
 static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 0);
     int yes = 0;
     if (ord == NULL)
         return -1;
