@@ -22,12 +22,16 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
                                  int opaque_index, int *rejects_all, int *index_loads, char *errbuf)
 {
     lcap_cc cc;
+    /* The arenas' first chunks: most compiles need no other memory. */
+    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)], tmp_first[LCAP_TMP_FIRST / sizeof(max_align_t)];
     capture_bpf *prog = NULL;
     struct capture_insn *insns = NULL;
     size_t n = 0;
     int empty = 0;
 
     memset(&cc, 0, sizeof(cc));
+    lcap_arena_init(&cc.arena, first, sizeof(first));
+    lcap_arena_init(&cc.tmp, tmp_first, sizeof(tmp_first));
     cc.text = filter != NULL ? filter : "";
     cc.dlt = linktype;
     cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
@@ -80,6 +84,7 @@ out:
     if (prog == NULL && errbuf != NULL)
         memcpy(errbuf, cc.errbuf, CAPTURE_ERRBUF_SIZE);
     lcap_arena_free(&cc.arena);
+    lcap_arena_free(&cc.tmp);
     return prog;
 }
 

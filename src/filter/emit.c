@@ -26,12 +26,12 @@ typedef struct lay {
 int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *nout)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 1);
+    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 1);
     if (ord == NULL)
         return -1;
-    lay *L = calloc(n, sizeof(*L));
+    lay *L = lcap_tmp_alloc(cc, n, sizeof(*L), 1);
     if (L == NULL) {
-        free(ord);
+        lcap_tmp_free(cc, ord);
         lcap_cc_error(cc, 0, "out of memory emitting the filter");
         return -1;
     }
@@ -76,16 +76,16 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
         }
     }
     if (total > LCAP_BPF_MAXINSNS) {
-        free(L);
-        free(ord);
+        lcap_tmp_free(cc, L);
+        lcap_tmp_free(cc, ord);
         lcap_cc_error(cc, 0, "the filter needs %zu instructions, more than the %d a BPF program may have", total,
                       LCAP_BPF_MAXINSNS);
         return -1;
     }
     struct capture_insn *ins = calloc(total ? total : 1, sizeof(*ins));
     if (ins == NULL) {
-        free(L);
-        free(ord);
+        lcap_tmp_free(cc, L);
+        lcap_tmp_free(cc, ord);
         lcap_cc_error(cc, 0, "out of memory emitting the filter");
         return -1;
     }
@@ -127,8 +127,8 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
         }
         ins[br] = (struct capture_insn){ b->code, (uint8_t)jt, (uint8_t)jf, b->k };
     }
-    free(L);
-    free(ord);
+    lcap_tmp_free(cc, L);
+    lcap_tmp_free(cc, ord);
     char err[CAPTURE_ERRBUF_SIZE];
     if (lcap_bpf_validate(ins, pc, err) < 0) {
         free(ins);

@@ -2,7 +2,6 @@
  * every edge (intersected where paths join), jump threading over tests those facts decide,
  * and the "rejects all packets" verdict. Bounded: a fixed number of passes over a DAG. */
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include <stdlib.h>
 #include <string.h>
 
 #include "filter/ir.h"
@@ -25,6 +24,7 @@ typedef struct vtab {
     uint32_t unk;   /* next unknown */
     int oom;
     int bigshift;   /* a shift of an unknown A by a known X above 31 */
+    lcap_arena *mem; /* the compile's arena: the table lives until the compile ends */
 } vtab;
 
 static uint32_t vhash(const vnode *x)
@@ -38,17 +38,19 @@ static uint32_t vhash(const vnode *x)
 
 static int vgrow(vtab *t)
 {
-    uint32_t ncap = t->cap ? t->cap * 2 : 1024;
-    vnode *nv = realloc(t->v, ncap * sizeof(*nv));
+    /* small first: most filters need a few dozen values, and the hash is zeroed */
+    uint32_t ncap = t->cap ? t->cap * 2 : 64;
+    vnode *nv = lcap_arena_alloc_raw(t->mem, ncap * sizeof(*nv));
     if (nv == NULL)
         return -1;
+    if (t->n > 0)
+        memcpy(nv, t->v, t->n * sizeof(*nv));
     t->v = nv;
     t->cap = ncap;
     uint32_t nh = ncap * 2;
-    uint32_t *h = calloc(nh, sizeof(*h));
+    uint32_t *h = lcap_arena_alloc(t->mem, nh * sizeof(*h));
     if (h == NULL)
         return -1;
-    free(t->hash);
     t->hash = h;
     t->hcap = nh;
     for (uint32_t i = 0; i < t->n; i++) {
@@ -361,15 +363,15 @@ static unsigned global_regs(const lcap_cc *cc)
 static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
     if (ord == NULL)
         return -1;
-    binfo *bi = calloc(n, sizeof(*bi));
-    fset *in = malloc(n * sizeof(*in));
+    binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
+    fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
     if (bi == NULL || in == NULL) {
-        free(ord);
-        free(bi);
-        free(in);
+        lcap_tmp_free(cc, ord);
+        lcap_tmp_free(cc, bi);
+        lcap_tmp_free(cc, in);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -447,14 +449,14 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
         *root = next;
         *changed = 1;
     }
-    free(ord);
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, ord);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     return 0;
 oom:
-    free(ord);
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, ord);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     lcap_cc_error(cc, 0, "out of memory optimizing the filter");
     return -1;
 }
@@ -488,15 +490,15 @@ static int block_same(const lcap_block *a, const lcap_block *b)
 static int merge_blocks(lcap_cc *cc, lcap_block **root)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
     if (ord == NULL)
         return -1;
     size_t cap = 1;
     while (cap < 2 * n)
         cap *= 2;
-    lcap_block **tab = calloc(cap, sizeof(*tab));
+    lcap_block **tab = lcap_tmp_alloc(cc, cap, sizeof(*tab), 1);
     if (tab == NULL) {
-        free(ord);
+        lcap_tmp_free(cc, ord);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -524,8 +526,8 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
         *root = (*root)->facts;
     for (size_t i = 0; i < n; i++)
         ord[i]->facts = NULL;
-    free(tab);
-    free(ord);
+    lcap_tmp_free(cc, tab);
+    lcap_tmp_free(cc, ord);
     return 0;
 }
 
@@ -535,16 +537,16 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
 static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 0);
     if (ord == NULL)
         return -1;
-    uint32_t *exit_a = malloc(n * sizeof(*exit_a)), *in_a = malloc(n * sizeof(*in_a));
-    int *seen = calloc(n, sizeof(*seen));
+    uint32_t *exit_a = lcap_tmp_alloc(cc, n, sizeof(*exit_a), 0), *in_a = lcap_tmp_alloc(cc, n, sizeof(*in_a), 0);
+    int *seen = lcap_tmp_alloc(cc, n, sizeof(*seen), 1);
     if (exit_a == NULL || in_a == NULL || seen == NULL) {
-        free(ord);
-        free(exit_a);
-        free(in_a);
-        free(seen);
+        lcap_tmp_free(cc, ord);
+        lcap_tmp_free(cc, exit_a);
+        lcap_tmp_free(cc, in_a);
+        lcap_tmp_free(cc, seen);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -591,10 +593,10 @@ static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
         if (v == in_a[i])
             b->stmts = s->next;
     }
-    free(ord);
-    free(exit_a);
-    free(in_a);
-    free(seen);
+    lcap_tmp_free(cc, ord);
+    lcap_tmp_free(cc, exit_a);
+    lcap_tmp_free(cc, in_a);
+    lcap_tmp_free(cc, seen);
     return 0;
 }
 
@@ -602,7 +604,7 @@ static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
 static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
+    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 0);
     int yes = 0;
     if (ord == NULL)
         return -1;
@@ -614,7 +616,7 @@ static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
                 *reject = ord[i];
         }
     }
-    free(ord);
+    lcap_tmp_free(cc, ord);
     return yes;
 }
 
@@ -622,6 +624,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
+    t.mem = &cc->arena;
     int rc = 0;
     for (int pass = 0; pass < 4; pass++) {
         int changed = 0;
@@ -640,8 +643,6 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
         rc = -1;
     }
-    free(t.v);
-    free(t.hash);
     if (rc == 0) {
         lcap_block *reject = NULL;
         int a = accepts_some(cc, *root, &reject);
