@@ -51,3 +51,14 @@ void lcap_tmp_free(lcap_cc *cc, void *p)
         lcap_arena_rewind(a, t.before);
     }
 }
+
+void *lcap_tmp_realloc(lcap_cc *cc, void *p, size_t count, size_t size)
+{
+    void *q = lcap_tmp_alloc(cc, count, size, 0);
+    if (q == NULL || p == NULL)
+        return q;
+    struct lcap_tmp_hdr *h = (struct lcap_tmp_hdr *)(void *)((char *)p - HDR);
+    memcpy(q, p, h->size < count * size ? h->size : count * size);
+    lcap_tmp_free(cc, p);
+    return q;
+}
