@@ -12,6 +12,7 @@ struct pcap {
     FILE *rfile;            /* a savefile's stream (pcap_file), closed by pcap_close */
     int precision;          /* requested: what ts.tv_usec holds (PCAP_TSTAMP_PRECISION_*) */
     int pcap_format;        /* a pcap (not pcapng) savefile: 32-bit signed seconds, as libpcap reads them */
+    int activated;          /* savefiles and dead handles from the start; live ones by pcap_activate */
     pcap_handler cb;        /* the running loop's callback and its argument */
     unsigned char *user;
     struct pcap_pkthdr hdr; /* what pcap_next/pcap_next_ex point at */

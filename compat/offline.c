@@ -19,6 +19,7 @@ pcap_t *lcap_pcap_wrap(capture_reader *r, int precision)
     }
     p->r = r;
     p->precision = precision;
+    p->activated = 1;
     p->pcap_format = capture_file_version(r, &major, NULL, NULL) == 0 && major == 2;
     return p;
 }

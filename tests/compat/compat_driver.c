@@ -184,8 +184,36 @@ static void do_break(const char *f, int after)
     pcap_close(p);
 }
 
+/* Time stamp type names both ways, and what a handle that is not live offers. */
+static void do_tstamp(void)
+{
+    static const char *names[] = { "host", "HOST", "Host_HiPrec", "host_lowprec", "adapter",
+                                   "adapter_unsynced", "host_hiprec_unsynced", "hostx", "", "nano" };
+    for (int v = -2; v < 8; v++) {
+        const char *n = pcap_tstamp_type_val_to_name(v), *d = pcap_tstamp_type_val_to_description(v);
+        printf("val %d name %s desc %s\n", v, n ? n : "(null)", d ? d : "(null)");
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        printf("name '%s' val %d\n", names[i], pcap_tstamp_type_name_to_val(names[i]));
+    pcap_t *p = pcap_open_dead(DLT_EN10MB, 100);
+    int *types = NULL;
+    int n = pcap_list_tstamp_types(p, &types);
+    printf("dead list %d:", n);
+    for (int i = 0; i < n; i++)
+        printf(" %d", types[i]);
+    printf("\n");
+    pcap_free_tstamp_types(types);
+    for (int v = -1; v < 7; v++)
+        printf("dead set_tstamp_type %d: %d\n", v, pcap_set_tstamp_type(p, v));
+    pcap_close(p);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "tstamp") == 0) {
+        do_tstamp();
+        return 0;
+    }
     if (argc < 4) {
         fprintf(stderr, "usage: %s read u|n next_ex|loop|dispatch|fopen FILE... | dump u|n OUT FILE... |"
                         " filter EXPR FILE... | break N FILE...\n", argv[0]);

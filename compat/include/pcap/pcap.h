@@ -73,6 +73,14 @@ typedef void (*pcap_handler)(unsigned char *user, const struct pcap_pkthdr *h,
 #define PCAP_TSTAMP_PRECISION_MICRO 0
 #define PCAP_TSTAMP_PRECISION_NANO 1
 
+/* Time stamp types (pcap_set_tstamp_type); libcapture-pcap offers PCAP_TSTAMP_HOST. */
+#define PCAP_TSTAMP_HOST 0
+#define PCAP_TSTAMP_HOST_LOWPREC 1
+#define PCAP_TSTAMP_HOST_HIPREC 2
+#define PCAP_TSTAMP_ADAPTER 3
+#define PCAP_TSTAMP_ADAPTER_UNSYNCED 4
+#define PCAP_TSTAMP_HOST_HIPREC_UNSYNCED 5
+
 /* Library and error text. */
 PCAP_API const char *pcap_lib_version(void);
 PCAP_API const char *pcap_strerror(int errnum);
@@ -111,6 +119,14 @@ PCAP_API int pcap_minor_version(pcap_t *p);
 PCAP_API int pcap_get_tstamp_precision(pcap_t *p);
 PCAP_API int pcap_list_datalinks(pcap_t *p, int **dlts);
 PCAP_API void pcap_free_datalinks(int *dlts);
+
+/* Time stamp types. */
+PCAP_API int pcap_set_tstamp_type(pcap_t *p, int tstamp_type);
+PCAP_API int pcap_list_tstamp_types(pcap_t *p, int **tstamp_types);
+PCAP_API void pcap_free_tstamp_types(int *tstamp_types);
+PCAP_API int pcap_tstamp_type_name_to_val(const char *name);
+PCAP_API const char *pcap_tstamp_type_val_to_name(int tstamp_type);
+PCAP_API const char *pcap_tstamp_type_val_to_description(int tstamp_type);
 
 /* Link-type names. */
 PCAP_API int pcap_datalink_name_to_val(const char *name);
