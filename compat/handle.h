@@ -24,6 +24,14 @@ struct pcap_dumper {
     int owns;               /* fclose on pcap_dump_close (not for standard output) */
 };
 
+#define LCAP_PCAP_MAGIC_USEC 0xa1b2c3d4u
+#define LCAP_PCAP_MAGIC_NSEC 0xa1b23c4du
+
+/* The pcap file header a dumper on p starts with. */
+void lcap_pcap_file_header(pcap_t *p, struct pcap_file_header *h);
+/* A dumper writing to fp (closed by pcap_dump_close when owns); NULL when out of memory. */
+pcap_dumper_t *lcap_pcap_dump_wrap(FILE *fp, int owns);
+
 /* A new pcap_t over r (taking it), with the requested precision; NULL when out of memory. */
 pcap_t *lcap_pcap_wrap(capture_reader *r, int precision);
 /* libcapture's header as libpcap shows it on p. */

@@ -44,7 +44,9 @@ def whole(oracle, layer, args):
 
 def main():
     if sys.argv[3] == "-":
-        whole(sys.argv[1], sys.argv[2], sys.argv[4:])
+        with tempfile.TemporaryDirectory() as tmp:
+            # TMPDIR in the arguments: a scratch directory for the driver.
+            whole(sys.argv[1], sys.argv[2], [tmp if a == "TMPDIR" else a for a in sys.argv[4:]])
     oracle, layer, capdir, mode = sys.argv[1:5]
     files = sorted(os.path.join(capdir, f) for f in os.listdir(capdir))
     # A missing file: both must refuse it.

@@ -208,8 +208,103 @@ static void do_tstamp(void)
     pcap_close(p);
 }
 
+/* Writes n raw bytes as the whole of file path. */
+static void put_file(const char *path, const void *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL || fwrite(bytes, 1, n, f) != n)
+        printf("cannot write %s\n", path);
+    if (f != NULL)
+        fclose(f);
+}
+
+/* The size and hash of a whole file, and its packets read back. */
+static void show_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    unsigned char buf[4096];
+    size_t n = f != NULL ? fread(buf, 1, sizeof buf, f) : 0;
+    if (f != NULL)
+        fclose(f);
+    printf("file %zu bytes %08x\n", n, fnv(buf, (uint32_t)n));
+    do_read(path, 0, "next_ex");
+}
+
+/* One pcap_dump_open_append onto path from a dead handle; two packets if it opens. */
+static void append_case(const char *label, const char *path, int dlt, int snap, int nano)
+{
+    static const unsigned char pkt[64] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0x08, 0x00 };
+    pcap_t *p = pcap_open_dead_with_tstamp_precision(dlt, snap, nano ? PCAP_TSTAMP_PRECISION_NANO
+                                                                     : PCAP_TSTAMP_PRECISION_MICRO);
+    pcap_dumper_t *d = pcap_dump_open_append(p, path);
+    printf("%s: append dlt=%d snap=%d nano=%d: %s\n", label, dlt, snap, nano, d ? "opened" : "refused");
+    if (d != NULL) {
+        printf("ftell %ld ftell64 %lld\n", pcap_dump_ftell(d), (long long)pcap_dump_ftell64(d));
+        for (int i = 0; i < 2; i++) {
+            struct pcap_pkthdr h = { { 1000 + i, 5 + i }, (bpf_u_int32)(20 + i), 60 };
+            pcap_dump((unsigned char *)d, &h, pkt);
+        }
+        printf("ftell %ld ftell64 %lld\n", pcap_dump_ftell(d), (long long)pcap_dump_ftell64(d));
+        pcap_dump_close(d);
+    }
+    pcap_close(p);
+    show_file(path);
+}
+
+/* pcap_dump_open_append's rules: a new or empty file gets a header; a pcap
+ * file with the same link type, snaplen, precision, version and byte order
+ * is appended to; anything else (pcapng included) is refused. */
+static void do_append(const char *dir)
+{
+    char path[4096];
+    static const unsigned char shb[28] = { 0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a,
+                                           1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                           28, 0, 0, 0 };
+    /* Headers of other kinds: magic, version, snaplen 100, EN10MB, as this host lays them. */
+    struct pcap_file_header other[] = {
+        { 0xd4c3b2a1u, 2, 4, 0, 0, 100, 1 }, { 0xa1b2cd34u, 2, 4, 0, 0, 100, 1 },
+        { 0xa1b2c3d4u, 2, 3, 0, 0, 100, 1 }, { 0xa1b2c3d4u, 1, 4, 0, 0, 100, 1 },
+        { 0xa1b2c3d4u, 2, 4, 0, 0, 100, 1 | 0x04000000 }, { 0x12345678u, 2, 4, 0, 0, 100, 1 },
+    };
+    snprintf(path, sizeof path, "%s/new.pcap", dir);
+    remove(path);
+    append_case("new", path, DLT_EN10MB, 100, 0);
+    append_case("again", path, DLT_EN10MB, 100, 0);
+    append_case("nano onto micro", path, DLT_EN10MB, 100, 1);
+    append_case("other dlt", path, DLT_RAW, 100, 0);
+    append_case("other snaplen", path, DLT_EN10MB, 200, 0);
+    append_case("snaplen 0", path, DLT_EN10MB, 0, 0);
+    snprintf(path, sizeof path, "%s/nano.pcap", dir);
+    remove(path);
+    append_case("new nano", path, DLT_EN10MB, 100, 1);
+    append_case("nano again", path, DLT_EN10MB, 100, 1);
+    append_case("micro onto nano", path, DLT_EN10MB, 100, 0);
+    snprintf(path, sizeof path, "%s/empty.pcap", dir);
+    put_file(path, "", 0);
+    append_case("empty", path, DLT_EN10MB, 100, 0);
+    snprintf(path, sizeof path, "%s/short.pcap", dir);
+    put_file(path, shb, 10);
+    append_case("short header", path, DLT_EN10MB, 100, 0);
+    snprintf(path, sizeof path, "%s/ng.pcapng", dir);
+    put_file(path, shb, sizeof shb);
+    append_case("pcapng", path, DLT_EN10MB, 100, 0);
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        char label[32];
+        snprintf(label, sizeof label, "other header %zu", i);
+        snprintf(path, sizeof path, "%s/other%zu.pcap", dir, i);
+        put_file(path, &other[i], sizeof other[i]);
+        append_case(label, path, DLT_EN10MB, 100, 0);
+    }
+    snprintf(path, sizeof path, "%s/no/such/dir.pcap", dir);
+    append_case("no directory", path, DLT_EN10MB, 100, 0);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "append") == 0) {
+        do_append(argv[2]);
+        return 0;
+    }
     if (argc == 2 && strcmp(argv[1], "tstamp") == 0) {
         do_tstamp();
         return 0;

@@ -3,6 +3,7 @@
 #ifndef LIBCAPTURE_PCAP_PCAP_H
 #define LIBCAPTURE_PCAP_PCAP_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -147,10 +148,12 @@ PCAP_API int pcap_offline_filter(const struct bpf_program *fp, const struct pcap
 /* Writing savefiles. */
 PCAP_API pcap_dumper_t *pcap_dump_open(pcap_t *p, const char *fname);
 PCAP_API pcap_dumper_t *pcap_dump_fopen(pcap_t *p, FILE *fp);
+PCAP_API pcap_dumper_t *pcap_dump_open_append(pcap_t *p, const char *fname);
 PCAP_API FILE *pcap_dump_file(pcap_dumper_t *d);
 PCAP_API void pcap_dump(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *sp);
 PCAP_API int pcap_dump_flush(pcap_dumper_t *d);
 PCAP_API long pcap_dump_ftell(pcap_dumper_t *d);
+PCAP_API int64_t pcap_dump_ftell64(pcap_dumper_t *d);
 PCAP_API void pcap_dump_close(pcap_dumper_t *d);
 
 #ifdef __cplusplus
