@@ -338,6 +338,39 @@ CAPTURE_EXTERN const char *capture_datalink_val_to_description(int dlt);
 CAPTURE_EXTERN int capture_dlt_to_linktype(int dlt);
 
 /* ------------------------------------------------------------------ */
+/* Name databases: the lookups the filter compiler makes               */
+/* ------------------------------------------------------------------ */
+
+/* Transports of capture_name_to_port's *transports, and the kinds of
+ * capture_name_to_link_proto's answer. */
+#define CAPTURE_TRANSPORT_TCP  1
+#define CAPTURE_TRANSPORT_UDP  2
+#define CAPTURE_TRANSPORT_SCTP 4
+#define CAPTURE_LINK_ETHERTYPE 1
+#define CAPTURE_LINK_LLC       2
+
+/* The port of a services(5) name: TCP's entry first, then UDP's, then
+ * SCTP's; *transports gets the bit of each transport giving that same port.
+ * 0, or CAPTURE_ERROR with the reason in errbuf (unknown name included). */
+CAPTURE_EXTERN int capture_name_to_port(const char *name, int *port, int *transports,
+                                        char *errbuf);
+/* The number of a protocols(5) name ("tcp": 6), or CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_name_to_proto(const char *name, char *errbuf);
+/* The network number of an /etc/networks name, host byte order as
+ * inet_network() gives it ("10.20": 0x0a14). 0, or CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_name_to_net(const char *name, uint32_t *net, char *errbuf);
+/* The MAC address of an /etc/ethers name (its first line). 0, or CAPTURE_ERROR. */
+CAPTURE_EXTERN int capture_name_to_ether(const char *name, uint8_t mac[6], char *errbuf);
+/* A link-level protocol name as "link proto" takes it ("arp", "stp"):
+ * CAPTURE_LINK_ETHERTYPE or CAPTURE_LINK_LLC with *value set, else CAPTURE_ERROR. */
+CAPTURE_EXTERN int capture_name_to_link_proto(const char *name, int *value);
+/* Parses one ethers(5) line of len bytes ('#' starts a comment): 1 with mac
+ * and the host name (*host, *hostlen: pointing into line), 0 for a blank or
+ * comment line, CAPTURE_ERROR for a malformed one. */
+CAPTURE_EXTERN int capture_parse_ethers_line(const char *line, size_t len, uint8_t mac[6],
+                                             const char **host, size_t *hostlen);
+
+/* ------------------------------------------------------------------ */
 /* Reader                                                              */
 /* ------------------------------------------------------------------ */
 

@@ -3,6 +3,11 @@
 /* fileno() is POSIX: strict C11 builds (the install test) need it declared. */
 #define _POSIX_C_SOURCE 200809L
 #include <pcap/pcap.h>
+#include <pcap/namedb.h>
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <sys/socket.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -299,8 +304,108 @@ static void do_append(const char *dir)
     append_case("no directory", path, DLT_EN10MB, 100, 0);
 }
 
+static void print_mac(const char *what, const char *name, const unsigned char *e)
+{
+    if (e == NULL)
+        printf("%s '%s': NULL\n", what, name);
+    else
+        printf("%s '%s': %02x:%02x:%02x:%02x:%02x:%02x\n", what, name, e[0], e[1], e[2], e[3], e[4], e[5]);
+}
+
+/* The name lookups over the system's databases (run with the conformance
+ * hosts/ethers/networks mounted), and pcap_next_etherent over a file. */
+static void do_namedb(const char *ethers)
+{
+    static const char *ports[] = { "80", "http", "domain", "ssh", "0", "65535", "65536", "-1", "sunrpc",
+                                   "discard", "nonexist", "12x", "", "echo", "bootps", "ms-sql-s",
+                                   "kerberos", "sctp-tunneling" };
+    static const char *ranges[] = { "1-2", "20-10", "ssh-http", "http-domain", "domain-sunrpc", "ssh",
+                                    "1-x", "ms-sql-s", "ssh-", "-1" };
+    static const char *protos[] = { "aarp", "arp", "atalk", "decnet", "ip", "ip6", "lat", "loopback",
+                                    "mopdl", "moprc", "rarp", "sca", "pup", "sprite", "iso", "stp", "ipx",
+                                    "netbeui", "lldp", "slow", "IP", "ARP", "tcp", "udp", "icmp",
+                                    "ipv6-icmp", "TCP", "nonexist", "" };
+    static const char *hosts[] = { "localhost", "eth-ipv4x4-ipv6x2.host357.libpcap.test",
+                                   "noeth-ipv4-noipv6.host123.libpcap.test",
+                                   "eth-noipv4-ipv6x2.host357.libpcap.test", "nonexist.libpcap.test",
+                                   "10.1.2.3", "fd00::1" };
+    static const char *nets[] = { "net-10-0-0-0.libpcap.test", "net-10-20-0-0.libpcap.test", "loopback",
+                                  "link-local", "nonexist" };
+    static const char *macs[] = { "aa:bb:cc:dd:ee:ff", "a:b:c:d:e:f", "AA-BB-CC-DD-EE-FF", "aabb.ccdd.eeff",
+                                  "aabbccddeeff", "0:1:2:3:4:5", "aa.bb.cc.dd.ee.ff" };
+    for (size_t i = 0; i < sizeof ports / sizeof ports[0]; i++) {
+        int port = -9, proto = -9;
+        int rc = pcap_nametoport(ports[i], &port, &proto);
+        printf("nametoport '%s': %d %d %d\n", ports[i], rc, port, proto);
+    }
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        int p1 = -9, p2 = -9, proto = -9;
+        int rc = pcap_nametoportrange(ranges[i], &p1, &p2, &proto);
+        printf("nametoportrange '%s': %d %d %d %d\n", ranges[i], rc, p1, p2, proto);
+    }
+    for (size_t i = 0; i < sizeof protos / sizeof protos[0]; i++)
+        printf("proto '%s': nametoproto %d nametoeproto %d nametollc %d\n", protos[i],
+               pcap_nametoproto(protos[i]), pcap_nametoeproto(protos[i]), pcap_nametollc(protos[i]));
+    for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
+        printf("nametonetaddr '%s': %08x\n", nets[i], pcap_nametonetaddr(nets[i]));
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+        bpf_u_int32 **a = pcap_nametoaddr(hosts[i]);
+#pragma GCC diagnostic pop
+        printf("nametoaddr '%s':", hosts[i]);
+        for (; a != NULL && *a != NULL; a++)
+            printf(" %08x", **a);
+        printf("%s\n", a == NULL ? " NULL" : "");
+        struct addrinfo *ai = pcap_nametoaddrinfo(hosts[i]), *x;
+        printf("nametoaddrinfo '%s':", hosts[i]);
+        for (x = ai; x != NULL; x = x->ai_next) {
+            char t[INET6_ADDRSTRLEN] = "?";
+            if (x->ai_family == AF_INET)
+                inet_ntop(AF_INET, &((struct sockaddr_in *)(void *)x->ai_addr)->sin_addr, t, sizeof t);
+            else if (x->ai_family == AF_INET6)
+                inet_ntop(AF_INET6, &((struct sockaddr_in6 *)(void *)x->ai_addr)->sin6_addr, t, sizeof t);
+            printf(" %d/%d/%s", x->ai_family, x->ai_protocol, t);
+        }
+        printf("%s\n", ai == NULL ? " NULL" : "");
+        if (ai != NULL)
+            freeaddrinfo(ai);
+        unsigned char *e = pcap_ether_hostton(hosts[i]);
+        print_mac("ether_hostton", hosts[i], e);
+        free(e);
+    }
+    for (size_t i = 0; i < sizeof macs / sizeof macs[0]; i++) {
+        unsigned char *e = pcap_ether_aton(macs[i]);
+        print_mac("ether_aton", macs[i], e);
+        free(e);
+    }
+    FILE *f = fopen(ethers, "r");
+    struct pcap_etherent *ent;
+    while (f != NULL && (ent = pcap_next_etherent(f)) != NULL)
+        print_mac("next_etherent", ent->name, ent->addr);
+    printf("next_etherent end\n");
+    if (f != NULL)
+        fclose(f);
+    /* Comments, blanks, spacing, case, one-digit bytes, a bad line, an over-long name. */
+    static char text[] = "# comment\n\n  aa:bb:cc:dd:ee:ff\tname1  # trailing\nAA:BB:CC:DD:EE:01 Name2\n"
+                         "zz:11:22:33:44:55 bad\n1:2:3:4:5:6 short\n\t\n# x\n"
+                         "0:0:0:0:0:1 nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn"
+                         "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\n"
+                         "02:03:04:05:06:07 last\n";
+    f = fmemopen(text, strlen(text), "r");
+    while (f != NULL && (ent = pcap_next_etherent(f)) != NULL)
+        print_mac("next_etherent", ent->name, ent->addr);
+    printf("next_etherent end\n");
+    if (f != NULL)
+        fclose(f);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "namedb") == 0) {
+        do_namedb(argv[2]);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "append") == 0) {
         do_append(argv[2]);
         return 0;
