@@ -324,6 +324,47 @@ CAPTURE_EXTERN int capture_findalldevs(char ***names, char *errbuf);
 /* Frees what capture_findalldevs() returned. NULL is allowed. */
 CAPTURE_EXTERN void capture_freealldevs(char **names);
 
+/* Interface flags of capture_list_interfaces (libpcap's PCAP_IF_* values). */
+#define CAPTURE_IF_LOOPBACK 0x01u
+#define CAPTURE_IF_UP       0x02u
+#define CAPTURE_IF_RUNNING  0x04u
+#define CAPTURE_IF_WIRELESS 0x08u
+#define CAPTURE_IF_CONNECTION_STATUS                0x30u /* mask of the four below */
+#define CAPTURE_IF_CONNECTION_STATUS_UNKNOWN        0x00u
+#define CAPTURE_IF_CONNECTION_STATUS_CONNECTED      0x10u
+#define CAPTURE_IF_CONNECTION_STATUS_DISCONNECTED   0x20u
+#define CAPTURE_IF_CONNECTION_STATUS_NOT_APPLICABLE 0x30u
+
+struct sockaddr;
+/* One address of an interface; any pointer may be NULL. Laid out as libpcap's struct pcap_addr. */
+typedef struct capture_ifaddr {
+    struct capture_ifaddr *next;
+    struct sockaddr *addr, *netmask, *broadaddr, *dstaddr;
+} capture_ifaddr;
+/* One interface (description NULL when it has none). Laid out as libpcap's pcap_if_t. */
+typedef struct capture_if {
+    struct capture_if *next;
+    char *name;
+    char *description;
+    capture_ifaddr *addresses;
+    uint32_t flags;     /* CAPTURE_IF_* */
+} capture_if;
+
+/* Every interface with its addresses (each address family the OS reports,
+ * link-level ones included) and flags, in libpcap's order: up and running
+ * first, then connected, then not loopback; otherwise as the OS lists them.
+ * Returns the count with *list to free with capture_free_interfaces, or
+ * CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_list_interfaces(capture_if **list, char *errbuf);
+/* Frees what capture_list_interfaces() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_free_interfaces(capture_if *list);
+
+/* The IPv4 network number and netmask of device's first IPv4 address, host
+ * byte order. 0, or CAPTURE_ERROR with errbuf set (both then 0) when the
+ * device has none or does not exist. */
+CAPTURE_EXTERN int capture_lookupnet(const char *device, uint32_t *net, uint32_t *mask,
+                                     char *errbuf);
+
 /* DLT name ("EN10MB", case-insensitive, "DLT_" prefix allowed) to value;
  * -1 when the name is unknown. */
 CAPTURE_EXTERN int capture_datalink_name_to_val(const char *name);

@@ -178,6 +178,13 @@ static int lp_activate(capture_reader *r)
         }
         return sys_error(r, "bind");
     }
+    /* Binding to an interface that is down succeeds, leaving ENETDOWN pending on the socket. */
+    int pending = 0;
+    socklen_t plen = sizeof(pending);
+    if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &pending, &plen) == 0 && pending == ENETDOWN) {
+        lcap_errf(r->errbuf, "%s: the interface is down", r->opts.device);
+        return CAPTURE_ERROR_IFACE_NOT_UP;
+    }
     if (r->opts.promisc) {
         struct packet_mreq mr = { .mr_ifindex = p->ifindex, .mr_type = PACKET_MR_PROMISC };
         if (setsockopt(p->fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) < 0) {

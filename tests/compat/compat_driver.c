@@ -9,6 +9,8 @@
 #include <netdb.h>
 #include <sys/socket.h>
 
+#include "compat_live.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -402,6 +404,10 @@ static void do_namedb(const char *ethers)
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "live") == 0) {
+        compat_live(argv[2]);
+        return 0;
+    }
     if (argc == 3 && strcmp(argv[1], "namedb") == 0) {
         do_namedb(argv[2]);
         return 0;

@@ -52,6 +52,17 @@ static const uint8_t ret1_pkt[1] = { 0 };
         size_t n;                                                                             \
         assert_int_equal(capture_parse_ethers_line(NULL, 1, mac, &h, &n), CAPTURE_ERROR);     \
         assert_int_equal(capture_parse_ethers_line("x", 1, NULL, &h, &n), CAPTURE_ERROR);     \
+    })                                                                                        \
+    X(capture_list_interfaces, {                                                              \
+        char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
+        assert_int_equal(capture_list_interfaces(NULL, err), CAPTURE_ERROR);                  \
+        assert_true(err[0] != '\0');                                                          \
+    })                                                                                        \
+    X(capture_free_interfaces, capture_free_interfaces(NULL))                                 \
+    X(capture_lookupnet, {                                                                    \
+        uint32_t net = 7, mask = 7;                                                           \
+        assert_int_equal(capture_lookupnet(NULL, &net, &mask, NULL), CAPTURE_ERROR);          \
+        assert_int_equal(capture_lookupnet("nosuch0", NULL, NULL, NULL), CAPTURE_ERROR);      \
     })
 
 /* One row per public function: its name and what it must do given NULL. */
