@@ -15,7 +15,7 @@ void lcap_pcap_file_header(pcap_t *p, struct pcap_file_header *h)
         .version_major = PCAP_VERSION_MAJOR,
         .version_minor = PCAP_VERSION_MINOR,
         .snaplen = (bpf_u_int32)capture_snapshot(p->r),
-        .linktype = (bpf_u_int32)capture_dlt_to_linktype(lcap_pcap_dlt(p)) |
+        .linktype = (bpf_u_int32)capture_dlt_to_linktype(capture_datalink(p->r)) |
                     capture_datalink_ext(p->r),
     };
 }
@@ -33,10 +33,10 @@ pcap_dumper_t *lcap_pcap_dump_wrap(FILE *fp, int owns)
 /* Writes the file header for p to fp and wraps fp; NULL with p's errbuf set. */
 static pcap_dumper_t *start(pcap_t *p, FILE *fp, const char *name, int owns)
 {
-    int linktype = capture_dlt_to_linktype(lcap_pcap_dlt(p));
+    int linktype = capture_dlt_to_linktype(capture_datalink(p->r));
     if (linktype < 0) {
         snprintf(p->errbuf, sizeof p->errbuf, "%s: link-type %d isn't supported in savefiles", name,
-                 lcap_pcap_dlt(p));
+                 capture_datalink(p->r));
         return NULL;
     }
     struct pcap_file_header h;

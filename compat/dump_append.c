@@ -47,9 +47,9 @@ pcap_dumper_t *pcap_dump_open_append(pcap_t *p, const char *fname)
 {
     if (p == NULL)
         return NULL;
-    if (capture_dlt_to_linktype(lcap_pcap_dlt(p)) < 0) {
+    if (capture_dlt_to_linktype(capture_datalink(p->r)) < 0) {
         snprintf(p->errbuf, sizeof p->errbuf, "%s: link-type %d isn't supported in savefiles",
-                 fname != NULL ? fname : "(null)", lcap_pcap_dlt(p));
+                 fname != NULL ? fname : "(null)", capture_datalink(p->r));
         return NULL;
     }
     if (fname == NULL) {

@@ -53,7 +53,7 @@ int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str, int optimiz
         snprintf(p->errbuf, sizeof p->errbuf, "not-yet-activated pcap_t passed to pcap_compile");
         return PCAP_ERROR;
     }
-    return compile(lcap_pcap_dlt(p), capture_snapshot(p->r), fp, str, optimize, netmask, p->errbuf);
+    return compile(capture_datalink(p->r), capture_snapshot(p->r), fp, str, optimize, netmask, p->errbuf);
 }
 
 int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const char *str,

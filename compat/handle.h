@@ -14,7 +14,6 @@ struct pcap {
     int pcap_format;        /* a pcap (not pcapng) savefile: 32-bit signed seconds, as libpcap reads them */
     int activated;          /* savefiles and dead handles from the start; live ones by pcap_activate */
     int kind;               /* LCAP_PCAP_SAVEFILE, _DEAD or _LIVE */
-    int dlt;                /* pcap_set_datalink's relabelling (DOCSIS on Ethernet), -1 if none */
     int rfmon;              /* monitor mode asked for (pcap_set_rfmon) */
     pcap_handler cb;        /* the running loop's callback and its argument */
     unsigned char *user;
@@ -39,8 +38,6 @@ enum { LCAP_PCAP_SAVEFILE, LCAP_PCAP_DEAD, LCAP_PCAP_LIVE };
 
 /* 0 for an activated handle; else PCAP_ERROR_NOT_ACTIVATED with libpcap's message in p->errbuf. */
 int lcap_pcap_check_activated(pcap_t *p);
-/* The DLT p delivers: the device's, or the one pcap_set_datalink relabelled it with. */
-int lcap_pcap_dlt(pcap_t *p);
 
 /* Whether pcap_init was called (pcap_lookupdev is then refused, as in libpcap). */
 int lcap_pcap_initialized(void);

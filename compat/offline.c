@@ -21,7 +21,6 @@ pcap_t *lcap_pcap_wrap(capture_reader *r, int precision)
     p->precision = precision;
     p->activated = 1;
     p->kind = capture_file_version(r, NULL, NULL, NULL) == 0 ? LCAP_PCAP_SAVEFILE : LCAP_PCAP_DEAD;
-    p->dlt = -1;
     p->pcap_format = capture_file_version(r, &major, NULL, NULL) == 0 && major == 2;
     return p;
 }
@@ -32,11 +31,6 @@ int lcap_pcap_check_activated(pcap_t *p)
         return 0;
     snprintf(p->errbuf, sizeof p->errbuf, "This handle hasn't been activated yet");
     return PCAP_ERROR_NOT_ACTIVATED;
-}
-
-int lcap_pcap_dlt(pcap_t *p)
-{
-    return p->dlt >= 0 ? p->dlt : capture_datalink(p->r);
 }
 
 void lcap_pcap_seterr(pcap_t *p)

@@ -1,7 +1,6 @@
 /* props.c - libcapture-pcap: handle properties, link-type names, version and status text. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "handle.h"
@@ -19,7 +18,7 @@
 int pcap_datalink(pcap_t *p)
 {
     ACTIVATED_OR_RETURN(p);
-    return lcap_pcap_dlt(p);
+    return capture_datalink(p->r);
 }
 
 int pcap_datalink_ext(pcap_t *p)
@@ -54,75 +53,32 @@ int pcap_get_tstamp_precision(pcap_t *p)
     return p != NULL ? p->precision : PCAP_ERROR;
 }
 
-/* DLTs that libpcap offers on a live device of a given DLT besides the
- * kernel's own, changing only the label: DOCSIS frames arrive inside
- * Ethernet framing from a cable modem termination system. */
-static const struct {
-    int device_dlt, extra_dlt;
-} relabels[] = {
-    { DLT_EN10MB, DLT_DOCSIS },
-};
-
-static int relabel_allowed(pcap_t *p, int dlt)
-{
-    for (size_t i = 0; p->kind == LCAP_PCAP_LIVE && i < sizeof relabels / sizeof relabels[0]; i++)
-        if (relabels[i].device_dlt == capture_datalink(p->r) && relabels[i].extra_dlt == dlt)
-            return 1;
-    return 0;
-}
-
 int pcap_list_datalinks(pcap_t *p, int **dlts)
 {
     if (dlts == NULL)
         return PCAP_ERROR;
     ACTIVATED_OR_RETURN(p);
-    int *kernel, n = capture_list_datalinks(p->r, &kernel);
-    if (n < 0) {
+    int n = capture_list_datalinks(p->r, dlts);
+    if (n < 0)
         lcap_pcap_seterr(p);
-        return n;
-    }
-    /* One array for the caller to free with pcap_free_datalinks (libcapture's allocator may differ). */
-    int extra = 0;
-    for (size_t i = 0; i < sizeof relabels / sizeof relabels[0]; i++)
-        extra += relabel_allowed(p, relabels[i].extra_dlt);
-    *dlts = malloc(((size_t)n + (size_t)extra) * sizeof **dlts);
-    if (*dlts == NULL) {
-        capture_free_datalinks(kernel);
-        snprintf(p->errbuf, sizeof p->errbuf, "malloc: out of memory");
-        return PCAP_ERROR;
-    }
-    memcpy(*dlts, kernel, (size_t)n * sizeof **dlts);
-    capture_free_datalinks(kernel);
-    for (size_t i = 0; i < sizeof relabels / sizeof relabels[0]; i++)
-        if (relabel_allowed(p, relabels[i].extra_dlt))
-            (*dlts)[n++] = relabels[i].extra_dlt;
     return n;
 }
 
 void pcap_free_datalinks(int *dlts)
 {
-    free(dlts);
+    capture_free_datalinks(dlts);
 }
 
 int pcap_set_datalink(pcap_t *p, int dlt)
 {
     if (p == NULL)
         return PCAP_ERROR;
-    if (p->activated && dlt >= 0 && dlt == capture_datalink(p->r)) {
-        p->dlt = -1;
-        return 0;
+    /* libpcap says only -1, also before activation. */
+    if (capture_set_datalink(p->r, dlt) < 0) {
+        lcap_pcap_seterr(p);
+        return PCAP_ERROR;
     }
-    if (p->activated && relabel_allowed(p, dlt)) {
-        p->dlt = dlt;
-        return 0;
-    }
-    /* libcapture cannot switch a device to another of the kernel's DLTs yet. */
-    const char *name = pcap_datalink_val_to_name(dlt);
-    if (name != NULL)
-        snprintf(p->errbuf, sizeof p->errbuf, "%s is not one of the DLTs supported by this device", name);
-    else
-        snprintf(p->errbuf, sizeof p->errbuf, "DLT %d is not one of the DLTs supported by this device", dlt);
-    return PCAP_ERROR;
+    return 0;
 }
 
 char *pcap_geterr(pcap_t *p)

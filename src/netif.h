@@ -14,6 +14,14 @@ struct sockaddr;
 /* What the OS adds to an interface's CAPTURE_IF_* flags (wireless, connection
  * status), given those getifaddrs gave; one file per OS (netif_linux.c, netif_other.c). */
 uint32_t lcap_netif_status(const char *name, uint32_t flags);
+/* The devices the OS's live source captures on that are not interfaces
+ * (Linux's "any"): name, description, CAPTURE_IF_* flags. */
+typedef struct lcap_pseudo_dev {
+    const char *name, *description;
+    uint32_t flags;
+} lcap_pseudo_dev;
+extern const lcap_pseudo_dev lcap_netif_pseudo_devs[];
+extern const size_t lcap_netif_n_pseudo_devs;
 /* The size of a sockaddr of sa's family, as the OS lays it. */
 size_t lcap_netif_sockaddr_len(const struct sockaddr *sa);
 

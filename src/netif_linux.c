@@ -15,7 +15,15 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "live/linux_link.h"
 #include "netif.h"
+
+/* Listed after the interfaces that are up, before loopback, as libpcap lists it. */
+const lcap_pseudo_dev lcap_netif_pseudo_devs[] = {
+    { LCAP_LINUX_ANY, "Pseudo-device that captures on all interfaces",
+      CAPTURE_IF_UP | CAPTURE_IF_RUNNING | CAPTURE_IF_CONNECTION_STATUS_NOT_APPLICABLE },
+};
+const size_t lcap_netif_n_pseudo_devs = sizeof lcap_netif_pseudo_devs / sizeof lcap_netif_pseudo_devs[0];
 
 /* Interface types that are wireless though sysfs has no wireless/ for them. */
 static const unsigned wireless_arphrd[] = {

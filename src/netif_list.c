@@ -32,10 +32,14 @@ void capture_free_interfaces(capture_if *list)
 }
 
 /* libpcap's "figure of merit" (lower lists first, equals in the OS's
- * order): down, not running, disconnected and loopback interfaces after. */
+ * order): down, not running, disconnected and loopback interfaces after,
+ * pseudo-devices just before loopback. */
 static uint32_t merit(const capture_if *d)
 {
     uint32_t m = 0;
+    for (size_t i = 0; i < lcap_netif_n_pseudo_devs; i++)
+        if (strcmp(d->name, lcap_netif_pseudo_devs[i].name) == 0)
+            m |= 0x08000000u;
     if (!(d->flags & CAPTURE_IF_RUNNING))
         m |= 0x80000000u;
     if (!(d->flags & CAPTURE_IF_UP))
@@ -46,6 +50,17 @@ static uint32_t merit(const capture_if *d)
     if (d->flags & CAPTURE_IF_LOOPBACK)
         m |= 0x10000000u;
     return m;
+}
+
+/* Puts d in merit order, after its equals. */
+static void insert(capture_if **list, capture_if *d)
+{
+    uint32_t m = merit(d);
+    capture_if **at = list;
+    while (*at != NULL && merit(*at) <= m)
+        at = &(*at)->next;
+    d->next = *at;
+    *at = d;
 }
 
 /* The interface called name (a logical "eth0:1" is eth0), added in merit
@@ -69,12 +84,7 @@ static capture_if *find_or_add(capture_if **list, const char *ifa_name, unsigned
                (ifa_flags & IFF_UP ? CAPTURE_IF_UP : 0) |
                (ifa_flags & IFF_RUNNING ? CAPTURE_IF_RUNNING : 0);
     d->flags = lcap_netif_status(d->name, d->flags);
-    uint32_t m = merit(d);
-    capture_if **at = list;
-    while (*at != NULL && merit(*at) <= m)
-        at = &(*at)->next;
-    d->next = *at;
-    *at = d;
+    insert(list, d);
     return d;
 }
 
@@ -139,6 +149,22 @@ int capture_list_interfaces(capture_if **list, char *errbuf)
         }
     }
     freeifaddrs(all);
+    for (size_t i = 0; i < lcap_netif_n_pseudo_devs; i++) {
+        const lcap_pseudo_dev *pd = &lcap_netif_pseudo_devs[i];
+        capture_if *d = calloc(1, sizeof(*d));
+        if (d == NULL || (d->name = strdup(pd->name)) == NULL ||
+            (d->description = strdup(pd->description)) == NULL) {
+            if (d != NULL) {
+                free(d->name);
+                free(d);
+            }
+            capture_free_interfaces(head);
+            lcap_errf(errbuf, "out of memory listing the interfaces");
+            return CAPTURE_ERROR;
+        }
+        d->flags = pd->flags;
+        insert(&head, d);
+    }
     for (capture_if *d = head; d != NULL; d = d->next)
         n++;
     *list = head;

@@ -4,6 +4,10 @@
 
 #include "netif.h"
 
+/* The BPF device captures on interfaces only. */
+const lcap_pseudo_dev lcap_netif_pseudo_devs[1];
+const size_t lcap_netif_n_pseudo_devs = 0;
+
 uint32_t lcap_netif_status(const char *name, uint32_t flags)
 {
     (void)name;

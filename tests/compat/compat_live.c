@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "compat_live.h"
@@ -23,7 +24,7 @@
 #define DOWN_IF "lv2" /* left down */
 #define SNAP 100
 
-static const char *const netns_ifs[] = { "lo", "lv0", "lv1", "lv2", "lv3" };
+static const char *const netns_ifs[] = { "lo", "lv0", "lv1", "lv2", "lv3", "any" };
 
 static uint32_t hash(const unsigned char *p, uint32_t n)
 {
@@ -224,12 +225,33 @@ static void after_activate(pcap_t *p)
     SHOW(pcap_setdirection(p, (pcap_direction_t)7));
 }
 
-static pcap_t *open_if(const char *dev, int immediate)
+/* The clock just before the first frame still to arrive was sent, and the unit of the handle being read. */
+static struct timespec sent;
+static long ts_per_sec = 1000000;
+
+/* Units of ts_per_sec in a timespec, cut as the kernel's stamps are. */
+static long long in_units(const struct timespec *t)
+{
+    return (long long)t->tv_sec * ts_per_sec + t->tv_nsec / (1000000000 / ts_per_sec);
+}
+
+/* Whether a packet's time stamp, in the handle's unit, lies between the sending and now:
+ * the packet was stamped after it was sent, by the same clock. */
+static int ts_plausible(const struct pcap_pkthdr *h)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    long long t = (long long)h->ts.tv_sec * ts_per_sec + h->ts.tv_usec;
+    return h->ts.tv_usec >= 0 && h->ts.tv_usec < ts_per_sec && t >= in_units(&sent) && t <= in_units(&now);
+}
+
+static pcap_t *open_if(const char *dev, int immediate, int precision)
 {
     char err[PCAP_ERRBUF_SIZE];
     pcap_t *p = pcap_create(dev, err);
     if (p == NULL)
         return NULL;
+    pcap_set_tstamp_precision(p, precision);
     pcap_set_snaplen(p, SNAP);
     pcap_set_timeout(p, 20);
     pcap_set_immediate_mode(p, immediate);
@@ -256,7 +278,7 @@ static void inject(pcap_t *out, unsigned first, unsigned n)
 static void cb_print(unsigned char *user, const struct pcap_pkthdr *h, const unsigned char *d)
 {
     int *seen = (int *)(void *)user;
-    printf("pkt %u %u %08x\n", h->caplen, h->len, hash(d, h->caplen));
+    printf("pkt %u %u %08x ts %s\n", h->caplen, h->len, hash(d, h->caplen), ts_plausible(h) ? "ok" : "BAD");
     if (++seen[0] == seen[1])
         pcap_breakloop((pcap_t *)*(pcap_t **)(void *)(seen + 2));
 }
@@ -284,15 +306,18 @@ static void capture(void)
 {
     char err[PCAP_ERRBUF_SIZE];
     struct pcap_stat st;
-    pcap_t *cap = open_if(CAP_IF, 1), *out = open_if(PEER_IF, 1);
+    pcap_t *cap = open_if(CAP_IF, 1, PCAP_TSTAMP_PRECISION_NANO), *out = open_if(PEER_IF, 1, PCAP_TSTAMP_PRECISION_MICRO);
     if (cap == NULL || out == NULL)
         return;
+    ts_per_sec = 1000000000; /* cap stamps to the nanosecond */
+    clock_gettime(CLOCK_REALTIME, &sent);
     inject(out, 0, 20);
     printf("captured %d\n", drain(cap, 20));
     int rc = pcap_stats(cap, &st);
     printf("stats %d recv %u drop %u ifdrop %u\n", rc, st.ps_recv, st.ps_drop, st.ps_ifdrop);
 
     /* breakloop from the callback: the loop returns -2 after 3; the rest is read after. */
+    clock_gettime(CLOCK_REALTIME, &sent);
     inject(out, 20, 8);
     struct {
         int seen, brk;
@@ -307,6 +332,7 @@ static void capture(void)
     printf("compile %d\n", pcap_compile(cap, &prog, "ether[14] & 1 == 0", 1, PCAP_NETMASK_UNKNOWN));
     printf("setfilter %d\n", pcap_setfilter(cap, &prog));
     pcap_freecode(&prog);
+    clock_gettime(CLOCK_REALTIME, &sent);
     inject(out, 40, 10);
     printf("filtered %d\n", drain(cap, 5));
     rc = pcap_stats(cap, &st);
@@ -321,16 +347,19 @@ static void capture(void)
 
     /* Direction, on the peer: what it sends is outgoing there, what cap sends incoming. */
     static const pcap_direction_t dirs[] = { PCAP_D_IN, PCAP_D_OUT, PCAP_D_INOUT };
+    clock_gettime(CLOCK_REALTIME, &sent);
     for (size_t i = 0; i < 3; i++) {
-        pcap_t *watch = open_if(PEER_IF, 1);
+        pcap_t *watch = open_if(PEER_IF, 1, PCAP_TSTAMP_PRECISION_MICRO);
         if (watch == NULL)
             break;
+        ts_per_sec = 1000000;
         printf("setdirection %d: %d\n", dirs[i], pcap_setdirection(watch, dirs[i]));
         inject(out, 100, 3);  /* out of the peer */
         inject(cap, 200, 4);  /* into the peer */
         printf("direction %d saw %d\n", dirs[i], drain(watch, dirs[i] == PCAP_D_IN ? 4 : dirs[i] == PCAP_D_OUT ? 3 : 7));
         pcap_close(watch);
     }
+    ts_per_sec = 1000000000;
     unsigned char b[1100];
     size_t len = frame(b, 300);
     SHOW(pcap_sendpacket(out, b, (int)len));
@@ -437,6 +466,37 @@ static void offline(const char *savefile)
     SHOW(pcap_init(PCAP_CHAR_ENC_LOCAL, err));
 }
 
+/* The "any" device (and NULL, which names it): cooked link types, no promiscuous mode, no sending. */
+static void any_device(void)
+{
+    char err[PCAP_ERRBUF_SIZE];
+    int *list;
+    for (int null = 0; null < 2; null++) {
+        pcap_t *p = pcap_create(null ? NULL : "any", err);
+        printf("create %s %s\n", null ? "NULL" : "any", p ? "ok" : "NULL");
+        if (p == NULL)
+            continue;
+        SHOW(pcap_set_promisc(p, 1));
+        SHOW(pcap_set_snaplen(p, SNAP));
+        SHOW(pcap_set_immediate_mode(p, 1));
+        SHOW(pcap_activate(p));
+        SHOW(pcap_datalink(p));
+        int n = pcap_list_datalinks(p, &list);
+        show_list("any list_datalinks", n, list);
+        if (n > 0)
+            pcap_free_datalinks(list);
+        SHOW(pcap_set_datalink(p, DLT_LINUX_SLL2));
+        SHOW(pcap_datalink(p));
+        SHOW(pcap_set_datalink(p, DLT_EN10MB));
+        SHOW(pcap_inject(p, "0123456789abcdef", 16));
+        pcap_close(p);
+    }
+    pcap_t *p = pcap_open_live("any", SNAP, 1, 10, err);
+    printf("open_live any promisc %s\n", p ? "ok" : "NULL");
+    if (p != NULL)
+        pcap_close(p);
+}
+
 void compat_live(const char *savefile)
 {
     char err[PCAP_ERRBUF_SIZE];
@@ -450,6 +510,7 @@ void compat_live(const char *savefile)
         pcap_close(p);
     }
     capture();
+    any_device();
     errors();
     offline(savefile);
 }

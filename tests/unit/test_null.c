@@ -307,6 +307,14 @@ static const uint8_t ret1_pkt[1] = { 0 };
         capture_close(r);                                                                     \
     })                                                                                        \
     X(capture_free_datalinks, capture_free_datalinks(NULL))                                   \
+    X(capture_set_datalink, {                                                                 \
+        assert_int_equal(capture_set_datalink(NULL, 1), CAPTURE_ERROR);                       \
+        capture_reader *r = dead();                                                           \
+        assert_int_equal(capture_set_datalink(r, CAPTURE_DLT_EN10MB), 0);                     \
+        assert_int_equal(capture_set_datalink(r, CAPTURE_DLT_RAW), CAPTURE_ERROR);            \
+        assert_non_null(strstr(capture_geterr(r), "not one of the DLTs"));                    \
+        capture_close(r);                                                                     \
+    })                                                                                        \
     X(capture_getmask, assert_int_equal(capture_getmask(NULL), 0))
 
 #define DEFINE_CHECK(name, ...)        \
