@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <pthread.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -301,6 +302,15 @@ static int drain(pcap_t *p, int want)
     return s.seen;
 }
 
+/* Stops the loop of the handle it is given from another thread, once that loop is waiting. */
+static void *break_later(void *arg)
+{
+    struct timespec pause = { 0, 100 * 1000000 }; /* only so that the loop is already waiting */
+    nanosleep(&pause, NULL);
+    pcap_breakloop((pcap_t *)arg);
+    return NULL;
+}
+
 /* Packets, stats, breakloop, direction, non-blocking mode on a live pair. */
 static void capture(void)
 {
@@ -327,6 +337,15 @@ static void capture(void)
     printf("loop stopped after %d\n", s.seen);
     printf("rest %d\n", drain(cap, 5));
 
+    /* breakloop from another thread while the loop waits for packets that do not come. */
+    pthread_t t;
+    s.seen = 0;
+    s.brk = -1;
+    if (pthread_create(&t, NULL, break_later, cap) == 0) {
+        SHOW(pcap_loop(cap, -1, cb_print, (unsigned char *)&s));
+        pthread_join(t, NULL);
+    }
+
     /* A filter installed on the live handle. */
     struct bpf_program prog;
     printf("compile %d\n", pcap_compile(cap, &prog, "ether[14] & 1 == 0", 1, PCAP_NETMASK_UNKNOWN));
@@ -341,7 +360,7 @@ static void capture(void)
     /* Non-blocking: nothing waits, so dispatch answers 0 at once. */
     SHOW(pcap_setnonblock(cap, 1, err));
     SHOW(pcap_getnonblock(cap, err));
-    SHOW(pcap_dispatch(cap, -1, cb_print, NULL));
+    SHOW(pcap_dispatch(cap, -1, cb_print, (unsigned char *)&s));
     SHOW(pcap_setnonblock(cap, 0, err));
     SHOW(pcap_getnonblock(cap, err));
 
