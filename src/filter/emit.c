@@ -101,7 +101,7 @@ static int add_copy(emitter *E, size_t after, lcap_block *ret)
 {
     if (E->ncopies == E->capcopies) {
         size_t cap = E->capcopies ? 2 * E->capcopies : 16;
-        rcopy *c = realloc(E->copies, cap * sizeof(*c));
+        rcopy *c = lcap_tmp_realloc(E->cc, E->copies, cap, sizeof(*c));
         if (c == NULL)
             return -1;
         E->copies = c;
@@ -205,13 +205,13 @@ static int emit_oom(emitter *E)
 
 static void emitter_free(emitter *E)
 {
-    free(E->ord);
-    free(E->L);
-    free(E->copies);
-    free(E->spots);
-    free(E->spot_start);
-    free(E->spot_cur);
-    free(E->pending);
+    lcap_tmp_free(E->cc, E->ord);
+    lcap_tmp_free(E->cc, E->L);
+    lcap_tmp_free(E->cc, E->copies);
+    lcap_tmp_free(E->cc, E->spots);
+    lcap_tmp_free(E->cc, E->spot_start);
+    lcap_tmp_free(E->cc, E->spot_cur);
+    lcap_tmp_free(E->cc, E->pending);
 }
 
 int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *nout)
@@ -219,10 +219,10 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
     emitter E;
     memset(&E, 0, sizeof(E));
     E.cc = cc;
-    E.ord = lcap_topo_order(cc, root, &E.n, 1);
+    E.ord = lcap_topo_order_tmp(cc, root, &E.n, 1);
     if (E.ord == NULL)
         return -1;
-    E.L = calloc(E.n, sizeof(*E.L));
+    E.L = lcap_tmp_alloc(cc, E.n, sizeof(*E.L), 1);
     if (E.L == NULL) {
         emitter_free(&E);
         return emit_oom(&E);
@@ -238,9 +238,9 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
             E.nrets++;
     }
     E.nbranch = E.n - E.nrets;
-    E.spot_start = calloc(E.nrets + 1, sizeof(size_t));
-    E.spot_cur = calloc(E.nrets + 1, sizeof(size_t));
-    E.pending = calloc(E.nrets + 1, sizeof(size_t));
+    E.spot_start = lcap_tmp_alloc(cc, E.nrets + 1, sizeof(size_t), 1);
+    E.spot_cur = lcap_tmp_alloc(cc, E.nrets + 1, sizeof(size_t), 1);
+    E.pending = lcap_tmp_alloc(cc, E.nrets + 1, sizeof(size_t), 1);
     if (E.spot_start == NULL || E.spot_cur == NULL || E.pending == NULL) {
         emitter_free(&E);
         return emit_oom(&E);
@@ -248,8 +248,8 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
     /* Grow copies and trampolines until every branch reaches: they are only
      * ever added, one at most per edge, so this ends. */
     for (;;) {
-        free(E.spots);
-        E.spots = malloc((E.nrets + E.ncopies + 1) * sizeof(size_t));
+        lcap_tmp_free(cc, E.spots);
+        E.spots = lcap_tmp_alloc(cc, E.nrets + E.ncopies + 1, sizeof(size_t), 0);
         if (E.spots == NULL) {
             emitter_free(&E);
             return emit_oom(&E);

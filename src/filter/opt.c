@@ -212,11 +212,11 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
 static int one_pass(lcap_cc *cc, vtab *t, lcap_block **ord, size_t n, lcap_block **root, int *changed,
                     int walk_budget)
 {
-    binfo *bi = calloc(n, sizeof(*bi));
-    fset *in = malloc(n * sizeof(*in));
+    binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
+    fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
     if (bi == NULL || in == NULL) {
-        free(bi);
-        free(in);
+        lcap_tmp_free(cc, bi);
+        lcap_tmp_free(cc, in);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -283,12 +283,12 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **ord, size_t n, lcap_block
         *root = next;
         (*changed)++;
     }
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     return 0;
 oom:
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     lcap_cc_error(cc, 0, "out of memory optimizing the filter");
     return -1;
 }
@@ -324,7 +324,7 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root, lcap_block **ord, size_t
     size_t cap = 1;
     while (cap < 2 * n)
         cap *= 2;
-    lcap_block **tab = calloc(cap, sizeof(*tab));
+    lcap_block **tab = lcap_tmp_alloc(cc, cap, sizeof(*tab), 1);
     if (tab == NULL) {
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
@@ -353,7 +353,7 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root, lcap_block **ord, size_t
         *root = (*root)->facts;
     for (size_t i = 0; i < n; i++)
         ord[i]->facts = NULL;
-    free(tab);
+    lcap_tmp_free(cc, tab);
     return 0;
 }
 
@@ -384,13 +384,13 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
     *ord_out = NULL;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
         size_t n;
-        lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
+        lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
         if (ord == NULL)
             return -1;
         if (pass == 0 && snap != NULL) {
-            *snap = malloc(3 * n * sizeof(**snap));
+            *snap = lcap_tmp_alloc(cc, 3 * n, sizeof(**snap), 0);
             if (*snap == NULL) {
-                free(ord);
+                lcap_tmp_free(cc, ord);
                 lcap_cc_error(cc, 0, "out of memory optimizing the filter");
                 return -1;
             }
@@ -403,7 +403,7 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
         }
         int changed = 0;
         if (one_pass(cc, t, ord, n, root, &changed, walk_budget) < 0) {
-            free(ord);
+            lcap_tmp_free(cc, ord);
             return -1;
         }
         if (!changed) {
@@ -411,7 +411,7 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
             *n_out = n;
             return 0;
         }
-        free(ord);
+        lcap_tmp_free(cc, ord);
     }
     return 0;
 }
@@ -419,7 +419,7 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
 /* The blocks in order: those given, or computed again. */
 static lcap_block **order_of(lcap_cc *cc, lcap_block *root, lcap_block **ord, size_t *n)
 {
-    return ord != NULL ? ord : lcap_topo_order(cc, root, n, 0);
+    return ord != NULL ? ord : lcap_topo_order_tmp(cc, root, n, 0);
 }
 
 /* The verdict "rejects all packets" must come from libpcap's rules alone
@@ -442,7 +442,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         accepts = accepts_some(*ord, *n, reject);
     if (accepts == 0) {
         lcap_block *strong = *reject;
-        free(*ord);
+        lcap_tmp_free(cc, *ord);
         *ord = NULL;
         for (size_t i = 0; i < nsnap; i++) {
             snap[3 * i]->jt = snap[3 * i + 1];
@@ -452,14 +452,14 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         accepts = -1;
         if (thread_passes(cc, t, root, 0, NULL, NULL, ord, n) == 0 && (*ord = order_of(cc, *root, *ord, n)) != NULL)
             accepts = accepts_some(*ord, *n, reject);
-        free(*ord);
+        lcap_tmp_free(cc, *ord);
         *ord = NULL;
         if (accepts > 0) {
             *reject = strong;
             accepts = 2;
         }
     }
-    free(snap);
+    lcap_tmp_free(cc, snap);
     return accepts;
 }
 
@@ -467,6 +467,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
+    t.mem = &cc->arena;
     lcap_block *reject = NULL, **ord = NULL;
     size_t n = 0;
     int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject, &ord, &n);
@@ -482,14 +483,18 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         int again = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n);
         int moved = again < 0 ? -1 : lcap_opt_chains(cc, &t, ord, n);
         rc = moved < 0 ? -1 : merge_blocks(cc, root, ord, n);
-        free(ord);
+        lcap_tmp_free(cc, ord);
         for (int round = 0; round < 2 && (again > 0 || moved > 0) && rc == 0; round++) {
             moved = 0;
-            ord = lcap_topo_order(cc, *root, &n, 0);
+            ord = lcap_topo_order_tmp(cc, *root, &n, 0);
             again = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n);
             rc = again < 0 ? -1 : merge_blocks(cc, root, ord, n);
-            free(ord);
+            lcap_tmp_free(cc, ord);
         }
+    }
+    if (rc == 0 && t.bigshift && !cc->libpcap_noopt) {
+        lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
+        rc = -1;
     }
     lcap_vn_free(&t);
     if (rc < 0)

@@ -27,6 +27,8 @@ typedef struct lcap_vtab {
     uint32_t hcap;
     uint32_t unk;   /* next unknown */
     int oom;
+    int bigshift;   /* a shift of an unknown A by a known X above 31 */
+    lcap_arena *mem; /* the compile's arena, which holds the table */
 } lcap_vtab;
 
 #define LCAP_VN_UNK 0x80000000u

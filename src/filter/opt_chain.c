@@ -127,7 +127,7 @@ typedef struct body {
  * those ran (absolute loads, and indexed ones measured from X, which no test
  * of a chain changes), so that the program never stops on a short packet
  * where it used to answer. Returns 1 when the order changed. */
-static int regroup(lcap_block **chain, size_t len, const cinfo *info, const uint32_t *key, uint32_t m, int *grp,
+static int regroup(lcap_cc *cc, lcap_block **chain, size_t len, const cinfo *info, const uint32_t *key, uint32_t m, int *grp,
                    size_t *first, uint32_t *pmax, uint32_t *ipmax, gmap *map, body *scratch)
 {
     int ngroups = 0;
@@ -167,7 +167,7 @@ static int regroup(lcap_block **chain, size_t len, const cinfo *info, const uint
     }
     /* counting sort by group, stable: contents move, block objects and edges stay */
     size_t *start = first; /* reused: group start offsets */
-    size_t *cnt = calloc((size_t)ngroups + 1, sizeof(*cnt));
+    size_t *cnt = lcap_tmp_alloc(cc, (size_t)ngroups + 1, sizeof(*cnt), 1);
     if (cnt == NULL)
         return -1;
     for (size_t i = 0; i < len; i++)
@@ -176,7 +176,7 @@ static int regroup(lcap_block **chain, size_t len, const cinfo *info, const uint
         cnt[g + 1] += cnt[g];
     for (int g = 0; g < ngroups; g++)
         start[g] = cnt[g];
-    free(cnt);
+    lcap_tmp_free(cc, cnt);
     for (size_t i = 0; i < len; i++) {
         body *d = &scratch[start[grp[i]]++];
         d->stmts = chain[i]->stmts;
@@ -201,33 +201,33 @@ typedef struct work {
     gmap map;
 } work;
 
-static int work_alloc(work *w, size_t n)
+static int work_alloc(lcap_cc *cc, work *w, size_t n)
 {
     size_t mcap = 1;
     while (mcap < 2 * n)
         mcap *= 2;
-    w->chain = malloc(n * sizeof(*w->chain));
-    w->grp = malloc(n * sizeof(*w->grp));
-    w->first = malloc(n * sizeof(*w->first));
-    w->pmax = malloc(n * sizeof(*w->pmax));
-    w->ipmax = malloc(n * sizeof(*w->ipmax));
-    w->key = malloc(n * sizeof(*w->key));
-    w->scratch = malloc(n * sizeof(*w->scratch));
-    w->map = (gmap){ malloc(mcap * sizeof(uint32_t)), malloc(mcap * sizeof(int)), mcap };
+    w->chain = lcap_tmp_alloc(cc, n, sizeof(*w->chain), 0);
+    w->grp = lcap_tmp_alloc(cc, n, sizeof(*w->grp), 0);
+    w->first = lcap_tmp_alloc(cc, n, sizeof(*w->first), 0);
+    w->pmax = lcap_tmp_alloc(cc, n, sizeof(*w->pmax), 0);
+    w->ipmax = lcap_tmp_alloc(cc, n, sizeof(*w->ipmax), 0);
+    w->key = lcap_tmp_alloc(cc, n, sizeof(*w->key), 0);
+    w->scratch = lcap_tmp_alloc(cc, n, sizeof(*w->scratch), 0);
+    w->map = (gmap){ lcap_tmp_alloc(cc, mcap, sizeof(uint32_t), 0), lcap_tmp_alloc(cc, mcap, sizeof(int), 0), mcap };
     return w->chain && w->grp && w->first && w->pmax && w->ipmax && w->key && w->scratch && w->map.keys && w->map.grp ? 0 : -1;
 }
 
-static void work_free(work *w)
+static void work_free(lcap_cc *cc, work *w)
 {
-    free(w->chain);
-    free(w->grp);
-    free(w->first);
-    free(w->pmax);
-    free(w->ipmax);
-    free(w->key);
-    free(w->scratch);
-    free(w->map.keys);
-    free(w->map.grp);
+    lcap_tmp_free(cc, w->chain);
+    lcap_tmp_free(cc, w->grp);
+    lcap_tmp_free(cc, w->first);
+    lcap_tmp_free(cc, w->pmax);
+    lcap_tmp_free(cc, w->ipmax);
+    lcap_tmp_free(cc, w->key);
+    lcap_tmp_free(cc, w->scratch);
+    lcap_tmp_free(cc, w->map.keys);
+    lcap_tmp_free(cc, w->map.grp);
 }
 
 /* Whether b starts at least a chain of 3 for the sense, by the shape of the
@@ -272,7 +272,7 @@ static size_t chain_from(lcap_vtab *t, lcap_block *b, int or_sense, cinfo *info,
 
 int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
 {
-    cinfo *info = calloc(n, sizeof(*info));
+    cinfo *info = lcap_tmp_alloc(cc, n, sizeof(*info), 1);
     work w;
     memset(&w, 0, sizeof(w));
     int rc = 0;
@@ -311,7 +311,7 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             size_t len = chain_from(t, b, or_sense, info, r0, NULL);
             if (len < 3)
                 continue;
-            if (w.chain == NULL && work_alloc(&w, n) < 0) {
+            if (w.chain == NULL && work_alloc(cc, &w, n) < 0) {
                 rc = oom(cc);
                 goto out;
             }
@@ -336,7 +336,7 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
                 rc = oom(cc);
                 goto out;
             }
-            int moved = regroup(w.chain, len, info, w.key, info[i].bound, w.grp, w.first, w.pmax, w.ipmax,
+            int moved = regroup(cc, w.chain, len, info, w.key, info[i].bound, w.grp, w.first, w.pmax, w.ipmax,
                                 &w.map, w.scratch);
             if (moved < 0) {
                 rc = oom(cc);
@@ -347,7 +347,7 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
         }
     }
 out:
-    free(info);
-    work_free(&w);
+    lcap_tmp_free(cc, info);
+    work_free(cc, &w);
     return rc;
 }

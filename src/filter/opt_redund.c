@@ -75,11 +75,11 @@ static lcap_stmt *drop_recomputed(lcap_vtab *t, lcap_stmt *first, const uint32_t
 
 static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
 {
-    uint32_t *in = malloc(n * LCAP_VN_REGS * sizeof(*in));
-    unsigned char *seen = calloc(n, 1);
+    uint32_t *in = lcap_tmp_alloc(cc, n * LCAP_VN_REGS, sizeof(*in), 0);
+    unsigned char *seen = lcap_tmp_alloc(cc, n, 1, 1);
     if (in == NULL || seen == NULL) {
-        free(in);
-        free(seen);
+        lcap_tmp_free(cc, in);
+        lcap_tmp_free(cc, seen);
         return oom(cc);
     }
     for (size_t i = 0; i < n; i++)
@@ -130,8 +130,8 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
             }
         }
     }
-    free(in);
-    free(seen);
+    lcap_tmp_free(cc, in);
+    lcap_tmp_free(cc, seen);
     return t->oom ? oom(cc) : 0;
 }
 
@@ -198,12 +198,12 @@ static void merge_range(lcap_block *b)
  * bound leaves the bound of the blocks after it as it was. */
 static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bound, int *folded)
 {
-    uint32_t *live = calloc(n, sizeof(*live));
+    uint32_t *live = lcap_tmp_alloc(cc, n, sizeof(*live), 1);
     size_t scap = 16;
-    lcap_stmt **stk = malloc(scap * sizeof(*stk));
+    lcap_stmt **stk = lcap_tmp_alloc(cc, scap, sizeof(*stk), 0);
     if (live == NULL || stk == NULL) {
-        free(live);
-        free(stk);
+        lcap_tmp_free(cc, live);
+        lcap_tmp_free(cc, stk);
         return oom(cc);
     }
     for (size_t i = n; i-- > 0;) {
@@ -215,10 +215,10 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
         size_t ns = 0;
         for (lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
             if (ns == scap) {
-                lcap_stmt **s2 = realloc(stk, 2 * scap * sizeof(*stk));
+                lcap_stmt **s2 = lcap_tmp_realloc(cc, stk, 2 * scap, sizeof(*stk));
                 if (s2 == NULL) {
-                    free(live);
-                    free(stk);
+                    lcap_tmp_free(cc, live);
+                    lcap_tmp_free(cc, stk);
                     return oom(cc);
                 }
                 stk = s2;
@@ -245,18 +245,18 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
         b->stmts = next;
         live[i] = l;
     }
-    free(live);
-    free(stk);
+    lcap_tmp_free(cc, live);
+    lcap_tmp_free(cc, stk);
     return 0;
 }
 
 int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
 {
-    uint32_t *bound = calloc(n, sizeof(*bound));
+    uint32_t *bound = lcap_tmp_alloc(cc, n, sizeof(*bound), 1);
     int rc = bound != NULL ? drop_unchanged(cc, t, ord, n, bound) : oom(cc);
     int folded = 0;
     if (rc == 0)
         rc = drop_dead(cc, ord, n, bound, &folded);
-    free(bound);
+    lcap_tmp_free(cc, bound);
     return rc < 0 ? -1 : folded;
 }

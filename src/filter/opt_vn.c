@@ -2,7 +2,7 @@
  * folding, and the effect of one statement on A, X and the scratch words. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
-#include <stdlib.h>
+#include <string.h>
 
 #include "filter/opt.h"
 
@@ -17,18 +17,20 @@ static uint32_t vhash(const lcap_vnode *x)
 
 static int vgrow(lcap_vtab *t)
 {
-    /* small first: most filters need a few dozen values, and the hash is zeroed */
+    /* small first: most filters need a few dozen values, and the hash is zeroed;
+     * the old arrays stay in the compile's arena until the compile ends */
     uint32_t ncap = t->cap ? t->cap * 2 : 64;
-    lcap_vnode *nv = realloc(t->v, ncap * sizeof(*nv));
+    lcap_vnode *nv = lcap_arena_alloc_raw(t->mem, ncap * sizeof(*nv));
     if (nv == NULL)
         return -1;
+    if (t->n > 0)
+        memcpy(nv, t->v, t->n * sizeof(*nv));
     t->v = nv;
     t->cap = ncap;
     uint32_t nh = ncap * 2;
-    uint32_t *h = calloc(nh, sizeof(*h));
+    uint32_t *h = lcap_arena_alloc(t->mem, nh * sizeof(*h));
     if (h == NULL)
         return -1;
-    free(t->hash);
     t->hash = h;
     t->hcap = nh;
     for (uint32_t i = 0; i < t->n; i++) {
@@ -63,8 +65,9 @@ uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint3
 
 void lcap_vn_free(lcap_vtab *t)
 {
-    free(t->v);
-    free(t->hash);
+    /* the arrays live in the compile's arena */
+    t->v = NULL;
+    t->hash = NULL;
 }
 
 uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
@@ -150,6 +153,11 @@ int lcap_vn_step(lcap_vtab *t, uint32_t *r, const lcap_stmt *s)
                                                                   : lcap_vn_get(t, V_NEG, 0, 0, r[LCAP_VN_A], 0, 0);
         } else {
             uint32_t b = LCAP_BPF_SRC(c) == LCAP_BPF_X ? r[LCAP_VN_X] : lcap_vn_const(t, k);
+            uint32_t y, x;
+            /* libpcap's optimizer refuses this once it knows X (opt_stmt) */
+            if ((LCAP_BPF_OP(c) == LCAP_BPF_LSH || LCAP_BPF_OP(c) == LCAP_BPF_RSH) && LCAP_BPF_SRC(c) == LCAP_BPF_X &&
+                lcap_vn_is_const(t, b, &y) && y > 31 && !lcap_vn_is_const(t, r[LCAP_VN_A], &x))
+                t->bigshift = 1;
             r[LCAP_VN_A] = lcap_vn_alu(t, LCAP_BPF_OP(c), r[LCAP_VN_A], b);
         }
         return LCAP_VN_A;
