@@ -29,8 +29,7 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
         if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             store = 1;
-    for (int i = 0; i < LCAP_VN_REGS; i++)
-        r[i] = vunk(t);
+    lcap_vn_unk_all(t, r);
     for (int k = 0; !store && k < LCAP_BPF_MEMWORDS; k++)
         if (globals >> k & 1)
             r[LCAP_VN_M(k)] = lcap_vn_get(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)k);

@@ -36,6 +36,8 @@ typedef struct lcap_vtab {
 uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b, uint32_t k);
 uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k);
 uint32_t lcap_vn_unk(lcap_vtab *t);
+/* A fresh unknown in each of r[0..LCAP_VN_REGS). */
+void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r);
 int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v);
 int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k);
 /* op(a, b) with constants folded and identities applied. */
