@@ -20,6 +20,7 @@ typedef struct bval {
     int stands_alone;
     int has_store;
     int nstmts;
+    uint32_t kval;  /* value number of the branch's constant */
 } bval;
 
 static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out)
@@ -46,6 +47,7 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
     out->stands_alone = !(used & (1u << LCAP_VN_A | 1u << LCAP_VN_X));
     out->has_store = store;
     out->nstmts = n;
+    out->kval = lcap_block_is_ret(b) ? 0 : vconst(t, b->k);
 }
 
 /* ---- facts: "value op operand was true/false" ---- */
@@ -86,10 +88,19 @@ static void fset_add(fset *s, fact f)
     s->f[s->n++] = f;
 }
 
+/* A copy of the facts in use only (a set is mostly empty room). */
+static void fset_copy(fset *dst, const fset *src)
+{
+    dst->n = src->n;
+    dst->keep = src->keep;
+    if (src->n > 0)
+        memcpy(dst->f, src->f, (size_t)src->n * sizeof(fact));
+}
+
 static void fset_meet(fset *dst, const fset *src)
 {
     if (dst->n < 0) {
-        *dst = *src;
+        fset_copy(dst, src);
         return;
     }
     if (dst->n == 0 || (dst->n == src->n && memcmp(dst->f, src->f, (size_t)dst->n * sizeof(fact)) == 0))
@@ -189,7 +200,9 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
             if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
                 break;
             (*budget)--;
-            fset ft = *f, ff = *f;
+            fset ft, ff;
+            fset_copy(&ft, f);
+            fset_copy(&ff, f);
             fset_add(&ft, (fact){ S->bv.a, S->opnd, S->op, 1 });
             fset_add(&ff, (fact){ S->bv.a, S->opnd, S->op, 0 });
             lcap_block *a = walk(t, bi, s->jt, &ft, budget);
@@ -208,8 +221,8 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
     return s;
 }
 
-static int one_pass(lcap_cc *cc, vtab *t, lcap_block **ord, size_t n, lcap_block **root, int *changed,
-                    int walk_budget)
+static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t n, lcap_block **root,
+                    int *changed, int walk_budget)
 {
     binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
     fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
@@ -225,11 +238,15 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **ord, size_t n, lcap_block
         b->order = (int)i;
         in[i].n = -1;
         in[i].keep = walk_budget > 0;
-        eval_block(t, b, globals, &bi[i].bv);
+        /* threading changes edges only: a block's values hold for every pass */
+        bval *c = &cache[b->id];
+        if (c->nstmts < 0)
+            eval_block(t, b, globals, c);
+        bi[i].bv = *c;
         bi[i].branch = !lcap_block_is_ret(b) && !is_uncond(b);
         if (bi[i].branch) {
             bi[i].op = (uint16_t)LCAP_BPF_OP(b->code);
-            bi[i].opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bi[i].bv.x : vconst(t, b->k);
+            bi[i].opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bi[i].bv.x : bi[i].bv.kval;
         }
     }
     if (t->oom)
@@ -255,7 +272,8 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **ord, size_t n, lcap_block
             if (!B->branch && e == 1)
                 break;
             lcap_block **slot = e == 0 ? &b->jt : &b->jf;
-            fset f = in[i];
+            fset f;
+            fset_copy(&f, &in[i]);
             if (B->branch)
                 fset_add(&f, (fact){ B->bv.a, B->opnd, B->op, (uint16_t)(e == 0) });
             int budget = walk_budget;
@@ -377,8 +395,8 @@ static int accepts_some(lcap_block **ord, size_t n, lcap_block **reject)
 /* Threading passes until nothing changes (a few at most). *ord gets the
  * blocks of the resulting graph in order (NULL if the passes ran out while
  * still changing it); *snap, when asked for, the edges before the first. */
-static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budget, lcap_block ***snap,
-                         size_t *nsnap, lcap_block ***ord_out, size_t *n_out)
+static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, int walk_budget,
+                         lcap_block ***snap, size_t *nsnap, lcap_block ***ord_out, size_t *n_out)
 {
     *ord_out = NULL;
     for (int pass = 0; pass < MAX_PASSES; pass++) {
@@ -401,7 +419,7 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
             *nsnap = n;
         }
         int changed = 0;
-        if (one_pass(cc, t, ord, n, root, &changed, walk_budget) < 0) {
+        if (one_pass(cc, t, cache, ord, n, root, &changed, walk_budget) < 0) {
             lcap_tmp_free(cc, ord);
             return -1;
         }
@@ -434,9 +452,16 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
                             size_t *n)
 {
     lcap_block **snap = NULL, *root0 = *root;
-    size_t nsnap = 0;
+    size_t nsnap = 0, nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1;
     int accepts = -1;
-    if (thread_passes(cc, t, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
+    bval *cache = lcap_tmp_alloc(cc, nb, sizeof(*cache), 0);
+    if (cache == NULL) {
+        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+        return -1;
+    }
+    for (size_t i = 0; i < nb; i++)
+        cache[i].nstmts = -1;
+    if (thread_passes(cc, t, cache, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
         (*ord = order_of(cc, *root, *ord, n)) != NULL)
         accepts = accepts_some(*ord, *n, reject);
     if (accepts == 0) {
@@ -449,7 +474,8 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         }
         *root = root0;
         accepts = -1;
-        if (thread_passes(cc, t, root, 0, NULL, NULL, ord, n) == 0 && (*ord = order_of(cc, *root, *ord, n)) != NULL)
+        if (thread_passes(cc, t, cache, root, 0, NULL, NULL, ord, n) == 0 &&
+            (*ord = order_of(cc, *root, *ord, n)) != NULL)
             accepts = accepts_some(*ord, *n, reject);
         lcap_tmp_free(cc, *ord);
         *ord = NULL;
@@ -459,6 +485,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         }
     }
     lcap_tmp_free(cc, snap);
+    lcap_tmp_free(cc, cache);
     return accepts;
 }
 

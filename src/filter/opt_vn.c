@@ -79,15 +79,6 @@ void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
         r[i] = LCAP_VN_UNK | ((t->unk + (uint32_t)i) & 0x7fffffffu);
     t->unk += LCAP_VN_REGS;
 }
-int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v) { return v >= LCAP_VN_UNK || t->oom; }
-
-int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
-{
-    if (t->oom || v >= t->n || t->v[v].op != V_CONST)
-        return 0;
-    *k = t->v[v].k;
-    return 1;
-}
 
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
 {
