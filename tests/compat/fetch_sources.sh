@@ -16,11 +16,13 @@ if [ -f "$src_list" ] && ! grep -q '^Types:.*deb-src' "$src_list"; then
 elif ! apt-cache showsrc tcpdump 2>/dev/null | grep -q '^Package:'; then
   apt-get update -qq
 fi
-# What building tcpdump and libpcap's test programs needs, beside the
-# compiler, libpcap-dev and tcpdump .ci/run installs already: dpkg-source to
-# unpack, make, libssl-dev for tcpdump's crypto tests (ESP, as Debian builds it),
-# flex and bison for libpcap's configure.
-apt-get install -y -qq --no-install-recommends dpkg-dev make libssl-dev flex bison >/dev/null
+# Of tcpdump's build dependencies (debhelper, dh-apparmor, dpkg-dev,
+# libpcap0.8-dev, libssl-dev) only what a plain configure && make needs,
+# beside the compiler and libpcap-dev that .ci/run installs: dpkg-source to
+# unpack, make, perl for tests/TESTrun, libssl-dev for the crypto (ESP) tests
+# as Debian builds it. libpcap's test programs are compiled directly, without
+# libpcap's configure.
+apt-get install -y -qq --no-install-recommends dpkg-dev make perl libssl-dev >/dev/null
 
 mkdir -p "$dir"
 cd "$dir"
