@@ -12,7 +12,7 @@ Each program is compiled from testprogs/ with nothing but
 .pc) and libpcap's varattrs.h (a build-side header of libpcap's, not API);
 none may include a system libpcap header, link or load libpcap.
 """
-import glob
+import concurrent.futures
 import json
 import os
 import re
@@ -70,7 +70,7 @@ def filtertest_mask(dotted):
 
 def filtertest_vs_capfilter(filtertest, capfilter, accept):
     """filtertest and capfilter on every alias of every accept vector, optimized and not."""
-    same = differ = 0
+    jobs = []
     for line in open(accept):
         row = json.loads(line)
         snap = ["-s", str(row.get("snaplen", 262144))]
@@ -80,15 +80,21 @@ def filtertest_vs_capfilter(filtertest, capfilter, accept):
             cf_mask = ["-m", filtertest_mask(row["netmask"])]
         for alias in row["aliases"]:
             for opt in ([], ["-O"]):
-                ft = outcome([filtertest] + opt + snap + ft_mask + ["--", row["DLT"], alias], "filtertest: ")
-                cf = outcome([capfilter, "-l", row["DLT"]] + opt + snap + cf_mask + ["--", alias],
-                             "capfilter: ")
-                if ft == cf:
-                    same += 1
-                else:
-                    differ += 1
-                    print("DIFF %s %r %s:\n  filtertest: %r\n  capfilter:  %r"
-                          % (row["name"], alias, " ".join(opt), ft, cf))
+                jobs.append((row["name"], alias, opt,
+                             [filtertest] + opt + snap + ft_mask + ["--", row["DLT"], alias],
+                             [capfilter, "-l", row["DLT"]] + opt + snap + cf_mask + ["--", alias]))
+
+    def one(job):
+        return job, outcome(job[3], "filtertest: "), outcome(job[4], "capfilter: ")
+
+    same = differ = 0
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for (name, alias, opt, _, _), ft, cf in pool.map(one, jobs):
+            if ft == cf:
+                same += 1
+            else:
+                differ += 1
+                print("DIFF %s %r %s:\n  filtertest: %r\n  capfilter:  %r" % (name, alias, " ".join(opt), ft, cf))
     print("filtertest vs capfilter over accept vectors: %d same, %d different" % (same, differ))
     return differ == 0 and same > 0
 
