@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # tests/compat/dropin_tcpdump.py - Debian's own /usr/bin/tcpdump run on the drop-in libpcap.so.0.8 (LD_LIBRARY_PATH) and on libpcap: the same output for every shared capture (-nn -tt -xx -r, with and without a filter) and the same -d programs for the apply vectors.
 # SPDX-License-Identifier: BSD-2-Clause
-"""Usage: dropin_tcpdump.py DROPIN_DIR CAPTURES_DIR APPLY_JSONL SAVEFILES_DIR RUN_LISTING DIFF_LIST APPLY_XFAIL
+"""Usage: dropin_tcpdump.py DROPIN_DIR CAPTURES_DIR APPLY_JSONL SAVEFILES_DIR RUN_LISTING DIFF_LIST APPLY_XFAIL B_SANITIZE
 
 Fails when tcpdump needs a libpcap symbol the drop-in lacks, when it does not
 resolve libpcap.so.0.8 to DROPIN_DIR, or when a run's standard output, exit
@@ -18,6 +18,9 @@ the vectors and libcapture's compiler follow), the drop-in's listing is run
 over the savefile (RUN_LISTING) and must give the vector's expected results;
 each such vector is listed in the output. Vectors libcapture's compiler is
 known to fail (APPLY_XFAIL, filter_apply's list) are reported, not failed.
+
+A sanitized drop-in (B_SANITIZE not none) runs under the compiler's shared
+AddressSanitizer runtime, preloaded, since tcpdump itself carries none.
 """
 import concurrent.futures
 import json
@@ -167,14 +170,26 @@ def read_list(path, fields):
     return rows
 
 
+def sanitizer_runtime(sanitize):
+    """The shared ASan runtime $CC links against (clang's, then gcc's name), or fails."""
+    cc = os.environ.get("CC", "cc")
+    for name in ("libclang_rt.asan-x86_64.so", "libasan.so"):
+        path = subprocess.run([cc, "-print-file-name=" + name], capture_output=True, text=True).stdout.strip()
+        if os.path.isabs(path) and os.path.exists(path):
+            return path
+    fail("a drop-in built with -fsanitize=%s needs %s's shared ASan runtime, not found" % (sanitize, cc))
+
+
 def main():
-    dropin, captures, apply, savefiles, run_listing, diff_file, xfail_file = sys.argv[1:8]
+    dropin, captures, apply, savefiles, run_listing, diff_file, xfail_file, sanitize = sys.argv[1:9]
     dropin = os.path.abspath(dropin)
     listed = {(f, flt): (kind, why) for f, flt, kind, why in read_list(diff_file, 4)}
     xfail = {name: why for name, why in read_list(xfail_file, 2)}
     env_sys = dict(os.environ)
     env_sys.pop("LD_LIBRARY_PATH", None)
     env_drop = dict(env_sys, LD_LIBRARY_PATH=dropin)
+    if sanitize not in ("", "none"):
+        env_drop["LD_PRELOAD"] = " ".join(filter(None, [sanitizer_runtime(sanitize), env_sys.get("LD_PRELOAD")]))
     check_symbols(dropin)
     check_ldd(env_drop)
     ok = compare_reads(captures, env_sys, env_drop, listed)

@@ -392,6 +392,36 @@ static void opaque_link_types(void **state)
     expect_refused(90, "", 1, "not supported on link type 90");
 }
 
+/* Juniper PIC headers: a protocol test checks the "MGC" cookie only (libpcap's
+ * rule), the network layer sits at each PIC's offset, and every Juniper link
+ * type has the inbound flag bit. */
+static void juniper_link_types(void **state)
+{
+    (void)state;
+    uint8_t pkt[64] = { 'M', 'G', 'C', 0x01 };
+    char err[CAPTURE_ERRBUF_SIZE];
+    pkt[41] = 6; /* JUNIPER_ETHER: the IPv4 protocol at 14 + 18 + 9 */
+    static const struct {
+        int dlt;
+        const char *expr;
+        int cookie, other; /* verdicts with and without the cookie */
+    } cases[] = {
+        { 178, "ip", 1, 0 }, { 137, "ip6", 1, 0 }, { 178, "tcp", 1, 0 }, { 178, "udp", 0, 0 },
+        { 134, "inbound", 1, 1 }, { 137, "outbound", 0, 0 }, { 238, "link proto \\ip", 1, 0 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        capture_bpf *p = capture_compile(cases[i].dlt, SNAP, cases[i].expr, 1, CAPTURE_NETMASK_UNKNOWN, err);
+        if (p == NULL)
+            fail_msg("'%s' on DLT %d: %s", cases[i].expr, cases[i].dlt, err);
+        pkt[0] = 'M';
+        assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0, cases[i].cookie);
+        pkt[0] = 'X';
+        assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0, cases[i].other);
+        capture_bpf_free(p);
+    }
+    expect_refused(132, "tcp", 1, "does not exist on DLT JUNIPER_ES");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +429,7 @@ int main(void)
         cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
         cmocka_unit_test(long_branches),       cmocka_unit_test(threads_identical),
         cmocka_unit_test(setfilter_on_reader), cmocka_unit_test(opaque_link_types),
+        cmocka_unit_test(juniper_link_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
