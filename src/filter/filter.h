@@ -87,6 +87,13 @@ typedef struct lcap_cc {
     unsigned regever;        /* scratch words ever used */
     int nblocks;             /* blocks created */
     int markgen;             /* graph walks: a fresh mark value each */
+    int const_index_loads;   /* proto[constant] compiled to absolute loads */
+    int opaque_index;        /* ... compiled as indexed loads instead (compile.c) */
+    int protochain_spent;    /* instructions the protochain walks took (gen_misc.c) */
+    int libpcap_noopt;       /* libpcap never optimizes this expression (its
+                              * no_optimize: protochain, geneve, the Prism
+                              * header, 802.11 payload offsets), so it never
+                              * says "rejects all packets": neither may we */
 } lcap_cc;
 
 /* Records the first error (later ones are dropped) with the column it is

@@ -23,6 +23,7 @@ typedef struct vtab {
     uint32_t hcap;
     uint32_t unk;   /* next unknown */
     int oom;
+    int bigshift;   /* a shift of an unknown A by a known X above 31 */
     lcap_arena *mem; /* the compile's arena: the table lives until the compile ends */
 } vtab;
 
@@ -211,6 +212,11 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
                 A = is_const(t, A, &x) ? vconst(t, (uint32_t)-x) : vget(t, V_NEG, 0, 0, A, 0, 0);
             } else if (LCAP_BPF_SRC(c) == LCAP_BPF_X) {
                 READ_X();
+                uint32_t y, x;
+                /* libpcap's optimizer refuses this once it knows X (opt_stmt) */
+                if ((LCAP_BPF_OP(c) == LCAP_BPF_LSH || LCAP_BPF_OP(c) == LCAP_BPF_RSH) && is_const(t, X, &y) &&
+                    y > 31 && !is_const(t, A, &x))
+                    t->bigshift = 1;
                 A = valu(t, LCAP_BPF_OP(c), A, X);
             } else {
                 A = valu(t, LCAP_BPF_OP(c), A, vconst(t, k));
@@ -633,6 +639,10 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         rc = -1;
     if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
         rc = -1;
+    if (rc == 0 && t.bigshift && !cc->libpcap_noopt) {
+        lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
+        rc = -1;
+    }
     if (rc == 0) {
         lcap_block *reject = NULL;
         int a = accepts_some(cc, *root, &reject);

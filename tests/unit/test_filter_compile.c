@@ -116,11 +116,20 @@ static void basic_verdicts(void **state)
     check("net 10", &f, 1);
     check("ip proto 17 and not ip6", &f, 1);
     check("ether src 02:00:00:00:00:01", &f, 1);
+    /* after geneve a MAC test first asks for an inner Ethernet header
+     * (libpcap's gen_geneve_ll_check), which a plain frame has not */
+    check("geneve or not ether src 02:00:00:00:00:01", &f, 1);
     check("ether broadcast or ether multicast", &f, 0);
     check("greater 40 and less 100", &f, 1);
     check("len = 42", &f, 1);
     check("udp[2:2] = 53 and ip[9] == 17", &f, 1);
     check("ip[2:2] - 20 = udp[4:2]", &f, 0);
+    /* libpcap's gen_arth keeps only the left operand's protocol test: the
+     * right one's load reads the UDP packet as if it were TCP */
+    check("udp[0:2] + tcp[2:2] = 5353 + 53", &f, 1);
+    check("tcp[2:2] + udp[0:2] = 5353 + 53", &f, 0);
+    /* yacc shifts '^' (no precedence): 2 * (3 ^ 1), not (2 * 3) ^ 1 */
+    check("2 * 3 ^ 1 = 4", &f, 1);
     check("", &f, 1);
     /* A service's protocols bar a qualifier only when it names exactly one
      * other (libpcap's rule): domain is tcp and udp, ssh tcp alone. */
@@ -135,12 +144,62 @@ static void basic_verdicts(void **state)
     check("udp", &f, 1);
 }
 
+/* protochain after AH: libpcap master takes (length + 2) * 4 as the next
+ * offset from the IPv6 header, not added to the AH's own offset
+ * (accept.jsonl ip6_protochain), so here the destination options header
+ * is read from inside the destination address, whose bytes say TCP. */
+static void protochain_after_ah(void **state)
+{
+    (void)state;
+    frame f;
+    ether(&f, NULL, 0, 0x86dd);
+    uint8_t ip6[40] = { 0x60, 0, 0, 0, 0, 40, 51, 64 };
+    ip6[24] = 6;
+    put(&f, ip6, sizeof(ip6));
+    uint8_t ah[24] = { 60, 4 };
+    put(&f, ah, sizeof(ah));
+    uint8_t dst[8] = { 17, 0 };
+    put(&f, dst, sizeof(dst));
+    udp(&f, 1, 2);
+    check("ip6 protochain 51", &f, 1);
+    check("ip6 protochain 60", &f, 1);
+    check("ip6 protochain 6", &f, 1);
+    check("ip6 protochain 17", &f, 0);
+    check("protochain 6", &f, 1);
+    check("ip protochain 6", &f, 0);
+}
+
 static void rejects_all_packets(void **state)
 {
     (void)state;
     expect_refused(CAPTURE_DLT_EN10MB, "ip and arp", 1, "expression rejects all packets");
     expect_refused(CAPTURE_DLT_EN10MB, "tcp and udp", 1, "expression rejects all packets");
     expect_refused(CAPTURE_DLT_EN10MB, "ether[0] & 0 != 0", 1, "expression rejects all packets");
+    /* a relation ands both sides' checks: "ip and tcp and ip and udp" */
+    expect_refused(CAPTURE_DLT_EN10MB, "udp[0:2] = tcp[2:2]", 1, "expression rejects all packets");
+    /* ... but equates two of them */
+    expect_refused(CAPTURE_DLT_EN10MB, "ip and ip[9] = 6 and ip[9] = 17", 1, "expression rejects all packets");
+    /* libpcap never optimizes protochain, geneve or the Prism header (its
+     * no_optimize; accept.jsonl has one program for both), so never refuses
+     * them: a program that matches nothing is returned instead */
+    static const struct { int dlt; const char *expr; } unrefused[] = {
+        { CAPTURE_DLT_EN10MB, "ip6 protochain 0 and ip proto 17" },
+        { CAPTURE_DLT_EN10MB, "tcp port 65535 and geneve 5" },
+        { CAPTURE_DLT_PRISM_HEADER, "ip and arp" },
+        /* libpcap's optimizer never equates proto[constant] with its own
+         * tests of the same bytes */
+        { CAPTURE_DLT_EN10MB, "carp and ether[12:2] = 0x8100" },
+        { CAPTURE_DLT_EN10MB, "tcp and ip[9] = 17" },
+    };
+    for (size_t i = 0; i < sizeof(unrefused) / sizeof(unrefused[0]); i++) {
+        char e[CAPTURE_ERRBUF_SIZE];
+        capture_bpf *q = capture_compile(unrefused[i].dlt, SNAP, unrefused[i].expr, 1, CAPTURE_NETMASK_UNKNOWN, e);
+        if (q == NULL)
+            fail_msg("'%s' refused: %s", unrefused[i].expr, e);
+        uint8_t pkt[64] = { 0 };
+        assert_int_equal(capture_bpf_filter(q, pkt, sizeof(pkt), sizeof(pkt)), 0);
+        capture_bpf_free(q);
+    }
     /* the unoptimized program is compiled as written */
     char err[CAPTURE_ERRBUF_SIZE];
     capture_bpf *p = capture_compile(CAPTURE_DLT_EN10MB, SNAP, "ip and arp", 0, CAPTURE_NETMASK_UNKNOWN, err);
@@ -153,6 +212,13 @@ static void errors(void **state)
     (void)state;
     expect_refused(CAPTURE_DLT_EN10MB, "ip[0] / 0 = 1", 1, "division by zero");
     expect_refused(CAPTURE_DLT_EN10MB, "1 % 0 = 1", 0, "modulus by zero");
+    /* libpcap checks the first instruction of the right operand: an
+     * immediate load of its leftmost number, also inside an index */
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] << ip[33] = 1", 0, "shift by");
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] >> 40 / 2 = 1", 0, "shift by");
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] / (0 + 5) = 1", 0, "division by zero");
+    /* and its optimizer, once the amount is a known constant */
+    expect_refused(CAPTURE_DLT_EN10MB, "ip[0] << 14 ^ 0x0fff = 1", 1, "shift by more than 31");
     expect_refused(CAPTURE_DLT_EN10MB, "wlan type mgt", 1, "DLT EN10MB");
     expect_refused(CAPTURE_DLT_EN10MB, "ip broadcast", 1, "netmask not known");
     expect_refused(CAPTURE_DLT_EN10MB, "vlan 4096", 1, "4095");
@@ -165,6 +231,16 @@ static void errors(void **state)
     expect_refused(CAPTURE_DLT_EN10MB, "inbound", 1, "direction");
     expect_refused(12345, "ip", 1, "link type 12345");
     expect_refused(CAPTURE_DLT_EN10MB, "mpls and vlan", 1, "no VLAN match after MPLS");
+    /* the link type in force decides, as libpcap's cstate->linktype: PPP
+     * after pppoes, Ethernet after geneve */
+    expect_refused(CAPTURE_DLT_EN10MB, "pppoes and llc", 1, "not supported on DLT PPP");
+    expect_refused(CAPTURE_DLT_EN10MB, "pppoes and ether host 00:11:22:33:44:55", 1, "DLT PPP");
+    expect_refused(CAPTURE_DLT_EN10MB, "pppoes and broadcast", 1, "DLT PPP");
+    char e[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *p = capture_compile(CAPTURE_DLT_RAW, SNAP, "geneve and ether broadcast", 1, CAPTURE_NETMASK_UNKNOWN, e);
+    if (p == NULL)
+        fail_msg("'geneve and ether broadcast' on RAW: %s", e);
+    capture_bpf_free(p);
 }
 
 /* Regression tests for programs libpcap's optimizer got wrong. */
@@ -363,6 +439,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(basic_verdicts),      cmocka_unit_test(rejects_all_packets),
+        cmocka_unit_test(protochain_after_ah),
         cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
         cmocka_unit_test(long_branches),       cmocka_unit_test(threads_identical),
         cmocka_unit_test(setfilter_on_reader),
