@@ -62,9 +62,10 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
         goto fail;
     *index_loads = cc.const_index_loads;
     if (optimize) {
-        if (lcap_optimize(&cc, &root) < 0)
+        int none = lcap_optimize(&cc, &root);
+        if (none < 0)
             goto fail;
-        if (lcap_block_is_ret(root) && root->k == 0 && !cc.libpcap_noopt) {
+        if (none && !cc.libpcap_noopt) {
             lcap_cc_error(&cc, 0, "expression rejects all packets");
             *rejects_all = 1;
             goto out;

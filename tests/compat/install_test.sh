@@ -21,7 +21,7 @@ echo "pkg-config: $flags"
 [[ "$flags" == *"/include/capture-pcap"* ]] || { echo "FAIL: cflags do not name include/capture-pcap"; exit 1; }
 extra=()
 [ "$sanitize" != none ] && extra=(-fsanitize="$sanitize")
-"${CC:-cc}" -std=c11 -Wall -Werror "${extra[@]}" -o "$root/driver" "$src/tests/compat/compat_driver.c" $flags
+"${CC:-cc}" -std=c11 -Wall -Werror "${extra[@]}" -o "$root/driver" "$src/tests/compat/compat_driver.c" "$src/tests/compat/compat_live.c" $flags -pthread
 
 libdir=$(dirname "$(find "$root" -name 'libcapture-pcap.so.0' | head -n1)")
 LD_LIBRARY_PATH=$libdir ldd "$root/driver" | grep -F "$libdir/libcapture-pcap.so.0" >/dev/null ||
