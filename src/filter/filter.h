@@ -112,9 +112,6 @@ void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero);
  * NULL, with p left as it was, when out of memory. */
 void *lcap_tmp_realloc(lcap_cc *cc, void *p, size_t count, size_t size);
 void lcap_tmp_free(lcap_cc *cc, void *p);
-/* A temporary of count * size bytes holding what p held (as far as it
- * fits); p is freed. NULL (p kept) when out of memory. */
-void *lcap_tmp_realloc(lcap_cc *cc, void *p, size_t count, size_t size);
 
 /* Scratch words for arithmetic and variable offsets. -1 with an error set when all are busy. */
 int lcap_cc_alloc_reg(lcap_cc *cc);
