@@ -147,7 +147,8 @@ static void arena_rewind(lcap_arena *a, const arena_mark *m)
 void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero)
 {
     lcap_arena *a = &cc->tmp;
-    if (size != 0 && count > (SIZE_MAX - TMP_HDR) / size)
+    /* no division unless a factor is large enough to overflow */
+    if (((count | size) >> (sizeof(size_t) * 4)) != 0 && size != 0 && count > (SIZE_MAX - TMP_HDR) / size)
         return NULL;
     size_t n = count * size;
     arena_mark before = { a->head, a->used, a->total };
