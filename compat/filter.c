@@ -49,8 +49,11 @@ int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str, int optimiz
 {
     if (p == NULL)
         return PCAP_ERROR;
-    return compile(capture_datalink(p->r), capture_snapshot(p->r), fp, str, optimize, netmask,
-                   p->errbuf);
+    if (!p->activated) {
+        snprintf(p->errbuf, sizeof p->errbuf, "not-yet-activated pcap_t passed to pcap_compile");
+        return PCAP_ERROR;
+    }
+    return compile(capture_datalink(p->r), capture_snapshot(p->r), fp, str, optimize, netmask, p->errbuf);
 }
 
 int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const char *str,
@@ -74,6 +77,9 @@ int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 {
     if (p == NULL)
         return PCAP_ERROR;
+    int not_activated = lcap_pcap_check_activated(p);
+    if (not_activated != 0)
+        return not_activated;
     if (fp == NULL || fp->bf_insns == NULL) {
         snprintf(p->errbuf, sizeof p->errbuf, "no filter program given");
         return PCAP_ERROR;

@@ -233,11 +233,10 @@ static int lp_activate(capture_reader *r)
         }
         return sys_error(r, "bind");
     }
-    /* A bind to an interface that is down succeeds, leaving ENETDOWN as the
-     * socket's pending error (which libpcap looks at, as here). */
-    int err = 0;
-    socklen_t errlen = sizeof(err);
-    if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &errlen) == 0 && err == ENETDOWN) {
+    /* Binding to an interface that is down succeeds, leaving ENETDOWN pending on the socket. */
+    int pending = 0;
+    socklen_t plen = sizeof(pending);
+    if (getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &pending, &plen) == 0 && pending == ENETDOWN) {
         lcap_errf(r->errbuf, "%s: the interface is down", r->opts.device);
         return CAPTURE_ERROR_IFACE_NOT_UP;
     }

@@ -31,6 +31,40 @@ static capture_reader *dead(void)
 static const struct capture_insn ret1[] = { { 0x06, 0, 0, 1 } }; /* ret #1 */
 static const uint8_t ret1_pkt[1] = { 0 };
 
+/* Rows for the name-database and interface functions (libcapture-pcap's needs). */
+#define NULL_CHECKS_NAMES(X)                                                                  \
+    X(capture_name_to_port, {                                                                 \
+        char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
+        assert_int_equal(capture_name_to_port(NULL, NULL, NULL, err), CAPTURE_ERROR);         \
+        assert_true(err[0] != '\0');                                                          \
+    })                                                                                        \
+    X(capture_name_to_proto, assert_int_equal(capture_name_to_proto(NULL, NULL), CAPTURE_ERROR)) \
+    X(capture_name_to_net, assert_int_equal(capture_name_to_net(NULL, NULL, NULL), CAPTURE_ERROR)) \
+    X(capture_name_to_ether, {                                                                \
+        uint8_t mac[6];                                                                       \
+        assert_int_equal(capture_name_to_ether(NULL, mac, NULL), CAPTURE_ERROR);              \
+        assert_int_equal(capture_name_to_ether("x", NULL, NULL), CAPTURE_ERROR);              \
+    })                                                                                        \
+    X(capture_name_to_link_proto, assert_int_equal(capture_name_to_link_proto(NULL, NULL), CAPTURE_ERROR)) \
+    X(capture_parse_ethers_line, {                                                            \
+        uint8_t mac[6];                                                                       \
+        const char *h;                                                                        \
+        size_t n;                                                                             \
+        assert_int_equal(capture_parse_ethers_line(NULL, 1, mac, &h, &n), CAPTURE_ERROR);     \
+        assert_int_equal(capture_parse_ethers_line("x", 1, NULL, &h, &n), CAPTURE_ERROR);     \
+    })                                                                                        \
+    X(capture_list_interfaces, {                                                              \
+        char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
+        assert_int_equal(capture_list_interfaces(NULL, err), CAPTURE_ERROR);                  \
+        assert_true(err[0] != '\0');                                                          \
+    })                                                                                        \
+    X(capture_free_interfaces, capture_free_interfaces(NULL))                                 \
+    X(capture_lookupnet, {                                                                    \
+        uint32_t net = 7, mask = 7;                                                           \
+        assert_int_equal(capture_lookupnet(NULL, &net, &mask, NULL), CAPTURE_ERROR);          \
+        assert_int_equal(capture_lookupnet("nosuch0", NULL, NULL, NULL), CAPTURE_ERROR);      \
+    })
+
 /* One row per public function: its name and what it must do given NULL. */
 #define NULL_CHECKS(X)                                                                        \
     X(capture_lib_version, assert_non_null(capture_lib_version()))                            \
@@ -289,6 +323,7 @@ static const uint8_t ret1_pkt[1] = { 0 };
         __VA_ARGS__;                   \
     }
 NULL_CHECKS(DEFINE_CHECK)
+NULL_CHECKS_NAMES(DEFINE_CHECK)
 
 static const struct {
     const char *name;
@@ -296,6 +331,7 @@ static const struct {
 } checks[] = {
 #define ROW(name, ...) { #name, check_##name },
     NULL_CHECKS(ROW)
+    NULL_CHECKS_NAMES(ROW)
 #undef ROW
 };
 
