@@ -7,39 +7,129 @@
 
 #include "filter/filter.h"
 
+/* Under AddressSanitizer, memory given back by a rewind is poisoned, so that
+ * a temporary used after lcap_tmp_free is caught as it would be after free(). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct lcap_arena_chunk {
     lcap_arena_chunk *next;
+    size_t cap;
     max_align_t align[];  /* data follows */
 };
 
 /* Bounds one compile's memory: a pathological expression fails cleanly. */
 #define ARENA_LIMIT ((size_t)512 << 20)
-#define ARENA_CHUNK ((size_t)64 << 10)
+/* Chunks after the first double from 32 KiB (below glibc's 64 KiB threshold
+ * at which a free() consolidates its bins) up to 1 MiB. */
+#define ARENA_CHUNK_MIN ((size_t)32 << 10)
+#define ARENA_CHUNK_MAX ((size_t)1 << 20)
 
-void *lcap_arena_alloc(lcap_arena *a, size_t n)
+void lcap_arena_init(lcap_arena *a, max_align_t *first, size_t size)
+{
+    memset(a, 0, sizeof(*a));
+    a->first = a->base = (char *)first;
+    a->first_cap = a->cap = first != NULL ? size : 0;
+}
+
+/* A chunk of at least n bytes becomes the one being filled; -1 when out of memory. */
+static int arena_new_chunk(lcap_arena *a, size_t n)
+{
+    size_t cap = a->head == NULL ? ARENA_CHUNK_MIN
+               : a->head->cap >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 2 * a->head->cap;
+    if (cap < n)
+        cap = n;
+    lcap_arena_chunk *c = a->spare;
+    if (c != NULL && c->cap >= cap) {
+        a->spare = NULL;
+    } else {
+        if ((c = malloc(sizeof(*c) + cap)) == NULL)
+            return -1;
+        c->cap = cap;
+    }
+    c->next = a->head;
+    a->head = c;
+    a->base = (char *)c->align;
+    a->used = 0;
+    a->cap = c->cap;
+    return 0;
+}
+
+/* The path every allocation takes, small enough to be inlined in this file. */
+static inline void *arena_take(lcap_arena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     if (a->failed || n > ARENA_LIMIT || a->total + n > ARENA_LIMIT) {
         a->failed = 1;
         return NULL;
     }
-    if (a->head == NULL || a->cap - a->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-        lcap_arena_chunk *c = malloc(sizeof(*c) + cap);
-        if (c == NULL) {
-            a->failed = 1;
-            return NULL;
-        }
-        c->next = a->head;
-        a->head = c;
-        a->used = 0;
-        a->cap = cap;
+    if (a->cap - a->used < n && arena_new_chunk(a, n) < 0) {
+        a->failed = 1;
+        return NULL;
     }
-    void *p = (char *)a->head->align + a->used;
+    void *p = a->base + a->used;
     a->used += n;
     a->total += n;
-    memset(p, 0, n);
+    UNPOISON(p, n);
     return p;
+}
+
+void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
+{
+    return arena_take(a, n);
+}
+
+void *lcap_arena_alloc(lcap_arena *a, size_t n)
+{
+    void *p = arena_take(a, n);
+    if (p != NULL)
+        memset(p, 0, n);
+    return p;
+}
+
+lcap_arena_mark lcap_arena_save(const lcap_arena *a)
+{
+    return (lcap_arena_mark){ a->head, a->used, a->total };
+}
+
+void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m)
+{
+    while (a->head != m.head) {
+        lcap_arena_chunk *c = a->head;
+        a->head = c->next;
+        /* One chunk is kept for the next pass instead of going back to malloc. */
+        if (a->spare == NULL && c->cap <= ARENA_CHUNK_MAX) {
+            a->spare = c;
+            POISON(c->align, c->cap);
+        } else {
+            free(c);
+        }
+    }
+    a->base = m.head != NULL ? (char *)m.head->align : a->first;
+    a->cap = m.head != NULL ? m.head->cap : a->first_cap;
+    a->used = m.used;
+    a->total = m.total;
+    POISON(a->base + a->used, a->cap - a->used);
+}
+
+void lcap_arena_forget(lcap_arena *a, void *p, size_t n)
+{
+    (void)a;
+    POISON(p, n);
 }
 
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n)
@@ -59,7 +149,15 @@ void lcap_arena_free(lcap_arena *a)
         a->head = c->next;
         free(c);
     }
-    a->used = a->cap = a->total = 0;
+    free(a->spare);
+    a->spare = NULL;
+    a->top = NULL;
+    /* the first chunk is the caller's stack: give it back clean */
+    if (a->first != NULL)
+        UNPOISON(a->first, a->first_cap);
+    a->base = a->first;
+    a->used = a->total = 0;
+    a->cap = a->first_cap;
 }
 
 void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)

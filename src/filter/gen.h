@@ -66,6 +66,9 @@ typedef struct lcap_linkinfo {
     uint8_t ltkind, hkind, dkind, vkind;
 } lcap_linkinfo;
 
+/* The row of the link type in force (the DLT's, or Ethernet after geneve,
+ * PPP after pppoes, as libpcap's cstate->linktype). */
+const lcap_linkinfo *lcap_cur_link(const lcap_cc *cc);
 /* The row for a DLT, NULL when the compiler does not know it. */
 const lcap_linkinfo *lcap_linkinfo_find(int dlt);
 /* Sets up cc's offsets for its DLT. -1 (error set) if unsupported. */
@@ -123,7 +126,7 @@ lcap_cond *lcap_gen_ip6addr(lcap_cc *cc, const lcap_node *n);
 lcap_cond *lcap_gen_ecode(lcap_cc *cc, const lcap_node *n);
 /* For proto[...]: what the index is relative to (*offrel) and the check the
  * packet must pass first (NULL if none; errors set cc->error). */
-lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, int *offrel);
+lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_check, int *offrel);
 
 /* gen_tunnel.c */
 lcap_cond *lcap_gen_vlan(lcap_cc *cc, const lcap_node *n);

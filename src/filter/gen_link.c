@@ -6,9 +6,14 @@
 #include "filter/gen.h"
 
 #define NO LCAP_OFF_NONE
+#define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
 
 /* One row per DLT: offsets of the type field, the payload and the network
- * layer behind LLC/SNAP, then how protocols, hosts and directions are told. */
+ * layer behind LLC/SNAP, then how protocols, hosts and directions are told.
+ * The Linux cooked headers have nosnap 0 as in libpcap master's
+ * init_linktype ("no 802.2 LLC"), although 802.2 frames there carry the
+ * LLC header: "isis" on them tests the DSAP byte for the NLPID, as libpcap
+ * does (master gencode.c at 694879481a; filter_diff over LINUX_SLL). */
 static const lcap_linkinfo links[] = {
     /* dlt  name                off_type off_pl nl nosnap  ltkind     hkind     dkind    vkind */
     { 0,   "NULL",                0,   4,  0, 0, LT_NULL,   H_NONE,   D_NONE,  V_NONE },
@@ -29,7 +34,7 @@ static const lcap_linkinfo links[] = {
     { 105, "IEEE802_11",         24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_NONE },
     { 108, "LOOP",                0,   4,  0, 0, LT_LOOP,   H_NONE,   D_NONE,  V_NONE },
     { 109, "ENC",                 0,  12,  0, 0, LT_NULL,   H_NONE,   D_NONE,  V_NONE },
-    { 113, "LINUX_SLL",          14,  16,  0, 3, LT_SLL,    H_SLL,    D_SLL,   V_NONE },
+    { 113, "LINUX_SLL",          14,  16,  0, 0, LT_SLL,    H_SLL,    D_SLL,   V_NONE },
     { 114, "LTALK",              NO,   0,  0, 0, LT_LTALK,  H_NONE,   D_NONE,  V_NONE },
     { 117, "PFLOG",               0,   0,  0, 0, LT_PFLOG,  H_NONE,   D_PFLOG, V_NONE },
     { 119, "PRISM_HEADER",       24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_PRISM },
@@ -53,7 +58,7 @@ static const lcap_linkinfo links[] = {
     { 229, "IPV6",               NO,   0,  0, 0, LT_IPV6,   H_NONE,   D_NONE,  V_NONE },
     { 240, "NETANALYZER",        16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
     { 241, "NETANALYZER_TRANSPARENT", 24, 26, 0, 3, LT_ETHER, H_ETHER, D_NONE, V_NONE },
-    { 276, "LINUX_SLL2",          0,  20,  0, 3, LT_SLL2,   H_SLL2,   D_SLL2,  V_NONE },
+    { 276, "LINUX_SLL2",          0,  20,  0, 0, LT_SLL2,   H_SLL2,   D_SLL2,  V_NONE },
     { 281, "DSA_TAG_BRCM",       16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
     { 284, "DSA_TAG_DSA",        16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
 };
@@ -77,6 +82,12 @@ const lcap_linkinfo *lcap_linkinfo_find(int dlt)
         if (links[i].dlt == dlt)
             return &links[i];
     return NULL;
+}
+
+const lcap_linkinfo *lcap_cur_link(const lcap_cc *cc)
+{
+    const lcap_linkinfo *li = cc->linktype == cc->dlt ? cc->link : lcap_linkinfo_find(cc->linktype);
+    return li != NULL ? li : cc->link;
 }
 
 int lcap_gen_init_link(lcap_cc *cc)
@@ -387,6 +398,18 @@ static lcap_cond *mac_at(lcap_cc *cc, const uint8_t *mac, int dir, uint32_t src,
     return lcap_gen_bcmp(cc, OR_LINKHDR, dir == Q_SRC ? src : dst, 6, mac);
 }
 
+/* After geneve, MAC tests first ask whether the payload has an Ethernet
+ * header at all: its header and payload offsets differ (libpcap's
+ * gen_geneve_ll_check; 0 and 0 on a packet that is not Geneve). */
+static lcap_cond *and_ll_check(lcap_cc *cc, lcap_cond *b)
+{
+    if (!cc->is_geneve || b == NULL)
+        return b;
+    lcap_stmt *s = STM(LCAP_BPF_LD | LCAP_BPF_MEM, (uint32_t)cc->off_linkhdr.reg);
+    lcap_stmt_cat(s, STM(LCAP_BPF_LDX | LCAP_BPF_MEM, (uint32_t)cc->off_linkpl.reg));
+    return lcap_and(lcap_not(lcap_cond_jmp(cc, s, LCAP_BPF_JEQ | LCAP_BPF_X, 0)), b);
+}
+
 static lcap_cond *one_ether(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 {
     (void)col;
@@ -426,9 +449,9 @@ lcap_cond *lcap_gen_link_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 {
     if (cc->is_lane)
         return lcap_and(not_lec(cc), dir_combine(cc, dir, one_ether, mac, col));
-    switch (cc->link->hkind) {
+    switch (lcap_cur_link(cc)->hkind) {
     case H_ETHER:
-        return dir_combine(cc, dir, one_ether, mac, col);
+        return and_ll_check(cc, dir_combine(cc, dir, one_ether, mac, col));
     case H_FDDI:
         return dir_combine(cc, dir, one_fddi, mac, col);
     case H_TR:
@@ -438,7 +461,7 @@ lcap_cond *lcap_gen_link_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
     case H_WLAN:
         return lcap_gen_wlan_host(cc, mac, dir, col);
     default:
-        return lcap_cc_error(cc, col, "MAC address filters are not valid on DLT %s", cc->link->name);
+        return lcap_cc_error(cc, col, "MAC address filters are not valid on DLT %s", lcap_cur_link(cc)->name);
     }
 }
 
@@ -466,15 +489,15 @@ lcap_cond *lcap_gen_broadcast(lcap_cc *cc, int proto, int col)
     case Q_LINK:
         if (cc->is_lane)
             return lcap_and(not_lec(cc), one_ether(cc, bcast_mac, Q_DST, col));
-        switch (cc->link->hkind) {
-        case H_ETHER: return one_ether(cc, bcast_mac, Q_DST, col);
+        switch (lcap_cur_link(cc)->hkind) {
+        case H_ETHER: return and_ll_check(cc, one_ether(cc, bcast_mac, Q_DST, col));
         case H_FDDI: return one_fddi(cc, bcast_mac, Q_DST, col);
         case H_TR: return one_tr(cc, bcast_mac, Q_DST, col);
         case H_IPFC: return one_ipfc(cc, bcast_mac, Q_DST, col);
         case H_WLAN: return lcap_gen_wlan_host(cc, bcast_mac, Q_DST, col);
         case H_ARCNET: return one_arcnet(cc, &zero, Q_DST, col);
         case H_MSTP: return one_mstp(cc, &ff, Q_DST, col);
-        default: return lcap_cc_error(cc, col, "'broadcast' is not valid on DLT %s", cc->link->name);
+        default: return lcap_cc_error(cc, col, "'broadcast' is not valid on DLT %s", lcap_cur_link(cc)->name);
         }
     case Q_IP: {
         if (cc->netmask == CAPTURE_NETMASK_UNKNOWN)
@@ -504,14 +527,14 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
     case Q_LINK:
         if (cc->is_lane)
             return lcap_and(not_lec(cc), mac_multicast(cc, 0));
-        switch (cc->link->hkind) {
-        case H_ETHER: return mac_multicast(cc, 0);
+        switch (lcap_cur_link(cc)->hkind) {
+        case H_ETHER: return and_ll_check(cc, mac_multicast(cc, 0));
         case H_FDDI: return mac_multicast(cc, 1);
         case H_TR: return mac_multicast(cc, 2);
         case H_IPFC: return mac_multicast(cc, 2);
         case H_WLAN: return lcap_gen_wlan_multicast(cc);
         case H_ARCNET: return one_arcnet(cc, &zero, Q_DST, col);
-        default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", cc->link->name);
+        default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", lcap_cur_link(cc)->name);
         }
     case Q_IP:
         return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IP), lcap_gen_mcmp(cc, OR_LINKPL, 16, 1, 224, 0xf0));
@@ -557,7 +580,6 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
 
 /* ---- variable-length headers: computed once, before the filter proper ---- */
 
-#define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
 
 static lcap_stmt *stmts(lcap_cc *cc, const uint16_t *codes, const uint32_t *ks, size_t n)
 {
@@ -582,6 +604,8 @@ lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
     int h = cc->vlhdr_reg, p = cc->vlpl_reg;
     const lcap_linkinfo *li = cc->link;
 
+    if (li->vkind == V_PRISM || (li->ltkind == LT_WLAN && p >= 0))
+        cc->libpcap_noopt = 1;
     if (!cc->vloff_needed || (h < 0 && p < 0))
         return next;
     if (p >= 0 && h < 0 && li->vkind != V_NONE && li->vkind != V_PRISM) {

@@ -7,43 +7,48 @@
 
 #include "filter/lex.h"
 
+/* Spellings carry their length, so that a lookup compares lengths first. */
 typedef struct kw {
     const char *s;
+    size_t n;
     enum lcap_tok t;
 } kw;
 
 static const kw keywords[] = {
-#define KW_ROW(s, t) { s, T_##t },
+#define KW_ROW(s, t) { s, sizeof(s) - 1, T_##t },
     LCAP_KEYWORDS(KW_ROW)
 #undef KW_ROW
 };
 
 /* Named constants the language spells as words: they scan as numbers. */
+#define C(s, v) { s, sizeof(s) - 1, v }
 static const struct {
     const char *s;
+    size_t n;
     uint32_t v;
 } constants[] = {
-    { "icmptype", 0 }, { "icmpcode", 1 }, { "icmp-echoreply", 0 }, { "icmp-unreach", 3 },
-    { "icmp-sourcequench", 4 }, { "icmp-redirect", 5 }, { "icmp-echo", 8 }, { "icmp-routeradvert", 9 },
-    { "icmp-routersolicit", 10 }, { "icmp-timxceed", 11 }, { "icmp-paramprob", 12 }, { "icmp-tstamp", 13 },
-    { "icmp-tstampreply", 14 }, { "icmp-ireq", 15 }, { "icmp-ireqreply", 16 }, { "icmp-maskreq", 17 },
-    { "icmp-maskreply", 18 },
-    { "icmp6type", 0 }, { "icmp6code", 1 }, { "icmp6-destinationunreach", 1 }, { "icmp6-packettoobig", 2 },
-    { "icmp6-timeexceeded", 3 }, { "icmp6-parameterproblem", 4 }, { "icmp6-echo", 128 },
-    { "icmp6-echoreply", 129 }, { "icmp6-multicastlistenerquery", 130 },
-    { "icmp6-multicastlistenerreportv1", 131 }, { "icmp6-multicastlistenerdone", 132 },
-    { "icmp6-routersolicit", 133 }, { "icmp6-routeradvert", 134 }, { "icmp6-neighborsolicit", 135 },
-    { "icmp6-neighboradvert", 136 }, { "icmp6-redirect", 137 }, { "icmp6-routerrenum", 138 },
-    { "icmp6-nodeinformationquery", 139 }, { "icmp6-nodeinformationresponse", 140 },
-    { "icmp6-ineighbordiscoverysolicit", 141 }, { "icmp6-ineighbordiscoveryadvert", 142 },
-    { "icmp6-multicastlistenerreportv2", 143 }, { "icmp6-homeagentdiscoveryrequest", 144 },
-    { "icmp6-homeagentdiscoveryreply", 145 }, { "icmp6-mobileprefixsolicit", 146 },
-    { "icmp6-mobileprefixadvert", 147 }, { "icmp6-certpathsolicit", 148 }, { "icmp6-certpathadvert", 149 },
-    { "icmp6-multicastrouteradvert", 151 }, { "icmp6-multicastroutersolicit", 152 },
-    { "icmp6-multicastrouterterm", 153 },
-    { "tcpflags", 13 }, { "tcp-fin", 0x01 }, { "tcp-syn", 0x02 }, { "tcp-rst", 0x04 }, { "tcp-push", 0x08 },
-    { "tcp-ack", 0x10 }, { "tcp-urg", 0x20 }, { "tcp-ece", 0x40 }, { "tcp-cwr", 0x80 },
+    C("icmptype", 0), C("icmpcode", 1), C("icmp-echoreply", 0), C("icmp-unreach", 3),
+    C("icmp-sourcequench", 4), C("icmp-redirect", 5), C("icmp-echo", 8), C("icmp-routeradvert", 9),
+    C("icmp-routersolicit", 10), C("icmp-timxceed", 11), C("icmp-paramprob", 12), C("icmp-tstamp", 13),
+    C("icmp-tstampreply", 14), C("icmp-ireq", 15), C("icmp-ireqreply", 16), C("icmp-maskreq", 17),
+    C("icmp-maskreply", 18),
+    C("icmp6type", 0), C("icmp6code", 1), C("icmp6-destinationunreach", 1), C("icmp6-packettoobig", 2),
+    C("icmp6-timeexceeded", 3), C("icmp6-parameterproblem", 4), C("icmp6-echo", 128),
+    C("icmp6-echoreply", 129), C("icmp6-multicastlistenerquery", 130),
+    C("icmp6-multicastlistenerreportv1", 131), C("icmp6-multicastlistenerdone", 132),
+    C("icmp6-routersolicit", 133), C("icmp6-routeradvert", 134), C("icmp6-neighborsolicit", 135),
+    C("icmp6-neighboradvert", 136), C("icmp6-redirect", 137), C("icmp6-routerrenum", 138),
+    C("icmp6-nodeinformationquery", 139), C("icmp6-nodeinformationresponse", 140),
+    C("icmp6-ineighbordiscoverysolicit", 141), C("icmp6-ineighbordiscoveryadvert", 142),
+    C("icmp6-multicastlistenerreportv2", 143), C("icmp6-homeagentdiscoveryrequest", 144),
+    C("icmp6-homeagentdiscoveryreply", 145), C("icmp6-mobileprefixsolicit", 146),
+    C("icmp6-mobileprefixadvert", 147), C("icmp6-certpathsolicit", 148), C("icmp6-certpathadvert", 149),
+    C("icmp6-multicastrouteradvert", 151), C("icmp6-multicastroutersolicit", 152),
+    C("icmp6-multicastrouterterm", 153),
+    C("tcpflags", 13), C("tcp-fin", 0x01), C("tcp-syn", 0x02), C("tcp-rst", 0x04), C("tcp-push", 0x08),
+    C("tcp-ack", 0x10), C("tcp-urg", 0x20), C("tcp-ece", 0x40), C("tcp-cwr", 0x80),
 };
+#undef C
 
 static const struct {
     enum lcap_tok t;
@@ -306,13 +311,13 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             return t;
         }
         for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-            if (strlen(keywords[i].s) == n && memcmp(keywords[i].s, s + p, n) == 0) {
+            if (keywords[i].n == n && keywords[i].s[0] == s[p] && memcmp(keywords[i].s, s + p, n) == 0) {
                 t.kind = keywords[i].t;
                 return t;
             }
         }
         for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
-            if (strlen(constants[i].s) == n && memcmp(constants[i].s, s + p, n) == 0) {
+            if (constants[i].n == n && constants[i].s[0] == s[p] && memcmp(constants[i].s, s + p, n) == 0) {
                 t.kind = T_NUM;
                 t.num = constants[i].v;
                 return t;

@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "bpf/insn.h"
 #include "filter/ast.h"
 #include "filter/filter.h"
 
@@ -150,6 +151,21 @@ static void arithmetic_precedence(void **state)
     assert_int_equal(n->a1->r->kind, A_BIN);
     assert_int_equal(n->a1->l->l->kind, A_LOAD);
     assert_int_equal(n->a1->l->l->size, 2);
+    done(p);
+    /* '^' and '%' have no precedence in libpcap's grammar: each takes the
+     * primary before it and everything after it */
+    p = parse("2 * 3 ^ 1 + 4 = 0");
+    n = p->tree;
+    assert_int_equal(n->a0->kind, A_BIN);
+    assert_int_equal(n->a0->op, LCAP_BPF_MUL);
+    assert_int_equal(n->a0->r->op, LCAP_BPF_XOR);
+    assert_int_equal(n->a0->r->r->op, LCAP_BPF_ADD);
+    done(p);
+    p = parse("-4 % 3 * 2 = 0");
+    n = p->tree;
+    assert_int_equal(n->a0->kind, A_NEG);
+    assert_int_equal(n->a0->l->op, LCAP_BPF_MOD);
+    assert_int_equal(n->a0->l->r->op, LCAP_BPF_MUL);
     done(p);
 }
 
