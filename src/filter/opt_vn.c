@@ -70,9 +70,6 @@ void lcap_vn_free(lcap_vtab *t)
     t->hash = NULL;
 }
 
-uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
-uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk++ & 0x7fffffffu); }
-
 void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
 {
     for (int i = 0; i < LCAP_VN_REGS; i++)

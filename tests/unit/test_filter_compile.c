@@ -537,14 +537,78 @@ static void setfilter_on_reader(void **state)
     capture_close(r);
 }
 
+/* Link types with no protocol tests (802.15.4, NFLOG, USER13, the unassigned 208 of
+ * the pass-through range): the empty expression, link[...] and lengths
+ * compile, as in libpcap (tcpdump compiles "" for every file it reads), and
+ * protocols are refused; a value no savefile can carry is refused outright. */
+static void opaque_link_types(void **state)
+{
+    (void)state;
+    static const int dlts[] = { 195, 239, 160, 208 };
+    static const uint8_t pkt[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
+    char err[CAPTURE_ERRBUF_SIZE];
+    for (size_t i = 0; i < sizeof(dlts) / sizeof(dlts[0]); i++) {
+        for (int opt = 0; opt <= 1; opt++) {
+            capture_bpf *p = capture_compile(dlts[i], SNAP, "", opt, CAPTURE_NETMASK_UNKNOWN, err);
+            if (p == NULL)
+                fail_msg("'' on DLT %d: %s", dlts[i], err);
+            assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)), SNAP);
+            capture_bpf_free(p);
+            p = capture_compile(dlts[i], SNAP, "link[1] = 2 and len > 10", opt, CAPTURE_NETMASK_UNKNOWN, err);
+            if (p == NULL)
+                fail_msg("link[1] on DLT %d: %s", dlts[i], err);
+            assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)), SNAP);
+            assert_int_equal(capture_bpf_filter(p, pkt, 10, 10), 0);
+            capture_bpf_free(p);
+            expect_refused(dlts[i], "ip", opt, "link-layer type filtering not implemented");
+            expect_refused(dlts[i], "tcp port 80", opt, "not implemented");
+        }
+    }
+    expect_refused(195, "ip", 1, "DLT IEEE802_15_4");
+    expect_refused(160, "ip", 1, "DLT USER13");
+    expect_refused(208, "ip", 1, "DLT 208");
+    expect_refused(90, "", 1, "not supported on link type 90");
+}
+
+/* Juniper PIC headers: a protocol test checks the "MGC" cookie only (libpcap's
+ * rule), the network layer sits at each PIC's offset, and every Juniper link
+ * type has the inbound flag bit. */
+static void juniper_link_types(void **state)
+{
+    (void)state;
+    uint8_t pkt[64] = { 'M', 'G', 'C', 0x01 };
+    char err[CAPTURE_ERRBUF_SIZE];
+    pkt[41] = 6; /* JUNIPER_ETHER: the IPv4 protocol at 14 + 18 + 9 */
+    static const struct {
+        int dlt;
+        const char *expr;
+        int cookie, other; /* verdicts with and without the cookie */
+    } cases[] = {
+        { 178, "ip", 1, 0 }, { 137, "ip6", 1, 0 }, { 178, "tcp", 1, 0 }, { 178, "udp", 0, 0 },
+        { 134, "inbound", 1, 1 }, { 137, "outbound", 0, 0 }, { 238, "link proto \\ip", 1, 0 },
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        capture_bpf *p = capture_compile(cases[i].dlt, SNAP, cases[i].expr, 1, CAPTURE_NETMASK_UNKNOWN, err);
+        if (p == NULL)
+            fail_msg("'%s' on DLT %d: %s", cases[i].expr, cases[i].dlt, err);
+        pkt[0] = 'M';
+        assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0, cases[i].cookie);
+        pkt[0] = 'X';
+        assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0, cases[i].other);
+        capture_bpf_free(p);
+    }
+    expect_refused(132, "tcp", 1, "does not exist on DLT JUNIPER_ES");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(basic_verdicts),      cmocka_unit_test(rejects_all_packets),
         cmocka_unit_test(protochain_after_ah),
         cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
-        cmocka_unit_test(long_chains),         cmocka_unit_test(optimized_as_unoptimized),       cmocka_unit_test(threads_identical),
-        cmocka_unit_test(setfilter_on_reader),
+        cmocka_unit_test(long_chains),         cmocka_unit_test(optimized_as_unoptimized),
+        cmocka_unit_test(threads_identical),   cmocka_unit_test(setfilter_on_reader),
+        cmocka_unit_test(opaque_link_types),   cmocka_unit_test(juniper_link_types),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
