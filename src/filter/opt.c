@@ -455,6 +455,10 @@ static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, i
             return 0;
         }
         lcap_tmp_free(cc, ord);
+        /* a pass over a big graph that changed almost nothing: another
+         * would cost as much for as little */
+        if (pass > 0 && (size_t)changed * 256 < n)
+            break;
     }
     return 0;
 }
