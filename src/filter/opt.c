@@ -437,6 +437,12 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
             if (!B->branch)
                 break;
         }
+        /* a block without a live test (decided here, or unconditional) took
+         * the threaded edge on jt alone: its jf, which the machine still
+         * follows when the block's jump is a test, must not stay behind on
+         * the old target, whose facts never heard of this edge */
+        if (!B->branch)
+            b->jf = b->jt;
     }
     /* the root itself may be an unconditional block without effects */
     while (!lcap_block_is_ret(*root) && is_uncond(*root)) {
@@ -634,6 +640,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     }
     if (rc == 0 && merge_blocks(cc, root) < 0)
         rc = -1;
+    t.bigshift = 0; /* judged on the blocks left, as libpcap's last pass does */
     if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
         rc = -1;
     if (rc == 0 && t.bigshift && !cc->libpcap_noopt) {
