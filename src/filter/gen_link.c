@@ -48,9 +48,35 @@ static const lcap_linkinfo links[] = {
     { 165, "BACNET_MS_TP",       NO,  NO,  0, 0, LT_NONE,   H_MSTP,   D_NONE,  V_NONE },
     { 166, "PPP_PPPD",            2,   4,  0, 0, LT_PPP,    H_NONE,   D_PPP_DIR, V_NONE },
     { 99,  "SYMANTEC_FIREWALL",   6,  44,  0, 0, LT_PLAIN,  H_NONE,   D_NONE,  V_NONE },
-    { 107, "FRELAY",             NO,  NO,  0, 0, LT_FRELAY, H_NONE,   D_NONE,  V_NONE },
+    { 107, "FRELAY",             NO,   0,  0, 0, LT_FRELAY, H_NONE,   D_NONE,  V_NONE },
     { 123, "SUNATM",              4,   4,  8, 3, LT_SUNATM, H_NONE,   D_NONE,  V_NONE },
-    { 134, "JUNIPER_MFR",        NO,  NO,  0, 0, LT_NONE,   H_NONE,   D_JUNIPER, V_NONE },
+    /* Juniper: libpcap master's init_linktype offsets. Where it has
+     * OFFSET_NOT_SET (0xffffffff) for the payload and the network layer it
+     * still compiles, and its loads land at their sum plus the field's
+     * offset (ip[9] at 7): JNS stands for that sum, so the loads are its. */
+#define JNS 0xfffffffeu
+    { 130, "JUNIPER_MLPPP",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 131, "JUNIPER_MLFR",        4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 132, "JUNIPER_ES",          6,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 133, "JUNIPER_GGSN",        6,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 134, "JUNIPER_MFR",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 135, "JUNIPER_ATM2",        8,   8,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 136, "JUNIPER_SERVICES",   12,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 137, "JUNIPER_ATM1",        4,   4,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 164, "JUNIPER_MONITOR",    12,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 167, "JUNIPER_PPPOE",      16,  14, 18, 21, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 168, "JUNIPER_PPPOE_ATM",   4,   6,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 178, "JUNIPER_ETHER",      16,  14, 18, 21, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 179, "JUNIPER_PPP",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 180, "JUNIPER_FRELAY",      4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 181, "JUNIPER_CHDLC",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 183, "JUNIPER_VP",         18,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 194, "JUNIPER_ISM",         8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 200, "JUNIPER_ST",         18,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 232, "JUNIPER_VS",          8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 233, "JUNIPER_SRX_E2E",     8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 234, "JUNIPER_FIBRECHANNEL", 8, JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 238, "JUNIPER_ATM_CEMIC",   8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
     { 138, "APPLE_IP_OVER_IEEE1394", 16, 18, 0, 0, LT_PLAIN, H_NONE,  D_NONE,  V_NONE },
     { 226, "IPNET",               1,  24,  0, 0, LT_IPNET,  H_NONE,   D_IPNET_DIR, V_NONE },
     { 192, "PPI",                24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_PPI },
@@ -359,6 +385,8 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         if (proto == ETHERTYPE_IPV6)
             return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, 26);
         return lcap_cond_false(cc);
+    case LT_JUNIPER: /* only the "MGC" magic of the Juniper header, whatever the protocol (libpcap's FIXME) */
+        return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 4, 0x4d474300, 0xffffff00);
     case LT_FRELAY: /* NLPID after the Q.922 address */
         if (proto == ETHERTYPE_IP)
             return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x03cc);
@@ -549,7 +577,11 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
 
 lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
 {
-    switch (cc->dlt) {
+    if (lcap_cur_link(cc)->dkind == D_JUNIPER) /* bit 0 of the flags byte after the magic set on inbound */
+        return outbound ? lcap_not(lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, 3, 1), LCAP_BPF_JSET, 1))
+                        : lcap_gen_mcmp(cc, OR_LINKHDR, 3, 1, 1, 1);
+    /* the link type in force: none after pppoes (PPP) or geneve (Ethernet) */
+    switch (cc->linktype) {
     case 8: /* SLIP: first byte 0 received, 1 sent */
         return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 1 : 0);
     case 113: /* Linux cooked: packet type 4 = outgoing */
@@ -567,14 +599,11 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x20, 0xe0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0xe0);
     case 226: /* ipnet: direction word, 1 outbound, 2 inbound */
         return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, outbound ? 1 : 2);
-    case 134: /* Juniper: bit 0 of the flags byte set on inbound */
-        return outbound ? lcap_not(lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, 3, 1), LCAP_BPF_JSET, 1))
-                        : lcap_gen_mcmp(cc, OR_LINKHDR, 3, 1, 1, 1);
     case 284: /* Marvell DSA: mode in the top two bits, To_CPU 0, From_CPU 1 */
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x40, 0xc0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0x40);
     default:
         return lcap_cc_error(cc, col, "'%s' is not valid on DLT %s: it carries no direction",
-                             outbound ? "outbound" : "inbound", cc->link->name);
+                             outbound ? "outbound" : "inbound", lcap_cur_link(cc)->name);
     }
 }
 
