@@ -281,6 +281,27 @@ static uint32_t host_order_af(uint32_t af)
 #define HOST_AF_INET 2
 #define HOST_AF_INET6 10
 
+/* A savefile may come from any OS of either byte order: libpcap master then
+ * takes every BSD's AF_INET6 (OpenBSD/NetBSD 24, FreeBSD 28, Darwin 30;
+ * accept.jsonl link_proto_ip6_offline_*) and, for the NULL header, which
+ * the writer put in its own order, both orders (link_proto_ip_offline_*). */
+static const uint32_t savefile_af_inet6[] = { 30, 24, 28 };
+
+static lcap_cond *savefile_af(lcap_cc *cc, uint32_t proto, int off, int size, int both_orders)
+{
+    uint32_t inet = HOST_AF_INET;
+    const uint32_t *af = proto == ETHERTYPE_IP ? &inet : savefile_af_inet6;
+    size_t n = proto == ETHERTYPE_IP ? 1 : sizeof(savefile_af_inet6) / sizeof(savefile_af_inet6[0]);
+    lcap_cond *b = NULL;
+    for (int order = 0; order < (both_orders ? 2 : 1); order++)
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = order ? (af[i] & 0xff) << 24 : af[i];
+            lcap_cond *c = lcap_gen_cmp(cc, OR_LINKHDR, (uint32_t)off, size, v);
+            b = b == NULL ? c : lcap_or(b, c);
+        }
+    return b;
+}
+
 static lcap_cond *gen_ip_version(lcap_cc *cc, int offrel, uint32_t v)
 {
     return lcap_gen_mcmp(cc, offrel, 0, 1, v << 4, 0xf0);
@@ -353,13 +374,15 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
             af = HOST_AF_INET6;
         else
             return lcap_cond_false(cc);
+        if (cc->savefile && kind == LT_NULL)
+            return savefile_af(cc, proto, 0, 4, 1);
         return lcap_gen_cmp(cc, OR_LINKHDR, 0, 4, kind == LT_NULL ? host_order_af(af) : af);
     }
     case LT_PFLOG:
         if (proto == ETHERTYPE_IP)
             return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET);
         if (proto == ETHERTYPE_IPV6)
-            return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET6);
+            return cc->savefile ? savefile_af(cc, proto, 1, 1, 0) : lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET6);
         return lcap_cond_false(cc);
     case LT_RAW:
         if (proto == ETHERTYPE_IP)

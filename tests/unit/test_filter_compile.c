@@ -169,6 +169,31 @@ static void protochain_after_ah(void **state)
     check("ip protochain 6", &f, 0);
 }
 
+/* A savefile's DLT_NULL header is in its writer's byte order and AF_INET6
+ * is the writer's OS's: compiled for a savefile, "ip6" takes every BSD's
+ * value in either order, as libpcap master does; for a live capture the
+ * host's own. */
+static void savefile_null_af(void **state)
+{
+    (void)state;
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *file = capture_compile_savefile(CAPTURE_DLT_NULL, SNAP, "ip6", 1, CAPTURE_NETMASK_UNKNOWN, err);
+    capture_bpf *live = capture_compile(CAPTURE_DLT_NULL, SNAP, "ip6", 1, CAPTURE_NETMASK_UNKNOWN, err);
+    assert_non_null(file);
+    assert_non_null(live);
+    static const uint8_t afs[] = { 24, 28, 30 };
+    for (size_t i = 0; i < sizeof(afs); i++) {
+        uint8_t be[44] = { 0, 0, 0, afs[i], 0x60 }, le[44] = { afs[i], 0, 0, 0, 0x60 };
+        assert_int_not_equal(capture_bpf_filter(file, be, sizeof(be), sizeof(be)), 0);
+        assert_int_not_equal(capture_bpf_filter(file, le, sizeof(le), sizeof(le)), 0);
+        assert_int_equal(capture_bpf_filter(live, be, sizeof(be), sizeof(be)), 0);
+    }
+    uint8_t v4[44] = { 2, 0, 0, 0, 0x45 };
+    assert_int_equal(capture_bpf_filter(file, v4, sizeof(v4), sizeof(v4)), 0);
+    capture_bpf_free(file);
+    capture_bpf_free(live);
+}
+
 static void rejects_all_packets(void **state)
 {
     (void)state;
@@ -447,7 +472,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(basic_verdicts),      cmocka_unit_test(rejects_all_packets),
-        cmocka_unit_test(protochain_after_ah),
+        cmocka_unit_test(protochain_after_ah), cmocka_unit_test(savefile_null_af),
         cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
         cmocka_unit_test(long_branches),       cmocka_unit_test(threads_identical),
         cmocka_unit_test(setfilter_on_reader),
