@@ -33,6 +33,7 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
     cc.netmask = netmask;
     cc.opaque_index = opaque_index;
+    cc.libpcap_weak = opaque_index;
     cc.savefile = savefile;
     *rejects_all = 0;
 
@@ -90,11 +91,13 @@ static capture_bpf *compile(int linktype, int snaplen, const char *filter, int o
     int rejects_all, index_loads = 0, again, ignored;
     capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 0, &rejects_all,
                                      &index_loads, errbuf);
-    if (prog != NULL || !rejects_all || index_loads == 0)
+    (void)index_loads;
+    if (prog != NULL || !rejects_all)
         return prog;
     /* Refused only if libpcap would be: found again with proto[constant]
-     * as its optimizer sees it. Otherwise that program, which matches
-     * nothing libpcap's matches, is the answer. */
+     * as its optimizer sees it and the optimizer no stronger than libpcap's
+     * (opt.c, weak). Otherwise that program, which matches nothing
+     * libpcap's matches, is the answer. */
     prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 1, &again, &ignored, NULL);
     return prog;
 }

@@ -9,7 +9,9 @@
 
 /* ---- value numbers: hash-consed symbolic values of A and X ---- */
 
-enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL };
+/* V_FOLD: (weak) a constant computed by arithmetic, which libpcap's
+ * optimizer knows only in its last pass */
+enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL, V_FOLD };
 
 typedef struct vnode {
     uint8_t op, size;
@@ -25,6 +27,8 @@ typedef struct vtab {
     uint32_t unk;   /* next unknown */
     int oom;
     int bigshift;   /* a shift of an unknown A by a known X above 31 */
+    int weak;       /* only what libpcap's optimizer finds (the refusal's second look) */
+    int at_root;    /* weak: deciding a block libpcap's opt_root would reach */
 } vtab;
 
 static uint32_t vhash(const vnode *x)
@@ -95,35 +99,40 @@ static int is_unk(const vtab *t, uint32_t v) { return v >= UNK_BASE || t->oom; }
 
 static int is_const(const vtab *t, uint32_t v, uint32_t *k)
 {
-    if (t->oom || v >= t->n || t->v[v].op != V_CONST)
+    if (t->oom || v >= t->n || (t->v[v].op != V_CONST && t->v[v].op != V_FOLD))
         return 0;
     *k = t->v[v].k;
     return 1;
 }
+
+static int is_fold(const vtab *t, uint32_t v) { return !t->oom && v < t->n && t->v[v].op == V_FOLD; }
+
+/* A constant computed from others: a V_FOLD when weak. */
+static uint32_t vcomputed(vtab *t, uint32_t k) { return t->weak ? vget(t, V_FOLD, 0, 0, 0, 0, k) : vconst(t, k); }
 
 static uint32_t valu(vtab *t, uint16_t op, uint32_t a, uint32_t b)
 {
     uint32_t x, y;
     if (is_const(t, a, &x) && is_const(t, b, &y)) {
         switch (op) {
-        case LCAP_BPF_ADD: return vconst(t, x + y);
-        case LCAP_BPF_SUB: return vconst(t, x - y);
-        case LCAP_BPF_MUL: return vconst(t, x * y);
-        case LCAP_BPF_DIV: if (y) return vconst(t, x / y); break;
-        case LCAP_BPF_MOD: if (y) return vconst(t, x % y); break;
-        case LCAP_BPF_AND: return vconst(t, x & y);
-        case LCAP_BPF_OR: return vconst(t, x | y);
-        case LCAP_BPF_XOR: return vconst(t, x ^ y);
-        case LCAP_BPF_LSH: return vconst(t, y < 32 ? x << y : 0);
-        case LCAP_BPF_RSH: return vconst(t, y < 32 ? x >> y : 0);
+        case LCAP_BPF_ADD: return vcomputed(t, x + y);
+        case LCAP_BPF_SUB: return vcomputed(t, x - y);
+        case LCAP_BPF_MUL: return vcomputed(t, x * y);
+        case LCAP_BPF_DIV: if (y) return vcomputed(t, x / y); break;
+        case LCAP_BPF_MOD: if (y) return vcomputed(t, x % y); break;
+        case LCAP_BPF_AND: return vcomputed(t, x & y);
+        case LCAP_BPF_OR: return vcomputed(t, x | y);
+        case LCAP_BPF_XOR: return vcomputed(t, x ^ y);
+        case LCAP_BPF_LSH: return vcomputed(t, y < 32 ? x << y : 0);
+        case LCAP_BPF_RSH: return vcomputed(t, y < 32 ? x >> y : 0);
         default: break;
         }
     }
-    if (is_const(t, b, &y)) { /* identities and absorbing constants */
+    if (is_const(t, b, &y)) { /* identities and absorbing constants (weak: libpcap's, and 0, mul 0) */
         if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
-            return vconst(t, 0);
-        if (op == LCAP_BPF_OR && y == 0xffffffffu)
-            return vconst(t, 0xffffffffu);
+            return vcomputed(t, 0);
+        if (op == LCAP_BPF_OR && y == 0xffffffffu && !t->weak)
+            return vcomputed(t, 0xffffffffu);
         if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
               op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && y == 0) ||
             ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))
@@ -207,7 +216,7 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
             READ_A();
             if (LCAP_BPF_OP(c) == LCAP_BPF_NEG) {
                 uint32_t x;
-                A = is_const(t, A, &x) ? vconst(t, (uint32_t)-x) : vget(t, V_NEG, 0, 0, A, 0, 0);
+                A = is_const(t, A, &x) ? vcomputed(t, (uint32_t)-x) : vget(t, V_NEG, 0, 0, A, 0, 0);
             } else if (LCAP_BPF_SRC(c) == LCAP_BPF_X) {
                 READ_X();
                 uint32_t y, x;
@@ -313,10 +322,13 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
     int kconst = is_const(t, opnd, &k);
     if (kconst && op == LCAP_BPF_JSET && k == 0)
         return 0;
+    /* weak: libpcap folds a test of a constant only in its last pass, whose
+     * result reaches the root (and a refusal) only from the root down; it
+     * never compares a value with itself */
     if (kconst && is_const(t, a, &x))
-        return eval_test(op, x, k);
+        return t->weak && !t->at_root && (is_fold(t, a) || is_fold(t, opnd)) ? -1 : eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
-        return op != LCAP_BPF_JGT;
+        return t->weak ? -1 : op != LCAP_BPF_JGT;
     if (is_unk(t, a))
         return -1;
     /* libpcap's rules, no stronger (so that an expression libpcap compiles is
@@ -342,6 +354,7 @@ typedef struct binfo {
     uint32_t opnd;   /* value number of the branch operand */
     uint16_t op;
     int branch;      /* a two-way test (not a return or unconditional) */
+    int chain;       /* reached from the root through decided blocks alone */
 } binfo;
 
 static int is_uncond(const lcap_block *b) { return !lcap_block_is_ret(b) && b->jt == b->jf; }
@@ -388,10 +401,12 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
     if (t->oom)
         goto oom;
     in[0].n = 0;
+    bi[0].chain = 1;
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))
             continue;
+        t->at_root = bi[i].chain;
         if (in[i].n < 0)
             in[i].n = 0;
         binfo *B = &bi[i];
@@ -403,6 +418,7 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
                 *changed = 1;
             }
         }
+        t->at_root = 0;
         /* thread each edge over tests its facts decide */
         for (int e = 0; e < 2; e++) {
             if (!B->branch && e == 1)
@@ -441,8 +457,11 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
          * the threaded edge on jt alone: its jf, which the machine still
          * follows when the block's jump is a test, must not stay behind on
          * the old target, whose facts never heard of this edge */
-        if (!B->branch)
+        if (!B->branch) {
             b->jf = b->jt;
+            if (bi[i].chain && !lcap_block_is_ret(b->jt))
+                bi[b->jt->order].chain = 1;
+        }
     }
     /* the root itself may be an unconditional block without effects */
     while (!lcap_block_is_ret(*root) && is_uncond(*root)) {
@@ -628,6 +647,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
+    t.weak = cc->libpcap_weak;
     int rc = 0;
     for (int pass = 0; pass < 4; pass++) {
         int changed = 0;

@@ -204,6 +204,7 @@ static void rejects_all_packets(void **state)
     expect_refused(CAPTURE_DLT_EN10MB, "udp[0:2] = tcp[2:2]", 1, "expression rejects all packets");
     /* ... but equates two of them */
     expect_refused(CAPTURE_DLT_EN10MB, "ip and ip[9] = 6 and ip[9] = 17", 1, "expression rejects all packets");
+    expect_refused(CAPTURE_DLT_EN10MB, "5 == 16 << 24", 1, "expression rejects all packets");
     /* libpcap never optimizes protochain, geneve or the Prism header (its
      * no_optimize; accept.jsonl has one program for both), so never refuses
      * them: a program that matches nothing is returned instead */
@@ -215,6 +216,11 @@ static void rejects_all_packets(void **state)
          * tests of the same bytes */
         { CAPTURE_DLT_EN10MB, "carp and ether[12:2] = 0x8100" },
         { CAPTURE_DLT_EN10MB, "tcp and ip[9] = 17" },
+        /* libpcap never compares a value with itself, and folds a constant
+         * test only in its last pass, which refuses only from the root */
+        { CAPTURE_DLT_EN10MB, "len < len" },
+        { CAPTURE_DLT_EN10MB, "ip[0] & 0 = 64" },
+        { CAPTURE_DLT_EN10MB, "ip[0] = 5 and 5 == 16 << 24" },
     };
     for (size_t i = 0; i < sizeof(unrefused) / sizeof(unrefused[0]); i++) {
         char e[CAPTURE_ERRBUF_SIZE];
