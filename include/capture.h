@@ -598,6 +598,13 @@ CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
 CAPTURE_EXTERN capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize,
                                            uint32_t netmask, char *errbuf);
 
+/* As capture_compile() for the packets of a savefile, which another OS of
+ * either byte order may have written: "ip6" on DLT_NULL and pflog matches
+ * every BSD's AF_INET6 (24, 28, 30), the NULL header in both orders, as
+ * libpcap master compiles for a savefile. capture_setfilter() uses it there. */
+CAPTURE_EXTERN capture_bpf *capture_compile_savefile(int linktype, int snaplen, const char *filter, int optimize,
+                                                    uint32_t netmask, char *errbuf);
+
 /* Validates n instructions by the rules a BSD kernel applies, with libpcap's
  * limits (up to 4096 instructions, mod and xor allowed), and copies them into
  * a new program. NULL with the offending instruction and the reason in errbuf

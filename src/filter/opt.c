@@ -159,10 +159,14 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
     int kconst = is_const(t, opnd, &k);
     if (kconst && op == LCAP_BPF_JSET && k == 0)
         return 0;
+    /* weak: libpcap folds a test of a constant only in its last pass, whose
+     * result reaches the root (and a refusal) only from the root down; it
+     * never compares a value with itself */
     if (kconst && is_const(t, a, &x))
-        return eval_test(op, x, k);
+        return t->weak && !t->at_root && (lcap_vn_is_fold(t, a) || lcap_vn_is_fold(t, opnd)) ? -1
+                                                                                           : eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
-        return op != LCAP_BPF_JGT;
+        return t->weak ? -1 : op != LCAP_BPF_JGT;
     if (is_unk(t, a) || s == NULL || !(s->vmask & VBIT(a)))
         return -1;
     /* libpcap's rules, no stronger (so that an expression libpcap compiles is
@@ -188,6 +192,7 @@ typedef struct binfo {
     uint32_t opnd;   /* value number of the branch operand */
     uint16_t op;
     int branch;      /* a two-way test (not a return or unconditional) */
+    int chain;       /* reached from the root through decided blocks alone */
 } binfo;
 
 static int is_uncond(const lcap_block *b) { return !lcap_block_is_ret(b) && b->jt == b->jf; }
@@ -278,6 +283,7 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
         goto oom;
     in[0].n = 0;
     in[0].vmask = 0;
+    bi[0].chain = 1;
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))
@@ -286,7 +292,9 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
             continue; /* no longer reached: its facts would only weaken the meets */
         binfo *B = &bi[i];
         if (B->branch) {
+            t->at_root = B->chain;
             int d = decide(t, &in[i], B->bv.a, B->op, B->opnd);
+            t->at_root = 0;
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 B->branch = 0;
@@ -316,6 +324,8 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
             if (!B->branch)
                 break;
         }
+        if (!B->branch && B->chain && !lcap_block_is_ret(b->jt))
+            bi[b->jt->order].chain = 1;
     }
     /* the root itself may be an unconditional block without effects */
     while (!lcap_block_is_ret(*root) && is_uncond(*root)) {
@@ -524,6 +534,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     vtab t;
     memset(&t, 0, sizeof(t));
     t.mem = &cc->arena;
+    t.weak = cc->libpcap_weak;
     lcap_block *reject = NULL, **ord = NULL;
     size_t n = 0;
     int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject, &ord, &n);
@@ -531,6 +542,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         rc = -1;
     else if (accepts != 1 && reject != NULL)
         *root = reject;
+    t.bigshift = 0; /* judged on the blocks left (below), as libpcap's last pass does */
     if (accepts == 1) {
         /* redundant loads out first (a reload of X in every test of a
          * chain would keep the tests from moving); again after chains

@@ -169,6 +169,31 @@ static void protochain_after_ah(void **state)
     check("ip protochain 6", &f, 0);
 }
 
+/* A savefile's DLT_NULL header is in its writer's byte order and AF_INET6
+ * is the writer's OS's: compiled for a savefile, "ip6" takes every BSD's
+ * value in either order, as libpcap master does; for a live capture the
+ * host's own. */
+static void savefile_null_af(void **state)
+{
+    (void)state;
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *file = capture_compile_savefile(CAPTURE_DLT_NULL, SNAP, "ip6", 1, CAPTURE_NETMASK_UNKNOWN, err);
+    capture_bpf *live = capture_compile(CAPTURE_DLT_NULL, SNAP, "ip6", 1, CAPTURE_NETMASK_UNKNOWN, err);
+    assert_non_null(file);
+    assert_non_null(live);
+    static const uint8_t afs[] = { 24, 28, 30 };
+    for (size_t i = 0; i < sizeof(afs); i++) {
+        uint8_t be[44] = { 0, 0, 0, afs[i], 0x60 }, le[44] = { afs[i], 0, 0, 0, 0x60 };
+        assert_int_not_equal(capture_bpf_filter(file, be, sizeof(be), sizeof(be)), 0);
+        assert_int_not_equal(capture_bpf_filter(file, le, sizeof(le), sizeof(le)), 0);
+        assert_int_equal(capture_bpf_filter(live, be, sizeof(be), sizeof(be)), 0);
+    }
+    uint8_t v4[44] = { 2, 0, 0, 0, 0x45 };
+    assert_int_equal(capture_bpf_filter(file, v4, sizeof(v4), sizeof(v4)), 0);
+    capture_bpf_free(file);
+    capture_bpf_free(live);
+}
+
 static void rejects_all_packets(void **state)
 {
     (void)state;
@@ -179,6 +204,7 @@ static void rejects_all_packets(void **state)
     expect_refused(CAPTURE_DLT_EN10MB, "udp[0:2] = tcp[2:2]", 1, "expression rejects all packets");
     /* ... but equates two of them */
     expect_refused(CAPTURE_DLT_EN10MB, "ip and ip[9] = 6 and ip[9] = 17", 1, "expression rejects all packets");
+    expect_refused(CAPTURE_DLT_EN10MB, "5 == 16 << 24", 1, "expression rejects all packets");
     /* libpcap never optimizes protochain, geneve or the Prism header (its
      * no_optimize; accept.jsonl has one program for both), so never refuses
      * them: a program that matches nothing is returned instead */
@@ -190,6 +216,11 @@ static void rejects_all_packets(void **state)
          * tests of the same bytes */
         { CAPTURE_DLT_EN10MB, "carp and ether[12:2] = 0x8100" },
         { CAPTURE_DLT_EN10MB, "tcp and ip[9] = 17" },
+        /* libpcap never compares a value with itself, and folds a constant
+         * test only in its last pass, which refuses only from the root */
+        { CAPTURE_DLT_EN10MB, "len < len" },
+        { CAPTURE_DLT_EN10MB, "ip[0] & 0 = 64" },
+        { CAPTURE_DLT_EN10MB, "ip[0] = 5 and 5 == 16 << 24" },
     };
     for (size_t i = 0; i < sizeof(unrefused) / sizeof(unrefused[0]); i++) {
         char e[CAPTURE_ERRBUF_SIZE];
@@ -248,6 +279,14 @@ static void optimizer_regressions(void **state)
 {
     (void)state;
     frame f;
+    /* libcapture's own: a test decided false took its threaded edge on jt
+     * alone, its jf left on the IPv6 test whose facts (not IPv4) then
+     * skipped the IPv4 port test (filter_diff seed 3) */
+    ether(&f, NULL, 0, 0x0800);
+    ipv4(&f, 6, 1, 2, 0);
+    udp(&f, 6081, 53);
+    check("ip and 0xff >> (1 + 4) == 32 or tcp src port 6081", &f, 1);
+    check("ip and 0xff >> 21 - 0x1fff == 32 or tcp port 6081", &f, 1);
     /* ranges over a masked field: fragment offsets 0x100..0x200 */
     for (uint16_t off = 0x0fe; off <= 0x202; off++) {
         ether(&f, NULL, 0, 0x0800);
@@ -597,14 +636,13 @@ static void juniper_link_types(void **state)
         assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0, cases[i].other);
         capture_bpf_free(p);
     }
-    expect_refused(132, "tcp", 1, "does not exist on DLT JUNIPER_ES");
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(basic_verdicts),      cmocka_unit_test(rejects_all_packets),
-        cmocka_unit_test(protochain_after_ah),
+        cmocka_unit_test(protochain_after_ah), cmocka_unit_test(savefile_null_af),
         cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
         cmocka_unit_test(long_chains),         cmocka_unit_test(optimized_as_unoptimized),
         cmocka_unit_test(threads_identical),   cmocka_unit_test(setfilter_on_reader),
