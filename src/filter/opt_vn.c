@@ -70,7 +70,6 @@ void lcap_vn_free(lcap_vtab *t)
     t->hash = NULL;
 }
 
-
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
 {
     uint32_t x, y;
