@@ -19,7 +19,7 @@ lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
  * nothing (and libpcap would say so), *index_loads to the number of
  * absolute loads made of proto[constant]. */
 static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
-                                 int opaque_index, int *rejects_all, int *index_loads, char *errbuf)
+                                 int savefile, int opaque_index, int *rejects_all, int *index_loads, char *errbuf)
 {
     lcap_cc cc;
     /* The arenas' first chunks: most compiles need no other memory. */
@@ -37,6 +37,8 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
     cc.netmask = netmask;
     cc.opaque_index = opaque_index;
+    cc.libpcap_weak = opaque_index;
+    cc.savefile = savefile;
     *rejects_all = 0;
 
     if (lcap_gen_init_link(&cc) < 0)
@@ -88,17 +90,31 @@ out:
     return prog;
 }
 
+static capture_bpf *compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                            int savefile, char *errbuf)
+{
+    int rejects_all, index_loads = 0, again, ignored;
+    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 0, &rejects_all,
+                                     &index_loads, errbuf);
+    (void)index_loads;
+    if (prog != NULL || !rejects_all)
+        return prog;
+    /* Refused only if libpcap would be: found again with proto[constant]
+     * as its optimizer sees it and the optimizer no stronger than libpcap's
+     * (opt.c, weak). Otherwise that program, which matches nothing
+     * libpcap's matches, is the answer. */
+    prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 1, &again, &ignored, NULL);
+    return prog;
+}
+
 capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                              char *errbuf)
 {
-    int rejects_all, index_loads = 0, again, ignored;
-    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, 0, &rejects_all, &index_loads,
-                                     errbuf);
-    if (prog != NULL || !rejects_all || index_loads == 0)
-        return prog;
-    /* Refused only if libpcap would be: found again with proto[constant]
-     * as its optimizer sees it. Otherwise that program, which matches
-     * nothing libpcap's matches, is the answer. */
-    prog = compile_once(linktype, snaplen, filter, optimize, netmask, 1, &again, &ignored, NULL);
-    return prog;
+    return compile(linktype, snaplen, filter, optimize, netmask, 0, errbuf);
+}
+
+capture_bpf *capture_compile_savefile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                                      char *errbuf)
+{
+    return compile(linktype, snaplen, filter, optimize, netmask, 1, errbuf);
 }

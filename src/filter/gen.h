@@ -48,7 +48,7 @@ enum lcap_ltkind {
     LT_IP1394,
     LT_MTP,       /* SS7: no network protocols */
     LT_PLAIN,     /* an Ethernet type field, nothing else */
-    LT_JUNIPER,   /* Juniper PIC headers: only their magic cookie is checked */
+    LT_JUNIPER,   /* a Juniper header: its magic alone */
 };
 
 /* How the link layer names hosts. */

@@ -53,14 +53,18 @@ static const lcap_linkinfo links[] = {
     { 99,  "SYMANTEC_FIREWALL",   6,  44,  0, 0, LT_PLAIN,  H_NONE,   D_NONE,  V_NONE },
     { 107, "FRELAY",             NO,   0,  0, 0, LT_FRELAY, H_NONE,   D_NONE,  V_NONE },
     { 123, "SUNATM",              4,   4,  8, 3, LT_SUNATM, H_NONE,   D_NONE,  V_NONE },
-    /* Juniper: a protocol test only checks the PIC header's magic cookie */
+    /* Juniper: libpcap master's init_linktype offsets. Where it has
+     * OFFSET_NOT_SET (0xffffffff) for the payload and the network layer it
+     * still compiles, and its loads land at their sum plus the field's
+     * offset (ip[9] at 7): JNS stands for that sum, so the loads are its. */
+#define JNS 0xfffffffeu
     { 130, "JUNIPER_MLPPP",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 131, "JUNIPER_MLFR",        4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 132, "JUNIPER_ES",          6,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 132, "JUNIPER_ES",          6,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
     { 133, "JUNIPER_GGSN",        6,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 134, "JUNIPER_MFR",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 135, "JUNIPER_ATM2",        8,   8,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 136, "JUNIPER_SERVICES",   12,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 136, "JUNIPER_SERVICES",   12,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
     { 137, "JUNIPER_ATM1",        4,   4,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 164, "JUNIPER_MONITOR",    12,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 167, "JUNIPER_PPPOE",      16,  14, 18, 21, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
@@ -69,13 +73,13 @@ static const lcap_linkinfo links[] = {
     { 179, "JUNIPER_PPP",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 180, "JUNIPER_FRELAY",      4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 181, "JUNIPER_CHDLC",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 183, "JUNIPER_VP",         18,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 194, "JUNIPER_ISM",         8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 200, "JUNIPER_ST",         18,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 232, "JUNIPER_VS",          8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 233, "JUNIPER_SRX_E2E",     8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 234, "JUNIPER_FIBRECHANNEL", 8, NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 238, "JUNIPER_ATM_CEMIC",   8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 183, "JUNIPER_VP",         18,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 194, "JUNIPER_ISM",         8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 200, "JUNIPER_ST",         18,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 232, "JUNIPER_VS",          8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 233, "JUNIPER_SRX_E2E",     8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 234, "JUNIPER_FIBRECHANNEL", 8, JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 238, "JUNIPER_ATM_CEMIC",   8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
     { 138, "APPLE_IP_OVER_IEEE1394", 16, 18, 0, 0, LT_PLAIN, H_NONE,  D_NONE,  V_NONE },
     { 226, "IPNET",               1,  24,  0, 0, LT_IPNET,  H_NONE,   D_IPNET_DIR, V_NONE },
     { 192, "PPI",                24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_PPI },
@@ -303,6 +307,27 @@ static uint32_t host_order_af(uint32_t af)
 #define HOST_AF_INET 2
 #define HOST_AF_INET6 10
 
+/* A savefile may come from any OS of either byte order: libpcap master then
+ * takes every BSD's AF_INET6 (OpenBSD/NetBSD 24, FreeBSD 28, Darwin 30;
+ * accept.jsonl link_proto_ip6_offline_*) and, for the NULL header, which
+ * the writer put in its own order, both orders (link_proto_ip_offline_*). */
+static const uint32_t savefile_af_inet6[] = { 30, 24, 28 };
+
+static lcap_cond *savefile_af(lcap_cc *cc, uint32_t proto, int off, int size, int both_orders)
+{
+    uint32_t inet = HOST_AF_INET;
+    const uint32_t *af = proto == ETHERTYPE_IP ? &inet : savefile_af_inet6;
+    size_t n = proto == ETHERTYPE_IP ? 1 : sizeof(savefile_af_inet6) / sizeof(savefile_af_inet6[0]);
+    lcap_cond *b = NULL;
+    for (int order = 0; order < (both_orders ? 2 : 1); order++)
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = order ? (af[i] & 0xff) << 24 : af[i];
+            lcap_cond *c = lcap_gen_cmp(cc, OR_LINKHDR, (uint32_t)off, size, v);
+            b = b == NULL ? c : lcap_or(b, c);
+        }
+    return b;
+}
+
 static lcap_cond *gen_ip_version(lcap_cc *cc, int offrel, uint32_t v)
 {
     return lcap_gen_mcmp(cc, offrel, 0, 1, v << 4, 0xf0);
@@ -375,13 +400,15 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
             af = HOST_AF_INET6;
         else
             return lcap_cond_false(cc);
+        if (cc->savefile && kind == LT_NULL)
+            return savefile_af(cc, proto, 0, 4, 1);
         return lcap_gen_cmp(cc, OR_LINKHDR, 0, 4, kind == LT_NULL ? host_order_af(af) : af);
     }
     case LT_PFLOG:
         if (proto == ETHERTYPE_IP)
             return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET);
         if (proto == ETHERTYPE_IPV6)
-            return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET6);
+            return cc->savefile ? savefile_af(cc, proto, 1, 1, 0) : lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET6);
         return lcap_cond_false(cc);
     case LT_RAW:
         if (proto == ETHERTYPE_IP)
@@ -407,6 +434,8 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         if (proto == ETHERTYPE_IPV6)
             return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, 26);
         return lcap_cond_false(cc);
+    case LT_JUNIPER: /* only the "MGC" magic of the Juniper header, whatever the protocol (libpcap's FIXME) */
+        return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 4, 0x4d474300, 0xffffff00);
     case LT_FRELAY: /* NLPID after the Q.922 address */
         if (proto == ETHERTYPE_IP)
             return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x03cc);
@@ -416,8 +445,6 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
             return lcap_or(lcap_or(lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0381), lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0382)),
                            lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0383));
         return lcap_cond_false(cc);
-    case LT_JUNIPER: /* the cookie "MGC" of every Juniper PIC header, whatever proto asks for */
-        return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 4, 0x4d474300, 0xffffff00);
     default:
         return lcap_cc_error(cc, 0, "link-layer type filtering not implemented for DLT %s", cc->link->name);
     }
@@ -599,10 +626,11 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
 
 lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
 {
-    if (cc->link->dkind == D_JUNIPER) /* every Juniper PIC header: bit 0 of the flags byte set on inbound */
+    if (lcap_cur_link(cc)->dkind == D_JUNIPER) /* bit 0 of the flags byte after the magic set on inbound */
         return outbound ? lcap_not(lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, 3, 1), LCAP_BPF_JSET, 1))
                         : lcap_gen_mcmp(cc, OR_LINKHDR, 3, 1, 1, 1);
-    switch (cc->dlt) {
+    /* the link type in force: none after pppoes (PPP) or geneve (Ethernet) */
+    switch (cc->linktype) {
     case 8: /* SLIP: first byte 0 received, 1 sent */
         return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 1 : 0);
     case 113: /* Linux cooked: packet type 4 = outgoing */
@@ -624,7 +652,7 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x40, 0xc0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0x40);
     default:
         return lcap_cc_error(cc, col, "'%s' is not valid on DLT %s: it carries no direction",
-                             outbound ? "outbound" : "inbound", cc->link->name);
+                             outbound ? "outbound" : "inbound", lcap_cur_link(cc)->name);
     }
 }
 

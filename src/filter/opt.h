@@ -12,7 +12,9 @@
 /* Value numbers: hash-consed symbolic values. Two equal numbers are the same
  * value on every packet; unknown values (numbers from LCAP_VN_UNK up) are
  * fresh each, equal only to themselves. */
-enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL };
+/* V_FOLD (weak only): a constant computed by arithmetic, which libpcap's
+ * optimizer knows only in its last pass */
+enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL, V_FOLD };
 
 typedef struct lcap_vnode {
     uint8_t op, size;
@@ -28,6 +30,8 @@ typedef struct lcap_vtab {
     uint32_t unk;   /* next unknown */
     int oom;
     int bigshift;   /* a shift of an unknown A by a known X above 31 */
+    int weak;       /* only what libpcap's optimizer finds (the refusal's second look) */
+    int at_root;    /* weak: deciding a block libpcap's opt_root would reach */
     lcap_arena *mem; /* the compile's arena, which holds the table */
 } lcap_vtab;
 
@@ -72,12 +76,20 @@ static inline uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint1
 static inline uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
 static inline uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk++ & 0x7fffffffu); }
 static inline int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v) { return v >= LCAP_VN_UNK || t->oom; }
+/* A fresh unknown in each of r[0..LCAP_VN_REGS). */
+void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r);
 static inline int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
 {
-    if (t->oom || v >= t->n || t->v[v].op != V_CONST)
+    if (t->oom || v >= t->n || (t->v[v].op != V_CONST && t->v[v].op != V_FOLD))
         return 0;
     *k = t->v[v].k;
     return 1;
+}
+static inline int lcap_vn_is_fold(const lcap_vtab *t, uint32_t v) { return !t->oom && v < t->n && t->v[v].op == V_FOLD; }
+/* A constant computed from others: a V_FOLD when weak. */
+static inline uint32_t lcap_vn_computed(lcap_vtab *t, uint32_t k)
+{
+    return t->weak ? lcap_vn_get(t, V_FOLD, 0, 0, 0, 0, k) : lcap_vn_const(t, k);
 }
 /* op(a, b) with constants folded and identities applied. */
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b);

@@ -40,28 +40,35 @@ void lcap_vn_free(lcap_vtab *t)
     t->hash = NULL;
 }
 
+void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
+{
+    for (int i = 0; i < LCAP_VN_REGS; i++)
+        r[i] = LCAP_VN_UNK | ((t->unk + (uint32_t)i) & 0x7fffffffu);
+    t->unk += LCAP_VN_REGS;
+}
+
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
 {
     uint32_t x, y;
     if (lcap_vn_is_const(t, a, &x) && lcap_vn_is_const(t, b, &y)) {
         switch (op) {
-        case LCAP_BPF_ADD: return lcap_vn_const(t, x + y);
-        case LCAP_BPF_SUB: return lcap_vn_const(t, x - y);
-        case LCAP_BPF_MUL: return lcap_vn_const(t, x * y);
-        case LCAP_BPF_DIV: if (y) return lcap_vn_const(t, x / y); break;
-        case LCAP_BPF_MOD: if (y) return lcap_vn_const(t, x % y); break;
-        case LCAP_BPF_AND: return lcap_vn_const(t, x & y);
-        case LCAP_BPF_OR: return lcap_vn_const(t, x | y);
-        case LCAP_BPF_XOR: return lcap_vn_const(t, x ^ y);
-        case LCAP_BPF_LSH: return lcap_vn_const(t, y < 32 ? x << y : 0);
-        case LCAP_BPF_RSH: return lcap_vn_const(t, y < 32 ? x >> y : 0);
+        case LCAP_BPF_ADD: return lcap_vn_computed(t, x + y);
+        case LCAP_BPF_SUB: return lcap_vn_computed(t, x - y);
+        case LCAP_BPF_MUL: return lcap_vn_computed(t, x * y);
+        case LCAP_BPF_DIV: if (y) return lcap_vn_computed(t, x / y); break;
+        case LCAP_BPF_MOD: if (y) return lcap_vn_computed(t, x % y); break;
+        case LCAP_BPF_AND: return lcap_vn_computed(t, x & y);
+        case LCAP_BPF_OR: return lcap_vn_computed(t, x | y);
+        case LCAP_BPF_XOR: return lcap_vn_computed(t, x ^ y);
+        case LCAP_BPF_LSH: return lcap_vn_computed(t, y < 32 ? x << y : 0);
+        case LCAP_BPF_RSH: return lcap_vn_computed(t, y < 32 ? x >> y : 0);
         default: break;
         }
     }
-    if (lcap_vn_is_const(t, b, &y)) { /* identities and absorbing constants */
+    if (lcap_vn_is_const(t, b, &y)) { /* identities and absorbing constants (weak: libpcap's, and 0, mul 0) */
         if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
-            return lcap_vn_const(t, 0);
-        if (op == LCAP_BPF_OR && y == 0xffffffffu)
+            return lcap_vn_computed(t, 0);
+        if (op == LCAP_BPF_OR && y == 0xffffffffu && !t->weak)
             return lcap_vn_const(t, 0xffffffffu);
         if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
               op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && y == 0) ||
@@ -107,7 +114,7 @@ int lcap_vn_step(lcap_vtab *t, uint32_t *r, const lcap_stmt *s)
     case LCAP_BPF_ALU:
         if (LCAP_BPF_OP(c) == LCAP_BPF_NEG) {
             uint32_t x;
-            r[LCAP_VN_A] = lcap_vn_is_const(t, r[LCAP_VN_A], &x) ? lcap_vn_const(t, (uint32_t)-x)
+            r[LCAP_VN_A] = lcap_vn_is_const(t, r[LCAP_VN_A], &x) ? lcap_vn_computed(t, (uint32_t)-x)
                                                                   : lcap_vn_get(t, V_NEG, 0, 0, r[LCAP_VN_A], 0, 0);
         } else {
             uint32_t b = LCAP_BPF_SRC(c) == LCAP_BPF_X ? r[LCAP_VN_X] : lcap_vn_const(t, k);

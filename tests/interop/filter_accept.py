@@ -54,6 +54,8 @@ def main():
                 progs.append(("1", row["opt"]))
             if "unopt" in row:
                 progs.append(("0", row["unopt"]))
+        if row.get("generate_offline_filter"):  # libpcap compiled it for a savefile
+            progs = [(opt + "s", text) for opt, text in progs]
         for alias in row["aliases"]:
             for opt, text in progs:
                 t = "-" if text is None else text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")

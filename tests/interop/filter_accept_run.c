@@ -92,7 +92,10 @@ int main(int argc, char **argv)
         char err[CAPTURE_ERRBUF_SIZE];
         unescape(f[4]);
         int dlt = capture_datalink_name_to_val(f[0]);
-        capture_bpf *mine = dlt < 0 ? NULL : capture_compile(dlt, atoi(f[1]), f[4], atoi(f[3]), (uint32_t)strtoul(f[2], NULL, 16), err);
+        /* an optimize field ending in 's': compiled for a savefile (generate_offline_filter rows) */
+        capture_bpf *mine = dlt < 0 ? NULL
+                            : (strchr(f[3], 's') ? capture_compile_savefile : capture_compile)(
+                                  dlt, atoi(f[1]), f[4], atoi(f[3]), (uint32_t)strtoul(f[2], NULL, 16), err);
         if (strcmp(f[5], "-") == 0) {
             if (mine != NULL)
                 printf("U compiled what libpcap refuses\n");
