@@ -309,6 +309,12 @@ CAPTURE_EXTERN int capture_set_immediate_mode(capture_reader *r, int on);
  * OS's BPF cannot (nanoseconds: FreeBSD through BIOCSTSTAMP, and AIX). */
 CAPTURE_EXTERN int capture_set_tstamp_precision(capture_reader *r, int precision);
 
+/* The one link-level protocol (an EtherType, host byte order; 0: every
+ * protocol, the default) a created reader captures, as libpcap's
+ * pcap_set_protocol_linux. 0; CAPTURE_ERROR_ACTIVATED after activation;
+ * CAPTURE_ERROR where the OS's source cannot choose (the BPF device). */
+CAPTURE_EXTERN int capture_set_protocol(capture_reader *r, int protocol);
+
 /* Opens the device with the options set. 0; CAPTURE_WARNING_PROMISC_NOTSUP
  * (capturing, not promiscuously); or CAPTURE_ERROR_ACTIVATED, _NO_SUCH_DEVICE,
  * _PERM_DENIED, _IFACE_NOT_UP, CAPTURE_ERROR, with the text in capture_geterr(). */

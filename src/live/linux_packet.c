@@ -212,7 +212,8 @@ static int lp_activate(capture_reader *r)
     }
     /* "any" has no one link-layer header: the kernel gives cooked packets. */
     int type = p->link != NULL && p->link->cooked ? SOCK_DGRAM : SOCK_RAW;
-    p->fd = socket(AF_PACKET, type | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    uint16_t proto = htons(r->opts.protocol != 0 ? (uint16_t)r->opts.protocol : ETH_P_ALL);
+    p->fd = socket(AF_PACKET, type | SOCK_CLOEXEC, proto);
     if (p->fd < 0)
         return sys_error(r, "socket(AF_PACKET)");
     if ((rc = link_type(r, p, &mtu)) < 0)
@@ -224,7 +225,7 @@ static int lp_activate(capture_reader *r)
         return sys_error(r, "PACKET_RESERVE");
     if ((rc = map_ring(r, p, mtu, (size_t)reserve)) < 0)
         return rc;
-    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = proto,
                                .sll_ifindex = p->ifindex };
     if (bind(p->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
         if (errno == ENETDOWN) {

@@ -120,8 +120,10 @@ def main():
     layer_dir = os.path.join(os.path.abspath(build), "compat")
 
     base_env = dict(os.environ)
-    base_env.pop("PKG_CONFIG_LIBDIR", None)
-    base_env.pop("PKG_CONFIG_PATH", None)
+    # meson's LD_LIBRARY_PATH would reach the build tree: each tcpdump finds
+    # its library by the system's rules (libpcap) or its own rpath (the layer).
+    for var in ("PKG_CONFIG_LIBDIR", "PKG_CONFIG_PATH", "LD_LIBRARY_PATH"):
+        base_env.pop(var, None)
     # The layer's pkg-config world: a libpcap.pc that is only libcapture-pcap,
     # and the build tree's uninstalled .pc files; nothing of the system's.
     shim = os.path.join(work, "pkgconfig")

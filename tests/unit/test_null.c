@@ -59,6 +59,7 @@ static const uint8_t ret1_pkt[1] = { 0 };
         assert_true(err[0] != '\0');                                                          \
     })                                                                                        \
     X(capture_free_interfaces, capture_free_interfaces(NULL))                                 \
+    X(capture_set_protocol, assert_int_equal(capture_set_protocol(NULL, 0), CAPTURE_ERROR))   \
     X(capture_lookupnet, {                                                                    \
         uint32_t net = 7, mask = 7;                                                           \
         assert_int_equal(capture_lookupnet(NULL, &net, &mask, NULL), CAPTURE_ERROR);          \
