@@ -434,10 +434,26 @@ static void errors(void)
         if (p != NULL)
             pcap_close(p);
     }
-    pcap_t *p = pcap_create(CAP_IF, err);
-    printf("rfmon set %d\n", pcap_set_rfmon(p, 1));
-    printf("activate rfmon %d\n", pcap_activate(p));
-    pcap_close(p);
+    /* Snapshot lengths out of range become the largest; a tiny buffer still activates. */
+    static const int snaps[] = { 0, -1, 262145, 65535, 1 };
+    for (size_t i = 0; i < sizeof snaps / sizeof snaps[0]; i++) {
+        pcap_t *q = pcap_create(CAP_IF, err);
+        pcap_set_snaplen(q, snaps[i]);
+        pcap_set_buffer_size(q, 1);
+        pcap_set_timeout(q, -5);
+        printf("snaplen %d\n", snaps[i]);
+        SHOW(pcap_activate(q));
+        SHOW(pcap_snapshot(q));
+        pcap_close(q);
+    }
+    static const char *rfmon_devs[] = { CAP_IF, "nosuch0", DOWN_IF };
+    pcap_t *p;
+    for (size_t i = 0; i < sizeof rfmon_devs / sizeof rfmon_devs[0]; i++) {
+        p = pcap_create(rfmon_devs[i], err);
+        printf("rfmon %s set %d\n", rfmon_devs[i], pcap_set_rfmon(p, 1));
+        printf("activate rfmon %d\n", pcap_activate(p));
+        pcap_close(p);
+    }
     p = pcap_create(CAP_IF, err);
     pcap_set_promisc(p, 1);
     printf("activate promisc %d\n", pcap_activate(p));
