@@ -387,6 +387,60 @@ static void capture(void)
     /* The peer's frames of the direction runs that pass the filter, and the last two. */
     printf("captured %d\n", drain(cap, 8));
 
+    /* pcap_next_ex and pcap_next on the live handle (0: the timeout, nothing yet), each packet
+     * dumped; the file's header is the handle's, its records the packets. */
+    char path[] = "/tmp/lcap_live_dump_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        close(fd);
+    pcap_dumper_t *dump = pcap_dump_open(cap, path);
+    printf("dump_open %s\n", dump ? "ok" : "NULL");
+    clock_gettime(CLOCK_REALTIME, &sent);
+    inject(out, 500, 6); /* seq 500..505: the even ones pass the filter */
+    int got = 0, timeouts = 0;
+    while (got < 2 && timeouts < 50) {
+        struct pcap_pkthdr *ph;
+        const unsigned char *pd;
+        int rc2 = pcap_next_ex(cap, &ph, &pd);
+        if (rc2 == 1) {
+            got++;
+            printf("next_ex pkt %u %u %08x ts %s\n", ph->caplen, ph->len, hash(pd, ph->caplen),
+                   ts_plausible(ph) ? "ok" : "BAD");
+            if (dump != NULL)
+                pcap_dump((unsigned char *)dump, ph, pd);
+        } else if (rc2 == 0) {
+            timeouts++;
+        } else {
+            printf("next_ex %d\n", rc2);
+            break;
+        }
+    }
+    struct pcap_pkthdr nh;
+    const unsigned char *nd = NULL;
+    for (int tries = 0; nd == NULL && tries < 50; tries++)
+        nd = pcap_next(cap, &nh);
+    if (nd != NULL) {
+        printf("next pkt %u %u %08x ts %s\n", nh.caplen, nh.len, hash(nd, nh.caplen), ts_plausible(&nh) ? "ok" : "BAD");
+        if (dump != NULL)
+            pcap_dump((unsigned char *)dump, &nh, nd);
+    }
+    if (dump != NULL) {
+        SHOW(pcap_dump_ftell64(dump));
+        pcap_dump_close(dump);
+        pcap_t *back = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+        if (back != NULL) {
+            SHOW(pcap_datalink(back));
+            SHOW(pcap_snapshot(back));
+            struct pcap_pkthdr *bh;
+            const unsigned char *bd;
+            while (pcap_next_ex(back, &bh, &bd) == 1)
+                printf("dumped pkt %u %u %08x ts %s\n", bh->caplen, bh->len, hash(bd, bh->caplen),
+                       ts_plausible(bh) ? "ok" : "BAD");
+            pcap_close(back);
+        }
+    }
+    remove(path);
+
     /* A socket for one protocol: the frames' EtherType, then another. */
     static const int protocols[] = { 0x88b5, 0x0800 };
     for (size_t i = 0; i < 2; i++) {
