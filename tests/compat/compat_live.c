@@ -595,8 +595,20 @@ static void any_device(void)
         show_list("any list_datalinks", n, list);
         if (n > 0)
             pcap_free_datalinks(list);
-        SHOW(pcap_set_datalink(p, DLT_LINUX_SLL2));
-        SHOW(pcap_datalink(p));
+        /* Frames sent on the pair, seen leaving lv1 and arriving on lv0, cooked: SLL, then SLL2. */
+        pcap_t *out = open_if(PEER_IF, 1, PCAP_TSTAMP_PRECISION_MICRO);
+        for (int v2 = 0; v2 < 2 && out != NULL; v2++) {
+            if (v2) {
+                SHOW(pcap_set_datalink(p, DLT_LINUX_SLL2));
+                SHOW(pcap_datalink(p));
+            }
+            ts_per_sec = 1000000;
+            clock_gettime(CLOCK_REALTIME, &sent);
+            inject(out, 600 + 10 * (unsigned)v2, 3);
+            printf("any saw %d\n", drain(p, 6));
+        }
+        if (out != NULL)
+            pcap_close(out);
         SHOW(pcap_set_datalink(p, DLT_EN10MB));
         SHOW(pcap_inject(p, "0123456789abcdef", 16));
         pcap_close(p);
