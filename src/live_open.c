@@ -9,7 +9,10 @@
 /* Which live source capture_create picks, first row that applies: the BPF
  * device when LCAP_BPF_FLAVOR names a flavour (the tests' emulated
  * /dev/bpf), else the system's own. One row per platform difference. */
-static int any_precision(int precision) { (void)precision; return 1; }
+static int any_precision(int precision)
+{
+    return precision == CAPTURE_TSTAMP_PRECISION_MICRO || precision == CAPTURE_TSTAMP_PRECISION_NANO;
+}
 static const struct live_source {
     const char *env;              /* applies when set and non-empty; NULL: always */
     const lcap_source_ops *ops;

@@ -1,14 +1,16 @@
-/* arena.c - the compiler's bump allocator and error recording: everything of one compile is freed at once. */
+/* arena.c - the compiler's bump allocator, its stack of temporaries, and error recording: everything
+ * of one compile is freed at once. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filter/filter.h"
 
-/* Under AddressSanitizer, memory given back by a rewind is poisoned, so that
- * a temporary used after lcap_tmp_free is caught as it would be after free(). */
+/* Under AddressSanitizer a freed temporary is poisoned, so that one used after
+ * lcap_tmp_free is caught as it would be after free(). */
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
 #define ARENA_ASAN 1
@@ -101,35 +103,94 @@ void *lcap_arena_alloc(lcap_arena *a, size_t n)
     return p;
 }
 
-lcap_arena_mark lcap_arena_save(const lcap_arena *a)
-{
-    return (lcap_arena_mark){ a->head, a->used, a->total };
-}
+/* ---- temporaries: a stack over cc->tmp whose entries may be freed in any order ---- */
 
-void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m)
+/* The arena as it was before an allocation: popping the allocation restores it. */
+typedef struct arena_mark {
+    lcap_arena_chunk *head;
+    size_t used, total;
+} arena_mark;
+
+struct lcap_tmp_hdr {
+    struct lcap_tmp_hdr *prev;
+    arena_mark before;
+    size_t size;
+    int freed;
+};
+
+#define TMP_HDR ((sizeof(struct lcap_tmp_hdr) + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1))
+
+static void arena_rewind(lcap_arena *a, const arena_mark *m)
 {
-    while (a->head != m.head) {
-        lcap_arena_chunk *c = a->head;
-        a->head = c->next;
-        /* One chunk is kept for the next pass instead of going back to malloc. */
-        if (a->spare == NULL && c->cap <= ARENA_CHUNK_MAX) {
-            a->spare = c;
-            POISON(c->align, c->cap);
-        } else {
-            free(c);
+    if (a->head != m->head) {
+        while (a->head != m->head) {
+            lcap_arena_chunk *c = a->head;
+            a->head = c->next;
+            /* One chunk is kept for the next pass instead of going back to malloc. */
+            if (a->spare == NULL && c->cap <= ARENA_CHUNK_MAX) {
+                a->spare = c;
+                POISON(c->align, c->cap);
+            } else {
+                free(c);
+            }
         }
+        a->base = m->head != NULL ? (char *)m->head->align : a->first;
+        a->cap = m->head != NULL ? m->head->cap : a->first_cap;
+        POISON(a->base + m->used, a->cap - m->used);
+    } else {
+        POISON(a->base + m->used, a->used - m->used);
     }
-    a->base = m.head != NULL ? (char *)m.head->align : a->first;
-    a->cap = m.head != NULL ? m.head->cap : a->first_cap;
-    a->used = m.used;
-    a->total = m.total;
-    POISON(a->base + a->used, a->cap - a->used);
+    a->used = m->used;
+    a->total = m->total;
 }
 
-void lcap_arena_forget(lcap_arena *a, void *p, size_t n)
+void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero)
 {
-    (void)a;
-    POISON(p, n);
+    lcap_arena *a = &cc->tmp;
+    /* no division unless a factor is large enough to overflow */
+    if (((count | size) >> (sizeof(size_t) * 4)) != 0 && size != 0 && count > (SIZE_MAX - TMP_HDR) / size)
+        return NULL;
+    size_t n = count * size;
+    arena_mark before = { a->head, a->used, a->total };
+    struct lcap_tmp_hdr *h = arena_take(a, TMP_HDR + n);
+    if (h == NULL)
+        return NULL;
+    h->prev = a->top;
+    h->before = before;
+    h->size = n;
+    h->freed = 0;
+    a->top = h;
+    void *p = (char *)h + TMP_HDR;
+    if (zero)
+        memset(p, 0, n);
+    return p;
+}
+
+void *lcap_tmp_realloc(lcap_cc *cc, void *p, size_t count, size_t size)
+{
+    void *q = lcap_tmp_alloc(cc, count, size, 0);
+    if (q == NULL || p == NULL)
+        return q;
+    size_t old = ((struct lcap_tmp_hdr *)(void *)((char *)p - TMP_HDR))->size;
+    memcpy(q, p, old < count * size ? old : count * size);
+    lcap_tmp_free(cc, p);
+    return q;
+}
+
+void lcap_tmp_free(lcap_cc *cc, void *p)
+{
+    lcap_arena *a = &cc->tmp;
+    if (p == NULL)
+        return;
+    struct lcap_tmp_hdr *h = (struct lcap_tmp_hdr *)(void *)((char *)p - TMP_HDR);
+    h->freed = 1;
+    POISON(p, h->size);
+    /* Pop every freed allocation on top; a rewind may free the chunk holding it. */
+    while (a->top != NULL && a->top->freed) {
+        struct lcap_tmp_hdr t = *a->top;
+        a->top = t.prev;
+        arena_rewind(a, &t.before);
+    }
 }
 
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n)

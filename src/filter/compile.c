@@ -73,10 +73,9 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     }
     if (lcap_emit(&cc, root, &insns, &n) < 0)
         goto fail;
-    prog = lcap_bpf_new_trusted(insns, n);
+    prog = lcap_bpf_adopt(insns, n);
     if (prog == NULL)
         lcap_cc_error(&cc, 0, "out of memory");
-    free(insns);
     goto out;
 fail:
     if (!cc.error)

@@ -37,17 +37,6 @@ void *lcap_arena_alloc_raw(lcap_arena *a, size_t n);  /* not zeroed */
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n);
 void lcap_arena_free(lcap_arena *a);
 
-/* The arena's state, to give back everything allocated after it at once. */
-typedef struct lcap_arena_mark {
-    lcap_arena_chunk *head;
-    size_t used, total;
-} lcap_arena_mark;
-lcap_arena_mark lcap_arena_save(const lcap_arena *a);
-void lcap_arena_rewind(lcap_arena *a, lcap_arena_mark m);
-/* n bytes at p are not to be touched before a rewind gives them back (under
- * AddressSanitizer, touching them is reported; otherwise nothing happens). */
-void lcap_arena_forget(lcap_arena *a, void *p, size_t n);
-
 /* Link-layer offsets: a constant part plus, for variable-length headers, a
  * scratch word holding the variable part (computed once at program start). */
 typedef struct lcap_off {
@@ -119,10 +108,10 @@ void *lcap_cc_alloc(lcap_cc *cc, size_t n);
  * size bytes, zeroed if zero is set; NULL (no error recorded) when out of
  * memory. lcap_tmp_free(cc, NULL) does nothing. */
 void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero);
-void lcap_tmp_free(lcap_cc *cc, void *p);
-/* A temporary of count * size bytes holding what p held (as far as it
- * fits); p is freed. NULL (p kept) when out of memory. */
+/* As realloc: p's contents (up to the new size) moved to a new allocation;
+ * NULL, with p left as it was, when out of memory. */
 void *lcap_tmp_realloc(lcap_cc *cc, void *p, size_t count, size_t size);
+void lcap_tmp_free(lcap_cc *cc, void *p);
 
 /* Scratch words for arithmetic and variable offsets. -1 with an error set when all are busy. */
 int lcap_cc_alloc_reg(lcap_cc *cc);

@@ -48,6 +48,7 @@ enum lcap_ltkind {
     LT_IP1394,
     LT_MTP,       /* SS7: no network protocols */
     LT_PLAIN,     /* an Ethernet type field, nothing else */
+    LT_JUNIPER,   /* Juniper PIC headers: only their magic cookie is checked */
 };
 
 /* How the link layer names hosts. */

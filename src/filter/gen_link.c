@@ -1,8 +1,11 @@
 /* gen_link.c - per-link-type code: the table of offsets and kinds, the protocol-type test,
  * link-layer hosts, broadcast/multicast and traffic direction. */
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
 #include <string.h>
 
+#include "capture.h"
+#include "dlt.h"
 #include "filter/gen.h"
 
 #define NO LCAP_OFF_NONE
@@ -48,9 +51,31 @@ static const lcap_linkinfo links[] = {
     { 165, "BACNET_MS_TP",       NO,  NO,  0, 0, LT_NONE,   H_MSTP,   D_NONE,  V_NONE },
     { 166, "PPP_PPPD",            2,   4,  0, 0, LT_PPP,    H_NONE,   D_PPP_DIR, V_NONE },
     { 99,  "SYMANTEC_FIREWALL",   6,  44,  0, 0, LT_PLAIN,  H_NONE,   D_NONE,  V_NONE },
-    { 107, "FRELAY",             NO,  NO,  0, 0, LT_FRELAY, H_NONE,   D_NONE,  V_NONE },
+    { 107, "FRELAY",             NO,   0,  0, 0, LT_FRELAY, H_NONE,   D_NONE,  V_NONE },
     { 123, "SUNATM",              4,   4,  8, 3, LT_SUNATM, H_NONE,   D_NONE,  V_NONE },
-    { 134, "JUNIPER_MFR",        NO,  NO,  0, 0, LT_NONE,   H_NONE,   D_JUNIPER, V_NONE },
+    /* Juniper: a protocol test only checks the PIC header's magic cookie */
+    { 130, "JUNIPER_MLPPP",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 131, "JUNIPER_MLFR",        4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 132, "JUNIPER_ES",          6,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 133, "JUNIPER_GGSN",        6,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 134, "JUNIPER_MFR",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 135, "JUNIPER_ATM2",        8,   8,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 136, "JUNIPER_SERVICES",   12,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 137, "JUNIPER_ATM1",        4,   4,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 164, "JUNIPER_MONITOR",    12,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 167, "JUNIPER_PPPOE",      16,  14, 18, 21, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 168, "JUNIPER_PPPOE_ATM",   4,   6,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 178, "JUNIPER_ETHER",      16,  14, 18, 21, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 179, "JUNIPER_PPP",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 180, "JUNIPER_FRELAY",      4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 181, "JUNIPER_CHDLC",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 183, "JUNIPER_VP",         18,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 194, "JUNIPER_ISM",         8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 200, "JUNIPER_ST",         18,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 232, "JUNIPER_VS",          8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 233, "JUNIPER_SRX_E2E",     8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 234, "JUNIPER_FIBRECHANNEL", 8, NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 238, "JUNIPER_ATM_CEMIC",   8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 138, "APPLE_IP_OVER_IEEE1394", 16, 18, 0, 0, LT_PLAIN, H_NONE,  D_NONE,  V_NONE },
     { 226, "IPNET",               1,  24,  0, 0, LT_IPNET,  H_NONE,   D_IPNET_DIR, V_NONE },
     { 192, "PPI",                24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_PPI },
@@ -90,11 +115,34 @@ const lcap_linkinfo *lcap_cur_link(const lcap_cc *cc)
     return li != NULL ? li : cc->link;
 }
 
+/* A link type without a row above that libpcap still compiles for (802.15.4,
+ * NFLOG, vsock, the rest of the DLT list and every value of its pass-through
+ * range): the empty expression, link[...] and lengths compile, anything
+ * needing a protocol or an address is refused. The row lives in the compile's
+ * arena, named for the messages. NULL for a value no savefile can carry. */
+static const lcap_linkinfo *opaque_link(lcap_cc *cc)
+{
+    if (lcap_dlt_to_linktype(cc->dlt) < 0)
+        return NULL;
+    lcap_linkinfo *li = lcap_cc_alloc(cc, sizeof(*li));
+    char *num = lcap_cc_alloc(cc, 16);
+    if (li == NULL || num == NULL)
+        return NULL;
+    const char *name = capture_datalink_val_to_name(cc->dlt);
+    if (name == NULL) {
+        snprintf(num, 16, "%d", cc->dlt);
+        name = num;
+    }
+    *li = (lcap_linkinfo){ cc->dlt, name, NO, NO, NO, NO, LT_NONE, H_NONE, D_NONE, V_NONE };
+    return li;
+}
+
 int lcap_gen_init_link(lcap_cc *cc)
 {
     const lcap_linkinfo *li = lcap_linkinfo_find(cc->dlt);
-    if (li == NULL) {
-        lcap_cc_error(cc, 0, "filters are not supported on link type %d", cc->dlt);
+    if (li == NULL && (li = opaque_link(cc)) == NULL) {
+        if (!cc->error)
+            lcap_cc_error(cc, 0, "filters are not supported on link type %d", cc->dlt);
         return -1;
     }
     cc->link = li;
@@ -368,6 +416,8 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
             return lcap_or(lcap_or(lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0381), lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0382)),
                            lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0383));
         return lcap_cond_false(cc);
+    case LT_JUNIPER: /* the cookie "MGC" of every Juniper PIC header, whatever proto asks for */
+        return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 4, 0x4d474300, 0xffffff00);
     default:
         return lcap_cc_error(cc, 0, "link-layer type filtering not implemented for DLT %s", cc->link->name);
     }
@@ -549,6 +599,9 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
 
 lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
 {
+    if (cc->link->dkind == D_JUNIPER) /* every Juniper PIC header: bit 0 of the flags byte set on inbound */
+        return outbound ? lcap_not(lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, 3, 1), LCAP_BPF_JSET, 1))
+                        : lcap_gen_mcmp(cc, OR_LINKHDR, 3, 1, 1, 1);
     switch (cc->dlt) {
     case 8: /* SLIP: first byte 0 received, 1 sent */
         return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 1 : 0);
@@ -567,9 +620,6 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x20, 0xe0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0xe0);
     case 226: /* ipnet: direction word, 1 outbound, 2 inbound */
         return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, outbound ? 1 : 2);
-    case 134: /* Juniper: bit 0 of the flags byte set on inbound */
-        return outbound ? lcap_not(lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, 3, 1), LCAP_BPF_JSET, 1))
-                        : lcap_gen_mcmp(cc, OR_LINKHDR, 3, 1, 1, 1);
     case 284: /* Marvell DSA: mode in the top two bits, To_CPU 0, From_CPU 1 */
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x40, 0xc0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0x40);
     default:

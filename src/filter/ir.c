@@ -227,38 +227,41 @@ static lcap_block **topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int
     struct frame *stack = (struct frame *)(void *)(post + nb);
     int mark = ++cc->markgen;
 
-    stack[sp++] = (struct frame){ root, 0 };
     root->mark = mark;
+    if (lcap_block_is_ret(root))
+        post[n++] = root;
+    else
+        stack[sp++] = (struct frame){ root, 0 };
     while (sp > 0) {
         struct frame *f = &stack[sp - 1];
-        lcap_block *b = f->b, *next = NULL;
-        if (!lcap_block_is_ret(b)) {
-            if (f->state == 0) {
-                f->state = 1;
-                next = b->jf;
-            } else if (f->state == 1) {
-                f->state = 2;
-                next = b->jt;
-            }
-        }
-        if (next != NULL && f->state <= 2 && next->mark != mark) {
-            next->mark = mark;
-            stack[sp++] = (struct frame){ next, 0 };
+        if (f->state == 2) {
+            post[n++] = f->b;
+            sp--;
             continue;
         }
-        if (lcap_block_is_ret(b) || f->state == 2) {
-            post[n++] = b;
-            sp--;
-        }
+        lcap_block *next = f->state++ == 0 ? f->b->jf : f->b->jt;
+        if (next == NULL || next->mark == mark)
+            continue;
+        next->mark = mark;
+        /* a return has no successors: it is done as soon as it is reached */
+        if (lcap_block_is_ret(next))
+            post[n++] = next;
+        else
+            stack[sp++] = (struct frame){ next, 0 };
     }
     /* reverse, returns moved to the end in their order */
     size_t k = 0;
-    for (size_t i = n; i-- > 0;)
-        if (!rets_last || !lcap_block_is_ret(post[i]))
+    if (!rets_last) {
+        for (size_t i = n; i-- > 0;)
             ord[k++] = post[i];
-    for (size_t i = n; rets_last && i-- > 0;)
-        if (lcap_block_is_ret(post[i]))
-            ord[k++] = post[i];
+    } else {
+        for (size_t i = n; i-- > 0;)
+            if (!lcap_block_is_ret(post[i]))
+                ord[k++] = post[i];
+        for (size_t i = n; i-- > 0;)
+            if (lcap_block_is_ret(post[i]))
+                ord[k++] = post[i];
+    }
     *count = n;
     return ord;
 }

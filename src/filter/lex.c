@@ -7,48 +7,44 @@
 
 #include "filter/lex.h"
 
-/* Spellings carry their length, so that a lookup compares lengths first. */
-typedef struct kw {
+/* Keywords and named constants, each a spelling with its length (so that a
+ * comparison needs no strlen) and its token or value, in byte order of the
+ * spellings as lex.h lists them: a word is found by binary search. */
+typedef struct word {
     const char *s;
     size_t n;
-    enum lcap_tok t;
-} kw;
+    uint32_t v;
+} word;
 
-static const kw keywords[] = {
+static const word keywords[] = {
 #define KW_ROW(s, t) { s, sizeof(s) - 1, T_##t },
     LCAP_KEYWORDS(KW_ROW)
 #undef KW_ROW
 };
 
-/* Named constants the language spells as words: they scan as numbers. */
-#define C(s, v) { s, sizeof(s) - 1, v }
-static const struct {
-    const char *s;
-    size_t n;
-    uint32_t v;
-} constants[] = {
-    C("icmptype", 0), C("icmpcode", 1), C("icmp-echoreply", 0), C("icmp-unreach", 3),
-    C("icmp-sourcequench", 4), C("icmp-redirect", 5), C("icmp-echo", 8), C("icmp-routeradvert", 9),
-    C("icmp-routersolicit", 10), C("icmp-timxceed", 11), C("icmp-paramprob", 12), C("icmp-tstamp", 13),
-    C("icmp-tstampreply", 14), C("icmp-ireq", 15), C("icmp-ireqreply", 16), C("icmp-maskreq", 17),
-    C("icmp-maskreply", 18),
-    C("icmp6type", 0), C("icmp6code", 1), C("icmp6-destinationunreach", 1), C("icmp6-packettoobig", 2),
-    C("icmp6-timeexceeded", 3), C("icmp6-parameterproblem", 4), C("icmp6-echo", 128),
-    C("icmp6-echoreply", 129), C("icmp6-multicastlistenerquery", 130),
-    C("icmp6-multicastlistenerreportv1", 131), C("icmp6-multicastlistenerdone", 132),
-    C("icmp6-routersolicit", 133), C("icmp6-routeradvert", 134), C("icmp6-neighborsolicit", 135),
-    C("icmp6-neighboradvert", 136), C("icmp6-redirect", 137), C("icmp6-routerrenum", 138),
-    C("icmp6-nodeinformationquery", 139), C("icmp6-nodeinformationresponse", 140),
-    C("icmp6-ineighbordiscoverysolicit", 141), C("icmp6-ineighbordiscoveryadvert", 142),
-    C("icmp6-multicastlistenerreportv2", 143), C("icmp6-homeagentdiscoveryrequest", 144),
-    C("icmp6-homeagentdiscoveryreply", 145), C("icmp6-mobileprefixsolicit", 146),
-    C("icmp6-mobileprefixadvert", 147), C("icmp6-certpathsolicit", 148), C("icmp6-certpathadvert", 149),
-    C("icmp6-multicastrouteradvert", 151), C("icmp6-multicastroutersolicit", 152),
-    C("icmp6-multicastrouterterm", 153),
-    C("tcpflags", 13), C("tcp-fin", 0x01), C("tcp-syn", 0x02), C("tcp-rst", 0x04), C("tcp-push", 0x08),
-    C("tcp-ack", 0x10), C("tcp-urg", 0x20), C("tcp-ece", 0x40), C("tcp-cwr", 0x80),
+static const word constants[] = {
+#define C_ROW(s, v) { s, sizeof(s) - 1, v },
+    LCAP_CONSTANTS(C_ROW)
+#undef C_ROW
 };
-#undef C
+
+static const word *find_word(const word *w, size_t count, const char *s, size_t n)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = memcmp(w[mid].s, s, w[mid].n < n ? w[mid].n : n);
+        if (c == 0)
+            c = (w[mid].n > n) - (w[mid].n < n);
+        if (c == 0)
+            return &w[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
 
 static const struct {
     enum lcap_tok t;
@@ -162,6 +158,8 @@ static int parse_mac_plain(const char *s, size_t n, uint8_t mac[6])
 
 static int parse_mac(const char *s, size_t n, uint8_t mac[6])
 {
+    if (n == 0 || hexval((unsigned char)s[0]) < 0) /* every form starts with a hex digit */
+        return 0;
     return parse_mac_plain(s, n, mac) || parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
            parse_mac_groups(s, n, '.', mac) || parse_mac_dotted4(s, n, mac);
 }
@@ -310,18 +308,16 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             t.kind = T_HID;
             return t;
         }
-        for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-            if (keywords[i].n == n && keywords[i].s[0] == s[p] && memcmp(keywords[i].s, s + p, n) == 0) {
-                t.kind = keywords[i].t;
-                return t;
-            }
+        const word *w = find_word(keywords, sizeof(keywords) / sizeof(keywords[0]), s + p, n);
+        if (w != NULL) {
+            t.kind = (enum lcap_tok)w->v;
+            return t;
         }
-        for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
-            if (constants[i].n == n && constants[i].s[0] == s[p] && memcmp(constants[i].s, s + p, n) == 0) {
-                t.kind = T_NUM;
-                t.num = constants[i].v;
-                return t;
-            }
+        w = find_word(constants, sizeof(constants) / sizeof(constants[0]), s + p, n);
+        if (w != NULL) {
+            t.kind = T_NUM;
+            t.num = w->v;
+            return t;
         }
         t.kind = T_ID;
         return t;

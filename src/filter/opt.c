@@ -20,6 +20,7 @@ typedef struct bval {
     int stands_alone;
     int has_store;
     int nstmts;
+    uint32_t kval;  /* value number of the branch's constant */
 } bval;
 
 static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out)
@@ -29,8 +30,7 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
         if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             store = 1;
-    for (int i = 0; i < LCAP_VN_REGS; i++)
-        r[i] = vunk(t);
+    lcap_vn_unk_all(t, r);
     for (int k = 0; !store && k < LCAP_BPF_MEMWORDS; k++)
         if (globals >> k & 1)
             r[LCAP_VN_M(k)] = lcap_vn_get(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)k);
@@ -47,6 +47,7 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
     out->stands_alone = !(used & (1u << LCAP_VN_A | 1u << LCAP_VN_X));
     out->has_store = store;
     out->nstmts = n;
+    out->kval = lcap_block_is_ret(b) ? 0 : vconst(t, b->k);
 }
 
 /* ---- facts: "value op operand was true/false" ---- */
@@ -87,10 +88,19 @@ static void fset_add(fset *s, fact f)
     s->f[s->n++] = f;
 }
 
+/* A copy of the facts in use only (a set is mostly empty room). */
+static void fset_copy(fset *dst, const fset *src)
+{
+    dst->n = src->n;
+    dst->keep = src->keep;
+    if (src->n > 0)
+        memcpy(dst->f, src->f, (size_t)src->n * sizeof(fact));
+}
+
 static void fset_meet(fset *dst, const fset *src)
 {
     if (dst->n < 0) {
-        *dst = *src;
+        fset_copy(dst, src);
         return;
     }
     if (dst->n == 0 || (dst->n == src->n && memcmp(dst->f, src->f, (size_t)dst->n * sizeof(fact)) == 0))
@@ -190,7 +200,9 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
             if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
                 break;
             (*budget)--;
-            fset ft = *f, ff = *f;
+            fset ft, ff;
+            fset_copy(&ft, f);
+            fset_copy(&ff, f);
             fset_add(&ft, (fact){ S->bv.a, S->opnd, S->op, 1 });
             fset_add(&ff, (fact){ S->bv.a, S->opnd, S->op, 0 });
             lcap_block *a = walk(t, bi, s->jt, &ft, budget);
@@ -209,16 +221,12 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
     return s;
 }
 
-static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int walk_budget)
+static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t n, lcap_block **root,
+                    int *changed, int walk_budget)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
-    if (ord == NULL)
-        return -1;
     binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
     fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
     if (bi == NULL || in == NULL) {
-        lcap_tmp_free(cc, ord);
         lcap_tmp_free(cc, bi);
         lcap_tmp_free(cc, in);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
@@ -230,11 +238,15 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
         b->order = (int)i;
         in[i].n = -1;
         in[i].keep = walk_budget > 0;
-        eval_block(t, b, globals, &bi[i].bv);
+        /* threading changes edges only: a block's values hold for every pass */
+        bval *c = &cache[b->id];
+        if (c->nstmts < 0)
+            eval_block(t, b, globals, c);
+        bi[i].bv = *c;
         bi[i].branch = !lcap_block_is_ret(b) && !is_uncond(b);
         if (bi[i].branch) {
             bi[i].op = (uint16_t)LCAP_BPF_OP(b->code);
-            bi[i].opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bi[i].bv.x : vconst(t, b->k);
+            bi[i].opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bi[i].bv.x : bi[i].bv.kval;
         }
     }
     if (t->oom)
@@ -245,14 +257,14 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
         if (lcap_block_is_ret(b))
             continue;
         if (in[i].n < 0)
-            in[i].n = 0;
+            continue; /* no longer reached: its facts would only weaken the meets */
         binfo *B = &bi[i];
         if (B->branch) {
             int d = decide(t, &in[i], B->bv.a, B->op, B->opnd);
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 B->branch = 0;
-                *changed = 1;
+                (*changed)++;
             }
         }
         /* thread each edge over tests its facts decide */
@@ -260,15 +272,18 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
             if (!B->branch && e == 1)
                 break;
             lcap_block **slot = e == 0 ? &b->jt : &b->jf;
-            fset f = in[i];
+            fset f;
+            fset_copy(&f, &in[i]);
             if (B->branch)
                 fset_add(&f, (fact){ B->bv.a, B->opnd, B->op, (uint16_t)(e == 0) });
             int budget = walk_budget;
             lcap_block *s = walk(t, bi, *slot, &f, &budget);
             if (s != *slot) {
                 *slot = s;
-                *changed = 1;
+                (*changed)++;
             }
+            if (!B->branch)
+                b->jf = s; /* both ways, or the block would test again */
             if (!lcap_block_is_ret(s)) {
                 fset_meet(&in[s->order], &f);
             }
@@ -283,14 +298,12 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed, int w
         if (R->bv.has_store || (R->bv.nstmts > 0 && !lcap_block_is_ret(next) && !bi[next->order].bv.stands_alone))
             break;
         *root = next;
-        *changed = 1;
+        (*changed)++;
     }
-    lcap_tmp_free(cc, ord);
     lcap_tmp_free(cc, bi);
     lcap_tmp_free(cc, in);
     return 0;
 oom:
-    lcap_tmp_free(cc, ord);
     lcap_tmp_free(cc, bi);
     lcap_tmp_free(cc, in);
     lcap_cc_error(cc, 0, "out of memory optimizing the filter");
@@ -361,14 +374,11 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root, lcap_block **ord, size_t
     return 0;
 }
 
-/* 1 if some return with a non-zero value is reachable. */
-static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
+/* 1 if some return in ord[0..n) (the blocks reached) accepts; *reject
+ * gets a return of 0 if there is one. */
+static int accepts_some(lcap_block **ord, size_t n, lcap_block **reject)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 0);
     int yes = 0;
-    if (ord == NULL)
-        return -1;
     for (size_t i = 0; i < n; i++) {
         if (lcap_block_is_ret(ord[i])) {
             if (ord[i]->k != 0)
@@ -377,21 +387,56 @@ static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
                 *reject = ord[i];
         }
     }
-    lcap_tmp_free(cc, ord);
     return yes;
 }
 
-/* Threading passes until nothing changes (a few at most). */
-static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budget)
+#define MAX_PASSES 4
+
+/* Threading passes until nothing changes (a few at most). *ord gets the
+ * blocks of the resulting graph in order (NULL if the passes ran out while
+ * still changing it); *snap, when asked for, the edges before the first. */
+static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, int walk_budget,
+                         lcap_block ***snap, size_t *nsnap, lcap_block ***ord_out, size_t *n_out)
 {
-    for (int pass = 0; pass < 4; pass++) {
-        int changed = 0;
-        if (one_pass(cc, t, root, &changed, walk_budget) < 0)
+    *ord_out = NULL;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+        size_t n;
+        lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
+        if (ord == NULL)
             return -1;
-        if (!changed)
-            break;
+        if (pass == 0 && snap != NULL) {
+            *snap = lcap_tmp_alloc(cc, 3 * n, sizeof(**snap), 0);
+            if (*snap == NULL) {
+                lcap_tmp_free(cc, ord);
+                lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+                return -1;
+            }
+            for (size_t i = 0; i < n; i++) {
+                (*snap)[3 * i] = ord[i];
+                (*snap)[3 * i + 1] = ord[i]->jt;
+                (*snap)[3 * i + 2] = ord[i]->jf;
+            }
+            *nsnap = n;
+        }
+        int changed = 0;
+        if (one_pass(cc, t, cache, ord, n, root, &changed, walk_budget) < 0) {
+            lcap_tmp_free(cc, ord);
+            return -1;
+        }
+        if (!changed) {
+            *ord_out = ord;
+            *n_out = n;
+            return 0;
+        }
+        lcap_tmp_free(cc, ord);
     }
     return 0;
+}
+
+/* The blocks in order: those given, or computed again. */
+static lcap_block **order_of(lcap_cc *cc, lcap_block *root, lcap_block **ord, size_t *n)
+{
+    return ord != NULL ? ord : lcap_topo_order_tmp(cc, root, n, 0);
 }
 
 /* The verdict "rejects all packets" must come from libpcap's rules alone
@@ -401,40 +446,46 @@ static int thread_passes(lcap_cc *cc, vtab *t, lcap_block **root, int walk_budge
  * the one libpcap's rules give; when it accepts nothing, the edges are put
  * back as they were and the passes rerun under libpcap's rules for the
  * verdict (a program that matches nothing though libpcap's rules cannot
- * tell is then "ret #0"). 1 accepts some, 0 none, 2 none though libpcap's
- * rules cannot tell, -1 error. */
-static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject)
+ * tell is then "ret #0"). 1 accepts some (*ord, *n: the blocks in order,
+ * or NULL), 0 none, 2 none though libpcap's rules cannot tell, -1 error. */
+static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject, lcap_block ***ord,
+                            size_t *n)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
-    if (ord == NULL)
-        return -1;
-    lcap_block **saved = lcap_tmp_alloc(cc, 2 * n, sizeof(*saved), 0), *root0 = *root;
-    if (saved == NULL) {
-        lcap_tmp_free(cc, ord);
+    lcap_block **snap = NULL, *root0 = *root;
+    size_t nsnap = 0, nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1;
+    int accepts = -1;
+    bval *cache = lcap_tmp_alloc(cc, nb, sizeof(*cache), 0);
+    if (cache == NULL) {
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
-    for (size_t i = 0; i < n; i++) {
-        saved[2 * i] = ord[i]->jt;
-        saved[2 * i + 1] = ord[i]->jf;
-    }
-    int accepts = thread_passes(cc, t, root, WALK_BUDGET) < 0 ? -1 : accepts_some(cc, *root, reject);
+    for (size_t i = 0; i < nb; i++)
+        cache[i].nstmts = -1;
+    if (thread_passes(cc, t, cache, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
+        (*ord = order_of(cc, *root, *ord, n)) != NULL)
+        accepts = accepts_some(*ord, *n, reject);
     if (accepts == 0) {
         lcap_block *strong = *reject;
-        for (size_t i = 0; i < n; i++) {
-            ord[i]->jt = saved[2 * i];
-            ord[i]->jf = saved[2 * i + 1];
+        lcap_tmp_free(cc, *ord);
+        *ord = NULL;
+        for (size_t i = 0; i < nsnap; i++) {
+            snap[3 * i]->jt = snap[3 * i + 1];
+            snap[3 * i]->jf = snap[3 * i + 2];
         }
         *root = root0;
-        accepts = thread_passes(cc, t, root, 0) < 0 ? -1 : accepts_some(cc, *root, reject);
+        accepts = -1;
+        if (thread_passes(cc, t, cache, root, 0, NULL, NULL, ord, n) == 0 &&
+            (*ord = order_of(cc, *root, *ord, n)) != NULL)
+            accepts = accepts_some(*ord, *n, reject);
+        lcap_tmp_free(cc, *ord);
+        *ord = NULL;
         if (accepts > 0) {
             *reject = strong;
             accepts = 2;
         }
     }
-    lcap_tmp_free(cc, saved);
-    lcap_tmp_free(cc, ord);
+    lcap_tmp_free(cc, snap);
+    lcap_tmp_free(cc, cache);
     return accepts;
 }
 
@@ -443,15 +494,14 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     vtab t;
     memset(&t, 0, sizeof(t));
     t.mem = &cc->arena;
-    lcap_block *reject = NULL;
-    int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject);
+    lcap_block *reject = NULL, **ord = NULL;
+    size_t n = 0;
+    int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject, &ord, &n);
     if (accepts < 0)
         rc = -1;
     else if (accepts != 1 && reject != NULL)
         *root = reject;
     if (accepts == 1) {
-        size_t n;
-        lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
         /* redundant loads out first (a reload of X in every test of a
          * chain would keep the tests from moving); again after chains
          * moved, or after a branch took in the last operation on A (and,

@@ -34,10 +34,19 @@ typedef struct lcap_vtab {
 #define LCAP_VN_UNK 0x80000000u
 
 uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b, uint32_t k);
-uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k);
-uint32_t lcap_vn_unk(lcap_vtab *t);
-int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v);
-int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k);
+/* The small ones inline: every pass calls them for every statement. */
+static inline uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
+static inline uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk++ & 0x7fffffffu); }
+static inline int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v) { return v >= LCAP_VN_UNK || t->oom; }
+/* A fresh unknown in each of r[0..LCAP_VN_REGS). */
+void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r);
+static inline int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
+{
+    if (t->oom || v >= t->n || t->v[v].op != V_CONST)
+        return 0;
+    *k = t->v[v].k;
+    return 1;
+}
 /* op(a, b) with constants folded and identities applied. */
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b);
 void lcap_vn_free(lcap_vtab *t);

@@ -70,16 +70,11 @@ void lcap_vn_free(lcap_vtab *t)
     t->hash = NULL;
 }
 
-uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
-uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk++ & 0x7fffffffu); }
-int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v) { return v >= LCAP_VN_UNK || t->oom; }
-
-int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
+void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
 {
-    if (t->oom || v >= t->n || t->v[v].op != V_CONST)
-        return 0;
-    *k = t->v[v].k;
-    return 1;
+    for (int i = 0; i < LCAP_VN_REGS; i++)
+        r[i] = LCAP_VN_UNK | ((t->unk + (uint32_t)i) & 0x7fffffffu);
+    t->unk += LCAP_VN_REGS;
 }
 
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)

@@ -10,7 +10,8 @@ trap 'rm -rf "$root"' EXIT
 meson install -C "$build" --destdir "$root" --no-rebuild --quiet >/dev/null
 pc=$(find "$root" -name libcapture-pcap.pc | head -n1)
 [ -n "$pc" ] || { echo "FAIL: no libcapture-pcap.pc installed"; exit 1; }
-for h in pcap.h pcap-namedb.h pcap/pcap.h pcap/bpf.h pcap/dlt.h pcap/namedb.h; do
+for h in pcap.h pcap-namedb.h pcap/pcap.h pcap/bpf.h pcap/dlt.h pcap/namedb.h \
+         pcap/pcap-inttypes.h pcap/funcattrs.h pcap/compiler-tests.h; do
   find "$root" -path "*/include/capture-pcap/$h" | grep . >/dev/null ||
     { echo "FAIL: include/capture-pcap/$h not installed"; exit 1; }
 done
