@@ -65,6 +65,15 @@ int pcap_set_tstamp_precision(pcap_t *p, int precision)
     return rc;
 }
 
+int pcap_set_protocol_linux(pcap_t *p, int protocol)
+{
+    if (p == NULL)
+        return PCAP_ERROR;
+    if (p->activated)
+        return PCAP_ERROR_ACTIVATED;
+    return option(p, capture_set_protocol, protocol);
+}
+
 int pcap_set_rfmon(pcap_t *p, int rfmon)
 {
     if (p == NULL)

@@ -309,6 +309,12 @@ CAPTURE_EXTERN int capture_set_immediate_mode(capture_reader *r, int on);
  * OS's BPF cannot (nanoseconds: FreeBSD through BIOCSTSTAMP, and AIX). */
 CAPTURE_EXTERN int capture_set_tstamp_precision(capture_reader *r, int precision);
 
+/* The one link-level protocol (an EtherType, host byte order; 0: every
+ * protocol, the default) a created reader captures, as libpcap's
+ * pcap_set_protocol_linux. 0; CAPTURE_ERROR_ACTIVATED after activation;
+ * CAPTURE_ERROR where the OS's source cannot choose (the BPF device). */
+CAPTURE_EXTERN int capture_set_protocol(capture_reader *r, int protocol);
+
 /* Opens the device with the options set. 0; CAPTURE_WARNING_PROMISC_NOTSUP
  * (capturing, not promiscuously); or CAPTURE_ERROR_ACTIVATED, _NO_SUCH_DEVICE,
  * _PERM_DENIED, _IFACE_NOT_UP, CAPTURE_ERROR, with the text in capture_geterr(). */
@@ -591,6 +597,13 @@ CAPTURE_EXTERN uint32_t capture_pkthdr_getlen(const capture_pkthdr *h);
  * its column in errbuf. Thread-safe: no shared state. */
 CAPTURE_EXTERN capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize,
                                            uint32_t netmask, char *errbuf);
+
+/* As capture_compile() for the packets of a savefile, which another OS of
+ * either byte order may have written: "ip6" on DLT_NULL and pflog matches
+ * every BSD's AF_INET6 (24, 28, 30), the NULL header in both orders, as
+ * libpcap master compiles for a savefile. capture_setfilter() uses it there. */
+CAPTURE_EXTERN capture_bpf *capture_compile_savefile(int linktype, int snaplen, const char *filter, int optimize,
+                                                    uint32_t netmask, char *errbuf);
 
 /* Validates n instructions by the rules a BSD kernel applies, with libpcap's
  * limits (up to 4096 instructions, mod and xor allowed), and copies them into

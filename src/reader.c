@@ -436,7 +436,8 @@ int capture_setfilter(capture_reader *r, const char *filter)
     if (r == NULL)
         return CAPTURE_ERROR;
     uint32_t mask = r->netmask != 0 ? r->netmask : CAPTURE_NETMASK_UNKNOWN;
-    capture_bpf *prog = capture_compile(r->linktype, r->snaplen, filter, 1, mask, r->errbuf);
+    capture_bpf *prog = (r->is_savefile ? capture_compile_savefile : capture_compile)(r->linktype, r->snaplen, filter, 1,
+                                                                                     mask, r->errbuf);
     if (prog == NULL)
         return CAPTURE_ERROR;
     int rc = capture_setfilter_bpf(r, prog);

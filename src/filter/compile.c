@@ -12,20 +12,34 @@ lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
 
 #define MAX_SNAPLEN 262144
 
-capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
-                             char *errbuf)
+/* One compilation. opaque_index: proto[constant] as libpcap's optimizer
+ * sees it, an indexed load whose value equals no other load's, so that
+ * "ether[12:2] = 0x8100 and ip" is not found contradictory (libpcap
+ * compiles it). *rejects_all is set when the optimized program matches
+ * nothing (and libpcap would say so), *index_loads to the number of
+ * absolute loads made of proto[constant]. */
+static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                                 int savefile, int opaque_index, int *rejects_all, int *index_loads, char *errbuf)
 {
     lcap_cc cc;
+    /* The arenas' first chunks: most compiles need no other memory. */
+    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)], tmp_first[LCAP_TMP_FIRST / sizeof(max_align_t)];
     capture_bpf *prog = NULL;
     struct capture_insn *insns = NULL;
     size_t n = 0;
     int empty = 0;
 
     memset(&cc, 0, sizeof(cc));
+    lcap_arena_init(&cc.arena, first, sizeof(first));
+    lcap_arena_init(&cc.tmp, tmp_first, sizeof(tmp_first));
     cc.text = filter != NULL ? filter : "";
     cc.dlt = linktype;
     cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
     cc.netmask = netmask;
+    cc.opaque_index = opaque_index;
+    cc.libpcap_weak = opaque_index;
+    cc.savefile = savefile;
+    *rejects_all = 0;
 
     if (lcap_gen_init_link(&cc) < 0)
         goto out;
@@ -48,20 +62,22 @@ capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int 
     }
     if (cc.error || root == NULL)
         goto fail;
+    *index_loads = cc.const_index_loads;
     if (optimize) {
-        if (lcap_optimize(&cc, &root) < 0)
+        int none = lcap_optimize(&cc, &root);
+        if (none < 0)
             goto fail;
-        if (lcap_block_is_ret(root) && root->k == 0) {
+        if (none && !cc.libpcap_noopt) {
             lcap_cc_error(&cc, 0, "expression rejects all packets");
+            *rejects_all = 1;
             goto out;
         }
     }
     if (lcap_emit(&cc, root, &insns, &n) < 0)
         goto fail;
-    prog = lcap_bpf_new_trusted(insns, n);
+    prog = lcap_bpf_adopt(insns, n);
     if (prog == NULL)
         lcap_cc_error(&cc, 0, "out of memory");
-    free(insns);
     goto out;
 fail:
     if (!cc.error)
@@ -70,5 +86,35 @@ out:
     if (prog == NULL && errbuf != NULL)
         memcpy(errbuf, cc.errbuf, CAPTURE_ERRBUF_SIZE);
     lcap_arena_free(&cc.arena);
+    lcap_arena_free(&cc.tmp);
     return prog;
+}
+
+static capture_bpf *compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                            int savefile, char *errbuf)
+{
+    int rejects_all, index_loads = 0, again, ignored;
+    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 0, &rejects_all,
+                                     &index_loads, errbuf);
+    (void)index_loads;
+    if (prog != NULL || !rejects_all)
+        return prog;
+    /* Refused only if libpcap would be: found again with proto[constant]
+     * as its optimizer sees it and the optimizer no stronger than libpcap's
+     * (opt.c, weak). Otherwise that program, which matches nothing
+     * libpcap's matches, is the answer. */
+    prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 1, &again, &ignored, NULL);
+    return prog;
+}
+
+capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                             char *errbuf)
+{
+    return compile(linktype, snaplen, filter, optimize, netmask, 0, errbuf);
+}
+
+capture_bpf *capture_compile_savefile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                                      char *errbuf)
+{
+    return compile(linktype, snaplen, filter, optimize, netmask, 1, errbuf);
 }

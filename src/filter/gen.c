@@ -185,7 +185,7 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
     int offrel = OR_PACKET;
     if (gen_arith(cc, a->l, &idx) < 0)
         return -1;
-    lcap_cond *check = lcap_gen_load_proto(cc, a->proto, a->col, &offrel);
+    lcap_cond *check = lcap_gen_load_proto(cc, a->proto, a->col, idx.check, &offrel);
     if (cc->error)
         return -1;
     uint32_t k;
@@ -224,7 +224,11 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
                 lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
                 lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
             }
+        } else if (idx.is_const && cc->opaque_index) {
+            s = ST(LCAP_BPF_LDX | LCAP_BPF_IMM, idx.k);
+            lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
         } else if (idx.is_const) {
+            cc->const_index_loads++;
             s = ST(LCAP_BPF_LD | LCAP_BPF_ABS | sz, k + idx.k);
         } else {
             s = lcap_stmt_cat(idx.s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
@@ -233,8 +237,22 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
     }
     out->s = s;
     out->is_const = 0;
-    out->check = and_opt(idx.check, check);
+    out->check = check;
     return cc->error ? -1 : 0;
+}
+
+/* libpcap (master as 1.10.3, gen_arth()) refuses a zero divisor and a
+ * shift above 31 by looking at the first instruction of the right operand's
+ * code: an immediate load when the operand's leftmost leaf is a number, also
+ * inside an index ("x << tcp[40]", "x / (0 + 5)"). 1 and *k when it is. */
+static int first_constant(const lcap_arith *a, uint32_t *k)
+{
+    while (a->kind == A_BIN || a->kind == A_NEG || a->kind == A_LOAD)
+        a = a->l;
+    if (a->kind != A_NUM)
+        return 0;
+    *k = a->num;
+    return 1;
 }
 
 static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out)
@@ -269,12 +287,15 @@ static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out)
             return -1;
         if (gen_arith(cc, a->l, &l) < 0)
             return -1;
-        if (r.is_const && r.k == 0 && (a->op == LCAP_BPF_DIV || a->op == LCAP_BPF_MOD)) {
+        uint32_t first;
+        int has_first = first_constant(a->r, &first);
+        if (has_first && first == 0 && (a->op == LCAP_BPF_DIV || a->op == LCAP_BPF_MOD)) {
             lcap_cc_error(cc, a->col, a->op == LCAP_BPF_DIV ? "division by zero" : "modulus by zero");
             return -1;
         }
-        if (r.is_const && (a->op == LCAP_BPF_LSH || a->op == LCAP_BPF_RSH) && r.k > 31) {
-            lcap_cc_error(cc, a->col, "shift by %u, more than 31", r.k);
+        if (has_first && (a->op == LCAP_BPF_LSH || a->op == LCAP_BPF_RSH) && first > 31) {
+            lcap_cc_error(cc, a->col, r.is_const ? "shift by %u, more than 31" :
+                          "shift by an expression starting with %u: libpcap refuses a shift whose amount begins with a constant above 31", first);
             return -1;
         }
         if (r.is_const) {
@@ -286,7 +307,11 @@ static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out)
             lcap_stmt_cat(out->s, ST(LCAP_BPF_ALU | a->op | LCAP_BPF_X, 0));
             lcap_cc_free_reg(cc, reg);
         }
-        out->check = and_opt(l.check, r.check);
+        /* libpcap's gen_arth() keeps the left operand's protocol checks and
+         * drops the right one's (master as 1.10.3: only gen_relation() ands
+         * both sides' checks), so "len - tcp[0] > 5" passes packets that are
+         * not TCP, reading past the IPv4 header. */
+        out->check = l.check;
         break;
     }
     }

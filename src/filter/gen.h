@@ -48,7 +48,7 @@ enum lcap_ltkind {
     LT_IP1394,
     LT_MTP,       /* SS7: no network protocols */
     LT_PLAIN,     /* an Ethernet type field, nothing else */
-    LT_JUNIPER,   /* Juniper PIC headers: only their magic cookie is checked */
+    LT_JUNIPER,   /* a Juniper header: its magic alone */
 };
 
 /* How the link layer names hosts. */
@@ -67,6 +67,9 @@ typedef struct lcap_linkinfo {
     uint8_t ltkind, hkind, dkind, vkind;
 } lcap_linkinfo;
 
+/* The row of the link type in force (the DLT's, or Ethernet after geneve,
+ * PPP after pppoes, as libpcap's cstate->linktype). */
+const lcap_linkinfo *lcap_cur_link(const lcap_cc *cc);
 /* The row for a DLT, NULL when the compiler does not know it. */
 const lcap_linkinfo *lcap_linkinfo_find(int dlt);
 /* Sets up cc's offsets for its DLT. -1 (error set) if unsupported. */
@@ -124,7 +127,7 @@ lcap_cond *lcap_gen_ip6addr(lcap_cc *cc, const lcap_node *n);
 lcap_cond *lcap_gen_ecode(lcap_cc *cc, const lcap_node *n);
 /* For proto[...]: what the index is relative to (*offrel) and the check the
  * packet must pass first (NULL if none; errors set cc->error). */
-lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, int *offrel);
+lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_check, int *offrel);
 
 /* gen_tunnel.c */
 lcap_cond *lcap_gen_vlan(lcap_cc *cc, const lcap_node *n);

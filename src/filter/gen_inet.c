@@ -289,29 +289,35 @@ lcap_cond *lcap_gen_proto_abbrev(lcap_cc *cc, int proto, int col)
     }
 }
 
-lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, int *offrel)
+static lcap_cond *and_opt(lcap_cond *a, lcap_cond *b) { return a == NULL ? b : lcap_and(a, b); }
+
+lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_check, int *offrel)
 {
+    /* libpcap's order (gen_load): the index's checks, then the protocol's;
+     * a transport load tests "ip" before all of them, so that the IPv6 arms
+     * of "tcp" are dead code its optimizer (and ours) removes */
     switch (proto) {
     case Q_RADIO:
         if (cc->link->vkind == V_NONE)
             return lcap_cc_error(cc, col, "'radio' is not valid on DLT %s: it has no radio header", cc->link->name);
         *offrel = OR_PACKET;
-        return NULL;
+        return idx_check;
     case Q_LINK:
         *offrel = OR_LINKHDR;
-        return NULL;
+        return idx_check;
     case Q_IP: case Q_ARP: case Q_RARP: case Q_ATALK: case Q_DECNET: case Q_SCA: case Q_LAT:
     case Q_MOPRC: case Q_MOPDL: case Q_IPV6:
         *offrel = OR_LINKPL;
-        return lcap_gen_proto_abbrev(cc, proto, col);
+        return and_opt(idx_check, lcap_gen_proto_abbrev(cc, proto, col));
     case Q_SCTP: case Q_TCP: case Q_UDP: case Q_ICMP: case Q_IGMP: case Q_IGRP: case Q_PIM:
     case Q_VRRP: case Q_CARP:
         *offrel = OR_TRAN_IPV4;
-        return lcap_and(lcap_and(lcap_gen_proto_abbrev(cc, proto, col), lcap_gen_ipfrag(cc)),
-                        lcap_gen_linktype(cc, ETHERTYPE_IP));
+        return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IP),
+                        and_opt(idx_check, lcap_and(lcap_gen_proto_abbrev(cc, proto, col), lcap_gen_ipfrag(cc))));
     case Q_ICMPV6:
         *offrel = OR_TRAN_IPV6;
-        return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IPV6), lcap_gen_cmp(cc, OR_LINKPL, 6, 1, IPPROTO_ICMPV6_));
+        return lcap_and(and_opt(idx_check, lcap_gen_linktype(cc, ETHERTYPE_IPV6)),
+                        lcap_gen_cmp(cc, OR_LINKPL, 6, 1, IPPROTO_ICMPV6_));
     default:
         return lcap_cc_error(cc, col, "'%s' does not support the index operation", lcap_qproto_name(proto));
     }
@@ -555,11 +561,12 @@ static lcap_cond *gen_gateway(lcap_cc *cc, const lcap_node *n)
         return lcap_cc_error(cc, n->col, "a direction cannot qualify 'gateway'");
     if (proto != Q_DEFAULT && proto != Q_IP && proto != Q_ARP && proto != Q_RARP)
         return lcap_cc_error(cc, n->col, "illegal modifier of 'gateway'");
-    switch (cc->link->hkind) {
+    switch (lcap_cur_link(cc)->hkind) {
     case H_ETHER: case H_FDDI: case H_TR: case H_WLAN: case H_IPFC:
         break;
     default:
-        return lcap_cc_error(cc, n->col, "'gateway' is not valid on DLT %s: it needs MAC addresses", cc->link->name);
+        return lcap_cc_error(cc, n->col, "'gateway' is not valid on DLT %s: it needs MAC addresses",
+                             lcap_cur_link(cc)->name);
     }
     if (lcap_names_ether(n->s, mac, err) < 0)
         return lcap_cc_error(cc, n->col, "unknown ether host '%s'", n->s);

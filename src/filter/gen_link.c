@@ -9,9 +9,14 @@
 #include "filter/gen.h"
 
 #define NO LCAP_OFF_NONE
+#define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
 
 /* One row per DLT: offsets of the type field, the payload and the network
- * layer behind LLC/SNAP, then how protocols, hosts and directions are told. */
+ * layer behind LLC/SNAP, then how protocols, hosts and directions are told.
+ * The Linux cooked headers have nosnap 0 as in libpcap master's
+ * init_linktype ("no 802.2 LLC"), although 802.2 frames there carry the
+ * LLC header: "isis" on them tests the DSAP byte for the NLPID, as libpcap
+ * does (master gencode.c at 694879481a; filter_diff over LINUX_SLL). */
 static const lcap_linkinfo links[] = {
     /* dlt  name                off_type off_pl nl nosnap  ltkind     hkind     dkind    vkind */
     { 0,   "NULL",                0,   4,  0, 0, LT_NULL,   H_NONE,   D_NONE,  V_NONE },
@@ -32,7 +37,7 @@ static const lcap_linkinfo links[] = {
     { 105, "IEEE802_11",         24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_NONE },
     { 108, "LOOP",                0,   4,  0, 0, LT_LOOP,   H_NONE,   D_NONE,  V_NONE },
     { 109, "ENC",                 0,  12,  0, 0, LT_NULL,   H_NONE,   D_NONE,  V_NONE },
-    { 113, "LINUX_SLL",          14,  16,  0, 3, LT_SLL,    H_SLL,    D_SLL,   V_NONE },
+    { 113, "LINUX_SLL",          14,  16,  0, 0, LT_SLL,    H_SLL,    D_SLL,   V_NONE },
     { 114, "LTALK",              NO,   0,  0, 0, LT_LTALK,  H_NONE,   D_NONE,  V_NONE },
     { 117, "PFLOG",               0,   0,  0, 0, LT_PFLOG,  H_NONE,   D_PFLOG, V_NONE },
     { 119, "PRISM_HEADER",       24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_PRISM },
@@ -48,14 +53,18 @@ static const lcap_linkinfo links[] = {
     { 99,  "SYMANTEC_FIREWALL",   6,  44,  0, 0, LT_PLAIN,  H_NONE,   D_NONE,  V_NONE },
     { 107, "FRELAY",             NO,   0,  0, 0, LT_FRELAY, H_NONE,   D_NONE,  V_NONE },
     { 123, "SUNATM",              4,   4,  8, 3, LT_SUNATM, H_NONE,   D_NONE,  V_NONE },
-    /* Juniper: a protocol test only checks the PIC header's magic cookie */
+    /* Juniper: libpcap master's init_linktype offsets. Where it has
+     * OFFSET_NOT_SET (0xffffffff) for the payload and the network layer it
+     * still compiles, and its loads land at their sum plus the field's
+     * offset (ip[9] at 7): JNS stands for that sum, so the loads are its. */
+#define JNS 0xfffffffeu
     { 130, "JUNIPER_MLPPP",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 131, "JUNIPER_MLFR",        4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 132, "JUNIPER_ES",          6,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 132, "JUNIPER_ES",          6,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
     { 133, "JUNIPER_GGSN",        6,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 134, "JUNIPER_MFR",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 135, "JUNIPER_ATM2",        8,   8,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 136, "JUNIPER_SERVICES",   12,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 136, "JUNIPER_SERVICES",   12,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
     { 137, "JUNIPER_ATM1",        4,   4,  0, 10, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 164, "JUNIPER_MONITOR",    12,  12,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 167, "JUNIPER_PPPOE",      16,  14, 18, 21, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
@@ -64,13 +73,13 @@ static const lcap_linkinfo links[] = {
     { 179, "JUNIPER_PPP",         4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 180, "JUNIPER_FRELAY",      4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
     { 181, "JUNIPER_CHDLC",       4,   4,  0, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 183, "JUNIPER_VP",         18,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 194, "JUNIPER_ISM",         8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 200, "JUNIPER_ST",         18,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 232, "JUNIPER_VS",          8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 233, "JUNIPER_SRX_E2E",     8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 234, "JUNIPER_FIBRECHANNEL", 8, NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
-    { 238, "JUNIPER_ATM_CEMIC",   8,  NO, NO, NO, LT_JUNIPER, H_NONE, D_JUNIPER, V_NONE },
+    { 183, "JUNIPER_VP",         18,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 194, "JUNIPER_ISM",         8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 200, "JUNIPER_ST",         18,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 232, "JUNIPER_VS",          8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 233, "JUNIPER_SRX_E2E",     8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 234, "JUNIPER_FIBRECHANNEL", 8, JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
+    { 238, "JUNIPER_ATM_CEMIC",   8,  JNS, 0, 0, LT_JUNIPER, H_NONE,  D_JUNIPER, V_NONE },
     { 138, "APPLE_IP_OVER_IEEE1394", 16, 18, 0, 0, LT_PLAIN, H_NONE,  D_NONE,  V_NONE },
     { 226, "IPNET",               1,  24,  0, 0, LT_IPNET,  H_NONE,   D_IPNET_DIR, V_NONE },
     { 192, "PPI",                24,   0,  8, 3, LT_WLAN,   H_WLAN,   D_NONE,  V_PPI },
@@ -78,7 +87,7 @@ static const lcap_linkinfo links[] = {
     { 229, "IPV6",               NO,   0,  0, 0, LT_IPV6,   H_NONE,   D_NONE,  V_NONE },
     { 240, "NETANALYZER",        16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
     { 241, "NETANALYZER_TRANSPARENT", 24, 26, 0, 3, LT_ETHER, H_ETHER, D_NONE, V_NONE },
-    { 276, "LINUX_SLL2",          0,  20,  0, 3, LT_SLL2,   H_SLL2,   D_SLL2,  V_NONE },
+    { 276, "LINUX_SLL2",          0,  20,  0, 0, LT_SLL2,   H_SLL2,   D_SLL2,  V_NONE },
     { 281, "DSA_TAG_BRCM",       16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
     { 284, "DSA_TAG_DSA",        16,  18,  0, 3, LT_ETHER,  H_ETHER,  D_NONE,  V_NONE },
 };
@@ -102,6 +111,12 @@ const lcap_linkinfo *lcap_linkinfo_find(int dlt)
         if (links[i].dlt == dlt)
             return &links[i];
     return NULL;
+}
+
+const lcap_linkinfo *lcap_cur_link(const lcap_cc *cc)
+{
+    const lcap_linkinfo *li = cc->linktype == cc->dlt ? cc->link : lcap_linkinfo_find(cc->linktype);
+    return li != NULL ? li : cc->link;
 }
 
 /* A link type without a row above that libpcap still compiles for (802.15.4,
@@ -292,6 +307,27 @@ static uint32_t host_order_af(uint32_t af)
 #define HOST_AF_INET 2
 #define HOST_AF_INET6 10
 
+/* A savefile may come from any OS of either byte order: libpcap master then
+ * takes every BSD's AF_INET6 (OpenBSD/NetBSD 24, FreeBSD 28, Darwin 30;
+ * accept.jsonl link_proto_ip6_offline_*) and, for the NULL header, which
+ * the writer put in its own order, both orders (link_proto_ip_offline_*). */
+static const uint32_t savefile_af_inet6[] = { 30, 24, 28 };
+
+static lcap_cond *savefile_af(lcap_cc *cc, uint32_t proto, int off, int size, int both_orders)
+{
+    uint32_t inet = HOST_AF_INET;
+    const uint32_t *af = proto == ETHERTYPE_IP ? &inet : savefile_af_inet6;
+    size_t n = proto == ETHERTYPE_IP ? 1 : sizeof(savefile_af_inet6) / sizeof(savefile_af_inet6[0]);
+    lcap_cond *b = NULL;
+    for (int order = 0; order < (both_orders ? 2 : 1); order++)
+        for (size_t i = 0; i < n; i++) {
+            uint32_t v = order ? (af[i] & 0xff) << 24 : af[i];
+            lcap_cond *c = lcap_gen_cmp(cc, OR_LINKHDR, (uint32_t)off, size, v);
+            b = b == NULL ? c : lcap_or(b, c);
+        }
+    return b;
+}
+
 static lcap_cond *gen_ip_version(lcap_cc *cc, int offrel, uint32_t v)
 {
     return lcap_gen_mcmp(cc, offrel, 0, 1, v << 4, 0xf0);
@@ -364,13 +400,15 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
             af = HOST_AF_INET6;
         else
             return lcap_cond_false(cc);
+        if (cc->savefile && kind == LT_NULL)
+            return savefile_af(cc, proto, 0, 4, 1);
         return lcap_gen_cmp(cc, OR_LINKHDR, 0, 4, kind == LT_NULL ? host_order_af(af) : af);
     }
     case LT_PFLOG:
         if (proto == ETHERTYPE_IP)
             return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET);
         if (proto == ETHERTYPE_IPV6)
-            return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET6);
+            return cc->savefile ? savefile_af(cc, proto, 1, 1, 0) : lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, HOST_AF_INET6);
         return lcap_cond_false(cc);
     case LT_RAW:
         if (proto == ETHERTYPE_IP)
@@ -396,6 +434,8 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         if (proto == ETHERTYPE_IPV6)
             return lcap_gen_cmp(cc, OR_LINKHDR, 1, 1, 26);
         return lcap_cond_false(cc);
+    case LT_JUNIPER: /* only the "MGC" magic of the Juniper header, whatever the protocol (libpcap's FIXME) */
+        return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 4, 0x4d474300, 0xffffff00);
     case LT_FRELAY: /* NLPID after the Q.922 address */
         if (proto == ETHERTYPE_IP)
             return lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x03cc);
@@ -405,8 +445,6 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
             return lcap_or(lcap_or(lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0381), lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0382)),
                            lcap_gen_cmp(cc, OR_LINKHDR, 2, 2, 0x0383));
         return lcap_cond_false(cc);
-    case LT_JUNIPER: /* the cookie "MGC" of every Juniper PIC header, whatever proto asks for */
-        return lcap_gen_mcmp(cc, OR_LINKHDR, 0, 4, 0x4d474300, 0xffffff00);
     default:
         return lcap_cc_error(cc, 0, "link-layer type filtering not implemented for DLT %s", cc->link->name);
     }
@@ -435,6 +473,18 @@ static lcap_cond *dir_combine(lcap_cc *cc, int dir, lcap_cond *(*one)(lcap_cc *,
 static lcap_cond *mac_at(lcap_cc *cc, const uint8_t *mac, int dir, uint32_t src, uint32_t dst)
 {
     return lcap_gen_bcmp(cc, OR_LINKHDR, dir == Q_SRC ? src : dst, 6, mac);
+}
+
+/* After geneve, MAC tests first ask whether the payload has an Ethernet
+ * header at all: its header and payload offsets differ (libpcap's
+ * gen_geneve_ll_check; 0 and 0 on a packet that is not Geneve). */
+static lcap_cond *and_ll_check(lcap_cc *cc, lcap_cond *b)
+{
+    if (!cc->is_geneve || b == NULL)
+        return b;
+    lcap_stmt *s = STM(LCAP_BPF_LD | LCAP_BPF_MEM, (uint32_t)cc->off_linkhdr.reg);
+    lcap_stmt_cat(s, STM(LCAP_BPF_LDX | LCAP_BPF_MEM, (uint32_t)cc->off_linkpl.reg));
+    return lcap_and(lcap_not(lcap_cond_jmp(cc, s, LCAP_BPF_JEQ | LCAP_BPF_X, 0)), b);
 }
 
 static lcap_cond *one_ether(lcap_cc *cc, const uint8_t *mac, int dir, int col)
@@ -476,9 +526,9 @@ lcap_cond *lcap_gen_link_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 {
     if (cc->is_lane)
         return lcap_and(not_lec(cc), dir_combine(cc, dir, one_ether, mac, col));
-    switch (cc->link->hkind) {
+    switch (lcap_cur_link(cc)->hkind) {
     case H_ETHER:
-        return dir_combine(cc, dir, one_ether, mac, col);
+        return and_ll_check(cc, dir_combine(cc, dir, one_ether, mac, col));
     case H_FDDI:
         return dir_combine(cc, dir, one_fddi, mac, col);
     case H_TR:
@@ -488,7 +538,7 @@ lcap_cond *lcap_gen_link_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
     case H_WLAN:
         return lcap_gen_wlan_host(cc, mac, dir, col);
     default:
-        return lcap_cc_error(cc, col, "MAC address filters are not valid on DLT %s", cc->link->name);
+        return lcap_cc_error(cc, col, "MAC address filters are not valid on DLT %s", lcap_cur_link(cc)->name);
     }
 }
 
@@ -516,15 +566,15 @@ lcap_cond *lcap_gen_broadcast(lcap_cc *cc, int proto, int col)
     case Q_LINK:
         if (cc->is_lane)
             return lcap_and(not_lec(cc), one_ether(cc, bcast_mac, Q_DST, col));
-        switch (cc->link->hkind) {
-        case H_ETHER: return one_ether(cc, bcast_mac, Q_DST, col);
+        switch (lcap_cur_link(cc)->hkind) {
+        case H_ETHER: return and_ll_check(cc, one_ether(cc, bcast_mac, Q_DST, col));
         case H_FDDI: return one_fddi(cc, bcast_mac, Q_DST, col);
         case H_TR: return one_tr(cc, bcast_mac, Q_DST, col);
         case H_IPFC: return one_ipfc(cc, bcast_mac, Q_DST, col);
         case H_WLAN: return lcap_gen_wlan_host(cc, bcast_mac, Q_DST, col);
         case H_ARCNET: return one_arcnet(cc, &zero, Q_DST, col);
         case H_MSTP: return one_mstp(cc, &ff, Q_DST, col);
-        default: return lcap_cc_error(cc, col, "'broadcast' is not valid on DLT %s", cc->link->name);
+        default: return lcap_cc_error(cc, col, "'broadcast' is not valid on DLT %s", lcap_cur_link(cc)->name);
         }
     case Q_IP: {
         if (cc->netmask == CAPTURE_NETMASK_UNKNOWN)
@@ -554,14 +604,14 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
     case Q_LINK:
         if (cc->is_lane)
             return lcap_and(not_lec(cc), mac_multicast(cc, 0));
-        switch (cc->link->hkind) {
-        case H_ETHER: return mac_multicast(cc, 0);
+        switch (lcap_cur_link(cc)->hkind) {
+        case H_ETHER: return and_ll_check(cc, mac_multicast(cc, 0));
         case H_FDDI: return mac_multicast(cc, 1);
         case H_TR: return mac_multicast(cc, 2);
         case H_IPFC: return mac_multicast(cc, 2);
         case H_WLAN: return lcap_gen_wlan_multicast(cc);
         case H_ARCNET: return one_arcnet(cc, &zero, Q_DST, col);
-        default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", cc->link->name);
+        default: return lcap_cc_error(cc, col, "'multicast' is not valid on DLT %s", lcap_cur_link(cc)->name);
         }
     case Q_IP:
         return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IP), lcap_gen_mcmp(cc, OR_LINKPL, 16, 1, 224, 0xf0));
@@ -576,10 +626,11 @@ lcap_cond *lcap_gen_multicast(lcap_cc *cc, int proto, int col)
 
 lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
 {
-    if (cc->link->dkind == D_JUNIPER) /* every Juniper PIC header: bit 0 of the flags byte set on inbound */
+    if (lcap_cur_link(cc)->dkind == D_JUNIPER) /* bit 0 of the flags byte after the magic set on inbound */
         return outbound ? lcap_not(lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, 3, 1), LCAP_BPF_JSET, 1))
                         : lcap_gen_mcmp(cc, OR_LINKHDR, 3, 1, 1, 1);
-    switch (cc->dlt) {
+    /* the link type in force: none after pppoes (PPP) or geneve (Ethernet) */
+    switch (cc->linktype) {
     case 8: /* SLIP: first byte 0 received, 1 sent */
         return lcap_gen_cmp(cc, OR_LINKHDR, 0, 1, outbound ? 1 : 0);
     case 113: /* Linux cooked: packet type 4 = outgoing */
@@ -601,13 +652,12 @@ lcap_cond *lcap_gen_inbound(lcap_cc *cc, int outbound, int col)
         return outbound ? lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0x40, 0xc0) : lcap_gen_mcmp(cc, OR_LINKHDR, 12, 1, 0, 0x40);
     default:
         return lcap_cc_error(cc, col, "'%s' is not valid on DLT %s: it carries no direction",
-                             outbound ? "outbound" : "inbound", cc->link->name);
+                             outbound ? "outbound" : "inbound", lcap_cur_link(cc)->name);
     }
 }
 
 /* ---- variable-length headers: computed once, before the filter proper ---- */
 
-#define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
 
 static lcap_stmt *stmts(lcap_cc *cc, const uint16_t *codes, const uint32_t *ks, size_t n)
 {
@@ -632,6 +682,8 @@ lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
     int h = cc->vlhdr_reg, p = cc->vlpl_reg;
     const lcap_linkinfo *li = cc->link;
 
+    if (li->vkind == V_PRISM || (li->ltkind == LT_WLAN && p >= 0))
+        cc->libpcap_noopt = 1;
     if (!cc->vloff_needed || (h < 0 && p < 0))
         return next;
     if (p >= 0 && h < 0 && li->vkind != V_NONE && li->vkind != V_PRISM) {

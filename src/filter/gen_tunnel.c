@@ -211,5 +211,6 @@ lcap_cond *lcap_gen_geneve(lcap_cc *cc, const lcap_node *n)
     cc->off_nl = 0;
     cc->off_nl_nosnap = 0;
     cc->is_geneve = 1;
+    cc->libpcap_noopt = 1;
     return b;
 }

@@ -120,6 +120,31 @@ static lcap_arith *mka(parser *p, enum lcap_akind k, int col)
     return a;
 }
 
+static lcap_arith *parse_aprimary(parser *p);
+
+/* A primary and what '^' or '%' after it takes. libpcap's grammar gives
+ * '^' and '%' no precedence (master's grammar.y.in, as 1.10.3's), so yacc
+ * shifts them: each takes the primary just before it and everything after
+ * it ("2 * 3 ^ 1 + 1" is 2 * (3 ^ (1 + 1)), "-4 % 3" is -(4 % 3)). */
+static lcap_arith *parse_apostfix(parser *p)
+{
+    lcap_arith *a = parse_aprimary(p);
+    if (a == NULL || (kind(p) != T_CARET && kind(p) != T_PERCENT))
+        return a;
+    if (++p->cc->depth > MAX_DEPTH)
+        return lcap_cc_error(p->cc, cur(p)->col, "expression nested too deeply");
+    lcap_arith *b = mka(p, A_BIN, cur(p)->col);
+    if (b == NULL)
+        return NULL;
+    b->op = kind(p) == T_CARET ? LCAP_BPF_XOR : LCAP_BPF_MOD;
+    advance(p);
+    b->l = a;
+    if ((b->r = parse_arith(p)) == NULL)
+        return NULL;
+    p->cc->depth--;
+    return b;
+}
+
 static lcap_arith *parse_aprimary(parser *p)
 {
     const lcap_token *t = cur(p);
@@ -142,7 +167,7 @@ static lcap_arith *parse_aprimary(parser *p)
     case T_MINUS:
         advance(p);
         a = mka(p, A_NEG, t->col);
-        if (a != NULL && (a->l = parse_aprimary(p)) == NULL)
+        if (a != NULL && (a->l = parse_apostfix(p)) == NULL)
             a = NULL;
         break;
     case T_LPAREN:
@@ -193,17 +218,16 @@ static lcap_arith *parse_aprimary(parser *p)
     return a;
 }
 
-/* Binary operators by precedence level, lowest first. */
+/* Binary operators by precedence level, lowest first ('^' and '%': parse_apostfix). */
 static int binop(enum lcap_tok t, int level)
 {
     static const struct {
         enum lcap_tok t;
         int level, op;
     } ops[] = {
-        { T_PIPE, 0, LCAP_BPF_OR },  { T_CARET, 0, LCAP_BPF_XOR }, { T_AMP, 1, LCAP_BPF_AND },
-        { T_LSH, 2, LCAP_BPF_LSH },  { T_RSH, 2, LCAP_BPF_RSH },   { T_PLUS, 3, LCAP_BPF_ADD },
-        { T_MINUS, 3, LCAP_BPF_SUB }, { T_STAR, 4, LCAP_BPF_MUL }, { T_SLASH, 4, LCAP_BPF_DIV },
-        { T_PERCENT, 4, LCAP_BPF_MOD },
+        { T_PIPE, 0, LCAP_BPF_OR },   { T_AMP, 1, LCAP_BPF_AND },   { T_LSH, 2, LCAP_BPF_LSH },
+        { T_RSH, 2, LCAP_BPF_RSH },   { T_PLUS, 3, LCAP_BPF_ADD },  { T_MINUS, 3, LCAP_BPF_SUB },
+        { T_STAR, 4, LCAP_BPF_MUL },  { T_SLASH, 4, LCAP_BPF_DIV },
     };
     for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
         if (ops[i].t == t && ops[i].level == level)
@@ -214,7 +238,7 @@ static int binop(enum lcap_tok t, int level)
 static lcap_arith *parse_alevel(parser *p, int level)
 {
     if (level > 4)
-        return parse_aprimary(p);
+        return parse_apostfix(p);
     lcap_arith *l = parse_alevel(p, level + 1);
     while (l != NULL) {
         int op = binop(kind(p), level);

@@ -5,6 +5,7 @@
 #include "live/linux_link.h"
 
 #include <arpa/inet.h>
+#include <linux/filter.h>
 #include <net/if_arp.h>
 #include <stddef.h>
 #include <string.h>
@@ -73,4 +74,44 @@ void lcap_linux_cooked_header(uint8_t *at, int dlt, const struct sockaddr_ll *sl
     put16(at + 4, sll->sll_halen);
     memcpy(at + 6, sll->sll_addr, 8);
     memcpy(at + 14, &sll->sll_protocol, 2);
+}
+
+/* The header fields a cooked program may read in the kernel: offset in the
+ * header and the ancillary load that gives the same value. */
+static const struct { int dlt; uint32_t at; uint32_t ancillary; } cooked_fields[] = {
+    { CAPTURE_DLT_LINUX_SLL, 0, SKF_AD_PKTTYPE },
+    { CAPTURE_DLT_LINUX_SLL, 14, SKF_AD_PROTOCOL },
+    { CAPTURE_DLT_LINUX_SLL2, 0, SKF_AD_PROTOCOL },
+    { CAPTURE_DLT_LINUX_SLL2, 4, SKF_AD_IFINDEX },
+    { CAPTURE_DLT_LINUX_SLL2, 10, SKF_AD_PKTTYPE },
+};
+
+static int cooked_load(struct capture_insn *in, int dlt, uint32_t hdr)
+{
+    /* Ancillary and negative (SKF_NET_OFF, SKF_LL_OFF) offsets stay. */
+    if ((int32_t)in->k < 0)
+        return 0;
+    if (in->k >= hdr) {
+        in->k -= hdr;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(cooked_fields) / sizeof(cooked_fields[0]); i++)
+        if (cooked_fields[i].dlt == dlt && cooked_fields[i].at == in->k) {
+            in->k = (uint32_t)SKF_AD_OFF + cooked_fields[i].ancillary;
+            return 0;
+        }
+    return -1;
+}
+
+int lcap_linux_cooked_program(struct capture_insn *insns, size_t n, int dlt)
+{
+    uint32_t hdr = (uint32_t)lcap_linux_shape_of(dlt).cooked_len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned cls = BPF_CLASS(insns[i].code), mode = BPF_MODE(insns[i].code);
+        if ((cls == BPF_LD || cls == BPF_LDX) &&
+            (mode == BPF_ABS || mode == BPF_IND || mode == BPF_MSH) &&
+            cooked_load(&insns[i], dlt, hdr) < 0)
+            return -1;
+    }
+    return 0;
 }

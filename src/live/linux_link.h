@@ -6,6 +6,7 @@
 #define LCAP_LINUX_LINK_H
 
 #include <linux/if_packet.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Bytes of the DLT_LINUX_SLL and DLT_LINUX_SLL2 headers. */
@@ -42,5 +43,15 @@ lcap_linux_shape lcap_linux_shape_of(int dlt);
 /* Writes the cooked header of DLT dlt (cooked_len bytes) at at, from what
  * the kernel says of the packet. */
 void lcap_linux_cooked_header(uint8_t *at, int dlt, const struct sockaddr_ll *sll);
+
+/* Rewrites a program compiled for cooked packets of DLT dlt (n
+ * instructions, in place) for the kernel, which runs it over the packet
+ * without that header: loads past the header move back by its length, and
+ * those of the header fields the kernel knows become its ancillary loads
+ * (SLL: packet type, protocol; SLL2: also the interface index), as libpcap
+ * rewrites them. 0, or -1 when a load reads another part of the header (the
+ * program must then run in userland). */
+struct capture_insn;
+int lcap_linux_cooked_program(struct capture_insn *insns, size_t n, int dlt);
 
 #endif

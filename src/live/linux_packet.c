@@ -62,6 +62,10 @@ typedef struct linux_packet {
      * under the old one are filtered here with the new one. */
     capture_bpf *recheck;
     size_t recheck_blocks;
+    /* A filter run here, on each packet as the kernel would see it (before
+     * its VLAN tag goes back, as libpcap runs it): the kernel refused it,
+     * or the packets are cooked (the kernel would see them headerless). */
+    capture_bpf *filter;
     uint64_t recv, drop;         /* PACKET_STATISTICS resets on read: kept summed */
     /* In promiscuous mode, the interface's own drop counters (sysfs) at
      * the last capture_stats, and their growth since activation. */
@@ -161,6 +165,7 @@ static void lp_close(capture_reader *r)
     if (p->fd >= 0)
         close(p->fd);
     capture_bpf_free(p->recheck);
+    capture_bpf_free(p->filter);
     free(p);
     r->src = NULL;
 }
@@ -207,7 +212,8 @@ static int lp_activate(capture_reader *r)
     }
     /* "any" has no one link-layer header: the kernel gives cooked packets. */
     int type = p->link != NULL && p->link->cooked ? SOCK_DGRAM : SOCK_RAW;
-    p->fd = socket(AF_PACKET, type | SOCK_CLOEXEC, htons(ETH_P_ALL));
+    uint16_t proto = htons(r->opts.protocol != 0 ? (uint16_t)r->opts.protocol : ETH_P_ALL);
+    p->fd = socket(AF_PACKET, type | SOCK_CLOEXEC, proto);
     if (p->fd < 0)
         return sys_error(r, "socket(AF_PACKET)");
     if ((rc = link_type(r, p, &mtu)) < 0)
@@ -219,7 +225,7 @@ static int lp_activate(capture_reader *r)
         return sys_error(r, "PACKET_RESERVE");
     if ((rc = map_ring(r, p, mtu, (size_t)reserve)) < 0)
         return rc;
-    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+    struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = proto,
                                .sll_ifindex = p->ifindex };
     if (bind(p->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
         if (errno == ENETDOWN) {
@@ -329,6 +335,16 @@ static LCAP_INLINE_ALWAYS int take_packet(capture_reader *r, linux_packet *p, ca
         caplen += (uint32_t)p->shape.cooked_len;
         len += (uint32_t)p->shape.cooked_len;
     }
+    if (LCAP_UNLIKELY(p->filter != NULL) && capture_bpf_filter(p->filter, d, len, caplen) == 0)
+        return 0;
+    if (LCAP_UNLIKELY(p->recheck != NULL)) {
+        /* What the kernel filter would have kept, and cut to. */
+        uint32_t keep = capture_bpf_filter(p->recheck, d, len, caplen);
+        if (keep == 0)
+            return 0;
+        if (keep < caplen)
+            caplen = keep;
+    }
     if (LCAP_UNLIKELY(h->hv1.tp_vlan_tci != 0 || (h->tp_status & TP_STATUS_VLAN_VALID)) &&
         p->shape.vlan_offset >= 0 && caplen >= (uint32_t)p->shape.vlan_offset) {
         /* The kernel took the 802.1Q tag out: what precedes the type field
@@ -346,13 +362,6 @@ static LCAP_INLINE_ALWAYS int take_packet(capture_reader *r, linux_packet *p, ca
     }
     if (caplen > (uint32_t)r->snaplen)
         caplen = (uint32_t)r->snaplen;
-    if (LCAP_UNLIKELY(p->recheck != NULL)) {
-        uint32_t keep = capture_bpf_filter(p->recheck, d, len, caplen);
-        if (keep == 0)
-            return 0;
-        if (keep < caplen)
-            caplen = keep;
-    }
     hdr->ts_sec = h->tp_sec;
     hdr->ts_nsec = r->tstamp_precision == CAPTURE_TSTAMP_PRECISION_NANO ? h->tp_nsec
                                                                         : h->tp_nsec / 1000 * 1000;
@@ -501,55 +510,92 @@ static int lp_stats(capture_reader *r, capture_stat *st)
     return 0;
 }
 
-/* Blocks already filled may hold packets the new filter would refuse:
- * every block of the ring is filtered once more in userland. */
-static int recheck_ring(capture_reader *r, linux_packet *p, const capture_bpf *prog)
+/* A copy of prog, or NULL with r->errbuf set. */
+static capture_bpf *copy_of(capture_reader *r, const capture_bpf *prog)
 {
     const struct capture_insn *insns;
     size_t n = capture_bpf_insns(prog, &insns);
-    capture_bpf_free(p->recheck);
-    p->recheck = lcap_bpf_new_trusted(insns, n);
-    if (p->recheck == NULL) {
+    capture_bpf *c = lcap_bpf_new_trusted(insns, n);
+    if (c == NULL)
         lcap_errf(r->errbuf, "%s: out of memory for the filter", r->opts.device);
+    return c;
+}
+
+/* The kernel filters from now on; packets of the old filter (or of none)
+ * may fill blocks already: every block of the ring is filtered once more
+ * here (one more than the ring holds: the block being filled). Without a
+ * program the kernel keeps everything. 0 or CAPTURE_ERROR. */
+static int kernel_filters(capture_reader *r, linux_packet *p, const capture_bpf *prog)
+{
+    capture_bpf_free(p->filter);
+    p->filter = NULL;
+    capture_bpf_free(p->recheck);
+    p->recheck = NULL;
+    p->recheck_blocks = 0;
+    if (prog == NULL)
+        return 0;
+    if ((p->recheck = copy_of(r, prog)) == NULL)
         return CAPTURE_ERROR;
-    }
     p->recheck_blocks = p->block_nr + 1;
     return 0;
 }
 
+static int detach(capture_reader *r, linux_packet *p)
+{
+    int unused = 0; /* the kernel wants an int's worth of option, as libpcap gives it */
+    if (setsockopt(p->fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof(unused)) < 0 &&
+        errno != ENOENT)
+        return sys_error(r, "SO_DETACH_FILTER");
+    return 0;
+}
+
+/* Every program is installed here (the reader never filters this source):
+ * in the kernel when it takes it, else run by the ring walk. */
 static int lp_setfilter(capture_reader *r, const capture_bpf *prog)
 {
     linux_packet *p = lp_of(r);
 
-    if (prog == NULL) {
-        if (setsockopt(p->fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0) < 0 && errno != ENOENT)
-            return sys_error(r, "SO_DETACH_FILTER");
-        capture_bpf_free(p->recheck);
-        p->recheck = NULL;
-        return LCAP_FILTER_KERNEL;
-    }
+    if (prog == NULL)
+        return detach(r, p) < 0 || kernel_filters(r, p, NULL) < 0 ? CAPTURE_ERROR
+                                                                  : LCAP_FILTER_KERNEL;
     const struct capture_insn *insns;
     size_t n = capture_bpf_insns(prog, &insns);
-    if (p->link->cooked) {
-        /* The kernel runs filters over the packet without the cooked header
-         * the program was compiled for: the reader filters. */
-        if (setsockopt(p->fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0) < 0 && errno != ENOENT)
-            return sys_error(r, "SO_DETACH_FILTER");
-        return LCAP_FILTER_USERLAND;
+    /* Cooked packets reach the kernel's filter without the header the
+     * program was compiled for: a copy rewritten for that goes there, or,
+     * when it reads what the kernel cannot give, the walk filters. */
+    struct capture_insn *cooked = NULL;
+    if (p->link->cooked && n <= BPF_MAXINSNS) {
+        cooked = malloc(n * sizeof(*cooked));
+        if (cooked == NULL) {
+            lcap_errf(r->errbuf, "%s: out of memory for the filter", r->opts.device);
+            return CAPTURE_ERROR;
+        }
+        memcpy(cooked, insns, n * sizeof(*cooked));
+        if (lcap_linux_cooked_program(cooked, n, r->linktype) < 0)
+            n = BPF_MAXINSNS + 1; /* not for the kernel */
+        insns = cooked;
     }
     /* struct sock_filter has capture_insn's layout: code, jt, jf, k. */
     struct sock_fprog fp = { .len = (unsigned short)n, .filter = (struct sock_filter *)insns };
-    if (n <= BPF_MAXINSNS &&
-        setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)) == 0)
-        return recheck_ring(r, p, prog) < 0 ? CAPTURE_ERROR : LCAP_FILTER_KERNEL;
-    if (n <= BPF_MAXINSNS && errno != EINVAL && errno != ENOMEM)
-        return sys_error(r, "SO_ATTACH_FILTER");
-    /* Refused: the reader filters, and the kernel keeps everything. */
-    if (setsockopt(p->fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0) < 0 && errno != ENOENT)
-        return sys_error(r, "SO_DETACH_FILTER");
-    capture_bpf_free(p->recheck);
-    p->recheck = NULL;
-    return LCAP_FILTER_USERLAND;
+    if (n <= BPF_MAXINSNS) {
+        int rc = setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)), err = errno;
+        free(cooked);
+        cooked = NULL;
+        if (rc == 0)
+            return kernel_filters(r, p, prog) < 0 ? CAPTURE_ERROR : LCAP_FILTER_KERNEL;
+        errno = err;
+        if (errno != EINVAL && errno != ENOMEM)
+            return sys_error(r, "SO_ATTACH_FILTER");
+    }
+    free(cooked);
+    /* Refused: the kernel keeps everything, the walk filters. */
+    capture_bpf *mine = copy_of(r, prog);
+    if (mine == NULL || detach(r, p) < 0 || kernel_filters(r, p, NULL) < 0) {
+        capture_bpf_free(mine);
+        return CAPTURE_ERROR;
+    }
+    p->filter = mine;
+    return LCAP_FILTER_KERNEL;
 }
 
 static int lp_inject(capture_reader *r, const uint8_t *buf, size_t len)

@@ -386,6 +386,27 @@ static void capture(void)
     SHOW(pcap_inject(out, b, len) == (int)len);
     /* The peer's frames of the direction runs that pass the filter, and the last two. */
     printf("captured %d\n", drain(cap, 8));
+
+    /* A socket for one protocol: the frames' EtherType, then another. */
+    static const int protocols[] = { 0x88b5, 0x0800 };
+    for (size_t i = 0; i < 2; i++) {
+        pcap_t *one = pcap_create(CAP_IF, err);
+        SHOW(pcap_set_protocol_linux(one, protocols[i]));
+        pcap_set_immediate_mode(one, 1);
+        pcap_set_timeout(one, 20);
+        SHOW(pcap_activate(one));
+        SHOW(pcap_set_protocol_linux(one, protocols[i]));
+        ts_per_sec = 1000000;
+        clock_gettime(CLOCK_REALTIME, &sent);
+        inject(out, 400, 4);
+        /* and one frame typed IPv4 (to nobody's MAC: the stack drops it) */
+        size_t flen = frame(b, 404);
+        b[12] = 0x08;
+        b[13] = 0x00;
+        SHOW(pcap_inject(out, b, flen) == (int)flen);
+        printf("protocol %#x saw %d\n", protocols[i], drain(one, i == 0 ? 4 : 1));
+        pcap_close(one);
+    }
     pcap_close(out);
     pcap_close(cap);
 }

@@ -59,6 +59,7 @@ static const uint8_t ret1_pkt[1] = { 0 };
         assert_true(err[0] != '\0');                                                          \
     })                                                                                        \
     X(capture_free_interfaces, capture_free_interfaces(NULL))                                 \
+    X(capture_set_protocol, assert_int_equal(capture_set_protocol(NULL, 0), CAPTURE_ERROR))   \
     X(capture_lookupnet, {                                                                    \
         uint32_t net = 7, mask = 7;                                                           \
         assert_int_equal(capture_lookupnet(NULL, &net, &mask, NULL), CAPTURE_ERROR);          \
@@ -123,6 +124,12 @@ static const uint8_t ret1_pkt[1] = { 0 };
         assert_int_equal(capture_bpf_filter(p, ret1_pkt, 1, 1), 262144);                      \
         capture_bpf_free(p);                                                                  \
         assert_null(capture_compile(1, 0, "tcp and", 1, CAPTURE_NETMASK_UNKNOWN, NULL));      \
+    })                                                                                        \
+    X(capture_compile_savefile, {                                                             \
+        capture_bpf *p = capture_compile_savefile(1, 0, NULL, 1, CAPTURE_NETMASK_UNKNOWN, NULL); \
+        assert_non_null(p); /* documented: as capture_compile */                              \
+        capture_bpf_free(p);                                                                  \
+        assert_null(capture_compile_savefile(1, 0, "tcp and", 1, CAPTURE_NETMASK_UNKNOWN, NULL)); \
     })                                                                                        \
     X(capture_setfilter_bpf, {                                                                \
         assert_int_equal(capture_setfilter_bpf(NULL, NULL), CAPTURE_ERROR);                   \

@@ -130,6 +130,10 @@ PCAP_API int pcap_set_immediate_mode(pcap_t *p, int immediate);
 PCAP_API int pcap_set_buffer_size(pcap_t *p, int buffer_size);
 PCAP_API int pcap_set_tstamp_precision(pcap_t *p, int precision);
 PCAP_API int pcap_activate(pcap_t *p);
+#ifdef __linux__
+/* The one link-level protocol (EtherType, host byte order; 0 all) to capture. */
+PCAP_API int pcap_set_protocol_linux(pcap_t *p, int protocol);
+#endif
 PCAP_API pcap_t *pcap_open_live(const char *device, int snaplen, int promisc, int to_ms, char *errbuf);
 PCAP_API int pcap_findalldevs(pcap_if_t **alldevs, char *errbuf);
 PCAP_API void pcap_freealldevs(pcap_if_t *alldevs);
