@@ -4,10 +4,13 @@
  * "host A or host B or ..." chains of 300, 1,000 and 10,000 terms, each
  * compiled in a child process of its own so its peak memory can be read.
  *
- * usage: compile_bench [-r ROUNDS] [-x MAX_PCAP_CHAIN] [accept.jsonl]
+ * usage: compile_bench [-r ROUNDS] [-x MAX_PCAP_CHAIN] [-l capture|pcap] [-n] [-o FILE] [accept.jsonl]
  * Without a file it reads $LCAP_SOURCE/tests/data/conformance/accept.jsonl.
  * libpcap compiles chains only up to MAX_PCAP_CHAIN terms (default 300:
- * its optimizer is cubic there; 1,000 terms take it over a minute). */
+ * its optimizer is cubic there; 1,000 terms take it over a minute).
+ * -l compiles the expressions with one library only and skips the chains
+ * (for an instruction count under callgrind); -n skips the chains; -o writes
+ * each expression's medians (ns), their ratio and its program lengths to FILE. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
 #include <arpa/inet.h>
@@ -176,8 +179,30 @@ static double time_capture(const struct expr *e, size_t *len)
     return t;
 }
 
-static void accept_vectors(const char *path, int rounds)
+/* Each expression compiled with one library only: what callgrind counts. */
+static void one_library(const char *path, int rounds, int pcap)
 {
+    struct expr *ex;
+    size_t n = load_exprs(path, &ex), ok = 0, len;
+    for (int r = 0; r < rounds; r++)
+        for (size_t i = 0; i < n; i++) {
+            (void)(pcap ? time_pcap(&ex[i], &len) : time_capture(&ex[i], &len));
+            ok += len > 0;
+        }
+    printf("%s: %zu compiles of %zu expressions, %zu accepted\n", pcap ? "libpcap" : "libcapture",
+           n * (size_t)rounds, n, ok);
+    for (size_t i = 0; i < n; i++)
+        free(ex[i].text);
+    free(ex);
+}
+
+static void accept_vectors(const char *path, int rounds, const char *out)
+{
+    FILE *of = out != NULL ? fopen(out, "w") : NULL;
+    if (out != NULL && of == NULL) {
+        perror(out);
+        exit(2);
+    }
     struct expr *ex;
     size_t n = load_exprs(path, &ex);
     double *mp = calloc(n, sizeof(double)), *mc = calloc(n, sizeof(double));
@@ -204,6 +229,12 @@ static void accept_vectors(const char *path, int rounds)
             mp[both] = median(tp, (size_t)rounds);
             mc[both] = median(tc, (size_t)rounds);
             ratio[both] = mc[both] / mp[both];
+            if (of != NULL) {
+                fprintf(of, "%.3f\t%.0f\t%.0f\t%zu\t%zu\t%d\t", ratio[both], mp[both], mc[both], lp, lc, ex[i].dlt);
+                for (const char *c = ex[i].text; *c; c++) /* one line per expression */
+                    fputc(*c == '\n' || *c == '\t' ? ' ' : *c, of);
+                fputc('\n', of);
+            }
             sum_p += mp[both];
             sum_c += mc[both];
             len_pcap += lp;
@@ -225,6 +256,8 @@ static void accept_vectors(const char *path, int rounds)
            sum_p > 0 ? sum_c / sum_p : 0);
     printf("  optimized program length: libpcap %lu insns, libcapture %lu insns in all; libcapture longer for %zu, shorter for %zu expressions\n",
            len_pcap, len_cap, longer, shorter);
+    if (of != NULL)
+        fclose(of);
     for (size_t i = 0; i < n; i++)
         free(ex[i].text);
     free(ex);
@@ -292,7 +325,8 @@ static struct chain_result run_chain(int terms, int pcap, long *rss_kb)
 
 int main(int argc, char **argv)
 {
-    int rounds = 5, max_pcap_chain = 300;
+    int rounds = 5, max_pcap_chain = 300, chains_too = 1;
+    const char *only = NULL, *out = NULL;
     const char *path = NULL;
     char def[4096];
     for (int i = 1; i < argc; i++) {
@@ -300,6 +334,12 @@ int main(int argc, char **argv)
             rounds = atoi(argv[++i]);
         else if (strcmp(argv[i], "-x") == 0 && i + 1 < argc)
             max_pcap_chain = atoi(argv[++i]);
+        else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
+            only = argv[++i];
+        else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "-n") == 0)
+            chains_too = 0;
         else
             path = argv[i];
     }
@@ -312,7 +352,13 @@ int main(int argc, char **argv)
     }
     printf("compile_bench: %s\n", capture_lib_version());
     printf("  libpcap: %s\n", pcap_lib_version());
-    accept_vectors(path, rounds);
+    if (only != NULL) {
+        one_library(path, rounds, strcmp(only, "pcap") == 0);
+        return 0;
+    }
+    accept_vectors(path, rounds, out);
+    if (!chains_too)
+        return 0;
 
     static const int chains[] = { 300, 1000, 10000 };
     double pcap300 = 0;

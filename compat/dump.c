@@ -8,8 +8,27 @@
 
 #include "handle.h"
 
-#define LCAP_PCAP_MAGIC_USEC 0xa1b2c3d4u
-#define LCAP_PCAP_MAGIC_NSEC 0xa1b23c4du
+void lcap_pcap_file_header(pcap_t *p, struct pcap_file_header *h)
+{
+    *h = (struct pcap_file_header){
+        .magic = p->precision == PCAP_TSTAMP_PRECISION_NANO ? LCAP_PCAP_MAGIC_NSEC : LCAP_PCAP_MAGIC_USEC,
+        .version_major = PCAP_VERSION_MAJOR,
+        .version_minor = PCAP_VERSION_MINOR,
+        .snaplen = (bpf_u_int32)capture_snapshot(p->r),
+        .linktype = (bpf_u_int32)capture_dlt_to_linktype(capture_datalink(p->r)) |
+                    capture_datalink_ext(p->r),
+    };
+}
+
+pcap_dumper_t *lcap_pcap_dump_wrap(FILE *fp, int owns)
+{
+    pcap_dumper_t *pd = calloc(1, sizeof(*pd));
+    if (pd != NULL) {
+        pd->fp = fp;
+        pd->owns = owns;
+    }
+    return pd;
+}
 
 /* Writes the file header for p to fp and wraps fp; NULL with p's errbuf set. */
 static pcap_dumper_t *start(pcap_t *p, FILE *fp, const char *name, int owns)
@@ -20,25 +39,15 @@ static pcap_dumper_t *start(pcap_t *p, FILE *fp, const char *name, int owns)
                  capture_datalink(p->r));
         return NULL;
     }
-    pcap_dumper_t *pd = calloc(1, sizeof(*pd));
-    if (pd == NULL) {
-        snprintf(p->errbuf, sizeof p->errbuf, "%s: out of memory", name);
-        return NULL;
-    }
-    struct pcap_file_header h = {
-        .magic = p->precision == PCAP_TSTAMP_PRECISION_NANO ? LCAP_PCAP_MAGIC_NSEC : LCAP_PCAP_MAGIC_USEC,
-        .version_major = PCAP_VERSION_MAJOR,
-        .version_minor = PCAP_VERSION_MINOR,
-        .snaplen = (bpf_u_int32)capture_snapshot(p->r),
-        .linktype = (bpf_u_int32)linktype | capture_datalink_ext(p->r),
-    };
+    struct pcap_file_header h;
+    lcap_pcap_file_header(p, &h);
     if (fwrite(&h, sizeof h, 1, fp) != 1) {
         snprintf(p->errbuf, sizeof p->errbuf, "%s: can't write the savefile header", name);
-        free(pd);
         return NULL;
     }
-    pd->fp = fp;
-    pd->owns = owns;
+    pcap_dumper_t *pd = lcap_pcap_dump_wrap(fp, owns);
+    if (pd == NULL)
+        snprintf(p->errbuf, sizeof p->errbuf, "%s: out of memory", name);
     return pd;
 }
 
@@ -90,6 +99,11 @@ int pcap_dump_flush(pcap_dumper_t *pd)
 long pcap_dump_ftell(pcap_dumper_t *pd)
 {
     return pd != NULL ? ftell(pd->fp) : PCAP_ERROR;
+}
+
+int64_t pcap_dump_ftell64(pcap_dumper_t *pd)
+{
+    return pd != NULL ? (int64_t)ftello(pd->fp) : PCAP_ERROR;
 }
 
 FILE *pcap_dump_file(pcap_dumper_t *pd)

@@ -50,6 +50,10 @@ int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str, int optimiz
 {
     if (p == NULL)
         return PCAP_ERROR;
+    if (!p->activated) {
+        snprintf(p->errbuf, sizeof p->errbuf, "not-yet-activated pcap_t passed to pcap_compile");
+        return PCAP_ERROR;
+    }
     /* libpcap compiles for any writer's OS and byte order on a savefile */
     int savefile = capture_file_version(p->r, NULL, NULL, NULL) == 0;
     return compile(capture_datalink(p->r), capture_snapshot(p->r), fp, str, optimize, netmask, savefile,
@@ -77,6 +81,9 @@ int pcap_setfilter(pcap_t *p, struct bpf_program *fp)
 {
     if (p == NULL)
         return PCAP_ERROR;
+    int not_activated = lcap_pcap_check_activated(p);
+    if (not_activated != 0)
+        return not_activated;
     if (fp == NULL || fp->bf_insns == NULL) {
         snprintf(p->errbuf, sizeof p->errbuf, "no filter program given");
         return PCAP_ERROR;

@@ -19,8 +19,18 @@ pcap_t *lcap_pcap_wrap(capture_reader *r, int precision)
     }
     p->r = r;
     p->precision = precision;
+    p->activated = 1;
+    p->kind = capture_file_version(r, NULL, NULL, NULL) == 0 ? LCAP_PCAP_SAVEFILE : LCAP_PCAP_DEAD;
     p->pcap_format = capture_file_version(r, &major, NULL, NULL) == 0 && major == 2;
     return p;
+}
+
+int lcap_pcap_check_activated(pcap_t *p)
+{
+    if (p->activated)
+        return 0;
+    snprintf(p->errbuf, sizeof p->errbuf, "This handle hasn't been activated yet");
+    return PCAP_ERROR_NOT_ACTIVATED;
 }
 
 void lcap_pcap_seterr(pcap_t *p)
@@ -181,11 +191,14 @@ static void trampoline(void *user, const capture_pkthdr *hdr, const uint8_t *dat
 
 static int run(pcap_t *p, int cnt, pcap_handler cb, unsigned char *user, int loop)
 {
-    if (p == NULL || cb == NULL)
+    if (p == NULL)
         return PCAP_ERROR;
+    int rc = lcap_pcap_check_activated(p);
+    if (rc != 0 || cb == NULL)
+        return rc != 0 ? rc : PCAP_ERROR;
     p->cb = cb;
     p->user = user;
-    int rc = loop ? capture_loop(p->r, cnt, trampoline, p) : capture_dispatch(p->r, cnt, trampoline, p);
+    rc = loop ? capture_loop(p->r, cnt, trampoline, p) : capture_dispatch(p->r, cnt, trampoline, p);
     if (rc == PCAP_ERROR)
         lcap_pcap_seterr(p);
     return rc;
@@ -208,7 +221,10 @@ int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **h, const unsigned char **data)
 
     if (p == NULL || h == NULL || data == NULL)
         return PCAP_ERROR;
-    int rc = capture_next(p->r, &ch, &d);
+    int rc = lcap_pcap_check_activated(p);
+    if (rc != 0)
+        return rc;
+    rc = capture_next(p->r, &ch, &d);
     if (rc == 1) {
         lcap_pcap_hdr(p, &ch, &p->hdr);
         *h = &p->hdr;

@@ -5,28 +5,40 @@
 
 #include "handle.h"
 
+/* The activation check first, as libpcap makes it for every property. */
+#define ACTIVATED_OR_RETURN(p)                      \
+    do {                                            \
+        if ((p) == NULL)                            \
+            return PCAP_ERROR;                      \
+        int not_activated_ = lcap_pcap_check_activated(p); \
+        if (not_activated_ != 0)                    \
+            return not_activated_;                  \
+    } while (0)
+
 int pcap_datalink(pcap_t *p)
 {
-    return p != NULL ? capture_datalink(p->r) : PCAP_ERROR;
+    ACTIVATED_OR_RETURN(p);
+    return capture_datalink(p->r);
 }
 
 int pcap_datalink_ext(pcap_t *p)
 {
-    return p != NULL ? (int)capture_datalink_ext(p->r) : PCAP_ERROR;
+    ACTIVATED_OR_RETURN(p);
+    return (int)capture_datalink_ext(p->r);
 }
 
 int pcap_snapshot(pcap_t *p)
 {
-    return p != NULL ? capture_snapshot(p->r) : PCAP_ERROR;
+    ACTIVATED_OR_RETURN(p);
+    return capture_snapshot(p->r);
 }
 
-/* One field of the savefile's version; dead handles report 0, as libpcap's do. */
+/* One field of the savefile's version; dead and live handles report 0, as libpcap's do. */
 static int version_part(pcap_t *p, int which)
 {
     int v[3] = { 0, 0, 0 };
 
-    if (p == NULL)
-        return PCAP_ERROR;
+    ACTIVATED_OR_RETURN(p);
     if (capture_file_version(p->r, &v[0], &v[1], &v[2]) < 0)
         return 0;
     return v[which];
@@ -43,8 +55,9 @@ int pcap_get_tstamp_precision(pcap_t *p)
 
 int pcap_list_datalinks(pcap_t *p, int **dlts)
 {
-    if (p == NULL || dlts == NULL)
+    if (dlts == NULL)
         return PCAP_ERROR;
+    ACTIVATED_OR_RETURN(p);
     int n = capture_list_datalinks(p->r, dlts);
     if (n < 0)
         lcap_pcap_seterr(p);
@@ -54,6 +67,18 @@ int pcap_list_datalinks(pcap_t *p, int **dlts)
 void pcap_free_datalinks(int *dlts)
 {
     capture_free_datalinks(dlts);
+}
+
+int pcap_set_datalink(pcap_t *p, int dlt)
+{
+    if (p == NULL)
+        return PCAP_ERROR;
+    /* libpcap says only -1, also before activation. */
+    if (capture_set_datalink(p->r, dlt) < 0) {
+        lcap_pcap_seterr(p);
+        return PCAP_ERROR;
+    }
+    return 0;
 }
 
 char *pcap_geterr(pcap_t *p)

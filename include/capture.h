@@ -309,6 +309,12 @@ CAPTURE_EXTERN int capture_set_immediate_mode(capture_reader *r, int on);
  * OS's BPF cannot (nanoseconds: FreeBSD through BIOCSTSTAMP, and AIX). */
 CAPTURE_EXTERN int capture_set_tstamp_precision(capture_reader *r, int precision);
 
+/* The one link-level protocol (an EtherType, host byte order; 0: every
+ * protocol, the default) a created reader captures, as libpcap's
+ * pcap_set_protocol_linux. 0; CAPTURE_ERROR_ACTIVATED after activation;
+ * CAPTURE_ERROR where the OS's source cannot choose (the BPF device). */
+CAPTURE_EXTERN int capture_set_protocol(capture_reader *r, int protocol);
+
 /* Opens the device with the options set. 0; CAPTURE_WARNING_PROMISC_NOTSUP
  * (capturing, not promiscuously); or CAPTURE_ERROR_ACTIVATED, _NO_SUCH_DEVICE,
  * _PERM_DENIED, _IFACE_NOT_UP, CAPTURE_ERROR, with the text in capture_geterr(). */
@@ -324,6 +330,47 @@ CAPTURE_EXTERN int capture_findalldevs(char ***names, char *errbuf);
 /* Frees what capture_findalldevs() returned. NULL is allowed. */
 CAPTURE_EXTERN void capture_freealldevs(char **names);
 
+/* Interface flags of capture_list_interfaces (libpcap's PCAP_IF_* values). */
+#define CAPTURE_IF_LOOPBACK 0x01u
+#define CAPTURE_IF_UP       0x02u
+#define CAPTURE_IF_RUNNING  0x04u
+#define CAPTURE_IF_WIRELESS 0x08u
+#define CAPTURE_IF_CONNECTION_STATUS                0x30u /* mask of the four below */
+#define CAPTURE_IF_CONNECTION_STATUS_UNKNOWN        0x00u
+#define CAPTURE_IF_CONNECTION_STATUS_CONNECTED      0x10u
+#define CAPTURE_IF_CONNECTION_STATUS_DISCONNECTED   0x20u
+#define CAPTURE_IF_CONNECTION_STATUS_NOT_APPLICABLE 0x30u
+
+struct sockaddr;
+/* One address of an interface; any pointer may be NULL. Laid out as libpcap's struct pcap_addr. */
+typedef struct capture_ifaddr {
+    struct capture_ifaddr *next;
+    struct sockaddr *addr, *netmask, *broadaddr, *dstaddr;
+} capture_ifaddr;
+/* One interface (description NULL when it has none). Laid out as libpcap's pcap_if_t. */
+typedef struct capture_if {
+    struct capture_if *next;
+    char *name;
+    char *description;
+    capture_ifaddr *addresses;
+    uint32_t flags;     /* CAPTURE_IF_* */
+} capture_if;
+
+/* Every interface with its addresses (each address family the OS reports,
+ * link-level ones included) and flags, in libpcap's order: up and running
+ * first, then connected, then not loopback; otherwise as the OS lists them.
+ * Returns the count with *list to free with capture_free_interfaces, or
+ * CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_list_interfaces(capture_if **list, char *errbuf);
+/* Frees what capture_list_interfaces() returned. NULL is allowed. */
+CAPTURE_EXTERN void capture_free_interfaces(capture_if *list);
+
+/* The IPv4 network number and netmask of device's first IPv4 address, host
+ * byte order. 0, or CAPTURE_ERROR with errbuf set (both then 0) when the
+ * device has none or does not exist. */
+CAPTURE_EXTERN int capture_lookupnet(const char *device, uint32_t *net, uint32_t *mask,
+                                     char *errbuf);
+
 /* DLT name ("EN10MB", case-insensitive, "DLT_" prefix allowed) to value;
  * -1 when the name is unknown. */
 CAPTURE_EXTERN int capture_datalink_name_to_val(const char *name);
@@ -336,6 +383,39 @@ CAPTURE_EXTERN const char *capture_datalink_val_to_description(int dlt);
 
 /* The LINKTYPE value a pcap savefile carries for a DLT; -1 when it has none. */
 CAPTURE_EXTERN int capture_dlt_to_linktype(int dlt);
+
+/* ------------------------------------------------------------------ */
+/* Name databases: the lookups the filter compiler makes               */
+/* ------------------------------------------------------------------ */
+
+/* Transports of capture_name_to_port's *transports, and the kinds of
+ * capture_name_to_link_proto's answer. */
+#define CAPTURE_TRANSPORT_TCP  1
+#define CAPTURE_TRANSPORT_UDP  2
+#define CAPTURE_TRANSPORT_SCTP 4
+#define CAPTURE_LINK_ETHERTYPE 1
+#define CAPTURE_LINK_LLC       2
+
+/* The port of a services(5) name: TCP's entry first, then UDP's, then
+ * SCTP's; *transports gets the bit of each transport giving that same port.
+ * 0, or CAPTURE_ERROR with the reason in errbuf (unknown name included). */
+CAPTURE_EXTERN int capture_name_to_port(const char *name, int *port, int *transports,
+                                        char *errbuf);
+/* The number of a protocols(5) name ("tcp": 6), or CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_name_to_proto(const char *name, char *errbuf);
+/* The network number of an /etc/networks name, host byte order as
+ * inet_network() gives it ("10.20": 0x0a14). 0, or CAPTURE_ERROR with errbuf set. */
+CAPTURE_EXTERN int capture_name_to_net(const char *name, uint32_t *net, char *errbuf);
+/* The MAC address of an /etc/ethers name (its first line). 0, or CAPTURE_ERROR. */
+CAPTURE_EXTERN int capture_name_to_ether(const char *name, uint8_t mac[6], char *errbuf);
+/* A link-level protocol name as "link proto" takes it ("arp", "stp"):
+ * CAPTURE_LINK_ETHERTYPE or CAPTURE_LINK_LLC with *value set, else CAPTURE_ERROR. */
+CAPTURE_EXTERN int capture_name_to_link_proto(const char *name, int *value);
+/* Parses one ethers(5) line of len bytes ('#' starts a comment): 1 with mac
+ * and the host name (*host, *hostlen: pointing into line), 0 for a blank or
+ * comment line, CAPTURE_ERROR for a malformed one. */
+CAPTURE_EXTERN int capture_parse_ethers_line(const char *line, size_t len, uint8_t mac[6],
+                                             const char **host, size_t *hostlen);
 
 /* ------------------------------------------------------------------ */
 /* Reader                                                              */
@@ -411,12 +491,20 @@ CAPTURE_EXTERN int capture_raw_ts(capture_reader *r, const capture_pkthdr *hdr, 
 CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
 CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
 
-/* The DLTs a live reader's device offers (BIOCGDLTLIST), or its one DLT for
+/* The DLTs a live reader's device offers (BIOCGDLTLIST; on Linux as libpcap
+ * offers them: Ethernet also as DOCSIS, "any" as SLL and SLL2), or its one DLT for
  * other readers: the count, with *dlts an array to free with
  * capture_free_datalinks; CAPTURE_ERROR (or _NOT_ACTIVATED) on failure. */
 CAPTURE_EXTERN int capture_list_datalinks(capture_reader *r, int **dlts);
 /* Frees what capture_list_datalinks() returned. NULL is allowed. */
 CAPTURE_EXTERN void capture_free_datalinks(int *dlts);
+
+/* Makes an activated reader deliver packets as dlt, one of those
+ * capture_list_datalinks() offers (libpcap's pcap_set_datalink): on Linux
+ * the "any" device gives CAPTURE_DLT_LINUX_SLL by default and
+ * CAPTURE_DLT_LINUX_SLL2 on request. 0; CAPTURE_ERROR_NOT_ACTIVATED before
+ * activation; CAPTURE_ERROR for a DLT not offered or that the source cannot switch to. */
+CAPTURE_EXTERN int capture_set_datalink(capture_reader *r, int dlt);
 
 /* A descriptor to select()/poll() on for readability before dispatch, or -1
  * (with a message) for savefiles and dead handles. */

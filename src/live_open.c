@@ -9,17 +9,21 @@
 /* Which live source capture_create picks, first row that applies: the BPF
  * device when LCAP_BPF_FLAVOR names a flavour (the tests' emulated
  * /dev/bpf), else the system's own. One row per platform difference. */
-static int any_precision(int precision) { (void)precision; return 1; }
+static int any_precision(int precision)
+{
+    return precision == CAPTURE_TSTAMP_PRECISION_MICRO || precision == CAPTURE_TSTAMP_PRECISION_NANO;
+}
 static const struct live_source {
     const char *env;              /* applies when set and non-empty; NULL: always */
     const lcap_source_ops *ops;
     int (*precision_supported)(int precision);
+    int protocol_choice;          /* can open for one link-level protocol (capture_set_protocol) */
 } live_sources[] = {
-    { "LCAP_BPF_FLAVOR", &lcap_bpfdev_ops, lcap_bpfdev_precision_supported },
+    { "LCAP_BPF_FLAVOR", &lcap_bpfdev_ops, lcap_bpfdev_precision_supported, 0 },
 #if defined(__linux__)
-    { NULL, &lcap_linux_packet_ops, any_precision },
+    { NULL, &lcap_linux_packet_ops, any_precision, 1 },
 #else
-    { NULL, &lcap_bpfdev_ops, lcap_bpfdev_precision_supported },
+    { NULL, &lcap_bpfdev_ops, lcap_bpfdev_precision_supported, 0 },
 #endif
 };
 
@@ -124,6 +128,19 @@ int capture_set_tstamp_precision(capture_reader *r, int precision)
         return CAPTURE_ERROR_TSTAMP_PRECISION_NOTSUP;
     }
     r->tstamp_precision = precision;
+    return 0;
+}
+
+int capture_set_protocol(capture_reader *r, int protocol)
+{
+    int rc = settable(r);
+    if (rc != 0)
+        return rc;
+    if (protocol < 0 || protocol > 0xffff || (protocol != 0 && !live_source()->protocol_choice)) {
+        lcap_errf(r->errbuf, "this OS's live source cannot capture protocol %d alone", protocol);
+        return CAPTURE_ERROR;
+    }
+    r->opts.protocol = protocol;
     return 0;
 }
 

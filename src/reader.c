@@ -187,6 +187,13 @@ static int pump_live(capture_reader *r, int max, int once, capture_handler cb, v
             *why = STOP_COUNT;
             return n;
         }
+        if (r->ops->run != NULL && r->filter == NULL) {
+            int got = r->ops->run(r, max > 0 ? max - n : INT_MAX, cb, user);
+            if (got > 0) {
+                n += got;
+                continue;
+            }
+        }
         int rc = next_filtered(r, &hdr, &data);
         if (rc == 1) {
             cb(user, &hdr, data);

@@ -20,6 +20,7 @@ typedef struct lcap_live_opts {
     int to_ms;           /* read timeout; 0 blocks until the buffer fills */
     int buffer_size;     /* 0: the source's default */
     int immediate;
+    int protocol;        /* link-level protocol to capture (host order), 0: all */
 } lcap_live_opts;
 
 struct capture_reader {

@@ -116,5 +116,29 @@ int capture_list_datalinks(capture_reader *r, int **dlts)
 
 void capture_free_datalinks(int *dlts) { free(dlts); }
 
+int capture_set_datalink(capture_reader *r, int dlt)
+{
+    int *dlts, offered = 0;
+    int n = capture_list_datalinks(r, &dlts);
+    if (n < 0)
+        return n;
+    for (int i = 0; i < n; i++)
+        offered |= dlts[i] == dlt;
+    free(dlts);
+    if (!offered) {
+        const char *name = capture_datalink_val_to_name(dlt);
+        if (name != NULL)
+            lcap_errf(r->errbuf, "%s is not one of the DLTs supported by this device", name);
+        else
+            lcap_errf(r->errbuf, "DLT %d is not one of the DLTs supported by this device", dlt);
+        return CAPTURE_ERROR;
+    }
+    if (dlt == r->linktype)
+        return 0;
+    if (r->ops->set_datalink == NULL)
+        return lcap_reader_unsupported(r, "changing the link type");
+    return r->ops->set_datalink(r, dlt);
+}
+
 uint32_t capture_getnet(capture_reader *r) { return r ? r->net : 0; }
 uint32_t capture_getmask(capture_reader *r) { return r ? r->netmask : 0; }

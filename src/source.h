@@ -51,12 +51,16 @@ typedef struct lcap_source_ops {
     /* The DLTs the device offers (*dlts: malloc'd); the count or CAPTURE_ERROR.
      * NULL: only r->linktype. */
     int (*datalinks)(capture_reader *r, int **dlts);
+    /* Delivers packets as dlt from now on; the reader checked that
+     * datalinks() offers it. NULL: only r->linktype. */
+    int (*set_datalink)(capture_reader *r, int dlt);
     /* Frees r->src (also when activate failed half-way). */
     void (*close)(capture_reader *r);
-    /* Optional, the speed of savefiles: hands up to max packets straight to
-     * cb, as next() would give them, while they take the source's fast path
-     * and r->break_loop is clear; returns how many (0: the next packet needs
-     * next()). Used when there is no userland filter. */
+    /* Optional, the speed of savefiles and rings: hands up to max packets
+     * straight to cb, as next() would give them, while they take the
+     * source's fast path and r->break_loop is clear; returns how many (0:
+     * the next packet needs next(); a live source's next() may then find
+     * the buffer used up). Used when there is no userland filter. */
     int (*run)(capture_reader *r, int max, capture_handler cb, void *user);
 } lcap_source_ops;
 

@@ -22,6 +22,22 @@ capture_bpf *lcap_bpf_new_trusted(const struct capture_insn *insns, size_t n)
     return prog;
 }
 
+capture_bpf *lcap_bpf_adopt(struct capture_insn *insns, size_t n)
+{
+    capture_bpf *prog = calloc(1, sizeof(*prog));
+    if (prog == NULL) {
+        free(insns);
+        return NULL;
+    }
+    prog->n = n;
+    prog->insns = insns;
+    if (lcap_bpf_decode(prog, insns, n) < 0) {
+        capture_bpf_free(prog);
+        return NULL;
+    }
+    return prog;
+}
+
 capture_bpf *capture_bpf_from_insns(const struct capture_insn *insns, size_t n, char *errbuf)
 {
     if (lcap_bpf_validate(insns, n, errbuf) < 0)

@@ -41,5 +41,8 @@ int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t 
 /* A new program from instructions already known to be valid (a copy of an
  * existing program); NULL when out of memory. */
 capture_bpf *lcap_bpf_new_trusted(const struct capture_insn *insns, size_t n);
+/* The same, taking over insns (malloc'ed, valid) instead of copying them: the
+ * program frees them, and so does a failure (NULL). */
+capture_bpf *lcap_bpf_adopt(struct capture_insn *insns, size_t n);
 
 #endif

@@ -1,45 +1,196 @@
-/* arena.c - the compiler's bump allocator and error recording: everything of one compile is freed at once. */
+/* arena.c - the compiler's bump allocator, its stack of temporaries, and error recording: everything
+ * of one compile is freed at once. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "filter/filter.h"
 
+/* Under AddressSanitizer a freed temporary is poisoned, so that one used after
+ * lcap_tmp_free is caught as it would be after free(). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN 1
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define POISON(p, n) ((void)(p), (void)(n))
+#define UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 struct lcap_arena_chunk {
     lcap_arena_chunk *next;
+    size_t cap;
     max_align_t align[];  /* data follows */
 };
 
 /* Bounds one compile's memory: a pathological expression fails cleanly. */
 #define ARENA_LIMIT ((size_t)512 << 20)
-#define ARENA_CHUNK ((size_t)64 << 10)
+/* Chunks after the first double from 32 KiB (below glibc's 64 KiB threshold
+ * at which a free() consolidates its bins) up to 1 MiB. */
+#define ARENA_CHUNK_MIN ((size_t)32 << 10)
+#define ARENA_CHUNK_MAX ((size_t)1 << 20)
 
-void *lcap_arena_alloc(lcap_arena *a, size_t n)
+void lcap_arena_init(lcap_arena *a, max_align_t *first, size_t size)
+{
+    memset(a, 0, sizeof(*a));
+    a->first = a->base = (char *)first;
+    a->first_cap = a->cap = first != NULL ? size : 0;
+}
+
+/* A chunk of at least n bytes becomes the one being filled; -1 when out of memory. */
+static int arena_new_chunk(lcap_arena *a, size_t n)
+{
+    size_t cap = a->head == NULL ? ARENA_CHUNK_MIN
+               : a->head->cap >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 2 * a->head->cap;
+    if (cap < n)
+        cap = n;
+    lcap_arena_chunk *c = a->spare;
+    if (c != NULL && c->cap >= cap) {
+        a->spare = NULL;
+    } else {
+        if ((c = malloc(sizeof(*c) + cap)) == NULL)
+            return -1;
+        c->cap = cap;
+    }
+    c->next = a->head;
+    a->head = c;
+    a->base = (char *)c->align;
+    a->used = 0;
+    a->cap = c->cap;
+    return 0;
+}
+
+/* The path every allocation takes, small enough to be inlined in this file. */
+static inline void *arena_take(lcap_arena *a, size_t n)
 {
     n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     if (a->failed || n > ARENA_LIMIT || a->total + n > ARENA_LIMIT) {
         a->failed = 1;
         return NULL;
     }
-    if (a->head == NULL || a->cap - a->used < n) {
-        size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
-        lcap_arena_chunk *c = malloc(sizeof(*c) + cap);
-        if (c == NULL) {
-            a->failed = 1;
-            return NULL;
-        }
-        c->next = a->head;
-        a->head = c;
-        a->used = 0;
-        a->cap = cap;
+    if (a->cap - a->used < n && arena_new_chunk(a, n) < 0) {
+        a->failed = 1;
+        return NULL;
     }
-    void *p = (char *)a->head->align + a->used;
+    void *p = a->base + a->used;
     a->used += n;
     a->total += n;
-    memset(p, 0, n);
+    UNPOISON(p, n);
     return p;
+}
+
+void *lcap_arena_alloc_raw(lcap_arena *a, size_t n)
+{
+    return arena_take(a, n);
+}
+
+void *lcap_arena_alloc(lcap_arena *a, size_t n)
+{
+    void *p = arena_take(a, n);
+    if (p != NULL)
+        memset(p, 0, n);
+    return p;
+}
+
+/* ---- temporaries: a stack over cc->tmp whose entries may be freed in any order ---- */
+
+/* The arena as it was before an allocation: popping the allocation restores it. */
+typedef struct arena_mark {
+    lcap_arena_chunk *head;
+    size_t used, total;
+} arena_mark;
+
+struct lcap_tmp_hdr {
+    struct lcap_tmp_hdr *prev;
+    arena_mark before;
+    size_t size;
+    int freed;
+};
+
+#define TMP_HDR ((sizeof(struct lcap_tmp_hdr) + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1))
+
+static void arena_rewind(lcap_arena *a, const arena_mark *m)
+{
+    if (a->head != m->head) {
+        while (a->head != m->head) {
+            lcap_arena_chunk *c = a->head;
+            a->head = c->next;
+            /* One chunk is kept for the next pass instead of going back to malloc. */
+            if (a->spare == NULL && c->cap <= ARENA_CHUNK_MAX) {
+                a->spare = c;
+                POISON(c->align, c->cap);
+            } else {
+                free(c);
+            }
+        }
+        a->base = m->head != NULL ? (char *)m->head->align : a->first;
+        a->cap = m->head != NULL ? m->head->cap : a->first_cap;
+        POISON(a->base + m->used, a->cap - m->used);
+    } else {
+        POISON(a->base + m->used, a->used - m->used);
+    }
+    a->used = m->used;
+    a->total = m->total;
+}
+
+void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero)
+{
+    lcap_arena *a = &cc->tmp;
+    /* no division unless a factor is large enough to overflow */
+    if (((count | size) >> (sizeof(size_t) * 4)) != 0 && size != 0 && count > (SIZE_MAX - TMP_HDR) / size)
+        return NULL;
+    size_t n = count * size;
+    arena_mark before = { a->head, a->used, a->total };
+    struct lcap_tmp_hdr *h = arena_take(a, TMP_HDR + n);
+    if (h == NULL)
+        return NULL;
+    h->prev = a->top;
+    h->before = before;
+    h->size = n;
+    h->freed = 0;
+    a->top = h;
+    void *p = (char *)h + TMP_HDR;
+    if (zero)
+        memset(p, 0, n);
+    return p;
+}
+
+void *lcap_tmp_realloc(lcap_cc *cc, void *p, size_t count, size_t size)
+{
+    void *q = lcap_tmp_alloc(cc, count, size, 0);
+    if (q == NULL || p == NULL)
+        return q;
+    size_t old = ((struct lcap_tmp_hdr *)(void *)((char *)p - TMP_HDR))->size;
+    memcpy(q, p, old < count * size ? old : count * size);
+    lcap_tmp_free(cc, p);
+    return q;
+}
+
+void lcap_tmp_free(lcap_cc *cc, void *p)
+{
+    lcap_arena *a = &cc->tmp;
+    if (p == NULL)
+        return;
+    struct lcap_tmp_hdr *h = (struct lcap_tmp_hdr *)(void *)((char *)p - TMP_HDR);
+    h->freed = 1;
+    POISON(p, h->size);
+    /* Pop every freed allocation on top; a rewind may free the chunk holding it. */
+    while (a->top != NULL && a->top->freed) {
+        struct lcap_tmp_hdr t = *a->top;
+        a->top = t.prev;
+        arena_rewind(a, &t.before);
+    }
 }
 
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n)
@@ -59,7 +210,15 @@ void lcap_arena_free(lcap_arena *a)
         a->head = c->next;
         free(c);
     }
-    a->used = a->cap = a->total = 0;
+    free(a->spare);
+    a->spare = NULL;
+    a->top = NULL;
+    /* the first chunk is the caller's stack: give it back clean */
+    if (a->first != NULL)
+        UNPOISON(a->first, a->first_cap);
+    a->base = a->first;
+    a->used = a->total = 0;
+    a->cap = a->first_cap;
 }
 
 void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)

@@ -22,12 +22,16 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
                                  int savefile, int opaque_index, int *rejects_all, int *index_loads, char *errbuf)
 {
     lcap_cc cc;
+    /* The arenas' first chunks: most compiles need no other memory. */
+    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)], tmp_first[LCAP_TMP_FIRST / sizeof(max_align_t)];
     capture_bpf *prog = NULL;
     struct capture_insn *insns = NULL;
     size_t n = 0;
     int empty = 0;
 
     memset(&cc, 0, sizeof(cc));
+    lcap_arena_init(&cc.arena, first, sizeof(first));
+    lcap_arena_init(&cc.tmp, tmp_first, sizeof(tmp_first));
     cc.text = filter != NULL ? filter : "";
     cc.dlt = linktype;
     cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
@@ -60,9 +64,10 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
         goto fail;
     *index_loads = cc.const_index_loads;
     if (optimize) {
-        if (lcap_optimize(&cc, &root) < 0)
+        int none = lcap_optimize(&cc, &root);
+        if (none < 0)
             goto fail;
-        if (lcap_block_is_ret(root) && root->k == 0 && !cc.libpcap_noopt) {
+        if (none && !cc.libpcap_noopt) {
             lcap_cc_error(&cc, 0, "expression rejects all packets");
             *rejects_all = 1;
             goto out;
@@ -70,10 +75,9 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     }
     if (lcap_emit(&cc, root, &insns, &n) < 0)
         goto fail;
-    prog = lcap_bpf_new_trusted(insns, n);
+    prog = lcap_bpf_adopt(insns, n);
     if (prog == NULL)
         lcap_cc_error(&cc, 0, "out of memory");
-    free(insns);
     goto out;
 fail:
     if (!cc.error)
@@ -82,6 +86,7 @@ out:
     if (prog == NULL && errbuf != NULL)
         memcpy(errbuf, cc.errbuf, CAPTURE_ERRBUF_SIZE);
     lcap_arena_free(&cc.arena);
+    lcap_arena_free(&cc.tmp);
     return prog;
 }
 

@@ -9,16 +9,31 @@
 #include "capture.h"
 #include "compat.h"
 
-/* An arena of chunks freed all at once when the compile call ends. */
+/* An arena of chunks freed all at once when the compile call ends. The first
+ * chunk is the caller's (on its stack: most compiles need no malloc at all). */
 typedef struct lcap_arena_chunk lcap_arena_chunk;
 typedef struct lcap_arena {
-    lcap_arena_chunk *head;
-    size_t used, cap;  /* of the head chunk */
-    size_t total;      /* bytes handed out, bounds memory use */
-    int failed;        /* an allocation failed: the compile reports it */
+    lcap_arena_chunk *head;  /* malloc'ed chunks, newest first */
+    lcap_arena_chunk *spare; /* one emptied by a rewind, for reuse */
+    char *first;             /* the caller's first chunk, or NULL */
+    size_t first_cap;
+    char *base;              /* the chunk being filled */
+    size_t used, cap;        /* of that chunk */
+    size_t total;            /* bytes handed out, bounds memory use */
+    int failed;              /* an allocation failed: the compile reports it */
+    struct lcap_tmp_hdr *top; /* scratch use (lcap_tmp_alloc): the newest allocation */
 } lcap_arena;
 
+/* Bytes of the first chunks of capture_compile's two arenas (cc->arena and
+ * cc->tmp): each holds all that 99% of the accept vectors' expressions need. */
+#define LCAP_ARENA_FIRST 16384
+#define LCAP_TMP_FIRST 16384
+
+/* first: NULL, or size bytes aligned as max_align_t, owned by the caller.
+ * A zeroed lcap_arena is an arena without a first chunk. */
+void lcap_arena_init(lcap_arena *a, max_align_t *first, size_t size);
 void *lcap_arena_alloc(lcap_arena *a, size_t n);  /* zeroed; NULL when out of memory */
+void *lcap_arena_alloc_raw(lcap_arena *a, size_t n);  /* not zeroed */
 char *lcap_arena_strndup(lcap_arena *a, const char *s, size_t n);
 void lcap_arena_free(lcap_arena *a);
 
@@ -36,7 +51,8 @@ struct lcap_linkinfo;
 
 /* The compiler state: everything one capture_compile() call owns. */
 typedef struct lcap_cc {
-    lcap_arena arena;
+    lcap_arena arena;        /* what lives until the call returns */
+    lcap_arena tmp;          /* the optimizer's and emitter's temporaries (lcap_tmp_alloc) */
     const char *text;        /* the expression */
     int error;               /* an error has been recorded */
     int speculating;         /* parser trial: errors are not recorded */
@@ -87,6 +103,17 @@ typedef struct lcap_cc {
 void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...) LCAP_PRINTF(3, 4);
 /* Arena allocation that records "out of memory" on failure. */
 void *lcap_cc_alloc(lcap_cc *cc, size_t n);
+
+/* Temporaries of the optimizer and emitter, as malloc/free would give them,
+ * from cc->tmp: freed memory is reused once everything allocated after it is
+ * freed too, so a pass that frees what it took leaves nothing behind. count *
+ * size bytes, zeroed if zero is set; NULL (no error recorded) when out of
+ * memory. lcap_tmp_free(cc, NULL) does nothing. */
+void *lcap_tmp_alloc(lcap_cc *cc, size_t count, size_t size, int zero);
+/* As realloc: p's contents (up to the new size) moved to a new allocation;
+ * NULL, with p left as it was, when out of memory. */
+void *lcap_tmp_realloc(lcap_cc *cc, void *p, size_t count, size_t size);
+void lcap_tmp_free(lcap_cc *cc, void *p);
 
 /* Scratch words for arithmetic and variable offsets. -1 with an error set when all are busy. */
 int lcap_cc_alloc_reg(lcap_cc *cc);

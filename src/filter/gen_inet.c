@@ -376,18 +376,6 @@ static void each_host(void *ctx, int family, const uint8_t *a)
 
 static int lookup_proto(lcap_cc *cc, const char *name, int proto, int col)
 {
-    static const struct {
-        const char *s;
-        int v;
-    } eproto[] = {
-        { "aarp", ETHERTYPE_AARP }, { "arp", ETHERTYPE_ARP },   { "atalk", ETHERTYPE_ATALK },
-        { "decnet", ETHERTYPE_DN }, { "ip", ETHERTYPE_IP },      { "ip6", ETHERTYPE_IPV6 },
-        { "lat", ETHERTYPE_LAT },   { "loopback", 0x9000 },      { "mopdl", ETHERTYPE_MOPDL },
-        { "moprc", ETHERTYPE_MOPRC }, { "rarp", ETHERTYPE_REVARP }, { "sca", ETHERTYPE_SCA },
-        { "pup", 0x0200 },          { "sprite", 0x0500 },        { "iso", LLCSAP_ISONS },
-        { "stp", LLCSAP_8021D },    { "ipx", LLCSAP_IPX },       { "netbeui", LLCSAP_NETBEUI },
-        { "lldp", 0x88cc },         { "slow", 0x8809 },
-    };
     char err[CAPTURE_ERRBUF_SIZE];
     int v;
     switch (proto) {
@@ -399,9 +387,8 @@ static int lookup_proto(lcap_cc *cc, const char *name, int proto, int col)
         lcap_cc_error(cc, col, "unknown ip proto '%s'", name);
         return -1;
     case Q_LINK:
-        for (size_t i = 0; i < sizeof(eproto) / sizeof(eproto[0]); i++)
-            if (strcmp(eproto[i].s, name) == 0)
-                return eproto[i].v;
+        if (lcap_names_link_proto(name, &v) > 0)
+            return v;
         lcap_cc_error(cc, col, "unknown ether proto '%s'", name);
         return -1;
     case Q_ISO:

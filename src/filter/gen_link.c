@@ -1,8 +1,11 @@
 /* gen_link.c - per-link-type code: the table of offsets and kinds, the protocol-type test,
  * link-layer hosts, broadcast/multicast and traffic direction. */
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
 #include <string.h>
 
+#include "capture.h"
+#include "dlt.h"
 #include "filter/gen.h"
 
 #define NO LCAP_OFF_NONE
@@ -116,11 +119,34 @@ const lcap_linkinfo *lcap_cur_link(const lcap_cc *cc)
     return li != NULL ? li : cc->link;
 }
 
+/* A link type without a row above that libpcap still compiles for (802.15.4,
+ * NFLOG, vsock, the rest of the DLT list and every value of its pass-through
+ * range): the empty expression, link[...] and lengths compile, anything
+ * needing a protocol or an address is refused. The row lives in the compile's
+ * arena, named for the messages. NULL for a value no savefile can carry. */
+static const lcap_linkinfo *opaque_link(lcap_cc *cc)
+{
+    if (lcap_dlt_to_linktype(cc->dlt) < 0)
+        return NULL;
+    lcap_linkinfo *li = lcap_cc_alloc(cc, sizeof(*li));
+    char *num = lcap_cc_alloc(cc, 16);
+    if (li == NULL || num == NULL)
+        return NULL;
+    const char *name = capture_datalink_val_to_name(cc->dlt);
+    if (name == NULL) {
+        snprintf(num, 16, "%d", cc->dlt);
+        name = num;
+    }
+    *li = (lcap_linkinfo){ cc->dlt, name, NO, NO, NO, NO, LT_NONE, H_NONE, D_NONE, V_NONE };
+    return li;
+}
+
 int lcap_gen_init_link(lcap_cc *cc)
 {
     const lcap_linkinfo *li = lcap_linkinfo_find(cc->dlt);
-    if (li == NULL) {
-        lcap_cc_error(cc, 0, "filters are not supported on link type %d", cc->dlt);
+    if (li == NULL && (li = opaque_link(cc)) == NULL) {
+        if (!cc->error)
+            lcap_cc_error(cc, 0, "filters are not supported on link type %d", cc->dlt);
         return -1;
     }
     cc->link = li;

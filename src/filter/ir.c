@@ -1,6 +1,7 @@
 /* ir.c - building blocks and conditions: and/or/not by patching dangling exits (no copies). */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "filter/ir.h"
@@ -201,81 +202,78 @@ lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f)
 
 /* Blocks in an order where every edge goes forward: reverse postorder of an
  * iterative depth-first walk, false edge explored first so the true target
- * tends to follow its branch. Returns are placed last. */
-lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+ * tends to follow its branch. Returns are placed last. From malloc, or from
+ * the temporaries when tmp is set. */
+static lcap_block **topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last, int tmp)
 {
-    size_t cap = 64, n = 0, sp = 0;
-    lcap_block **post = malloc(cap * sizeof(*post));
     struct frame {
         lcap_block *b;
         int state;
-    } *stack = malloc(cap * sizeof(*stack));
-    size_t scap = cap;
+    };
+    /* Every block comes from block_new, so nblocks bounds the walk: one
+     * allocation holds the result, the postorder and the stack. */
+    size_t nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1, n = 0, sp = 0;
+    size_t each = 2 * sizeof(lcap_block *) + sizeof(struct frame);
+    lcap_block **ord = NULL;
+    if (tmp)
+        ord = lcap_tmp_alloc(cc, nb, each, 0);
+    else if (nb <= SIZE_MAX / each)
+        ord = malloc(nb * each);
+    if (ord == NULL) {
+        lcap_cc_error(cc, 0, "out of memory ordering the filter's blocks");
+        return NULL;
+    }
+    lcap_block **post = ord + nb;
+    struct frame *stack = (struct frame *)(void *)(post + nb);
     int mark = ++cc->markgen;
 
-    if (post == NULL || stack == NULL)
-        goto oom;
-    stack[sp++] = (struct frame){ root, 0 };
     root->mark = mark;
+    if (lcap_block_is_ret(root))
+        post[n++] = root;
+    else
+        stack[sp++] = (struct frame){ root, 0 };
     while (sp > 0) {
         struct frame *f = &stack[sp - 1];
-        lcap_block *b = f->b, *next = NULL;
-        if (!lcap_block_is_ret(b)) {
-            if (f->state == 0) {
-                f->state = 1;
-                next = b->jf;
-            } else if (f->state == 1) {
-                f->state = 2;
-                next = b->jt;
-            }
-        }
-        if (next != NULL && f->state <= 2 && next->mark != mark) {
-            next->mark = mark;
-            if (sp == scap) {
-                struct frame *s2 = realloc(stack, 2 * scap * sizeof(*stack));
-                if (s2 == NULL)
-                    goto oom;
-                stack = s2;
-                scap *= 2;
-            }
-            stack[sp++] = (struct frame){ next, 0 };
+        if (f->state == 2) {
+            post[n++] = f->b;
+            sp--;
             continue;
         }
-        if (lcap_block_is_ret(b) || f->state == 2) {
-            if (n == cap) {
-                lcap_block **p2 = realloc(post, 2 * cap * sizeof(*post));
-                if (p2 == NULL)
-                    goto oom;
-                post = p2;
-                cap *= 2;
-            }
-            post[n++] = b;
-            sp--;
-        }
+        lcap_block *next = f->state++ == 0 ? f->b->jf : f->b->jt;
+        if (next == NULL || next->mark == mark)
+            continue;
+        next->mark = mark;
+        /* a return has no successors: it is done as soon as it is reached */
+        if (lcap_block_is_ret(next))
+            post[n++] = next;
+        else
+            stack[sp++] = (struct frame){ next, 0 };
     }
-    free(stack);
     /* reverse, returns moved to the end in their order */
-    lcap_block **ord = malloc((n ? n : 1) * sizeof(*ord));
-    if (ord == NULL) {
-        free(post);
-        goto oom2;
-    }
     size_t k = 0;
-    for (size_t i = n; i-- > 0;)
-        if (!rets_last || !lcap_block_is_ret(post[i]))
+    if (!rets_last) {
+        for (size_t i = n; i-- > 0;)
             ord[k++] = post[i];
-    for (size_t i = n; rets_last && i-- > 0;)
-        if (lcap_block_is_ret(post[i]))
-            ord[k++] = post[i];
-    free(post);
+    } else {
+        for (size_t i = n; i-- > 0;)
+            if (!lcap_block_is_ret(post[i]))
+                ord[k++] = post[i];
+        for (size_t i = n; i-- > 0;)
+            if (lcap_block_is_ret(post[i]))
+                ord[k++] = post[i];
+    }
     *count = n;
     return ord;
-oom:
-    free(post);
-    free(stack);
-oom2:
-    lcap_cc_error(cc, 0, "out of memory ordering the filter's blocks");
-    return NULL;
+}
+
+lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+{
+    return topo_order(cc, root, count, rets_last, 0);
+}
+
+lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last)
+{
+    return topo_order(cc, root, count, rets_last, 1);
 }
 
 

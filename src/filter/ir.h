@@ -86,10 +86,15 @@ lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f);
 
 /* Blocks reachable from root, every edge going forward (reverse postorder of
  * a depth-first walk); rets_last moves returns to the end. malloc'ed, count in
- * *count; NULL with the error set when out of memory. */
+ * *count; NULL with the error set when out of memory. The _tmp form takes it
+ * from the temporaries instead (give it back with lcap_tmp_free). */
 lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
+lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
 
-/* The optimizer: simplifies the graph from *root in place. 0, or -1 with the error set. */
+/* The optimizer: simplifies the graph from *root in place. 0; 1 when the
+ * expression rejects every packet by libpcap's rules (*root is then a
+ * return of 0; a program shortened to that by stronger rules gives 0); -1
+ * with the error set. */
 int lcap_optimize(lcap_cc *cc, lcap_block **root);
 /* Linearizes into instructions (long branches through "ja"), validated. */
 int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *n);

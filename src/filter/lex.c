@@ -7,43 +7,44 @@
 
 #include "filter/lex.h"
 
-typedef struct kw {
+/* Keywords and named constants, each a spelling with its length (so that a
+ * comparison needs no strlen) and its token or value, in byte order of the
+ * spellings as lex.h lists them: a word is found by binary search. */
+typedef struct word {
     const char *s;
-    enum lcap_tok t;
-} kw;
+    size_t n;
+    uint32_t v;
+} word;
 
-static const kw keywords[] = {
-#define KW_ROW(s, t) { s, T_##t },
+static const word keywords[] = {
+#define KW_ROW(s, t) { s, sizeof(s) - 1, T_##t },
     LCAP_KEYWORDS(KW_ROW)
 #undef KW_ROW
 };
 
-/* Named constants the language spells as words: they scan as numbers. */
-static const struct {
-    const char *s;
-    uint32_t v;
-} constants[] = {
-    { "icmptype", 0 }, { "icmpcode", 1 }, { "icmp-echoreply", 0 }, { "icmp-unreach", 3 },
-    { "icmp-sourcequench", 4 }, { "icmp-redirect", 5 }, { "icmp-echo", 8 }, { "icmp-routeradvert", 9 },
-    { "icmp-routersolicit", 10 }, { "icmp-timxceed", 11 }, { "icmp-paramprob", 12 }, { "icmp-tstamp", 13 },
-    { "icmp-tstampreply", 14 }, { "icmp-ireq", 15 }, { "icmp-ireqreply", 16 }, { "icmp-maskreq", 17 },
-    { "icmp-maskreply", 18 },
-    { "icmp6type", 0 }, { "icmp6code", 1 }, { "icmp6-destinationunreach", 1 }, { "icmp6-packettoobig", 2 },
-    { "icmp6-timeexceeded", 3 }, { "icmp6-parameterproblem", 4 }, { "icmp6-echo", 128 },
-    { "icmp6-echoreply", 129 }, { "icmp6-multicastlistenerquery", 130 },
-    { "icmp6-multicastlistenerreportv1", 131 }, { "icmp6-multicastlistenerdone", 132 },
-    { "icmp6-routersolicit", 133 }, { "icmp6-routeradvert", 134 }, { "icmp6-neighborsolicit", 135 },
-    { "icmp6-neighboradvert", 136 }, { "icmp6-redirect", 137 }, { "icmp6-routerrenum", 138 },
-    { "icmp6-nodeinformationquery", 139 }, { "icmp6-nodeinformationresponse", 140 },
-    { "icmp6-ineighbordiscoverysolicit", 141 }, { "icmp6-ineighbordiscoveryadvert", 142 },
-    { "icmp6-multicastlistenerreportv2", 143 }, { "icmp6-homeagentdiscoveryrequest", 144 },
-    { "icmp6-homeagentdiscoveryreply", 145 }, { "icmp6-mobileprefixsolicit", 146 },
-    { "icmp6-mobileprefixadvert", 147 }, { "icmp6-certpathsolicit", 148 }, { "icmp6-certpathadvert", 149 },
-    { "icmp6-multicastrouteradvert", 151 }, { "icmp6-multicastroutersolicit", 152 },
-    { "icmp6-multicastrouterterm", 153 },
-    { "tcpflags", 13 }, { "tcp-fin", 0x01 }, { "tcp-syn", 0x02 }, { "tcp-rst", 0x04 }, { "tcp-push", 0x08 },
-    { "tcp-ack", 0x10 }, { "tcp-urg", 0x20 }, { "tcp-ece", 0x40 }, { "tcp-cwr", 0x80 },
+static const word constants[] = {
+#define C_ROW(s, v) { s, sizeof(s) - 1, v },
+    LCAP_CONSTANTS(C_ROW)
+#undef C_ROW
 };
+
+static const word *find_word(const word *w, size_t count, const char *s, size_t n)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = memcmp(w[mid].s, s, w[mid].n < n ? w[mid].n : n);
+        if (c == 0)
+            c = (w[mid].n > n) - (w[mid].n < n);
+        if (c == 0)
+            return &w[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
 
 static const struct {
     enum lcap_tok t;
@@ -157,6 +158,8 @@ static int parse_mac_plain(const char *s, size_t n, uint8_t mac[6])
 
 static int parse_mac(const char *s, size_t n, uint8_t mac[6])
 {
+    if (n == 0 || hexval((unsigned char)s[0]) < 0) /* every form starts with a hex digit */
+        return 0;
     return parse_mac_plain(s, n, mac) || parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
            parse_mac_groups(s, n, '.', mac) || parse_mac_dotted4(s, n, mac);
 }
@@ -305,18 +308,16 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             t.kind = T_HID;
             return t;
         }
-        for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++) {
-            if (strlen(keywords[i].s) == n && memcmp(keywords[i].s, s + p, n) == 0) {
-                t.kind = keywords[i].t;
-                return t;
-            }
+        const word *w = find_word(keywords, sizeof(keywords) / sizeof(keywords[0]), s + p, n);
+        if (w != NULL) {
+            t.kind = (enum lcap_tok)w->v;
+            return t;
         }
-        for (size_t i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
-            if (strlen(constants[i].s) == n && memcmp(constants[i].s, s + p, n) == 0) {
-                t.kind = T_NUM;
-                t.num = constants[i].v;
-                return t;
-            }
+        w = find_word(constants, sizeof(constants) / sizeof(constants[0]), s + p, n);
+        if (w != NULL) {
+            t.kind = T_NUM;
+            t.num = w->v;
+            return t;
         }
         t.kind = T_ID;
         return t;

@@ -7,42 +7,59 @@
 
 #include "filter/filter.h"
 
-/* Keywords: spelling, token. Several spellings may share a token. */
+/* Keywords: spelling, token. Several spellings may share a token. Kept in
+ * byte order of the spellings: the lexer finds a word by binary search (the
+ * filter_parse test lexes every spelling, so a row out of order fails it). */
 #define LCAP_KEYWORDS(X) \
-    X("dst", DST) X("src", SRC) \
-    X("link", LINK) X("ether", LINK) X("ppp", LINK) X("slip", LINK) \
-    X("fddi", LINK) X("tr", LINK) X("wlan", LINK) \
-    X("arp", ARP) X("rarp", RARP) X("ip", IP) X("sctp", SCTP) X("tcp", TCP) \
-    X("udp", UDP) X("icmp", ICMP) X("igmp", IGMP) X("igrp", IGRP) X("pim", PIM) \
-    X("vrrp", VRRP) X("carp", CARP) X("radio", RADIO) X("ip6", IPV6) \
-    X("icmp6", ICMPV6) X("ah", AH) X("esp", ESP) X("atalk", ATALK) \
-    X("aarp", AARP) X("decnet", DECNET) X("lat", LAT) X("sca", SCA) \
-    X("moprc", MOPRC) X("mopdl", MOPDL) X("iso", ISO) X("esis", ESIS) \
-    X("es-is", ESIS) X("isis", ISIS) X("is-is", ISIS) X("l1", L1) X("l2", L2) \
-    X("iih", IIH) X("lsp", LSP) X("snp", SNP) X("csnp", CSNP) X("psnp", PSNP) \
-    X("clnp", CLNP) X("stp", STP) X("ipx", IPX) X("netbeui", NETBEUI) \
-    X("host", HOST) X("net", NET) X("mask", NETMASK) X("port", PORT) \
-    X("portrange", PORTRANGE) X("proto", PROTO) X("protochain", PROTOCHAIN) \
-    X("gateway", GATEWAY) X("type", TYPE) X("subtype", SUBTYPE) \
-    X("direction", DIR) X("dir", DIR) X("address1", ADDR1) X("addr1", ADDR1) \
-    X("address2", ADDR2) X("addr2", ADDR2) X("address3", ADDR3) X("addr3", ADDR3) \
-    X("address4", ADDR4) X("addr4", ADDR4) X("ra", RA) X("ta", TA) \
-    X("less", LESS) X("greater", GREATER) X("byte", CBYTE) \
-    X("broadcast", BROADCAST) X("multicast", MULTICAST) \
-    X("and", AND) X("or", OR) X("not", NOT) X("len", LEN) X("length", LEN) \
-    X("inbound", INBOUND) X("outbound", OUTBOUND) X("ifindex", IFINDEX) \
-    X("vlan", VLAN) X("mpls", MPLS) X("pppoed", PPPOED) X("pppoes", PPPOES) \
-    X("geneve", GENEVE) X("vxlan", VXLAN) X("lane", LANE) X("llc", LLC) \
-    X("metac", METAC) X("bcc", BCC) X("oam", OAM) X("oamf4", OAMF4) \
-    X("oamf4ec", OAMF4EC) X("oamf4sc", OAMF4SC) X("sc", SC) X("ilmic", ILMIC) \
-    X("vpi", VPI) X("vci", VCI) X("connectmsg", CONNECTMSG) \
-    X("metaconnect", METACONNECT) X("on", PF_IFNAME) X("ifname", PF_IFNAME) \
-    X("rset", PF_RSET) X("ruleset", PF_RSET) X("rnr", PF_RNR) \
-    X("rulenum", PF_RNR) X("srnr", PF_SRNR) X("subrulenum", PF_SRNR) \
-    X("reason", PF_REASON) X("action", PF_ACTION) X("fisu", FISU) \
-    X("lssu", LSSU) X("lsu", LSSU) X("msu", MSU) X("hfisu", HFISU) \
-    X("hlssu", HLSSU) X("hmsu", HMSU) X("sio", SIO) X("opc", OPC) X("dpc", DPC) \
-    X("sls", SLS) X("hsio", HSIO) X("hopc", HOPC) X("hdpc", HDPC) X("hsls", HSLS)
+    X("aarp", AARP) X("action", PF_ACTION) X("addr1", ADDR1) X("addr2", ADDR2) X("addr3", ADDR3) \
+    X("addr4", ADDR4) X("address1", ADDR1) X("address2", ADDR2) X("address3", ADDR3) \
+    X("address4", ADDR4) X("ah", AH) X("and", AND) X("arp", ARP) X("atalk", ATALK) X("bcc", BCC) \
+    X("broadcast", BROADCAST) X("byte", CBYTE) X("carp", CARP) X("clnp", CLNP) \
+    X("connectmsg", CONNECTMSG) X("csnp", CSNP) X("decnet", DECNET) X("dir", DIR) \
+    X("direction", DIR) X("dpc", DPC) X("dst", DST) X("es-is", ESIS) X("esis", ESIS) X("esp", ESP) \
+    X("ether", LINK) X("fddi", LINK) X("fisu", FISU) X("gateway", GATEWAY) X("geneve", GENEVE) \
+    X("greater", GREATER) X("hdpc", HDPC) X("hfisu", HFISU) X("hlssu", HLSSU) X("hmsu", HMSU) \
+    X("hopc", HOPC) X("host", HOST) X("hsio", HSIO) X("hsls", HSLS) X("icmp", ICMP) \
+    X("icmp6", ICMPV6) X("ifindex", IFINDEX) X("ifname", PF_IFNAME) X("igmp", IGMP) X("igrp", IGRP) \
+    X("iih", IIH) X("ilmic", ILMIC) X("inbound", INBOUND) X("ip", IP) X("ip6", IPV6) X("ipx", IPX) \
+    X("is-is", ISIS) X("isis", ISIS) X("iso", ISO) X("l1", L1) X("l2", L2) X("lane", LANE) \
+    X("lat", LAT) X("len", LEN) X("length", LEN) X("less", LESS) X("link", LINK) X("llc", LLC) \
+    X("lsp", LSP) X("lssu", LSSU) X("lsu", LSSU) X("mask", NETMASK) X("metac", METAC) \
+    X("metaconnect", METACONNECT) X("mopdl", MOPDL) X("moprc", MOPRC) X("mpls", MPLS) X("msu", MSU) \
+    X("multicast", MULTICAST) X("net", NET) X("netbeui", NETBEUI) X("not", NOT) X("oam", OAM) \
+    X("oamf4", OAMF4) X("oamf4ec", OAMF4EC) X("oamf4sc", OAMF4SC) X("on", PF_IFNAME) X("opc", OPC) \
+    X("or", OR) X("outbound", OUTBOUND) X("pim", PIM) X("port", PORT) X("portrange", PORTRANGE) \
+    X("ppp", LINK) X("pppoed", PPPOED) X("pppoes", PPPOES) X("proto", PROTO) \
+    X("protochain", PROTOCHAIN) X("psnp", PSNP) X("ra", RA) X("radio", RADIO) X("rarp", RARP) \
+    X("reason", PF_REASON) X("rnr", PF_RNR) X("rset", PF_RSET) X("rulenum", PF_RNR) \
+    X("ruleset", PF_RSET) X("sc", SC) X("sca", SCA) X("sctp", SCTP) X("sio", SIO) X("slip", LINK) \
+    X("sls", SLS) X("snp", SNP) X("src", SRC) X("srnr", PF_SRNR) X("stp", STP) \
+    X("subrulenum", PF_SRNR) X("subtype", SUBTYPE) X("ta", TA) X("tcp", TCP) X("tr", LINK) \
+    X("type", TYPE) X("udp", UDP) X("vci", VCI) X("vlan", VLAN) X("vpi", VPI) X("vrrp", VRRP) \
+    X("vxlan", VXLAN) X("wlan", LINK)
+
+/* Named constants the language spells as words (they scan as numbers):
+ * spelling, value. In byte order of the spellings, as the keywords. */
+#define LCAP_CONSTANTS(X) \
+    X("icmp-echo", 8) X("icmp-echoreply", 0) X("icmp-ireq", 15) X("icmp-ireqreply", 16) \
+    X("icmp-maskreply", 18) X("icmp-maskreq", 17) X("icmp-paramprob", 12) X("icmp-redirect", 5) \
+    X("icmp-routeradvert", 9) X("icmp-routersolicit", 10) X("icmp-sourcequench", 4) \
+    X("icmp-timxceed", 11) X("icmp-tstamp", 13) X("icmp-tstampreply", 14) X("icmp-unreach", 3) \
+    X("icmp6-certpathadvert", 149) X("icmp6-certpathsolicit", 148) X("icmp6-destinationunreach", 1) \
+    X("icmp6-echo", 128) X("icmp6-echoreply", 129) X("icmp6-homeagentdiscoveryreply", 145) \
+    X("icmp6-homeagentdiscoveryrequest", 144) X("icmp6-ineighbordiscoveryadvert", 142) \
+    X("icmp6-ineighbordiscoverysolicit", 141) X("icmp6-mobileprefixadvert", 147) \
+    X("icmp6-mobileprefixsolicit", 146) X("icmp6-multicastlistenerdone", 132) \
+    X("icmp6-multicastlistenerquery", 130) X("icmp6-multicastlistenerreportv1", 131) \
+    X("icmp6-multicastlistenerreportv2", 143) X("icmp6-multicastrouteradvert", 151) \
+    X("icmp6-multicastroutersolicit", 152) X("icmp6-multicastrouterterm", 153) \
+    X("icmp6-neighboradvert", 136) X("icmp6-neighborsolicit", 135) \
+    X("icmp6-nodeinformationquery", 139) X("icmp6-nodeinformationresponse", 140) \
+    X("icmp6-packettoobig", 2) X("icmp6-parameterproblem", 4) X("icmp6-redirect", 137) \
+    X("icmp6-routeradvert", 134) X("icmp6-routerrenum", 138) X("icmp6-routersolicit", 133) \
+    X("icmp6-timeexceeded", 3) X("icmp6code", 1) X("icmp6type", 0) X("icmpcode", 1) X("icmptype", 0) \
+    X("tcp-ack", 0x10) X("tcp-cwr", 0x80) X("tcp-ece", 0x40) X("tcp-fin", 0x01) X("tcp-push", 0x08) \
+    X("tcp-rst", 0x04) X("tcp-syn", 0x02) X("tcp-urg", 0x20) X("tcpflags", 13)
 
 /* Punctuation: token, text as shown in messages. */
 #define LCAP_PUNCT(X) \

@@ -38,6 +38,14 @@ int lcap_names_port(const char *name, int *port, int *protos, char *err);
 /* The number of a protocols name ("tcp" is 6). */
 int lcap_names_proto(const char *name, int *proto, char *err);
 
+/* What lcap_names_link_proto() found. */
+#define LCAP_LINK_ETHERTYPE 1
+#define LCAP_LINK_LLC       2
+
+/* A link-level protocol name ("arp", "stp"): LCAP_LINK_* with *value its
+ * Ethernet type or LLC SAP, or -1 when the name is not one (src/filter/link_names.c). */
+int lcap_names_link_proto(const char *name, int *value);
+
 /* The same lookups in a file of the given path (unit tests use their own). */
 int lcap_names_ether_file(const char *path, const char *name, uint8_t mac[6], char *err);
 int lcap_names_net_file(const char *path, const char *name, uint32_t *net, char *err);

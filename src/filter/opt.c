@@ -5,141 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "filter/ir.h"
+#include "filter/opt.h"
 
-/* ---- value numbers: hash-consed symbolic values of A and X ---- */
-
-/* V_FOLD: (weak) a constant computed by arithmetic, which libpcap's
- * optimizer knows only in its last pass */
-enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL, V_FOLD };
-
-typedef struct vnode {
-    uint8_t op, size;
-    uint16_t alu;
-    uint32_t a, b, k;
-} vnode;
-
-typedef struct vtab {
-    vnode *v;
-    uint32_t n, cap;
-    uint32_t *hash; /* open addressing over indexes + 1 */
-    uint32_t hcap;
-    uint32_t unk;   /* next unknown */
-    int oom;
-    int bigshift;   /* a shift of an unknown A by a known X above 31 */
-    int weak;       /* only what libpcap's optimizer finds (the refusal's second look) */
-    int at_root;    /* weak: deciding a block libpcap's opt_root would reach */
-} vtab;
-
-static uint32_t vhash(const vnode *x)
-{
-    uint32_t h = x->op * 2654435761u ^ x->size * 40503u ^ x->alu * 97u;
-    h = (h ^ x->a) * 2246822519u;
-    h = (h ^ x->b) * 3266489917u;
-    h = (h ^ x->k) * 668265263u;
-    return h ^ h >> 15;
-}
-
-static int vgrow(vtab *t)
-{
-    uint32_t ncap = t->cap ? t->cap * 2 : 1024;
-    vnode *nv = realloc(t->v, ncap * sizeof(*nv));
-    if (nv == NULL)
-        return -1;
-    t->v = nv;
-    t->cap = ncap;
-    uint32_t nh = ncap * 2;
-    uint32_t *h = calloc(nh, sizeof(*h));
-    if (h == NULL)
-        return -1;
-    free(t->hash);
-    t->hash = h;
-    t->hcap = nh;
-    for (uint32_t i = 0; i < t->n; i++) {
-        if (t->v[i].op == V_UNK)
-            continue;
-        uint32_t j = vhash(&t->v[i]) & (nh - 1);
-        while (h[j])
-            j = (j + 1) & (nh - 1);
-        h[j] = i + 1;
-    }
-    return 0;
-}
-
-static uint32_t vget(vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b, uint32_t k)
-{
-    vnode x = { op, size, alu, a, b, k };
-    if (t->oom)
-        return 0;
-    if (t->n + 1 >= t->cap && vgrow(t) < 0) {
-        t->oom = 1;
-        return 0;
-    }
-    if (op != V_UNK) {
-        uint32_t j = vhash(&x) & (t->hcap - 1);
-        while (t->hash[j]) {
-            vnode *y = &t->v[t->hash[j] - 1];
-            if (y->op == op && y->size == size && y->alu == alu && y->a == a && y->b == b && y->k == k)
-                return t->hash[j] - 1;
-            j = (j + 1) & (t->hcap - 1);
-        }
-        t->hash[j] = t->n + 1;
-    }
-    t->v[t->n] = x;
-    return t->n++;
-}
-
-/* Unknown values (what a block finds in A, X or M at entry) are numbers
- * from UNK_BASE up, one fresh per use, kept out of the table. */
-#define UNK_BASE 0x80000000u
-
-static uint32_t vconst(vtab *t, uint32_t k) { return vget(t, V_CONST, 0, 0, 0, 0, k); }
-static uint32_t vunk(vtab *t) { return UNK_BASE | (t->unk++ & 0x7fffffffu); }
-static int is_unk(const vtab *t, uint32_t v) { return v >= UNK_BASE || t->oom; }
-
-static int is_const(const vtab *t, uint32_t v, uint32_t *k)
-{
-    if (t->oom || v >= t->n || (t->v[v].op != V_CONST && t->v[v].op != V_FOLD))
-        return 0;
-    *k = t->v[v].k;
-    return 1;
-}
-
-static int is_fold(const vtab *t, uint32_t v) { return !t->oom && v < t->n && t->v[v].op == V_FOLD; }
-
-/* A constant computed from others: a V_FOLD when weak. */
-static uint32_t vcomputed(vtab *t, uint32_t k) { return t->weak ? vget(t, V_FOLD, 0, 0, 0, 0, k) : vconst(t, k); }
-
-static uint32_t valu(vtab *t, uint16_t op, uint32_t a, uint32_t b)
-{
-    uint32_t x, y;
-    if (is_const(t, a, &x) && is_const(t, b, &y)) {
-        switch (op) {
-        case LCAP_BPF_ADD: return vcomputed(t, x + y);
-        case LCAP_BPF_SUB: return vcomputed(t, x - y);
-        case LCAP_BPF_MUL: return vcomputed(t, x * y);
-        case LCAP_BPF_DIV: if (y) return vcomputed(t, x / y); break;
-        case LCAP_BPF_MOD: if (y) return vcomputed(t, x % y); break;
-        case LCAP_BPF_AND: return vcomputed(t, x & y);
-        case LCAP_BPF_OR: return vcomputed(t, x | y);
-        case LCAP_BPF_XOR: return vcomputed(t, x ^ y);
-        case LCAP_BPF_LSH: return vcomputed(t, y < 32 ? x << y : 0);
-        case LCAP_BPF_RSH: return vcomputed(t, y < 32 ? x >> y : 0);
-        default: break;
-        }
-    }
-    if (is_const(t, b, &y)) { /* identities and absorbing constants (weak: libpcap's, and 0, mul 0) */
-        if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
-            return vcomputed(t, 0);
-        if (op == LCAP_BPF_OR && y == 0xffffffffu && !t->weak)
-            return vcomputed(t, 0xffffffffu);
-        if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
-              op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && y == 0) ||
-            ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))
-            return a;
-    }
-    return vget(t, V_ALU, 0, op, a, b, 0);
-}
+typedef lcap_vtab vtab;
+#define vconst lcap_vn_const
+#define vunk lcap_vn_unk
+#define is_unk lcap_vn_is_unk
+#define is_const lcap_vn_is_const
 
 /* Symbolic execution of a block: the values of A and X at its branch, and
  * whether A and X are written before being read (the block stands alone). */
@@ -148,114 +20,34 @@ typedef struct bval {
     int stands_alone;
     int has_store;
     int nstmts;
+    uint32_t kval;  /* value number of the branch's constant */
 } bval;
 
 static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out)
 {
-    uint32_t A = vunk(t), X = vunk(t), M[LCAP_BPF_MEMWORDS];
-    uint32_t mknown = 0; /* M[i] set (else unknown, numbered on first read) */
-    int adef = 0, xdef = 0, alone = 1, store = 0, n = 0;
+    uint32_t r[LCAP_VN_REGS], defd = 0, used = 0;
+    int store = 0, n = 0;
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
         if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             store = 1;
-    for (int i = 0; i < LCAP_BPF_MEMWORDS; i++)
-        M[i] = 0;
-#define READ_A() (alone &= adef)
-#define READ_X() (alone &= xdef)
+    lcap_vn_unk_all(t, r);
+    for (int k = 0; !store && k < LCAP_BPF_MEMWORDS; k++)
+        if (globals >> k & 1)
+            r[LCAP_VN_M(k)] = lcap_vn_get(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)k);
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next, n++) {
-        uint16_t c = s->code;
-        uint32_t k = s->k;
-        switch (LCAP_BPF_CLASS(c)) {
-        case LCAP_BPF_LD:
-        case LCAP_BPF_LDX: {
-            uint32_t v;
-            int isx = LCAP_BPF_CLASS(c) == LCAP_BPF_LDX;
-            switch (LCAP_BPF_MODE(c)) {
-            case LCAP_BPF_IMM: v = vconst(t, k); break;
-            case LCAP_BPF_ABS: v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(c), 0, 0, 0, k); break;
-            case LCAP_BPF_IND: READ_X(); v = vget(t, V_LDI, (uint8_t)LCAP_BPF_SIZE(c), 0, X, 0, k); break;
-            case LCAP_BPF_MEM:
-                if (k >= LCAP_BPF_MEMWORDS)
-                    v = vunk(t);
-                else {
-                    if (!(mknown >> k & 1)) {
-                        M[k] = (!store && (globals >> k & 1)) ? vget(t, V_GLOBAL, 0, 0, 0, 0, k) : vunk(t);
-                        mknown |= 1u << k;
-                    }
-                    v = M[k];
-                }
-                break;
-            case LCAP_BPF_LEN: v = vget(t, V_LEN, 0, 0, 0, 0, 0); break;
-            case LCAP_BPF_MSH: v = vget(t, V_MSH, 0, 0, 0, 0, k); break;
-            default: v = vunk(t); break;
-            }
-            if (isx) {
-                X = v;
-                xdef = 1;
-            } else {
-                A = v;
-                adef = 1;
-            }
-            break;
-        }
-        case LCAP_BPF_ST:
-            READ_A();
-            if (k < LCAP_BPF_MEMWORDS) {
-                M[k] = A;
-                mknown |= 1u << k;
-            }
-            break;
-        case LCAP_BPF_STX:
-            READ_X();
-            if (k < LCAP_BPF_MEMWORDS) {
-                M[k] = X;
-                mknown |= 1u << k;
-            }
-            break;
-        case LCAP_BPF_ALU:
-            READ_A();
-            if (LCAP_BPF_OP(c) == LCAP_BPF_NEG) {
-                uint32_t x;
-                A = is_const(t, A, &x) ? vcomputed(t, (uint32_t)-x) : vget(t, V_NEG, 0, 0, A, 0, 0);
-            } else if (LCAP_BPF_SRC(c) == LCAP_BPF_X) {
-                READ_X();
-                uint32_t y, x;
-                /* libpcap's optimizer refuses this once it knows X (opt_stmt) */
-                if ((LCAP_BPF_OP(c) == LCAP_BPF_LSH || LCAP_BPF_OP(c) == LCAP_BPF_RSH) && is_const(t, X, &y) &&
-                    y > 31 && !is_const(t, A, &x))
-                    t->bigshift = 1;
-                A = valu(t, LCAP_BPF_OP(c), A, X);
-            } else {
-                A = valu(t, LCAP_BPF_OP(c), A, vconst(t, k));
-            }
-            break;
-        case LCAP_BPF_MISC:
-            if (LCAP_BPF_MISCOP(c) == LCAP_BPF_TAX) {
-                READ_A();
-                X = A;
-                xdef = 1;
-            } else {
-                READ_X();
-                A = X;
-                adef = 1;
-            }
-            break;
-        default:
-            break;
-        }
+        uint32_t u, d;
+        lcap_stmt_regs(s, &u, &d);
+        used |= u & ~defd;
+        defd |= d;
+        lcap_vn_step(t, r, s);
     }
-    if (!lcap_block_is_ret(b) && !(b->jt != NULL && b->jt == b->jf)) {
-        READ_A();
-        if (LCAP_BPF_SRC(b->code) == LCAP_BPF_X)
-            READ_X();
-    }
-#undef READ_A
-#undef READ_X
-    out->a = A;
-    out->x = X;
-    out->stands_alone = alone;
+    used |= lcap_branch_use(b) & ~defd;
+    out->a = r[LCAP_VN_A];
+    out->x = r[LCAP_VN_X];
+    out->stands_alone = !(used & (1u << LCAP_VN_A | 1u << LCAP_VN_X));
     out->has_store = store;
     out->nstmts = n;
+    out->kval = lcap_block_is_ret(b) ? 0 : vconst(t, b->k);
 }
 
 /* ---- facts: "value op operand was true/false" ---- */
@@ -270,6 +62,7 @@ typedef struct fact {
 
 typedef struct fset {
     int n;      /* -1: not yet reached */
+    int keep;   /* when full, drop a test known false rather than the oldest */
     fact f[MAXFACTS];
 } fset;
 
@@ -278,17 +71,36 @@ static void fset_add(fset *s, fact f)
     for (int i = 0; i < s->n; i++)
         if (s->f[i].v == f.v && s->f[i].op == f.op && s->f[i].opnd == f.opnd && s->f[i].yes == f.yes)
             return;
-    if (s->n == MAXFACTS) { /* drop the oldest */
-        memmove(s->f, s->f + 1, (MAXFACTS - 1) * sizeof(fact));
+    if (s->n == MAXFACTS) {
+        /* drop the oldest (libpcap's rules, for the verdict), or the oldest
+         * test known false: a chain of "port a or port b or ..." piles those
+         * up, while a known equality (the ethertype) decides every later
+         * test of its value */
+        int drop = 0;
+        for (int i = 0; s->keep && i < s->n; i++)
+            if (!s->f[i].yes) {
+                drop = i;
+                break;
+            }
+        memmove(s->f + drop, s->f + drop + 1, (size_t)(MAXFACTS - 1 - drop) * sizeof(fact));
         s->n--;
     }
     s->f[s->n++] = f;
 }
 
+/* A copy of the facts in use only (a set is mostly empty room). */
+static void fset_copy(fset *dst, const fset *src)
+{
+    dst->n = src->n;
+    dst->keep = src->keep;
+    if (src->n > 0)
+        memcpy(dst->f, src->f, (size_t)src->n * sizeof(fact));
+}
+
 static void fset_meet(fset *dst, const fset *src)
 {
     if (dst->n < 0) {
-        *dst = *src;
+        fset_copy(dst, src);
         return;
     }
     if (dst->n == 0 || (dst->n == src->n && memcmp(dst->f, src->f, (size_t)dst->n * sizeof(fact)) == 0))
@@ -322,11 +134,12 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
     int kconst = is_const(t, opnd, &k);
     if (kconst && op == LCAP_BPF_JSET && k == 0)
         return 0;
-    /* weak: libpcap folds a test of a constant only in its last pass, whose
-     * result reaches the root (and a refusal) only from the root down; it
-     * never compares a value with itself */
+    /* weak: libpcap folds a test of a computed constant only in its last
+     * pass, whose result reaches the root (and a refusal) only from the
+     * root down; it never compares a value with itself */
     if (kconst && is_const(t, a, &x))
-        return t->weak && !t->at_root && (is_fold(t, a) || is_fold(t, opnd)) ? -1 : eval_test(op, x, k);
+        return t->weak && !t->at_root && (lcap_vn_is_fold(t, a) || lcap_vn_is_fold(t, opnd)) ? -1
+                                                                                           : eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
         return t->weak ? -1 : op != LCAP_BPF_JGT;
     if (is_unk(t, a))
@@ -354,7 +167,7 @@ typedef struct binfo {
     uint32_t opnd;   /* value number of the branch operand */
     uint16_t op;
     int branch;      /* a two-way test (not a return or unconditional) */
-    int chain;       /* reached from the root through decided blocks alone */
+    int chain;       /* reached from the root through decided blocks alone (weak) */
 } binfo;
 
 static int is_uncond(const lcap_block *b) { return !lcap_block_is_ret(b) && b->jt == b->jf; }
@@ -371,18 +184,56 @@ static unsigned global_regs(const lcap_cc *cc)
     return globals;
 }
 
-static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
+/* Where an edge with facts f into s ends up: over every test f decides,
+ * and over a test it does not decide when both ways lead to the same
+ * rejection (the test's loads then matter no more: running past the
+ * packet's end rejects too). budget bounds those two-way looks. */
+#define WALK_BUDGET 4
+
+static int is_reject(const lcap_block *b) { return lcap_block_is_ret(b) && b->k == 0; }
+
+static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *budget)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
-    if (ord == NULL)
-        return -1;
-    binfo *bi = calloc(n, sizeof(*bi));
-    fset *in = malloc(n * sizeof(*in));
+    for (int hops = 0; hops < 64 && !lcap_block_is_ret(s); hops++) {
+        const binfo *S = &bi[s->order];
+        if (S->bv.has_store)
+            break;
+        lcap_block *next;
+        int d = S->branch ? decide(t, f, S->bv.a, S->op, S->opnd) : 1;
+        if (d < 0) {
+            /* worth a look only next to a rejection */
+            if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
+                break;
+            (*budget)--;
+            fset ft, ff;
+            fset_copy(&ft, f);
+            fset_copy(&ff, f);
+            fset_add(&ft, (fact){ S->bv.a, S->opnd, S->op, 1 });
+            fset_add(&ff, (fact){ S->bv.a, S->opnd, S->op, 0 });
+            lcap_block *a = walk(t, bi, s->jt, &ft, budget);
+            lcap_block *b = walk(t, bi, s->jf, &ff, budget);
+            if (a == b && is_reject(a))
+                return a;
+            break;
+        }
+        next = d ? s->jt : s->jf;
+        if (S->bv.nstmts > 0 && !bi[next->order].bv.stands_alone && !lcap_block_is_ret(next))
+            break;
+        if (S->branch)
+            fset_add(f, (fact){ S->bv.a, S->opnd, S->op, (uint16_t)d });
+        s = next;
+    }
+    return s;
+}
+
+static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t n, lcap_block **root,
+                    int *changed, int walk_budget)
+{
+    binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
+    fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
     if (bi == NULL || in == NULL) {
-        free(ord);
-        free(bi);
-        free(in);
+        lcap_tmp_free(cc, bi);
+        lcap_tmp_free(cc, in);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -391,11 +242,16 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
         lcap_block *b = ord[i];
         b->order = (int)i;
         in[i].n = -1;
-        eval_block(t, b, globals, &bi[i].bv);
+        in[i].keep = walk_budget > 0;
+        /* threading changes edges only: a block's values hold for every pass */
+        bval *c = &cache[b->id];
+        if (c->nstmts < 0)
+            eval_block(t, b, globals, c);
+        bi[i].bv = *c;
         bi[i].branch = !lcap_block_is_ret(b) && !is_uncond(b);
         if (bi[i].branch) {
             bi[i].op = (uint16_t)LCAP_BPF_OP(b->code);
-            bi[i].opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bi[i].bv.x : vconst(t, b->k);
+            bi[i].opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bi[i].bv.x : bi[i].bv.kval;
         }
     }
     if (t->oom)
@@ -406,61 +262,43 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))
             continue;
-        t->at_root = bi[i].chain;
         if (in[i].n < 0)
-            in[i].n = 0;
+            continue; /* no longer reached: its facts would only weaken the meets */
         binfo *B = &bi[i];
+        t->at_root = B->chain;
         if (B->branch) {
             int d = decide(t, &in[i], B->bv.a, B->op, B->opnd);
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 B->branch = 0;
-                *changed = 1;
+                (*changed)++;
             }
         }
         t->at_root = 0;
+        if (B->chain && !B->branch && !lcap_block_is_ret(b->jt))
+            bi[b->jt->order].chain = 1;
         /* thread each edge over tests its facts decide */
         for (int e = 0; e < 2; e++) {
             if (!B->branch && e == 1)
                 break;
             lcap_block **slot = e == 0 ? &b->jt : &b->jf;
-            fset f = in[i];
+            fset f;
+            fset_copy(&f, &in[i]);
             if (B->branch)
                 fset_add(&f, (fact){ B->bv.a, B->opnd, B->op, (uint16_t)(e == 0) });
-            lcap_block *s = *slot;
-            for (int hops = 0; hops < 64 && !lcap_block_is_ret(s); hops++) {
-                binfo *S = &bi[s->order];
-                if (S->bv.has_store)
-                    break;
-                lcap_block *next;
-                int d = S->branch ? decide(t, &f, S->bv.a, S->op, S->opnd) : 1;
-                if (d < 0)
-                    break;
-                next = d ? s->jt : s->jf;
-                if (S->bv.nstmts > 0 && !bi[next->order].bv.stands_alone && !lcap_block_is_ret(next))
-                    break;
-                if (S->branch)
-                    fset_add(&f, (fact){ S->bv.a, S->opnd, S->op, (uint16_t)d });
-                s = next;
-            }
+            int budget = walk_budget;
+            lcap_block *s = walk(t, bi, *slot, &f, &budget);
             if (s != *slot) {
                 *slot = s;
-                *changed = 1;
+                (*changed)++;
             }
+            if (!B->branch)
+                b->jf = s; /* both ways, or the block would test again */
             if (!lcap_block_is_ret(s)) {
                 fset_meet(&in[s->order], &f);
             }
             if (!B->branch)
                 break;
-        }
-        /* a block without a live test (decided here, or unconditional) took
-         * the threaded edge on jt alone: its jf, which the machine still
-         * follows when the block's jump is a test, must not stay behind on
-         * the old target, whose facts never heard of this edge */
-        if (!B->branch) {
-            b->jf = b->jt;
-            if (bi[i].chain && !lcap_block_is_ret(b->jt))
-                bi[b->jt->order].chain = 1;
         }
     }
     /* the root itself may be an unconditional block without effects */
@@ -470,16 +308,14 @@ static int one_pass(lcap_cc *cc, vtab *t, lcap_block **root, int *changed)
         if (R->bv.has_store || (R->bv.nstmts > 0 && !lcap_block_is_ret(next) && !bi[next->order].bv.stands_alone))
             break;
         *root = next;
-        *changed = 1;
+        (*changed)++;
     }
-    free(ord);
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     return 0;
 oom:
-    free(ord);
-    free(bi);
-    free(in);
+    lcap_tmp_free(cc, bi);
+    lcap_tmp_free(cc, in);
     lcap_cc_error(cc, 0, "out of memory optimizing the filter");
     return -1;
 }
@@ -510,18 +346,13 @@ static int block_same(const lcap_block *a, const lcap_block *b)
     return x == NULL && y == NULL;
 }
 
-static int merge_blocks(lcap_cc *cc, lcap_block **root)
+static int merge_blocks(lcap_cc *cc, lcap_block **root, lcap_block **ord, size_t n)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, *root, &n, 0);
-    if (ord == NULL)
-        return -1;
     size_t cap = 1;
     while (cap < 2 * n)
         cap *= 2;
-    lcap_block **tab = calloc(cap, sizeof(*tab));
+    lcap_block **tab = lcap_tmp_alloc(cc, cap, sizeof(*tab), 1);
     if (tab == NULL) {
-        free(ord);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
@@ -549,88 +380,15 @@ static int merge_blocks(lcap_cc *cc, lcap_block **root)
         *root = (*root)->facts;
     for (size_t i = 0; i < n; i++)
         ord[i]->facts = NULL;
-    free(tab);
-    free(ord);
+    lcap_tmp_free(cc, tab);
     return 0;
 }
 
-/* Drops a block's first load of A when every predecessor leaves that very
- * value in A (the ethertype reloaded after an ethertype test). Last step:
- * the block no longer stands alone afterwards. */
-static int drop_reloads(lcap_cc *cc, vtab *t, lcap_block *root)
+/* 1 if some return in ord[0..n) (the blocks reached) accepts; *reject
+ * gets a return of 0 if there is one. */
+static int accepts_some(lcap_block **ord, size_t n, lcap_block **reject)
 {
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
-    if (ord == NULL)
-        return -1;
-    uint32_t *exit_a = malloc(n * sizeof(*exit_a)), *in_a = malloc(n * sizeof(*in_a));
-    int *seen = calloc(n, sizeof(*seen));
-    if (exit_a == NULL || in_a == NULL || seen == NULL) {
-        free(ord);
-        free(exit_a);
-        free(in_a);
-        free(seen);
-        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
-        return -1;
-    }
-    unsigned globals = global_regs(cc);
-    for (size_t i = 0; i < n; i++) {
-        ord[i]->order = (int)i;
-        bval bv;
-        eval_block(t, ord[i], globals, &bv);
-        exit_a[i] = bv.a;
-    }
-    const uint32_t none = 0xffffffffu;
-    seen[0] = 2;
-    in_a[0] = none;
-    for (size_t i = 0; i < n; i++) {
-        lcap_block *b = ord[i];
-        if (lcap_block_is_ret(b))
-            continue;
-        lcap_block *succ[2] = { b->jt, b->jf };
-        for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
-            size_t j = (size_t)succ[e]->order;
-            if (!seen[j]) {
-                seen[j] = 1;
-                in_a[j] = exit_a[i];
-            } else if (in_a[j] != exit_a[i]) {
-                in_a[j] = none;
-            }
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        lcap_block *b = ord[i];
-        lcap_stmt *s = b->stmts;
-        if (in_a[i] == none || s == NULL || LCAP_BPF_CLASS(s->code) != LCAP_BPF_LD || t->oom)
-            continue;
-        if (is_unk(t, in_a[i]))
-            continue;
-        uint32_t v;
-        uint16_t m = LCAP_BPF_MODE(s->code);
-        if (m == LCAP_BPF_ABS)
-            v = vget(t, V_LD, (uint8_t)LCAP_BPF_SIZE(s->code), 0, 0, 0, s->k);
-        else if (m == LCAP_BPF_IMM)
-            v = vconst(t, s->k);
-        else
-            continue;
-        if (v == in_a[i])
-            b->stmts = s->next;
-    }
-    free(ord);
-    free(exit_a);
-    free(in_a);
-    free(seen);
-    return 0;
-}
-
-/* 1 if some return with a non-zero value is reachable. */
-static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
-{
-    size_t n;
-    lcap_block **ord = lcap_topo_order(cc, root, &n, 0);
     int yes = 0;
-    if (ord == NULL)
-        return -1;
     for (size_t i = 0; i < n; i++) {
         if (lcap_block_is_ret(ord[i])) {
             if (ord[i]->k != 0)
@@ -639,43 +397,145 @@ static int accepts_some(lcap_cc *cc, lcap_block *root, lcap_block **reject)
                 *reject = ord[i];
         }
     }
-    free(ord);
     return yes;
+}
+
+#define MAX_PASSES 4
+
+/* Threading passes until nothing changes (a few at most). *ord gets the
+ * blocks of the resulting graph in order (NULL if the passes ran out while
+ * still changing it); *snap, when asked for, the edges before the first. */
+static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, int walk_budget,
+                         lcap_block ***snap, size_t *nsnap, lcap_block ***ord_out, size_t *n_out)
+{
+    *ord_out = NULL;
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
+        size_t n;
+        lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
+        if (ord == NULL)
+            return -1;
+        if (pass == 0 && snap != NULL) {
+            *snap = lcap_tmp_alloc(cc, 3 * n, sizeof(**snap), 0);
+            if (*snap == NULL) {
+                lcap_tmp_free(cc, ord);
+                lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+                return -1;
+            }
+            for (size_t i = 0; i < n; i++) {
+                (*snap)[3 * i] = ord[i];
+                (*snap)[3 * i + 1] = ord[i]->jt;
+                (*snap)[3 * i + 2] = ord[i]->jf;
+            }
+            *nsnap = n;
+        }
+        int changed = 0;
+        if (one_pass(cc, t, cache, ord, n, root, &changed, walk_budget) < 0) {
+            lcap_tmp_free(cc, ord);
+            return -1;
+        }
+        if (!changed) {
+            *ord_out = ord;
+            *n_out = n;
+            return 0;
+        }
+        lcap_tmp_free(cc, ord);
+    }
+    return 0;
+}
+
+/* The blocks in order: those given, or computed again. */
+static lcap_block **order_of(lcap_cc *cc, lcap_block *root, lcap_block **ord, size_t *n)
+{
+    return ord != NULL ? ord : lcap_topo_order_tmp(cc, root, n, 0);
+}
+
+/* The verdict "rejects all packets" must come from libpcap's rules alone
+ * (tests decided by the same test or a known equality), so that no
+ * expression libpcap compiles is refused: the two-way looks of the walk only
+ * remove more paths. When the program they give accepts something, so does
+ * the one libpcap's rules give; when it accepts nothing, the edges are put
+ * back as they were and the passes rerun under libpcap's rules for the
+ * verdict (a program that matches nothing though libpcap's rules cannot
+ * tell is then "ret #0"). 1 accepts some (*ord, *n: the blocks in order,
+ * or NULL), 0 none, 2 none though libpcap's rules cannot tell, -1 error. */
+static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject, lcap_block ***ord,
+                            size_t *n)
+{
+    lcap_block **snap = NULL, *root0 = *root;
+    size_t nsnap = 0, nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1;
+    int accepts = -1;
+    bval *cache = lcap_tmp_alloc(cc, nb, sizeof(*cache), 0);
+    if (cache == NULL) {
+        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+        return -1;
+    }
+    for (size_t i = 0; i < nb; i++)
+        cache[i].nstmts = -1;
+    if (thread_passes(cc, t, cache, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
+        (*ord = order_of(cc, *root, *ord, n)) != NULL)
+        accepts = accepts_some(*ord, *n, reject);
+    if (accepts == 0) {
+        lcap_block *strong = *reject;
+        lcap_tmp_free(cc, *ord);
+        *ord = NULL;
+        for (size_t i = 0; i < nsnap; i++) {
+            snap[3 * i]->jt = snap[3 * i + 1];
+            snap[3 * i]->jf = snap[3 * i + 2];
+        }
+        *root = root0;
+        accepts = -1;
+        if (thread_passes(cc, t, cache, root, 0, NULL, NULL, ord, n) == 0 &&
+            (*ord = order_of(cc, *root, *ord, n)) != NULL)
+            accepts = accepts_some(*ord, *n, reject);
+        lcap_tmp_free(cc, *ord);
+        *ord = NULL;
+        if (accepts > 0) {
+            *reject = strong;
+            accepts = 2;
+        }
+    }
+    lcap_tmp_free(cc, snap);
+    lcap_tmp_free(cc, cache);
+    return accepts;
 }
 
 int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
     memset(&t, 0, sizeof(t));
+    t.mem = &cc->arena;
     t.weak = cc->libpcap_weak;
-    int rc = 0;
-    for (int pass = 0; pass < 4; pass++) {
-        int changed = 0;
-        if (one_pass(cc, &t, root, &changed) < 0) {
-            rc = -1;
-            break;
+    lcap_block *reject = NULL, **ord = NULL;
+    size_t n = 0;
+    int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject, &ord, &n);
+    if (accepts < 0)
+        rc = -1;
+    else if (accepts != 1 && reject != NULL)
+        *root = reject;
+    t.bigshift = 0; /* judged on the blocks left, as libpcap's last pass: the redundancy pass steps them */
+    if (accepts == 1) {
+        /* redundant loads out first (a reload of X in every test of a
+         * chain would keep the tests from moving); again after chains
+         * moved, or after a branch took in the last operation on A (and,
+         * jeq #0 -> jset: A is then left as loaded, and a reload can go) */
+        int again = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n);
+        int moved = again < 0 ? -1 : lcap_opt_chains(cc, &t, ord, n);
+        rc = moved < 0 ? -1 : merge_blocks(cc, root, ord, n);
+        lcap_tmp_free(cc, ord);
+        for (int round = 0; round < 2 && (again > 0 || moved > 0) && rc == 0; round++) {
+            moved = 0;
+            ord = lcap_topo_order_tmp(cc, *root, &n, 0);
+            again = ord == NULL ? -1 : lcap_opt_redundant(cc, &t, ord, n);
+            rc = again < 0 ? -1 : merge_blocks(cc, root, ord, n);
+            lcap_tmp_free(cc, ord);
         }
-        if (!changed)
-            break;
     }
-    if (rc == 0 && merge_blocks(cc, root) < 0)
-        rc = -1;
-    t.bigshift = 0; /* judged on the blocks left, as libpcap's last pass does */
-    if (rc == 0 && drop_reloads(cc, &t, *root) < 0)
-        rc = -1;
     if (rc == 0 && t.bigshift && !cc->libpcap_noopt) {
         lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
         rc = -1;
     }
-    free(t.v);
-    free(t.hash);
-    if (rc == 0) {
-        lcap_block *reject = NULL;
-        int a = accepts_some(cc, *root, &reject);
-        if (a < 0)
-            return -1;
-        if (a == 0 && reject != NULL)
-            *root = reject;
-    }
-    return rc;
+    lcap_vn_free(&t);
+    if (rc < 0)
+        return -1;
+    return accepts == 0;
 }

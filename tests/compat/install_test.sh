@@ -10,7 +10,8 @@ trap 'rm -rf "$root"' EXIT
 meson install -C "$build" --destdir "$root" --no-rebuild --quiet >/dev/null
 pc=$(find "$root" -name libcapture-pcap.pc | head -n1)
 [ -n "$pc" ] || { echo "FAIL: no libcapture-pcap.pc installed"; exit 1; }
-for h in pcap.h pcap-namedb.h pcap/pcap.h pcap/bpf.h pcap/dlt.h pcap/namedb.h; do
+for h in pcap.h pcap-namedb.h pcap/pcap.h pcap/bpf.h pcap/dlt.h pcap/namedb.h \
+         pcap/pcap-inttypes.h pcap/funcattrs.h pcap/compiler-tests.h; do
   find "$root" -path "*/include/capture-pcap/$h" | grep . >/dev/null ||
     { echo "FAIL: include/capture-pcap/$h not installed"; exit 1; }
 done
@@ -21,7 +22,7 @@ echo "pkg-config: $flags"
 [[ "$flags" == *"/include/capture-pcap"* ]] || { echo "FAIL: cflags do not name include/capture-pcap"; exit 1; }
 extra=()
 [ "$sanitize" != none ] && extra=(-fsanitize="$sanitize")
-"${CC:-cc}" -std=c11 -Wall -Werror "${extra[@]}" -o "$root/driver" "$src/tests/compat/compat_driver.c" $flags
+"${CC:-cc}" -std=c11 -Wall -Werror "${extra[@]}" -o "$root/driver" "$src/tests/compat/compat_driver.c" "$src/tests/compat/compat_live.c" $flags -pthread
 
 libdir=$(dirname "$(find "$root" -name 'libcapture-pcap.so.0' | head -n1)")
 LD_LIBRARY_PATH=$libdir ldd "$root/driver" | grep -F "$libdir/libcapture-pcap.so.0" >/dev/null ||

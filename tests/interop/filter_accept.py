@@ -8,7 +8,8 @@ Every alias of every block of tests/data/conformance/accept.jsonl is compiled
 for its DLT, snaplen and netmask (optimized for "opt" programs, not for
 "unopt" ones), and run with the expected program over the packets of every
 conformance and shared capture: both must return the same value on every
-packet. "opt": null rows must be refused by the optimizer. Rows needing the
+packet. "opt": null rows must be refused by the optimizer. The optimized
+programs, in all, must be no longer than libpcap master's (issue 11). Rows needing the
 name files run only under with_namefiles.sh (LCAP_NAMEFILES=1). Blocks named
 in XFAIL_FILE are expected to fail (the test fails when one passes).
 """
@@ -66,9 +67,17 @@ def main():
     if len(out) != len(reqs):
         sys.exit("runner gave %d answers for %d requests" % (len(out), len(reqs)))
     failed_blocks, counts = {}, {}
+    mine_len = want_len = longer = shorter = nopt = 0
     for (name, alias, opt), ans in zip(meta, out):
         kind = ans[0]
         counts[kind] = counts.get(kind, 0) + 1
+        if kind == "S" and opt == "1":
+            m, w = (int(x) for x in ans.split()[2:4])
+            mine_len += m
+            want_len += w
+            nopt += 1
+            longer += m > w
+            shorter += m < w
         if kind in "DEU":
             failed_blocks.setdefault(name, []).append("%s (%s): %s" % (alias, "opt" if opt == "1" else "unopt", ans))
     bad = 0
@@ -87,6 +96,11 @@ def main():
           "%d refused by libcapture, %d compiled though libpcap refuses, %d expected programs unusable here"
           % (counts.get("S", 0), counts.get("N", 0), counts.get("D", 0), counts.get("E", 0), counts.get("U", 0),
              counts.get("A", 0)))
+    print("optimized program length: libcapture %d insns, libpcap master %d, over %d expressions "
+          "(libcapture longer for %d, shorter for %d)" % (mine_len, want_len, nopt, longer, shorter))
+    if mine_len > want_len:
+        print("FAIL the optimized programs are longer than libpcap master's in all")
+        bad += 1
     sys.exit(1 if bad else 0)
 
 

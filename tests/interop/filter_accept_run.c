@@ -4,7 +4,7 @@
  *
  *   usage: filter_accept_run SAVEFILE...   (the corpus), then one request a line on stdin:
  *   <dlt-name> TAB <snaplen> TAB <netmask-hex> TAB <optimize 0/1> TAB <expr> TAB <program, \n escaped>
- * answers: "S n" (agree on n packets), "D i mine want" (first disagreement, packet i),
+ * answers: "S n mine want" (agree on n packets; the two programs' lengths), "D i mine want" (first disagreement, packet i),
  * "E message" (libcapture refused), "N" (libpcap refuses: expected program null) with
  * "U message" when libcapture compiled what libpcap refuses, "A message" (expected unusable). */
 /* SPDX-License-Identifier: BSD-2-Clause */
@@ -124,8 +124,10 @@ int main(int argc, char **argv)
                 break;
             }
         }
-        if (i == npkt)
-            printf("S %zu\n", npkt);
+        if (i == npkt) {
+            const struct capture_insn *ins;
+            printf("S %zu %zu %zu\n", npkt, capture_bpf_insns(mine, &ins), capture_bpf_insns(want, &ins));
+        }
         capture_bpf_free(mine);
         capture_bpf_free(want);
     }

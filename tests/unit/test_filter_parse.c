@@ -14,6 +14,7 @@
 #include "bpf/insn.h"
 #include "filter/ast.h"
 #include "filter/filter.h"
+#include "filter/lex.h"
 
 typedef struct parsed {
     lcap_cc cc;
@@ -236,6 +237,40 @@ static void long_chains(void **state)
     free(s);
 }
 
+/* Every keyword and named constant lexes as itself: the lexer finds words by
+ * binary search, so lex.h must list them in byte order. */
+static void every_keyword_and_constant_lexes(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        uint32_t v;
+        int is_const;
+    } words[] = {
+#define K_ROW(s, t) { s, T_##t, 0 },
+#define C_ROW(s, v) { s, v, 1 },
+        LCAP_KEYWORDS(K_ROW) LCAP_CONSTANTS(C_ROW)
+#undef K_ROW
+#undef C_ROW
+    };
+    const char *prev = "";
+    int prev_const = 0;
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (words[i].is_const == prev_const && strcmp(prev, words[i].s) >= 0)
+            fail_msg("lex.h: '%s' comes after '%s' (keep each list in byte order)", words[i].s, prev);
+        prev = words[i].s;
+        prev_const = words[i].is_const;
+        lcap_cc cc;
+        memset(&cc, 0, sizeof(cc));
+        lcap_lexer lx = { &cc, words[i].s, 0 };
+        lcap_token t = lcap_lex_next(&lx);
+        if (words[i].is_const ? (t.kind != T_NUM || t.num != words[i].v) : t.kind != (enum lcap_tok)words[i].v)
+            fail_msg("'%s' lexes as token %d (%u), not as itself", words[i].s, (int)t.kind, t.num);
+        assert_int_equal(t.len, (int)strlen(words[i].s));
+        lcap_arena_free(&cc.arena);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +282,7 @@ int main(void)
         cmocka_unit_test(syntax_errors_name_token_column),
         cmocka_unit_test(deep_nesting_bounded),
         cmocka_unit_test(long_chains),
+        cmocka_unit_test(every_keyword_and_constant_lexes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

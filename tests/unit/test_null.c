@@ -31,6 +31,41 @@ static capture_reader *dead(void)
 static const struct capture_insn ret1[] = { { 0x06, 0, 0, 1 } }; /* ret #1 */
 static const uint8_t ret1_pkt[1] = { 0 };
 
+/* Rows for the name-database and interface functions (libcapture-pcap's needs). */
+#define NULL_CHECKS_NAMES(X)                                                                  \
+    X(capture_name_to_port, {                                                                 \
+        char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
+        assert_int_equal(capture_name_to_port(NULL, NULL, NULL, err), CAPTURE_ERROR);         \
+        assert_true(err[0] != '\0');                                                          \
+    })                                                                                        \
+    X(capture_name_to_proto, assert_int_equal(capture_name_to_proto(NULL, NULL), CAPTURE_ERROR)) \
+    X(capture_name_to_net, assert_int_equal(capture_name_to_net(NULL, NULL, NULL), CAPTURE_ERROR)) \
+    X(capture_name_to_ether, {                                                                \
+        uint8_t mac[6];                                                                       \
+        assert_int_equal(capture_name_to_ether(NULL, mac, NULL), CAPTURE_ERROR);              \
+        assert_int_equal(capture_name_to_ether("x", NULL, NULL), CAPTURE_ERROR);              \
+    })                                                                                        \
+    X(capture_name_to_link_proto, assert_int_equal(capture_name_to_link_proto(NULL, NULL), CAPTURE_ERROR)) \
+    X(capture_parse_ethers_line, {                                                            \
+        uint8_t mac[6];                                                                       \
+        const char *h;                                                                        \
+        size_t n;                                                                             \
+        assert_int_equal(capture_parse_ethers_line(NULL, 1, mac, &h, &n), CAPTURE_ERROR);     \
+        assert_int_equal(capture_parse_ethers_line("x", 1, NULL, &h, &n), CAPTURE_ERROR);     \
+    })                                                                                        \
+    X(capture_list_interfaces, {                                                              \
+        char err[CAPTURE_ERRBUF_SIZE] = "";                                                   \
+        assert_int_equal(capture_list_interfaces(NULL, err), CAPTURE_ERROR);                  \
+        assert_true(err[0] != '\0');                                                          \
+    })                                                                                        \
+    X(capture_free_interfaces, capture_free_interfaces(NULL))                                 \
+    X(capture_set_protocol, assert_int_equal(capture_set_protocol(NULL, 0), CAPTURE_ERROR))   \
+    X(capture_lookupnet, {                                                                    \
+        uint32_t net = 7, mask = 7;                                                           \
+        assert_int_equal(capture_lookupnet(NULL, &net, &mask, NULL), CAPTURE_ERROR);          \
+        assert_int_equal(capture_lookupnet("nosuch0", NULL, NULL, NULL), CAPTURE_ERROR);      \
+    })
+
 /* One row per public function: its name and what it must do given NULL. */
 #define NULL_CHECKS(X)                                                                        \
     X(capture_lib_version, assert_non_null(capture_lib_version()))                            \
@@ -273,6 +308,14 @@ static const uint8_t ret1_pkt[1] = { 0 };
         capture_close(r);                                                                     \
     })                                                                                        \
     X(capture_free_datalinks, capture_free_datalinks(NULL))                                   \
+    X(capture_set_datalink, {                                                                 \
+        assert_int_equal(capture_set_datalink(NULL, 1), CAPTURE_ERROR);                       \
+        capture_reader *r = dead();                                                           \
+        assert_int_equal(capture_set_datalink(r, CAPTURE_DLT_EN10MB), 0);                     \
+        assert_int_equal(capture_set_datalink(r, CAPTURE_DLT_RAW), CAPTURE_ERROR);            \
+        assert_non_null(strstr(capture_geterr(r), "not one of the DLTs"));                    \
+        capture_close(r);                                                                     \
+    })                                                                                        \
     X(capture_getmask, assert_int_equal(capture_getmask(NULL), 0))
 
 #define DEFINE_CHECK(name, ...)        \
@@ -281,6 +324,7 @@ static const uint8_t ret1_pkt[1] = { 0 };
         __VA_ARGS__;                   \
     }
 NULL_CHECKS(DEFINE_CHECK)
+NULL_CHECKS_NAMES(DEFINE_CHECK)
 
 static const struct {
     const char *name;
@@ -288,6 +332,7 @@ static const struct {
 } checks[] = {
 #define ROW(name, ...) { #name, check_##name },
     NULL_CHECKS(ROW)
+    NULL_CHECKS_NAMES(ROW)
 #undef ROW
 };
 

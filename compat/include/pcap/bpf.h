@@ -5,16 +5,10 @@
 
 #include <sys/types.h>
 
+#include <pcap/funcattrs.h>
+
 #ifdef __cplusplus
 extern "C" {
-#endif
-
-#ifndef PCAP_API
-#if defined(__GNUC__) || defined(__clang__)
-#define PCAP_API __attribute__((visibility("default")))
-#else
-#define PCAP_API
-#endif
 #endif
 
 typedef int bpf_int32;

@@ -1,0 +1,95 @@
+/* opt.h - what the optimizer's passes share: value numbers of A, X and the scratch words,
+ * what each statement reads and writes, and the passes lcap_optimize (opt.c) runs in turn. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+#ifndef LCAP_FILTER_OPT_H
+#define LCAP_FILTER_OPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filter/ir.h"
+
+/* Value numbers: hash-consed symbolic values. Two equal numbers are the same
+ * value on every packet; unknown values (numbers from LCAP_VN_UNK up) are
+ * fresh each, equal only to themselves. */
+/* V_FOLD (weak tables only): a constant computed by arithmetic, which
+ * libpcap's optimizer knows only in its last pass. */
+enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL, V_FOLD };
+
+typedef struct lcap_vnode {
+    uint8_t op, size;
+    uint16_t alu;
+    uint32_t a, b, k;
+} lcap_vnode;
+
+typedef struct lcap_vtab {
+    lcap_vnode *v;
+    uint32_t n, cap;
+    uint32_t *hash; /* open addressing over indexes + 1 */
+    uint32_t hcap;
+    uint32_t unk;   /* next unknown */
+    int oom;
+    int bigshift;   /* a shift of an unknown A by a known X above 31 */
+    int weak;       /* only what libpcap's optimizer finds (the refusal's second look) */
+    int at_root;    /* weak: deciding a block libpcap's opt_root would reach */
+    lcap_arena *mem; /* the compile's arena, which holds the table */
+} lcap_vtab;
+
+#define LCAP_VN_UNK 0x80000000u
+
+uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b, uint32_t k);
+/* The small ones inline: every pass calls them for every statement. */
+static inline uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
+static inline uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk++ & 0x7fffffffu); }
+static inline int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v) { return v >= LCAP_VN_UNK || t->oom; }
+/* A fresh unknown in each of r[0..LCAP_VN_REGS). */
+void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r);
+static inline int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
+{
+    if (t->oom || v >= t->n || (t->v[v].op != V_CONST && t->v[v].op != V_FOLD))
+        return 0;
+    *k = t->v[v].k;
+    return 1;
+}
+static inline int lcap_vn_is_fold(const lcap_vtab *t, uint32_t v) { return !t->oom && v < t->n && t->v[v].op == V_FOLD; }
+/* A constant computed from others (a V_FOLD in a weak table). */
+static inline uint32_t lcap_vn_computed(lcap_vtab *t, uint32_t k)
+{
+    return t->weak ? lcap_vn_get(t, V_FOLD, 0, 0, 0, 0, k) : lcap_vn_const(t, k);
+}
+/* op(a, b) with constants folded and identities applied. */
+uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b);
+void lcap_vn_free(lcap_vtab *t);
+
+/* The registers, as indexes into a state array and as bits of a mask. */
+#define LCAP_VN_A 0
+#define LCAP_VN_X 1
+#define LCAP_VN_M(k) (2 + (k))
+#define LCAP_VN_REGS (2 + LCAP_BPF_MEMWORDS)
+
+/* Applies one statement to the register values r[]; returns the register it
+ * writes (LCAP_VN_*), or -1 when none. */
+int lcap_vn_step(lcap_vtab *t, uint32_t *r, const lcap_stmt *s);
+/* The registers a statement reads and writes (bit LCAP_VN_* set). */
+void lcap_stmt_regs(const lcap_stmt *s, uint32_t *use, uint32_t *def);
+/* The registers a block's branch reads (none for a return or a "ja"). */
+uint32_t lcap_branch_use(const lcap_block *b);
+/* The statement can stop the program (a division by X or by zero). */
+int lcap_stmt_may_fault(const lcap_stmt *s);
+
+/* Bytes the packet must hold for an absolute load (0: cannot fail). */
+uint32_t lcap_stmt_extent(const lcap_stmt *s);
+
+/* Passes over ord[0..n), the blocks reachable from the root in topological
+ * order (neither changes an edge). */
+/* Statements that leave every register as it was (a reload of the value A
+ * already holds on every path in), then statements whose results nothing
+ * reads. 1 when an operation went into a branch (another round may find
+ * more), 0, or -1 with the error set. */
+int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
+/* Reorders chains of tests sharing one target so that tests of one value
+ * are adjacent (src tests, then dst tests), before lcap_opt_redundant.
+ * 1 when some moved, 0, or -1 with the error set. */
+int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
+
+#endif
