@@ -75,7 +75,7 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
             ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))
             return a;
         /* a mask keeping every bit a halfword or byte load can have */
-        if (op == LCAP_BPF_AND && a < t->n && (t->v[a].op == V_LD || t->v[a].op == V_LDI)) {
+        if (op == LCAP_BPF_AND && !t->weak && a < t->n && (t->v[a].op == V_LD || t->v[a].op == V_LDI)) {
             uint32_t bits = t->v[a].size == LCAP_BPF_H ? 0xffffu : t->v[a].size == LCAP_BPF_B ? 0xffu : 0xffffffffu;
             if ((y & bits) == bits)
                 return a;
