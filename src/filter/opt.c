@@ -159,9 +159,9 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
     int kconst = is_const(t, opnd, &k);
     if (kconst && op == LCAP_BPF_JSET && k == 0)
         return 0;
-    /* weak: libpcap folds a test of a constant only in its last pass, whose
-     * result reaches the root (and a refusal) only from the root down; it
-     * never compares a value with itself */
+    /* weak: libpcap folds a test of a computed constant only in its last
+     * pass, whose result reaches the root (and a refusal) only from the
+     * root down; it never compares a value with itself */
     if (kconst && is_const(t, a, &x))
         return t->weak && !t->at_root && (lcap_vn_is_fold(t, a) || lcap_vn_is_fold(t, opnd)) ? -1
                                                                                            : eval_test(op, x, k);
@@ -192,7 +192,7 @@ typedef struct binfo {
     uint32_t opnd;   /* value number of the branch operand */
     uint16_t op;
     int branch;      /* a two-way test (not a return or unconditional) */
-    int chain;       /* reached from the root through decided blocks alone */
+    int chain;       /* reached from the root through decided blocks alone (weak) */
 } binfo;
 
 static int is_uncond(const lcap_block *b) { return !lcap_block_is_ret(b) && b->jt == b->jf; }
@@ -282,8 +282,8 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
     if (t->oom)
         goto oom;
     in[0].n = 0;
-    in[0].vmask = 0;
     bi[0].chain = 1;
+    in[0].vmask = 0;
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))

@@ -636,6 +636,17 @@ static void juniper_link_types(void **state)
         assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0, cases[i].other);
         capture_bpf_free(p);
     }
+    /* JUNIPER_ES has no payload offset in libpcap master's init_linktype
+     * (OFFSET_NOT_SET), yet master compiles "tcp" there, its loads where
+     * its arithmetic puts them (the IPv4 protocol at 7): so does libcapture */
+    capture_bpf *es = capture_compile(132, SNAP, "tcp", 1, CAPTURE_NETMASK_UNKNOWN, err);
+    if (es == NULL)
+        fail_msg("'tcp' on JUNIPER_ES: %s", err);
+    pkt[0] = 'M';
+    pkt[7] = 6;
+    pkt[4] = 0x45;
+    assert_int_not_equal(capture_bpf_filter(es, pkt, sizeof(pkt), sizeof(pkt)), 0);
+    capture_bpf_free(es);
 }
 
 int main(void)
