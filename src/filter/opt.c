@@ -63,19 +63,39 @@ typedef struct fact {
 typedef struct fset {
     int n;      /* -1: not yet reached */
     int keep;   /* when full, drop a test known false rather than the oldest */
+    uint32_t vmask; /* VBIT of every value with a fact: most lookups stop there */
     fact f[MAXFACTS];
 } fset;
 
+#define VBIT(v) (1u << (((v) ^ (v) >> 5 ^ (v) >> 10) & 31))
+
+static void fset_remask(fset *s)
+{
+    s->vmask = 0;
+    for (int i = 0; i < s->n; i++)
+        s->vmask |= VBIT(s->f[i].v);
+}
+
 static void fset_add(fset *s, fact f)
 {
-    for (int i = 0; i < s->n; i++)
+    for (int i = 0; (s->vmask & VBIT(f.v)) && i < s->n; i++)
         if (s->f[i].v == f.v && s->f[i].op == f.op && s->f[i].opnd == f.opnd && s->f[i].yes == f.yes)
             return;
+    int full = s->n == MAXFACTS;
+    if (full && s->keep) {
+        /* the tests known false of the value now tested go ("port a or
+         * port b or ..." piles those up; at once, so that the next adds
+         * find room): a known equality (the ethertype) decides every later
+         * test of its value, and the others are kept as long as they can */
+        int k = 0;
+        for (int i = 0; i < s->n; i++)
+            if (s->f[i].yes || s->f[i].v != f.v)
+                s->f[k++] = s->f[i];
+        s->n = k;
+    }
     if (s->n == MAXFACTS) {
-        /* drop the oldest (libpcap's rules, for the verdict), or the oldest
-         * test known false: a chain of "port a or port b or ..." piles those
-         * up, while a known equality (the ethertype) decides every later
-         * test of its value */
+        /* the oldest test known false, or the oldest (libpcap's rules, for
+         * the verdict, drop the oldest) */
         int drop = 0;
         for (int i = 0; s->keep && i < s->n; i++)
             if (!s->f[i].yes) {
@@ -85,7 +105,10 @@ static void fset_add(fset *s, fact f)
         memmove(s->f + drop, s->f + drop + 1, (size_t)(MAXFACTS - 1 - drop) * sizeof(fact));
         s->n--;
     }
+    if (full)
+        fset_remask(s);
     s->f[s->n++] = f;
+    s->vmask |= VBIT(f.v);
 }
 
 /* A copy of the facts in use only (a set is mostly empty room). */
@@ -93,6 +116,7 @@ static void fset_copy(fset *dst, const fset *src)
 {
     dst->n = src->n;
     dst->keep = src->keep;
+    dst->vmask = src->vmask;
     if (src->n > 0)
         memcpy(dst->f, src->f, (size_t)src->n * sizeof(fact));
 }
@@ -115,6 +139,7 @@ static void fset_meet(fset *dst, const fset *src)
         }
     }
     dst->n = k;
+    fset_remask(dst);
 }
 
 static int eval_test(uint16_t op, uint32_t a, uint32_t k)
@@ -142,7 +167,7 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
                                                                                            : eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
         return t->weak ? -1 : op != LCAP_BPF_JGT;
-    if (is_unk(t, a))
+    if (is_unk(t, a) || s == NULL || !(s->vmask & VBIT(a)))
         return -1;
     /* libpcap's rules, no stronger (so that an expression libpcap compiles is
      * never refused as matching nothing): the same test decides itself, and
@@ -258,6 +283,7 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
         goto oom;
     in[0].n = 0;
     bi[0].chain = 1;
+    in[0].vmask = 0;
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))
@@ -265,18 +291,16 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
         if (in[i].n < 0)
             continue; /* no longer reached: its facts would only weaken the meets */
         binfo *B = &bi[i];
-        t->at_root = B->chain;
         if (B->branch) {
+            t->at_root = B->chain;
             int d = decide(t, &in[i], B->bv.a, B->op, B->opnd);
+            t->at_root = 0;
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 B->branch = 0;
                 (*changed)++;
             }
         }
-        t->at_root = 0;
-        if (B->chain && !B->branch && !lcap_block_is_ret(b->jt))
-            bi[b->jt->order].chain = 1;
         /* thread each edge over tests its facts decide */
         for (int e = 0; e < 2; e++) {
             if (!B->branch && e == 1)
@@ -300,6 +324,8 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
             if (!B->branch)
                 break;
         }
+        if (!B->branch && B->chain && !lcap_block_is_ret(b->jt))
+            bi[b->jt->order].chain = 1;
     }
     /* the root itself may be an unconditional block without effects */
     while (!lcap_block_is_ret(*root) && is_uncond(*root)) {
@@ -439,6 +465,10 @@ static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, i
             return 0;
         }
         lcap_tmp_free(cc, ord);
+        /* a pass over a big graph that changed almost nothing: another
+         * would cost as much for as little */
+        if (pass > 0 && (size_t)changed * 256 < n)
+            break;
     }
     return 0;
 }
@@ -512,7 +542,7 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         rc = -1;
     else if (accepts != 1 && reject != NULL)
         *root = reject;
-    t.bigshift = 0; /* judged on the blocks left, as libpcap's last pass: the redundancy pass steps them */
+    t.bigshift = 0; /* judged on the blocks left (below), as libpcap's last pass does */
     if (accepts == 1) {
         /* redundant loads out first (a reload of X in every test of a
          * chain would keep the tests from moving); again after chains

@@ -12,8 +12,8 @@
 /* Value numbers: hash-consed symbolic values. Two equal numbers are the same
  * value on every packet; unknown values (numbers from LCAP_VN_UNK up) are
  * fresh each, equal only to themselves. */
-/* V_FOLD (weak tables only): a constant computed by arithmetic, which
- * libpcap's optimizer knows only in its last pass. */
+/* V_FOLD (weak only): a constant computed by arithmetic, which libpcap's
+ * optimizer knows only in its last pass */
 enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL, V_FOLD };
 
 typedef struct lcap_vnode {
@@ -37,7 +37,41 @@ typedef struct lcap_vtab {
 
 #define LCAP_VN_UNK 0x80000000u
 
-uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b, uint32_t k);
+static inline uint32_t lcap_vn_hash(const lcap_vnode *x)
+{
+    uint32_t h = x->op * 2654435761u ^ x->size * 40503u ^ x->alu * 97u;
+    h = (h ^ x->a) * 2246822519u;
+    h = (h ^ x->b) * 3266489917u;
+    h = (h ^ x->k) * 668265263u;
+    return h ^ h >> 15;
+}
+
+/* Doubles the table (opt_vn.c); -1 when out of memory. */
+int lcap_vn_grow(lcap_vtab *t);
+
+/* The number of the value op(size, alu, a, b, k), made on first use. Inline:
+ * every statement of every pass asks. */
+static inline uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b,
+                                   uint32_t k)
+{
+    lcap_vnode x = { op, size, alu, a, b, k };
+    if (t->oom)
+        return 0;
+    if (t->n + 1 >= t->cap && lcap_vn_grow(t) < 0) {
+        t->oom = 1;
+        return 0;
+    }
+    uint32_t j = lcap_vn_hash(&x) & (t->hcap - 1);
+    while (t->hash[j]) {
+        lcap_vnode *y = &t->v[t->hash[j] - 1];
+        if (y->op == op && y->size == size && y->alu == alu && y->a == a && y->b == b && y->k == k)
+            return t->hash[j] - 1;
+        j = (j + 1) & (t->hcap - 1);
+    }
+    t->hash[j] = t->n + 1;
+    t->v[t->n] = x;
+    return t->n++;
+}
 /* The small ones inline: every pass calls them for every statement. */
 static inline uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
 static inline uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk++ & 0x7fffffffu); }
@@ -52,7 +86,7 @@ static inline int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
     return 1;
 }
 static inline int lcap_vn_is_fold(const lcap_vtab *t, uint32_t v) { return !t->oom && v < t->n && t->v[v].op == V_FOLD; }
-/* A constant computed from others (a V_FOLD in a weak table). */
+/* A constant computed from others: a V_FOLD when weak. */
 static inline uint32_t lcap_vn_computed(lcap_vtab *t, uint32_t k)
 {
     return t->weak ? lcap_vn_get(t, V_FOLD, 0, 0, 0, 0, k) : lcap_vn_const(t, k);

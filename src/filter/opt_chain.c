@@ -317,10 +317,12 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             }
             chain_from(t, b, or_sense, info, r0, w.chain);
             lcap_block *last = w.chain[len - 1];
-            if (!a_dead_at(or_sense ? b->jt : b->jf, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
-                continue;
+            /* taken either way: a chain's tail would fail as it does (and
+             * looking at every tail would cost the square of its length) */
             for (size_t j = 0; j < len; j++)
                 info[w.chain[j]->order].used = 1;
+            if (!a_dead_at(or_sense ? b->jt : b->jf, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
+                continue;
             /* what each test compares, with the X the first one leaves */
             uint32_t r[LCAP_VN_REGS];
             memcpy(r, r0, sizeof(r));

@@ -73,6 +73,32 @@ static lcap_stmt *drop_recomputed(lcap_vtab *t, lcap_stmt *first, const uint32_t
     return cut;
 }
 
+/* What X or a scratch word holds, when a constant, goes into the statement
+ * ("ld #3; tax; ... and x" -> "and #3", "ld [x + 14]" -> "ld [17]",
+ * "ld M[k]" -> "ld #c"), so that the constant's own statements may die.
+ * Divisions by zero and shifts past 31 keep their X (they stop or differ). */
+static void known_operand(const lcap_vtab *t, lcap_stmt *s, const uint32_t *r)
+{
+    uint16_t c = s->code;
+    uint32_t x;
+    int xk = lcap_vn_is_const(t, r[LCAP_VN_X], &x);
+    if (LCAP_BPF_CLASS(c) == LCAP_BPF_ALU && LCAP_BPF_OP(c) != LCAP_BPF_NEG && LCAP_BPF_SRC(c) == LCAP_BPF_X && xk) {
+        uint16_t op = LCAP_BPF_OP(c);
+        if (((op == LCAP_BPF_DIV || op == LCAP_BPF_MOD) && x == 0) ||
+            ((op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && x > 31))
+            return;
+        s->code = (uint16_t)(LCAP_BPF_ALU | op | LCAP_BPF_K);
+        s->k = x;
+    } else if (LCAP_BPF_CLASS(c) == LCAP_BPF_LD && LCAP_BPF_MODE(c) == LCAP_BPF_IND && xk && s->k <= UINT32_MAX - x) {
+        s->code = (uint16_t)(LCAP_BPF_LD | LCAP_BPF_SIZE(c) | LCAP_BPF_ABS);
+        s->k += x;
+    } else if (LCAP_BPF_CLASS(c) <= LCAP_BPF_LDX && LCAP_BPF_MODE(c) == LCAP_BPF_MEM && s->k < LCAP_BPF_MEMWORDS &&
+               lcap_vn_is_const(t, r[LCAP_VN_M(s->k)], &x)) {
+        s->code = (uint16_t)(LCAP_BPF_CLASS(c) | LCAP_BPF_W | LCAP_BPF_IMM);
+        s->k = x;
+    }
+}
+
 static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
 {
     uint32_t *in = lcap_tmp_alloc(cc, n * LCAP_VN_REGS, sizeof(*in), 0);
@@ -103,8 +129,10 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
             if (lcap_stmt_extent(s) > out)
                 out = lcap_stmt_extent(s);
             uint32_t u, d;
-            if (!t->oom)
+            if (!t->oom) {
+                known_operand(t, s, r);
                 copy_as_move(s, r);
+            }
             lcap_stmt_regs(s, &u, &d);
             uint32_t before = d ? r[__builtin_ctz(d)] : 0;
             int w = lcap_vn_step(t, r, s);
@@ -112,6 +140,12 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
                 *sp = s->next;
             else
                 sp = &s->next;
+        }
+        uint32_t x;
+        if (b->jt != b->jf && LCAP_BPF_SRC(b->code) == LCAP_BPF_X && !t->oom &&
+            lcap_vn_is_const(t, r[LCAP_VN_X], &x)) {
+            b->code = (uint16_t)(LCAP_BPF_JMP | LCAP_BPF_OP(b->code) | LCAP_BPF_K);
+            b->k = x;
         }
         lcap_block *succ[2] = { b->jt, b->jf };
         for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {

@@ -6,16 +6,7 @@
 
 #include "filter/opt.h"
 
-static uint32_t vhash(const lcap_vnode *x)
-{
-    uint32_t h = x->op * 2654435761u ^ x->size * 40503u ^ x->alu * 97u;
-    h = (h ^ x->a) * 2246822519u;
-    h = (h ^ x->b) * 3266489917u;
-    h = (h ^ x->k) * 668265263u;
-    return h ^ h >> 15;
-}
-
-static int vgrow(lcap_vtab *t)
+int lcap_vn_grow(lcap_vtab *t)
 {
     /* small first: most filters need a few dozen values, and the hash is zeroed;
      * the old arrays stay in the compile's arena until the compile ends */
@@ -34,33 +25,12 @@ static int vgrow(lcap_vtab *t)
     t->hash = h;
     t->hcap = nh;
     for (uint32_t i = 0; i < t->n; i++) {
-        uint32_t j = vhash(&t->v[i]) & (nh - 1);
+        uint32_t j = lcap_vn_hash(&t->v[i]) & (nh - 1);
         while (h[j])
             j = (j + 1) & (nh - 1);
         h[j] = i + 1;
     }
     return 0;
-}
-
-uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint16_t alu, uint32_t a, uint32_t b, uint32_t k)
-{
-    lcap_vnode x = { op, size, alu, a, b, k };
-    if (t->oom)
-        return 0;
-    if (t->n + 1 >= t->cap && vgrow(t) < 0) {
-        t->oom = 1;
-        return 0;
-    }
-    uint32_t j = vhash(&x) & (t->hcap - 1);
-    while (t->hash[j]) {
-        lcap_vnode *y = &t->v[t->hash[j] - 1];
-        if (y->op == op && y->size == size && y->alu == alu && y->a == a && y->b == b && y->k == k)
-            return t->hash[j] - 1;
-        j = (j + 1) & (t->hcap - 1);
-    }
-    t->hash[j] = t->n + 1;
-    t->v[t->n] = x;
-    return t->n++;
 }
 
 void lcap_vn_free(lcap_vtab *t)
@@ -95,8 +65,7 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
         default: break;
         }
     }
-    if (lcap_vn_is_const(t, b, &y)) { /* identities and absorbing constants */
-        /* weak: libpcap's alone (and #0, mul #0 become ld #0) */
+    if (lcap_vn_is_const(t, b, &y)) { /* identities and absorbing constants (weak: libpcap's, and 0, mul 0) */
         if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
             return lcap_vn_computed(t, 0);
         if (op == LCAP_BPF_OR && y == 0xffffffffu && !t->weak)

@@ -337,6 +337,20 @@ static void capture(void)
     printf("loop stopped after %d\n", s.seen);
     printf("rest %d\n", drain(cap, 5));
 
+    /* A count: pcap_loop goes on through timeouts until it has 3; pcap_dispatch hands at most 2. */
+    s.seen = 0;
+    s.brk = -1;
+    clock_gettime(CLOCK_REALTIME, &sent);
+    inject(out, 30, 3);
+    SHOW(pcap_loop(cap, 3, cb_print, (unsigned char *)&s));
+    inject(out, 33, 5);
+    int first = 0;
+    for (int idle = 0; first == 0 && idle < 50; idle++)
+        first = pcap_dispatch(cap, 2, cb_print, (unsigned char *)&s);
+    /* How many were ready at the first non-empty read is the kernel's business: 1 or 2. */
+    printf("dispatch 2 gave 1 or 2: %d\n", first >= 1 && first <= 2);
+    printf("in all %d\n", first + drain(cap, 5 - first));
+
     /* breakloop from another thread while the loop waits for packets that do not come. */
     pthread_t t;
     s.seen = 0;
@@ -387,6 +401,60 @@ static void capture(void)
     /* The peer's frames of the direction runs that pass the filter, and the last two. */
     printf("captured %d\n", drain(cap, 8));
 
+    /* pcap_next_ex and pcap_next on the live handle (0: the timeout, nothing yet), each packet
+     * dumped; the file's header is the handle's, its records the packets. */
+    char path[] = "/tmp/lcap_live_dump_XXXXXX";
+    int fd = mkstemp(path);
+    if (fd >= 0)
+        close(fd);
+    pcap_dumper_t *dump = pcap_dump_open(cap, path);
+    printf("dump_open %s\n", dump ? "ok" : "NULL");
+    clock_gettime(CLOCK_REALTIME, &sent);
+    inject(out, 500, 6); /* seq 500..505: the even ones pass the filter */
+    int got = 0, timeouts = 0;
+    while (got < 2 && timeouts < 50) {
+        struct pcap_pkthdr *ph;
+        const unsigned char *pd;
+        int rc2 = pcap_next_ex(cap, &ph, &pd);
+        if (rc2 == 1) {
+            got++;
+            printf("next_ex pkt %u %u %08x ts %s\n", ph->caplen, ph->len, hash(pd, ph->caplen),
+                   ts_plausible(ph) ? "ok" : "BAD");
+            if (dump != NULL)
+                pcap_dump((unsigned char *)dump, ph, pd);
+        } else if (rc2 == 0) {
+            timeouts++;
+        } else {
+            printf("next_ex %d\n", rc2);
+            break;
+        }
+    }
+    struct pcap_pkthdr nh;
+    const unsigned char *nd = NULL;
+    for (int tries = 0; nd == NULL && tries < 50; tries++)
+        nd = pcap_next(cap, &nh);
+    if (nd != NULL) {
+        printf("next pkt %u %u %08x ts %s\n", nh.caplen, nh.len, hash(nd, nh.caplen), ts_plausible(&nh) ? "ok" : "BAD");
+        if (dump != NULL)
+            pcap_dump((unsigned char *)dump, &nh, nd);
+    }
+    if (dump != NULL) {
+        SHOW(pcap_dump_ftell64(dump));
+        pcap_dump_close(dump);
+        pcap_t *back = pcap_open_offline_with_tstamp_precision(path, PCAP_TSTAMP_PRECISION_NANO, err);
+        if (back != NULL) {
+            SHOW(pcap_datalink(back));
+            SHOW(pcap_snapshot(back));
+            struct pcap_pkthdr *bh;
+            const unsigned char *bd;
+            while (pcap_next_ex(back, &bh, &bd) == 1)
+                printf("dumped pkt %u %u %08x ts %s\n", bh->caplen, bh->len, hash(bd, bh->caplen),
+                       ts_plausible(bh) ? "ok" : "BAD");
+            pcap_close(back);
+        }
+    }
+    remove(path);
+
     /* A socket for one protocol: the frames' EtherType, then another. */
     static const int protocols[] = { 0x88b5, 0x0800 };
     for (size_t i = 0; i < 2; i++) {
@@ -434,10 +502,26 @@ static void errors(void)
         if (p != NULL)
             pcap_close(p);
     }
-    pcap_t *p = pcap_create(CAP_IF, err);
-    printf("rfmon set %d\n", pcap_set_rfmon(p, 1));
-    printf("activate rfmon %d\n", pcap_activate(p));
-    pcap_close(p);
+    /* Snapshot lengths out of range become the largest; a tiny buffer still activates. */
+    static const int snaps[] = { 0, -1, 262145, 65535, 1 };
+    for (size_t i = 0; i < sizeof snaps / sizeof snaps[0]; i++) {
+        pcap_t *q = pcap_create(CAP_IF, err);
+        pcap_set_snaplen(q, snaps[i]);
+        pcap_set_buffer_size(q, 1);
+        pcap_set_timeout(q, -5);
+        printf("snaplen %d\n", snaps[i]);
+        SHOW(pcap_activate(q));
+        SHOW(pcap_snapshot(q));
+        pcap_close(q);
+    }
+    static const char *rfmon_devs[] = { CAP_IF, "nosuch0", DOWN_IF };
+    pcap_t *p;
+    for (size_t i = 0; i < sizeof rfmon_devs / sizeof rfmon_devs[0]; i++) {
+        p = pcap_create(rfmon_devs[i], err);
+        printf("rfmon %s set %d\n", rfmon_devs[i], pcap_set_rfmon(p, 1));
+        printf("activate rfmon %d\n", pcap_activate(p));
+        pcap_close(p);
+    }
     p = pcap_create(CAP_IF, err);
     pcap_set_promisc(p, 1);
     printf("activate promisc %d\n", pcap_activate(p));
@@ -525,8 +609,20 @@ static void any_device(void)
         show_list("any list_datalinks", n, list);
         if (n > 0)
             pcap_free_datalinks(list);
-        SHOW(pcap_set_datalink(p, DLT_LINUX_SLL2));
-        SHOW(pcap_datalink(p));
+        /* Frames sent on the pair, seen leaving lv1 and arriving on lv0, cooked: SLL, then SLL2. */
+        pcap_t *out = open_if(PEER_IF, 1, PCAP_TSTAMP_PRECISION_MICRO);
+        for (int v2 = 0; v2 < 2 && out != NULL; v2++) {
+            if (v2) {
+                SHOW(pcap_set_datalink(p, DLT_LINUX_SLL2));
+                SHOW(pcap_datalink(p));
+            }
+            ts_per_sec = 1000000;
+            clock_gettime(CLOCK_REALTIME, &sent);
+            inject(out, 600 + 10 * (unsigned)v2, 3);
+            printf("any saw %d\n", drain(p, 6));
+        }
+        if (out != NULL)
+            pcap_close(out);
         SHOW(pcap_set_datalink(p, DLT_EN10MB));
         SHOW(pcap_inject(p, "0123456789abcdef", 16));
         pcap_close(p);

@@ -150,6 +150,8 @@ LIVE_DIFFERENCES = {
     "opentest -i nosuch": ("error text", "libcapture's wording of the no-such-device message"),
     "opentest -I -i lo": ("error text", "libcapture's wording of the monitor-mode-unsupported message"),
 }
+# Programs that end holding handles by design: a sanitized build's leak check is off for them.
+OWN_LEAKS = {"reactivatetest": "returns from main with its pcap_t still open (no pcap_close)"}
 PSEUDO_DEVICES = ("bluetooth-monitor", "nflog", "nfqueue", "dbus-system", "dbus-session")
 
 
@@ -196,8 +198,12 @@ def live(src, work, build_root, sanitize):
         env.pop("LD_LIBRARY_PATH", None)
         for run in LIVE_RUNS:
             name = " ".join(run)
+            run_env = dict(env)
+            if run[0] in OWN_LEAKS and sanitize not in ("", "none"):
+                run_env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+                print("leak check off for %s: it %s" % (name, OWN_LEAKS[run[0]]))
             got, ref = (subprocess.run(["ip", "netns", "exec", ns, "timeout", "20", exe] + run[1:],
-                                       capture_output=True, text=True, env=env)
+                                       capture_output=True, text=True, env=run_env)
                         for exe in (layer[run[0]], oracle[run[0]]))
             what, why = LIVE_DIFFERENCES.get(name, (None, None))
             ref_out, got_out = ref.stdout, got.stdout

@@ -14,6 +14,7 @@ the system's libpcap, the binary must not need or load libpcap.so, and
 configure must find every libpcap function it finds in libpcap itself
 (otherwise tcpdump would be built with parts left out).
 """
+import concurrent.futures
 import glob
 import os
 import re
@@ -153,8 +154,9 @@ def main():
         run(["make", "-j2", "-s", "tcpdump"], d, env, os.path.join(d, "make.log"))
     check_layer_only(blayer, layer_dir)
 
-    ref = testrun(src, bpcap, base_env)
-    got = testrun(src, blayer, layer_env)
+    # The two runs side by side: one core each.
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        ref, got = pool.map(lambda a: testrun(src, *a), ((bpcap, base_env), (blayer, layer_env)))
     def count(res, what):
         return sum(1 for v in res.values() if v == what)
     for name, res in (("libpcap 1.10.3", ref), ("libcapture-pcap", got)):

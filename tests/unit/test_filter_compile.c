@@ -392,6 +392,29 @@ static void long_chains(void **state)
         }
         capture_bpf_free(p);
     }
+    /* Other chains of 40 terms, bounded by libpcap 1.10.3's lengths for
+     * them (the ethertype, the protocol and the fragment test known once
+     * per family, each port field loaded once) */
+    static const struct {
+        const char *term;
+        size_t max_insns;
+    } others[] = { { "tcp port %d", 137 }, { "port %d", 141 }, { "udp dst port %d", 55 }, { "net 10.%d.0.0/16", 562 } };
+    for (size_t c = 0; c < sizeof(others) / sizeof(others[0]); c++) {
+        char s[40 * 32];
+        size_t len = 0;
+        for (int i = 1; i <= 40; i++) {
+            len += (size_t)snprintf(s + len, sizeof(s) - len, "%s", i > 1 ? " or " : "");
+            len += (size_t)snprintf(s + len, sizeof(s) - len, others[c].term, i);
+        }
+        capture_bpf *p = capture_compile(CAPTURE_DLT_EN10MB, SNAP, s, 1, CAPTURE_NETMASK_UNKNOWN, err);
+        if (p == NULL)
+            fail_msg("%s x 40: %s", others[c].term, err);
+        const struct capture_insn *ins;
+        size_t n = capture_bpf_insns(p, &ins);
+        if (n > others[c].max_insns)
+            fail_msg("%s x 40: %zu insns, more than %zu", others[c].term, n, others[c].max_insns);
+        capture_bpf_free(p);
+    }
     /* 10,000 terms need one test per address at least: more than a BPF
      * program may hold, refused with a message */
     char *s = host_chain(10000);
