@@ -370,9 +370,7 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
                         lcap_gen_mcmp(cc, OR_LINKPL, 0, 1, proto == ETHERTYPE_IP ? 0x40 : 0x60, 0xf0));
     }
     switch (kind) {
-    case LT_ETHER:
-        if (cc->is_geneve)
-            return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto);
+    case LT_ETHER: /* after geneve too, LLC SAPs and all (libpcap's gen_linktype, without the Ethernet-header check) */
         return lcap_gen_ether_linktype(cc, proto);
     case LT_LLC:
         return lcap_gen_llc_linktype(cc, proto);

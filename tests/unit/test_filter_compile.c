@@ -119,6 +119,13 @@ static void basic_verdicts(void **state)
     /* after geneve a MAC test first asks for an inner Ethernet header
      * (libpcap's gen_geneve_ll_check), which a plain frame has not */
     check("geneve or not ether src 02:00:00:00:00:01", &f, 1);
+    {   /* after geneve, "ether proto" of an LLC SAP is libpcap's 802.3 test
+         * at the inner type field, offset 0 on a packet that is not Geneve
+         * (libpcap's registers start at 0): a length 0x04e5, DSAP 15 */
+        frame g = { { 0x04, 0xe5, 0x0f }, 60 };
+        check("geneve or ether proto 15", &g, 1);
+        check("geneve or ether proto 16", &g, 0);
+    }
     check("ether broadcast or ether multicast", &f, 0);
     check("greater 40 and less 100", &f, 1);
     check("len = 42", &f, 1);
