@@ -273,6 +273,7 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
         if (c->nstmts < 0)
             eval_block(t, b, globals, c);
         bi[i].bv = *c;
+        b->aval = c->stands_alone && !c->has_store ? c->a : LCAP_PULL_FIXED;
         bi[i].branch = !lcap_block_is_ret(b) && !is_uncond(b);
         if (bi[i].branch) {
             bi[i].op = (uint16_t)LCAP_BPF_OP(b->code);
@@ -427,6 +428,10 @@ static int accepts_some(lcap_block **ord, size_t n, lcap_block **reject)
 }
 
 #define MAX_PASSES 4
+/* under libpcap's rules, whose passes go on to a fixpoint: a pullup's
+ * effect shows only a pass or two later, and chains pull up level by level */
+#define MAX_VERDICT_PASSES 16
+#define MAX_PULLUPS 16
 
 /* Threading passes until nothing changes (a few at most). *ord gets the
  * blocks of the resulting graph in order (NULL if the passes ran out while
@@ -435,7 +440,7 @@ static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, i
                          lcap_block ***snap, size_t *nsnap, lcap_block ***ord_out, size_t *n_out)
 {
     *ord_out = NULL;
-    for (int pass = 0; pass < MAX_PASSES; pass++) {
+    for (int pass = 0; pass < (walk_budget == 0 ? MAX_VERDICT_PASSES : MAX_PASSES); pass++) {
         size_t n;
         lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
         if (ord == NULL)
@@ -459,6 +464,14 @@ static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, i
             lcap_tmp_free(cc, ord);
             return -1;
         }
+        /* under libpcap's rules (the verdict), its pullups too, between
+         * its threading passes: a test they bring up is then decided */
+        int pulled = !changed && walk_budget == 0 ? lcap_opt_pullup(cc, *root, MAX_PULLUPS) : 0;
+        if (pulled < 0) {
+            lcap_tmp_free(cc, ord);
+            return -1;
+        }
+        changed += pulled;
         if (!changed) {
             *ord_out = ord;
             *n_out = n;

@@ -126,4 +126,10 @@ int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
  * 1 when some moved, 0, or -1 with the error set. */
 int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
 
+/* libpcap's and/or pullups (opt_pullup.c), for the verdict under libpcap's
+ * rules: up to max on the graph from root, each block's aval the value of A
+ * at its branch or LCAP_PULL_FIXED; the number made, or -1. */
+#define LCAP_PULL_FIXED 0xffffffffu
+int lcap_opt_pullup(lcap_cc *cc, lcap_block *root, int max);
+
 #endif

@@ -212,6 +212,14 @@ static void rejects_all_packets(void **state)
     /* ... but equates two of them */
     expect_refused(CAPTURE_DLT_EN10MB, "ip and ip[9] = 6 and ip[9] = 17", 1, "expression rejects all packets");
     expect_refused(CAPTURE_DLT_EN10MB, "5 == 16 << 24", 1, "expression rejects all packets");
+    /* libpcap's and/or pullups bring "port 4789" up to where "src port 0"
+     * and "port 8080" decide it (libpcap 1.10.3 and master refuse it) */
+    expect_refused(CAPTURE_DLT_EN10MB, "src port 0 or sctp port 8080 and 443 and 4789", 1,
+                   "expression rejects all packets");
+    expect_refused(CAPTURE_DLT_EN10MB,
+                   "ip6 and (ip6[40:2]=0 or ip6[40:2]=8080) and ip6[42:2]=443"
+                   " and (ip6[40:2]=4789 or ip6[42:2]=4789)",
+                   1, "expression rejects all packets");
     /* libpcap never optimizes protochain, geneve or the Prism header (its
      * no_optimize; accept.jsonl has one program for both), so never refuses
      * them: a program that matches nothing is returned instead */
@@ -228,6 +236,9 @@ static void rejects_all_packets(void **state)
         { CAPTURE_DLT_EN10MB, "len < len" },
         { CAPTURE_DLT_EN10MB, "ip[0] & 0 = 64" },
         { CAPTURE_DLT_EN10MB, "ip[0] = 5 and 5 == 16 << 24" },
+        /* the pullup's shape, but satisfiable (source port 0) */
+        { CAPTURE_DLT_EN10MB, "ip6 and (ip6[40:2]=0 or ip6[40:2]=8080) and ip6[42:2]=443"
+                              " and (ip6[40:2]=4789 or ip6[42:2]=4789 or ip6[40:2]=0)" },
     };
     for (size_t i = 0; i < sizeof(unrefused) / sizeof(unrefused[0]); i++) {
         char e[CAPTURE_ERRBUF_SIZE];
