@@ -16,10 +16,9 @@ lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
  * sees it, an indexed load whose value equals no other load's, so that
  * "ether[12:2] = 0x8100 and ip" is not found contradictory (libpcap
  * compiles it). *rejects_all is set when the optimized program matches
- * nothing (and libpcap would say so), *index_loads to the number of
- * absolute loads made of proto[constant]. */
+ * nothing (and libpcap would say so). */
 static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
-                                 int savefile, int opaque_index, int *rejects_all, int *index_loads, char *errbuf)
+                                 int savefile, int opaque_index, int *rejects_all, char *errbuf)
 {
     lcap_cc cc;
     /* The arenas' first chunks: most compiles need no other memory. */
@@ -62,7 +61,6 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     }
     if (cc.error || root == NULL)
         goto fail;
-    *index_loads = cc.const_index_loads;
     if (optimize) {
         int none = lcap_optimize(&cc, &root);
         if (none < 0)
@@ -93,17 +91,15 @@ out:
 static capture_bpf *compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                             int savefile, char *errbuf)
 {
-    int rejects_all, index_loads = 0, again, ignored;
-    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 0, &rejects_all,
-                                     &index_loads, errbuf);
-    (void)index_loads;
+    int rejects_all, again;
+    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 0, &rejects_all, errbuf);
     if (prog != NULL || !rejects_all)
         return prog;
     /* Refused only if libpcap would be: found again with proto[constant]
      * as its optimizer sees it and the optimizer no stronger than libpcap's
      * (opt.c, weak). Otherwise that program, which matches nothing
      * libpcap's matches, is the answer. */
-    prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 1, &again, &ignored, NULL);
+    prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 1, &again, NULL);
     return prog;
 }
 

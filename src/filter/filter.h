@@ -88,7 +88,6 @@ typedef struct lcap_cc {
     int nblocks;             /* blocks created */
     int markgen;             /* graph walks: a fresh mark value each */
     int savefile;            /* packets from a savefile of any OS (capture_compile_savefile) */
-    int const_index_loads;   /* proto[constant] compiled to absolute loads */
     int opaque_index;        /* ... compiled as indexed loads instead (compile.c) */
     int libpcap_weak;        /* optimize only as far as libpcap's optimizer sees (opt.c) */
     int protochain_spent;    /* instructions the protochain walks took (gen_misc.c) */

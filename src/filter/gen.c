@@ -228,7 +228,6 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
             s = ST(LCAP_BPF_LDX | LCAP_BPF_IMM, idx.k);
             lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
         } else if (idx.is_const) {
-            cc->const_index_loads++;
             s = ST(LCAP_BPF_LD | LCAP_BPF_ABS | sz, k + idx.k);
         } else {
             s = lcap_stmt_cat(idx.s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));

@@ -2,7 +2,6 @@
  * every edge (intersected where paths join), jump threading over tests those facts decide,
  * and the "rejects all packets" verdict. Bounded: a fixed number of passes over a DAG. */
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include <stdlib.h>
 #include <string.h>
 
 #include "filter/opt.h"
@@ -577,7 +576,6 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
         rc = -1;
     }
-    lcap_vn_free(&t);
     if (rc < 0)
         return -1;
     return accepts == 0;

@@ -93,7 +93,6 @@ static inline uint32_t lcap_vn_computed(lcap_vtab *t, uint32_t k)
 }
 /* op(a, b) with constants folded and identities applied. */
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b);
-void lcap_vn_free(lcap_vtab *t);
 
 /* The registers, as indexes into a state array and as bits of a mask. */
 #define LCAP_VN_A 0

@@ -33,13 +33,6 @@ int lcap_vn_grow(lcap_vtab *t)
     return 0;
 }
 
-void lcap_vn_free(lcap_vtab *t)
-{
-    /* the arrays live in the compile's arena */
-    t->v = NULL;
-    t->hash = NULL;
-}
-
 void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
 {
     for (int i = 0; i < LCAP_VN_REGS; i++)
