@@ -122,6 +122,16 @@ static void show_list(const char *what, int n, int *list)
     printf("\n");
 }
 
+/* pcap_list_datalinks' answer on one line, the list freed. */
+static void show_datalinks(pcap_t *p, const char *what)
+{
+    int *list;
+    int n = pcap_list_datalinks(p, &list);
+    show_list(what, n, list);
+    if (n > 0)
+        pcap_free_datalinks(list);
+}
+
 /* Everything a created handle answers before pcap_activate. */
 static void before_activate(pcap_t *p)
 {
@@ -143,10 +153,7 @@ static void before_activate(pcap_t *p)
     SHOW(pcap_major_version(p));
     SHOW(pcap_minor_version(p));
     SHOW(pcap_bufsize(p));
-    int n = pcap_list_datalinks(p, &list);
-    show_list("pre list_datalinks", n, list);
-    if (n > 0)
-        pcap_free_datalinks(list);
+    show_datalinks(p, "pre list_datalinks");
     SHOW(pcap_set_datalink(p, DLT_EN10MB));
     SHOW(pcap_stats(p, &st));
     SHOW(pcap_setfilter(p, &prog));
@@ -164,7 +171,7 @@ static void before_activate(pcap_t *p)
     SHOW(pcap_fileno(p));
     SHOW(pcap_get_required_select_timeout(p) == NULL);
     SHOW(pcap_can_set_rfmon(p));
-    n = pcap_list_tstamp_types(p, &list);
+    int n = pcap_list_tstamp_types(p, &list);
     show_list("pre tstamp_types", n, list);
     if (n > 0)
         pcap_free_tstamp_types(list);
@@ -189,7 +196,6 @@ static void before_activate(pcap_t *p)
 static void after_activate(pcap_t *p)
 {
     char err[PCAP_ERRBUF_SIZE];
-    int *list;
     SHOW(pcap_activate(p));
     SHOW(pcap_set_snaplen(p, SNAP));
     SHOW(pcap_set_promisc(p, 0));
@@ -208,10 +214,7 @@ static void after_activate(pcap_t *p)
     SHOW(pcap_get_tstamp_precision(p));
     /* libpcap's is its ring's frame size, libcapture's the snapshot length. */
     SHOW(pcap_bufsize(p) >= pcap_snapshot(p));
-    int n = pcap_list_datalinks(p, &list);
-    show_list("post list_datalinks", n, list);
-    if (n > 0)
-        pcap_free_datalinks(list);
+    show_datalinks(p, "post list_datalinks");
     SHOW(pcap_set_datalink(p, DLT_DOCSIS));
     SHOW(pcap_datalink(p));
     SHOW(pcap_set_datalink(p, DLT_EN10MB));
@@ -554,7 +557,6 @@ static void offline(const char *savefile)
 {
     char err[PCAP_ERRBUF_SIZE];
     struct pcap_stat st;
-    int *list;
     pcap_t *p = pcap_open_offline(savefile, err);
     for (int dead = 0; dead < 2; dead++) {
         if (p == NULL) {
@@ -574,10 +576,7 @@ static void offline(const char *savefile)
         SHOW(pcap_can_set_rfmon(p));
         SHOW(pcap_set_snaplen(p, 10));
         SHOW(pcap_activate(p));
-        int n = pcap_list_datalinks(p, &list);
-        show_list("list_datalinks", n, list);
-        if (n > 0)
-            pcap_free_datalinks(list);
+        show_datalinks(p, "list_datalinks");
         SHOW(pcap_set_datalink(p, pcap_datalink(p)));
         SHOW(pcap_set_datalink(p, DLT_RAW));
         pcap_close(p);
@@ -594,7 +593,6 @@ static void offline(const char *savefile)
 static void any_device(void)
 {
     char err[PCAP_ERRBUF_SIZE];
-    int *list;
     for (int null = 0; null < 2; null++) {
         pcap_t *p = pcap_create(null ? NULL : "any", err);
         printf("create %s %s\n", null ? "NULL" : "any", p ? "ok" : "NULL");
@@ -605,10 +603,7 @@ static void any_device(void)
         SHOW(pcap_set_immediate_mode(p, 1));
         SHOW(pcap_activate(p));
         SHOW(pcap_datalink(p));
-        int n = pcap_list_datalinks(p, &list);
-        show_list("any list_datalinks", n, list);
-        if (n > 0)
-            pcap_free_datalinks(list);
+        show_datalinks(p, "any list_datalinks");
         /* Frames sent on the pair, seen leaving lv1 and arriving on lv0, cooked: SLL, then SLL2. */
         pcap_t *out = open_if(PEER_IF, 1, PCAP_TSTAMP_PRECISION_MICRO);
         for (int v2 = 0; v2 < 2 && out != NULL; v2++) {
