@@ -30,9 +30,10 @@ static void eval_block(vtab *t, const lcap_block *b, unsigned globals, bval *out
         if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ST || LCAP_BPF_CLASS(s->code) == LCAP_BPF_STX)
             store = 1;
     lcap_vn_unk_all(t, r);
-    for (int k = 0; !store && k < LCAP_BPF_MEMWORDS; k++)
-        if (globals >> k & 1)
-            r[LCAP_VN_M(k)] = lcap_vn_get(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)k);
+    for (unsigned g = store ? 0 : globals; g != 0; g &= g - 1) {
+        int k = __builtin_ctz(g);
+        r[LCAP_VN_M(k)] = lcap_vn_get(t, V_GLOBAL, 0, 0, 0, 0, (uint32_t)k);
+    }
     for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next, n++) {
         uint32_t u, d;
         lcap_stmt_regs(s, &u, &d);
@@ -60,36 +61,65 @@ typedef struct fact {
 #define MAXFACTS 16
 
 typedef struct fset {
-    int n;      /* -1: not yet reached */
-    int keep;   /* when full, drop a test known false rather than the oldest */
-    uint32_t vmask; /* VBIT of every value with a fact: most lookups stop there */
+    int16_t n;      /* -1: not yet reached */
+    uint8_t keep;   /* when full, drop a test known false rather than the oldest */
+    uint8_t spare;
+    /* a 64-bit filter: the bit of every test with a fact, and of every value
+     * with an equality known true; most lookups stop there (a chain's facts
+     * share their value, so a filter of values would not) */
+    uint32_t mask[2];
     fact f[MAXFACTS];
 } fset;
 
-#define VBIT(v) (1u << (((v) ^ (v) >> 5 ^ (v) >> 10) & 31))
+/* The filter's bit of the test "v op opnd" (op 0: "v equals a constant"). */
+static inline unsigned test_bit(uint32_t v, uint16_t op, uint32_t opnd)
+{
+    uint32_t h = (v * 2654435761u ^ opnd) * 2246822519u ^ op;
+    return (h ^ h >> 15) >> 9 & 63;
+}
+
+static inline int fset_may_have(const fset *s, unsigned bit) { return s->mask[bit >> 5] >> (bit & 31) & 1; }
+
+static inline void fset_mask_one(fset *s, const fact *f)
+{
+    unsigned bit = test_bit(f->v, f->op, f->opnd);
+    s->mask[bit >> 5] |= 1u << (bit & 31);
+    if (f->yes && f->op == LCAP_BPF_JEQ) {
+        bit = test_bit(f->v, 0, 0);
+        s->mask[bit >> 5] |= 1u << (bit & 31);
+    }
+}
 
 static void fset_remask(fset *s)
 {
-    s->vmask = 0;
+    s->mask[0] = s->mask[1] = 0;
     for (int i = 0; i < s->n; i++)
-        s->vmask |= VBIT(s->f[i].v);
+        fset_mask_one(s, &s->f[i]);
 }
 
-static void fset_add(fset *s, fact f)
+static inline int fact_same(const fact *a, const fact *b)
 {
-    for (int i = 0; (s->vmask & VBIT(f.v)) && i < s->n; i++)
-        if (s->f[i].v == f.v && s->f[i].op == f.op && s->f[i].opnd == f.opnd && s->f[i].yes == f.yes)
-            return;
-    int full = s->n == MAXFACTS;
-    if (full && s->keep) {
+    return a->v == b->v && a->op == b->op && a->opnd == b->opnd && a->yes == b->yes;
+}
+
+static inline void fset_add(fset *s, fact f)
+{
+    if (fset_may_have(s, test_bit(f.v, f.op, f.opnd)))
+        for (int i = 0; i < s->n; i++)
+            if (fact_same(&s->f[i], &f))
+                return;
+    if (s->n == MAXFACTS && s->keep) {
         /* the tests known false of the value now tested go ("port a or
          * port b or ..." piles those up; at once, so that the next adds
          * find room): a known equality (the ethertype) decides every later
          * test of its value, and the others are kept as long as they can */
         int k = 0;
+        s->mask[0] = s->mask[1] = 0;
         for (int i = 0; i < s->n; i++)
-            if (s->f[i].yes || s->f[i].v != f.v)
-                s->f[k++] = s->f[i];
+            if (s->f[i].yes || s->f[i].v != f.v) {
+                s->f[k] = s->f[i];
+                fset_mask_one(s, &s->f[k++]);
+            }
         s->n = k;
     }
     if (s->n == MAXFACTS) {
@@ -103,11 +133,10 @@ static void fset_add(fset *s, fact f)
             }
         memmove(s->f + drop, s->f + drop + 1, (size_t)(MAXFACTS - 1 - drop) * sizeof(fact));
         s->n--;
-    }
-    if (full)
         fset_remask(s);
+    }
     s->f[s->n++] = f;
-    s->vmask |= VBIT(f.v);
+    fset_mask_one(s, &f);
 }
 
 /* A copy of the facts in use only (a set is mostly empty room). */
@@ -115,7 +144,8 @@ static void fset_copy(fset *dst, const fset *src)
 {
     dst->n = src->n;
     dst->keep = src->keep;
-    dst->vmask = src->vmask;
+    dst->mask[0] = src->mask[0];
+    dst->mask[1] = src->mask[1];
     if (src->n > 0)
         memcpy(dst->f, src->f, (size_t)src->n * sizeof(fact));
 }
@@ -130,9 +160,12 @@ static void fset_meet(fset *dst, const fset *src)
         return;
     int k = 0;
     for (int i = 0; i < dst->n; i++) {
+        const fact *f = &dst->f[i];
+        if (!fset_may_have(src, test_bit(f->v, f->op, f->opnd)))
+            continue;
         for (int j = 0; j < src->n; j++) {
-            if (memcmp(&dst->f[i], &src->f[j], sizeof(fact)) == 0) {
-                dst->f[k++] = dst->f[i];
+            if (fact_same(f, &src->f[j])) {
+                dst->f[k++] = *f;
                 break;
             }
         }
@@ -151,8 +184,10 @@ static int eval_test(uint16_t op, uint32_t a, uint32_t k)
     }
 }
 
-/* 1 true, 0 false, -1 unknown: the test "a op opnd" under the facts. */
-static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd)
+/* 1 true, 0 false, -1 unknown: the test "a op opnd" under the facts; *same
+ * set when a fact of the very test decides it (adding the outcome then adds
+ * nothing). */
+static inline int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd, int *same)
 {
     uint32_t x, k = 0;
     int kconst = is_const(t, opnd, &k);
@@ -166,7 +201,9 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
                                                                                            : eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
         return t->weak ? -1 : op != LCAP_BPF_JGT;
-    if (is_unk(t, a) || s == NULL || !(s->vmask & VBIT(a)))
+    /* neither the same test nor an equality of the value among the facts */
+    if (is_unk(t, a) || s == NULL ||
+        (!fset_may_have(s, test_bit(a, op, opnd)) && !(kconst && op == LCAP_BPF_JEQ && fset_may_have(s, test_bit(a, 0, 0)))))
         return -1;
     /* libpcap's rules, no stronger (so that an expression libpcap compiles is
      * never refused as matching nothing): the same test decides itself, and
@@ -175,8 +212,10 @@ static int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd
         const fact *f = &s->f[i];
         if (f->v != a)
             continue;
-        if (f->op == op && f->opnd == opnd)
+        if (f->op == op && f->opnd == opnd) {
+            *same = 1;
             return f->yes;
+        }
         uint32_t c;
         if (kconst && op == LCAP_BPF_JEQ && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
             return c == k;
@@ -223,7 +262,7 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
         if (S->bv.has_store)
             break;
         lcap_block *next;
-        int d = S->branch ? decide(t, f, S->bv.a, S->op, S->opnd) : 1;
+        int same = 0, d = S->branch ? decide(t, f, S->bv.a, S->op, S->opnd, &same) : 1;
         if (d < 0) {
             /* worth a look only next to a rejection */
             if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
@@ -243,7 +282,7 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
         next = d ? s->jt : s->jf;
         if (S->bv.nstmts > 0 && !bi[next->order].bv.stands_alone && !lcap_block_is_ret(next))
             break;
-        if (S->branch)
+        if (S->branch && !same)
             fset_add(f, (fact){ S->bv.a, S->opnd, S->op, (uint16_t)d });
         s = next;
     }
@@ -253,7 +292,7 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
 static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t n, lcap_block **root,
                     int *changed, int walk_budget)
 {
-    binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 1);
+    binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 0);
     fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
     if (bi == NULL || in == NULL) {
         lcap_tmp_free(cc, bi);
@@ -272,6 +311,7 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
         if (c->nstmts < 0)
             eval_block(t, b, globals, c);
         bi[i].bv = *c;
+        bi[i].chain = 0;
         b->aval = c->stands_alone && !c->has_store ? c->a : LCAP_PULL_FIXED;
         bi[i].branch = !lcap_block_is_ret(b) && !is_uncond(b);
         if (bi[i].branch) {
@@ -283,7 +323,7 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
         goto oom;
     in[0].n = 0;
     bi[0].chain = 1;
-    in[0].vmask = 0;
+    in[0].mask[0] = in[0].mask[1] = 0;
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b))
@@ -293,7 +333,7 @@ static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t 
         binfo *B = &bi[i];
         if (B->branch) {
             t->at_root = B->chain;
-            int d = decide(t, &in[i], B->bv.a, B->op, B->opnd);
+            int same = 0, d = decide(t, &in[i], B->bv.a, B->op, B->opnd, &same);
             t->at_root = 0;
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;

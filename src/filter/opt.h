@@ -76,8 +76,6 @@ static inline uint32_t lcap_vn_get(lcap_vtab *t, uint8_t op, uint8_t size, uint1
 static inline uint32_t lcap_vn_const(lcap_vtab *t, uint32_t k) { return lcap_vn_get(t, V_CONST, 0, 0, 0, 0, k); }
 static inline uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk++ & 0x7fffffffu); }
 static inline int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v) { return v >= LCAP_VN_UNK || t->oom; }
-/* A fresh unknown in each of r[0..LCAP_VN_REGS). */
-void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r);
 static inline int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
 {
     if (t->oom || v >= t->n || (t->v[v].op != V_CONST && t->v[v].op != V_FOLD))
@@ -99,6 +97,15 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b);
 #define LCAP_VN_X 1
 #define LCAP_VN_M(k) (2 + (k))
 #define LCAP_VN_REGS (2 + LCAP_BPF_MEMWORDS)
+
+/* A fresh unknown in each of r[0..LCAP_VN_REGS). Inline: the threading
+ * passes ask once for every block. */
+static inline void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
+{
+    for (uint32_t i = 0; i < LCAP_VN_REGS; i++)
+        r[i] = LCAP_VN_UNK | ((t->unk + i) & 0x7fffffffu);
+    t->unk += LCAP_VN_REGS;
+}
 
 /* Applies one statement to the register values r[]; returns the register it
  * writes (LCAP_VN_*), or -1 when none. */

@@ -33,13 +33,6 @@ int lcap_vn_grow(lcap_vtab *t)
     return 0;
 }
 
-void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
-{
-    for (int i = 0; i < LCAP_VN_REGS; i++)
-        r[i] = LCAP_VN_UNK | ((t->unk + (uint32_t)i) & 0x7fffffffu);
-    t->unk += LCAP_VN_REGS;
-}
-
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
 {
     uint32_t x, y;
