@@ -225,15 +225,56 @@ static inline int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32
 
 /* ---- the passes ---- */
 
+/* What threading needs of a block, by block id: its values never change
+ * (threading changes edges only), so they are worked out once. */
 typedef struct binfo {
-    bval bv;
-    uint32_t opnd;   /* value number of the branch operand */
+    uint32_t a;       /* value number of A at the branch */
+    uint32_t opnd;    /* value number of the branch operand */
+    uint32_t chain;   /* == the pass's stamp: reached from the root through
+                       * decided blocks alone (weak) */
     uint16_t op;
-    int branch;      /* a two-way test (not a return or unconditional) */
-    int chain;       /* reached from the root through decided blocks alone (weak) */
+    uint8_t ready;    /* worked out */
+    uint8_t stands_alone, has_store, has_stmts;
 } binfo;
 
+/* The threading passes' state: block facts and a pool of fact sets, so that
+ * a set is handed on to the block an edge reaches rather than copied, and
+ * the few in use stay in the cache. */
+typedef struct threader {
+    lcap_cc *cc;
+    vtab *t;
+    binfo *bi;      /* by block id */
+    fset **in;      /* by block id: the facts on every edge in so far, NULL while unreached */
+    fset *pool;     /* the newest chunk of sets, taken in order ... */
+    fset **spare;   /* ... or from those given back (room for nb + 1) */
+    size_t npool, poolcap, nspare;
+    fset *chunks[40]; /* every chunk, each twice the last */
+    int nchunks;
+    uint32_t stamp; /* this pass's */
+    unsigned globals;
+} threader;
+
+/* A fact set, NULL when out of memory (the pool grows by chunks: most
+ * filters need a few sets, the 10,000-term chain a few dozen). */
+static fset *set_take(threader *T)
+{
+    if (T->nspare > 0)
+        return T->spare[--T->nspare];
+    if (T->npool == T->poolcap) {
+        size_t cap = T->poolcap == 0 ? 8 : 2 * T->poolcap;
+        fset *c = T->nchunks < 40 ? lcap_tmp_alloc(T->cc, cap, sizeof(*c), 0) : NULL;
+        if (c == NULL)
+            return NULL;
+        T->chunks[T->nchunks++] = T->pool = c;
+        T->poolcap = cap;
+        T->npool = 0;
+    }
+    return &T->pool[T->npool++];
+}
+static void set_give(threader *T, fset *s) { T->spare[T->nspare++] = s; }
+
 static int is_uncond(const lcap_block *b) { return !lcap_block_is_ret(b) && b->jt == b->jf; }
+static int is_branch(const lcap_block *b) { return !lcap_block_is_ret(b) && b->jt != b->jf; }
 
 /* The scratch words of the variable link-layer header length and payload
  * offset (filter.h), which eval_block treats as known values, as a bit set. */
@@ -247,6 +288,24 @@ static unsigned global_regs(const lcap_cc *cc)
     return globals;
 }
 
+static void block_info(threader *T, lcap_block *b)
+{
+    binfo *B = &T->bi[b->id];
+    if (B->ready)
+        return;
+    bval bv;
+    eval_block(T->t, b, T->globals, &bv);
+    B->ready = 1;
+    B->a = bv.a;
+    B->stands_alone = (uint8_t)bv.stands_alone;
+    B->has_store = (uint8_t)bv.has_store;
+    B->has_stmts = bv.nstmts > 0;
+    B->chain = 0;
+    B->op = (uint16_t)LCAP_BPF_OP(b->code);
+    B->opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bv.x : bv.kval;
+    b->aval = bv.stands_alone && !bv.has_store ? bv.a : LCAP_PULL_FIXED;
+}
+
 /* Where an edge with facts f into s ends up: over every test f decides,
  * and over a test it does not decide when both ways lead to the same
  * rejection (the test's loads then matter no more: running past the
@@ -258,11 +317,12 @@ static int is_reject(const lcap_block *b) { return lcap_block_is_ret(b) && b->k 
 static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *budget)
 {
     for (int hops = 0; hops < 64 && !lcap_block_is_ret(s); hops++) {
-        const binfo *S = &bi[s->order];
-        if (S->bv.has_store)
+        const binfo *S = &bi[s->id];
+        if (S->has_store)
             break;
         lcap_block *next;
-        int same = 0, d = S->branch ? decide(t, f, S->bv.a, S->op, S->opnd, &same) : 1;
+        int branch = is_branch(s);
+        int same = 0, d = branch ? decide(t, f, S->a, S->op, S->opnd, &same) : 1;
         if (d < 0) {
             /* worth a look only next to a rejection */
             if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
@@ -271,8 +331,8 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
             fset ft, ff;
             fset_copy(&ft, f);
             fset_copy(&ff, f);
-            fset_add(&ft, (fact){ S->bv.a, S->opnd, S->op, 1 });
-            fset_add(&ff, (fact){ S->bv.a, S->opnd, S->op, 0 });
+            fset_add(&ft, (fact){ S->a, S->opnd, S->op, 1 });
+            fset_add(&ff, (fact){ S->a, S->opnd, S->op, 0 });
             lcap_block *a = walk(t, bi, s->jt, &ft, budget);
             lcap_block *b = walk(t, bi, s->jf, &ff, budget);
             if (a == b && is_reject(a))
@@ -280,109 +340,119 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
             break;
         }
         next = d ? s->jt : s->jf;
-        if (S->bv.nstmts > 0 && !bi[next->order].bv.stands_alone && !lcap_block_is_ret(next))
+        if (S->has_stmts && !bi[next->id].stands_alone && !lcap_block_is_ret(next))
             break;
-        if (S->branch && !same)
-            fset_add(f, (fact){ S->bv.a, S->opnd, S->op, (uint16_t)d });
+        if (branch && !same)
+            fset_add(f, (fact){ S->a, S->opnd, S->op, (uint16_t)d });
         s = next;
     }
     return s;
 }
 
-static int one_pass(lcap_cc *cc, vtab *t, bval *cache, lcap_block **ord, size_t n, lcap_block **root,
-                    int *changed, int walk_budget)
+/* The facts f (given up) reach s: the first edge in hands them on, later
+ * ones keep what all agree on. */
+static void reach(threader *T, lcap_block *s, fset *f)
 {
-    binfo *bi = lcap_tmp_alloc(cc, n, sizeof(*bi), 0);
-    fset *in = lcap_tmp_alloc(cc, n, sizeof(*in), 0);
-    if (bi == NULL || in == NULL) {
-        lcap_tmp_free(cc, bi);
-        lcap_tmp_free(cc, in);
-        lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+    fset **in = &T->in[s->id];
+    if (lcap_block_is_ret(s))
+        set_give(T, f);
+    else if (*in == NULL)
+        *in = f;
+    else {
+        fset_meet(*in, f);
+        set_give(T, f);
+    }
+}
+
+/* Threads the edge *slot of b, leaving with facts f (given up): 1 if it moved. */
+static int thread_edge(threader *T, lcap_block **slot, fset *f, int walk_budget)
+{
+    int budget = walk_budget;
+    lcap_block *s = walk(T->t, T->bi, *slot, f, &budget);
+    int moved = s != *slot;
+    *slot = s;
+    reach(T, s, f);
+    return moved;
+}
+
+static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, int *changed, int walk_budget)
+{
+    vtab *t = T->t;
+    binfo *bi = T->bi;
+    for (size_t i = 0; i < n; i++)
+        block_info(T, ord[i]);
+    if (t->oom) {
+        lcap_cc_error(T->cc, 0, "out of memory optimizing the filter");
         return -1;
     }
-    unsigned globals = global_regs(cc);
-    for (size_t i = 0; i < n; i++) {
-        lcap_block *b = ord[i];
-        b->order = (int)i;
-        in[i].n = -1;
-        in[i].keep = walk_budget > 0;
-        /* threading changes edges only: a block's values hold for every pass */
-        bval *c = &cache[b->id];
-        if (c->nstmts < 0)
-            eval_block(t, b, globals, c);
-        bi[i].bv = *c;
-        bi[i].chain = 0;
-        b->aval = c->stands_alone && !c->has_store ? c->a : LCAP_PULL_FIXED;
-        bi[i].branch = !lcap_block_is_ret(b) && !is_uncond(b);
-        if (bi[i].branch) {
-            bi[i].op = (uint16_t)LCAP_BPF_OP(b->code);
-            bi[i].opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bi[i].bv.x : bi[i].bv.kval;
-        }
+    uint32_t stamp = ++T->stamp;
+    if (!lcap_block_is_ret(ord[0])) { /* the root, with no facts */
+        fset *f0 = set_take(T);
+        if (f0 == NULL)
+            goto oom;
+        f0->n = 0;
+        f0->keep = walk_budget > 0;
+        f0->mask[0] = f0->mask[1] = 0;
+        T->in[ord[0]->id] = f0;
+        bi[ord[0]->id].chain = stamp;
     }
-    if (t->oom)
-        goto oom;
-    in[0].n = 0;
-    bi[0].chain = 1;
-    in[0].mask[0] = in[0].mask[1] = 0;
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
-        if (lcap_block_is_ret(b))
-            continue;
-        if (in[i].n < 0)
+        fset *in = T->in[b->id];
+        if (lcap_block_is_ret(b) || in == NULL)
             continue; /* no longer reached: its facts would only weaken the meets */
-        binfo *B = &bi[i];
-        if (B->branch) {
-            t->at_root = B->chain;
-            int same = 0, d = decide(t, &in[i], B->bv.a, B->op, B->opnd, &same);
+        T->in[b->id] = NULL;
+        binfo *B = &bi[b->id];
+        int branch = !is_uncond(b);
+        if (branch) {
+            t->at_root = B->chain == stamp;
+            int same = 0, d = decide(t, in, B->a, B->op, B->opnd, &same);
             t->at_root = 0;
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
-                B->branch = 0;
+                branch = 0;
                 (*changed)++;
             }
         }
-        /* thread each edge over tests its facts decide */
-        for (int e = 0; e < 2; e++) {
-            if (!B->branch && e == 1)
-                break;
-            lcap_block **slot = e == 0 ? &b->jt : &b->jf;
-            fset f;
-            fset_copy(&f, &in[i]);
-            if (B->branch)
-                fset_add(&f, (fact){ B->bv.a, B->opnd, B->op, (uint16_t)(e == 0) });
-            int budget = walk_budget;
-            lcap_block *s = walk(t, bi, *slot, &f, &budget);
-            if (s != *slot) {
-                *slot = s;
-                (*changed)++;
+        /* thread each edge over tests its facts decide; an edge to a
+         * return goes nowhere else */
+        if (branch) {
+            if (!lcap_block_is_ret(b->jt)) {
+                fset *f = set_take(T);
+                if (f == NULL)
+                    goto oom;
+                fset_copy(f, in);
+                fset_add(f, (fact){ B->a, B->opnd, B->op, 1 });
+                *changed += thread_edge(T, &b->jt, f, walk_budget);
             }
-            if (!B->branch)
-                b->jf = s; /* both ways, or the block would test again */
-            if (!lcap_block_is_ret(s)) {
-                fset_meet(&in[s->order], &f);
+            if (lcap_block_is_ret(b->jf)) {
+                set_give(T, in);
+            } else {
+                fset_add(in, (fact){ B->a, B->opnd, B->op, 0 });
+                *changed += thread_edge(T, &b->jf, in, walk_budget);
             }
-            if (!B->branch)
-                break;
+        } else {
+            if (lcap_block_is_ret(b->jt))
+                set_give(T, in);
+            else
+                *changed += thread_edge(T, &b->jt, in, walk_budget);
+            b->jf = b->jt; /* both ways, or the block would test again */
+            if (B->chain == stamp && !lcap_block_is_ret(b->jt))
+                bi[b->jt->id].chain = stamp;
         }
-        if (!B->branch && B->chain && !lcap_block_is_ret(b->jt))
-            bi[b->jt->order].chain = 1;
     }
     /* the root itself may be an unconditional block without effects */
     while (!lcap_block_is_ret(*root) && is_uncond(*root)) {
-        binfo *R = &bi[(*root)->order];
+        binfo *R = &bi[(*root)->id];
         lcap_block *next = (*root)->jt;
-        if (R->bv.has_store || (R->bv.nstmts > 0 && !lcap_block_is_ret(next) && !bi[next->order].bv.stands_alone))
+        if (R->has_store || (R->has_stmts && !lcap_block_is_ret(next) && !bi[next->id].stands_alone))
             break;
         *root = next;
         (*changed)++;
     }
-    lcap_tmp_free(cc, bi);
-    lcap_tmp_free(cc, in);
     return 0;
 oom:
-    lcap_tmp_free(cc, bi);
-    lcap_tmp_free(cc, in);
-    lcap_cc_error(cc, 0, "out of memory optimizing the filter");
+    lcap_cc_error(T->cc, 0, "out of memory optimizing the filter");
     return -1;
 }
 
@@ -475,9 +545,10 @@ static int accepts_some(lcap_block **ord, size_t n, lcap_block **reject)
 /* Threading passes until nothing changes (a few at most). *ord gets the
  * blocks of the resulting graph in order (NULL if the passes ran out while
  * still changing it); *snap, when asked for, the edges before the first. */
-static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, int walk_budget,
-                         lcap_block ***snap, size_t *nsnap, lcap_block ***ord_out, size_t *n_out)
+static int thread_passes(threader *T, lcap_block **root, int walk_budget, lcap_block ***snap, size_t *nsnap,
+                         lcap_block ***ord_out, size_t *n_out)
 {
+    lcap_cc *cc = T->cc;
     *ord_out = NULL;
     for (int pass = 0; pass < (walk_budget == 0 ? MAX_VERDICT_PASSES : MAX_PASSES); pass++) {
         size_t n;
@@ -499,7 +570,7 @@ static int thread_passes(lcap_cc *cc, vtab *t, bval *cache, lcap_block **root, i
             *nsnap = n;
         }
         int changed = 0;
-        if (one_pass(cc, t, cache, ord, n, root, &changed, walk_budget) < 0) {
+        if (one_pass(T, ord, n, root, &changed, walk_budget) < 0) {
             lcap_tmp_free(cc, ord);
             return -1;
         }
@@ -546,14 +617,18 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     lcap_block **snap = NULL, *root0 = *root;
     size_t nsnap = 0, nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1;
     int accepts = -1;
-    bval *cache = lcap_tmp_alloc(cc, nb, sizeof(*cache), 0);
-    if (cache == NULL) {
+    threader T = { .cc = cc, .t = t, .globals = global_regs(cc) };
+    T.bi = lcap_tmp_alloc(cc, nb, sizeof(*T.bi), 1);
+    T.in = lcap_tmp_alloc(cc, nb, sizeof(*T.in), 1);
+    T.spare = lcap_tmp_alloc(cc, nb + 2, sizeof(*T.spare), 0);
+    if (T.bi == NULL || T.in == NULL || T.spare == NULL) {
+        lcap_tmp_free(cc, T.spare);
+        lcap_tmp_free(cc, T.in);
+        lcap_tmp_free(cc, T.bi);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
-    for (size_t i = 0; i < nb; i++)
-        cache[i].nstmts = -1;
-    if (thread_passes(cc, t, cache, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
+    if (thread_passes(&T, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
         (*ord = order_of(cc, *root, *ord, n)) != NULL)
         accepts = accepts_some(*ord, *n, reject);
     if (accepts == 0) {
@@ -566,7 +641,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         }
         *root = root0;
         accepts = -1;
-        if (thread_passes(cc, t, cache, root, 0, NULL, NULL, ord, n) == 0 &&
+        if (thread_passes(&T, root, 0, NULL, NULL, ord, n) == 0 &&
             (*ord = order_of(cc, *root, *ord, n)) != NULL)
             accepts = accepts_some(*ord, *n, reject);
         lcap_tmp_free(cc, *ord);
@@ -577,7 +652,11 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         }
     }
     lcap_tmp_free(cc, snap);
-    lcap_tmp_free(cc, cache);
+    while (T.nchunks > 0)
+        lcap_tmp_free(cc, T.chunks[--T.nchunks]);
+    lcap_tmp_free(cc, T.spare);
+    lcap_tmp_free(cc, T.in);
+    lcap_tmp_free(cc, T.bi);
     return accepts;
 }
 
