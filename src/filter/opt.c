@@ -184,43 +184,31 @@ static int eval_test(uint16_t op, uint32_t a, uint32_t k)
     }
 }
 
-/* 1 true, 0 false, -1 unknown: the test "a op opnd" under the facts; *same
- * set when a fact of the very test decides it (adding the outcome then adds
- * nothing). */
-static inline int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32_t opnd, int *same)
+/* What the facts cannot change about the test "a op opnd": PRE_FACTS (they
+ * decide it or not), PRE_ROOT (decided, as *val, only at the root: weak), or
+ * the outcome (1, 0, -1 unknown). */
+enum { PRE_FACTS = 2, PRE_ROOT = 3 };
+
+static int decide_pre(vtab *t, uint32_t a, uint16_t op, uint32_t opnd, uint32_t *kout, int *val)
 {
     uint32_t x, k = 0;
     int kconst = is_const(t, opnd, &k);
+    *kout = k;
+    *val = -1;
     if (kconst && op == LCAP_BPF_JSET && k == 0)
         return 0;
     /* weak: libpcap folds a test of a computed constant only in its last
      * pass, whose result reaches the root (and a refusal) only from the
      * root down; it never compares a value with itself */
-    if (kconst && is_const(t, a, &x))
-        return t->weak && !t->at_root && (lcap_vn_is_fold(t, a) || lcap_vn_is_fold(t, opnd)) ? -1
-                                                                                           : eval_test(op, x, k);
+    if (kconst && is_const(t, a, &x)) {
+        *val = eval_test(op, x, k);
+        return t->weak && (lcap_vn_is_fold(t, a) || lcap_vn_is_fold(t, opnd)) ? PRE_ROOT : *val;
+    }
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
         return t->weak ? -1 : op != LCAP_BPF_JGT;
-    /* neither the same test nor an equality of the value among the facts */
-    if (is_unk(t, a) || s == NULL ||
-        (!fset_may_have(s, test_bit(a, op, opnd)) && !(kconst && op == LCAP_BPF_JEQ && fset_may_have(s, test_bit(a, 0, 0)))))
+    if (is_unk(t, a))
         return -1;
-    /* libpcap's rules, no stronger (so that an expression libpcap compiles is
-     * never refused as matching nothing): the same test decides itself, and
-     * an equality known true decides other equalities on the same value. */
-    for (int i = 0; s != NULL && i < s->n; i++) {
-        const fact *f = &s->f[i];
-        if (f->v != a)
-            continue;
-        if (f->op == op && f->opnd == opnd) {
-            *same = 1;
-            return f->yes;
-        }
-        uint32_t c;
-        if (kconst && op == LCAP_BPF_JEQ && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
-            return c == k;
-    }
-    return -1;
+    return PRE_FACTS;
 }
 
 /* ---- the passes ---- */
@@ -230,12 +218,46 @@ static inline int decide(vtab *t, const fset *s, uint32_t a, uint16_t op, uint32
 typedef struct binfo {
     uint32_t a;       /* value number of A at the branch */
     uint32_t opnd;    /* value number of the branch operand */
+    uint32_t k;       /* the operand's value when constant */
     uint32_t chain;   /* == the pass's stamp: reached from the root through
                        * decided blocks alone (weak) */
     uint16_t op;
     uint8_t ready;    /* worked out */
     uint8_t stands_alone, has_store, has_stmts;
+    int8_t pre, preval; /* decide_pre */
+    uint8_t kconst;
 } binfo;
+
+/* 1 true, 0 false, -1 unknown: B's test under the facts s; *same set when
+ * a fact of the very test decides it (adding the outcome then adds
+ * nothing). */
+static inline int decide(vtab *t, const fset *s, const binfo *B, int at_root, int *same)
+{
+    if (B->pre != PRE_FACTS)
+        return B->pre == PRE_ROOT ? (at_root ? B->preval : -1) : B->pre;
+    uint32_t a = B->a, opnd = B->opnd, k = B->k;
+    uint16_t op = B->op;
+    int eq = B->kconst && op == LCAP_BPF_JEQ;
+    /* neither the same test nor an equality of the value among the facts */
+    if (!fset_may_have(s, test_bit(a, op, opnd)) && !(eq && fset_may_have(s, test_bit(a, 0, 0))))
+        return -1;
+    /* libpcap's rules, no stronger (so that an expression libpcap compiles is
+     * never refused as matching nothing): the same test decides itself, and
+     * an equality known true decides other equalities on the same value. */
+    for (int i = 0; i < s->n; i++) {
+        const fact *f = &s->f[i];
+        if (f->v != a)
+            continue;
+        if (f->op == op && f->opnd == opnd) {
+            *same = 1;
+            return f->yes;
+        }
+        uint32_t c;
+        if (eq && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
+            return c == k;
+    }
+    return -1;
+}
 
 /* The threading passes' state: block facts and a pool of fact sets, so that
  * a set is handed on to the block an edge reaches rather than copied, and
@@ -303,6 +325,12 @@ static void block_info(threader *T, lcap_block *b)
     B->chain = 0;
     B->op = (uint16_t)LCAP_BPF_OP(b->code);
     B->opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bv.x : bv.kval;
+    if (!lcap_block_is_ret(b)) {
+        int val;
+        B->pre = (int8_t)decide_pre(T->t, B->a, B->op, B->opnd, &B->k, &val);
+        B->preval = (int8_t)val;
+        B->kconst = is_const(T->t, B->opnd, &B->k);
+    }
     b->aval = bv.stands_alone && !bv.has_store ? bv.a : LCAP_PULL_FIXED;
 }
 
@@ -322,7 +350,7 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
             break;
         lcap_block *next;
         int branch = is_branch(s);
-        int same = 0, d = branch ? decide(t, f, S->a, S->op, S->opnd, &same) : 1;
+        int same = 0, d = branch ? decide(t, f, S, 0, &same) : 1;
         if (d < 0) {
             /* worth a look only next to a rejection */
             if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
@@ -405,9 +433,7 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
         binfo *B = &bi[b->id];
         int branch = !is_uncond(b);
         if (branch) {
-            t->at_root = B->chain == stamp;
-            int same = 0, d = decide(t, in, B->a, B->op, B->opnd, &same);
-            t->at_root = 0;
+            int same = 0, d = decide(t, in, B, B->chain == stamp, &same);
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 branch = 0;

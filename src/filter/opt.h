@@ -31,7 +31,6 @@ typedef struct lcap_vtab {
     int oom;
     int bigshift;   /* a shift of an unknown A by a known X above 31 */
     int weak;       /* only what libpcap's optimizer finds (the refusal's second look) */
-    int at_root;    /* weak: deciding a block libpcap's opt_root would reach */
     lcap_arena *mem; /* the compile's arena, which holds the table */
 } lcap_vtab;
 
