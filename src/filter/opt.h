@@ -101,8 +101,13 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b);
  * passes ask once for every block. */
 static inline void lcap_vn_unk_all(lcap_vtab *t, uint32_t *r)
 {
-    for (uint32_t i = 0; i < LCAP_VN_REGS; i++)
-        r[i] = LCAP_VN_UNK | ((t->unk + i) & 0x7fffffffu);
+    uint32_t base = t->unk & 0x7fffffffu;
+    if (base <= 0x7fffffffu - LCAP_VN_REGS) /* no wrap: a run of numbers */
+        for (uint32_t i = 0; i < LCAP_VN_REGS; i++)
+            r[i] = (LCAP_VN_UNK | base) + i;
+    else
+        for (uint32_t i = 0; i < LCAP_VN_REGS; i++)
+            r[i] = LCAP_VN_UNK | ((t->unk + i) & 0x7fffffffu);
     t->unk += LCAP_VN_REGS;
 }
 
