@@ -95,6 +95,7 @@ typedef struct lcap_cc {
                               * no_optimize: protochain, geneve, the Prism
                               * header, 802.11 payload offsets), so it never
                               * says "rejects all packets": neither may we */
+    unsigned long opt_work;  /* the threading passes' count of work (opt.c; tests bound it) */
 } lcap_cc;
 
 /* Records the first error (later ones are dropped) with the column it is

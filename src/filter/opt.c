@@ -102,13 +102,17 @@ static inline int fact_same(const fact *a, const fact *b)
     return a->v == b->v && a->op == b->op && a->opnd == b->opnd && a->yes == b->yes;
 }
 
-static inline void fset_add(fset *s, fact f)
+/* work: the count of facts looked at or copied (tests bound it). */
+static inline void fset_add(unsigned long *work, fset *s, fact f)
 {
-    if (fset_may_have(s, test_bit(f.v, f.op, f.opnd)))
+    if (fset_may_have(s, test_bit(f.v, f.op, f.opnd))) {
+        *work += (unsigned)s->n;
         for (int i = 0; i < s->n; i++)
             if (fact_same(&s->f[i], &f))
                 return;
+    }
     if (s->n == MAXFACTS && s->keep) {
+        *work += MAXFACTS;
         /* the tests known false of the value now tested go ("port a or
          * port b or ..." piles those up; at once, so that the next adds
          * find room): a known equality (the ethertype) decides every later
@@ -140,8 +144,9 @@ static inline void fset_add(fset *s, fact f)
 }
 
 /* A copy of the facts in use only (a set is mostly empty room). */
-static void fset_copy(fset *dst, const fset *src)
+static void fset_copy(unsigned long *work, fset *dst, const fset *src)
 {
+    *work += (unsigned)src->n;
     dst->n = src->n;
     dst->keep = src->keep;
     dst->mask[0] = src->mask[0];
@@ -150,19 +155,17 @@ static void fset_copy(fset *dst, const fset *src)
         memcpy(dst->f, src->f, (size_t)src->n * sizeof(fact));
 }
 
-static void fset_meet(fset *dst, const fset *src)
+static void fset_meet(unsigned long *work, fset *dst, const fset *src)
 {
-    if (dst->n < 0) {
-        fset_copy(dst, src);
-        return;
-    }
     if (dst->n == 0 || (dst->n == src->n && memcmp(dst->f, src->f, (size_t)dst->n * sizeof(fact)) == 0))
         return;
     int k = 0;
+    *work += (unsigned)dst->n;
     for (int i = 0; i < dst->n; i++) {
         const fact *f = &dst->f[i];
         if (!fset_may_have(src, test_bit(f->v, f->op, f->opnd)))
             continue;
+        *work += (unsigned)src->n;
         for (int j = 0; j < src->n; j++) {
             if (fact_same(f, &src->f[j])) {
                 dst->f[k++] = *f;
@@ -231,7 +234,7 @@ typedef struct binfo {
 /* 1 true, 0 false, -1 unknown: B's test under the facts s; *same set when
  * a fact of the very test decides it (adding the outcome then adds
  * nothing). */
-static inline int decide(vtab *t, const fset *s, const binfo *B, int at_root, int *same)
+static inline int decide(vtab *t, unsigned long *work, const fset *s, const binfo *B, int at_root, int *same)
 {
     if (B->pre != PRE_FACTS)
         return B->pre == PRE_ROOT ? (at_root ? B->preval : -1) : B->pre;
@@ -241,6 +244,7 @@ static inline int decide(vtab *t, const fset *s, const binfo *B, int at_root, in
     /* neither the same test nor an equality of the value among the facts */
     if (!fset_may_have(s, test_bit(a, op, opnd)) && !(eq && fset_may_have(s, test_bit(a, 0, 0))))
         return -1;
+    *work += (unsigned)s->n;
     /* libpcap's rules, no stronger (so that an expression libpcap compiles is
      * never refused as matching nothing): the same test decides itself, and
      * an equality known true decides other equalities on the same value. */
@@ -273,6 +277,7 @@ typedef struct threader {
     fset *chunks[40]; /* every chunk, each twice the last */
     int nchunks;
     uint32_t stamp; /* this pass's */
+    unsigned long work; /* blocks visited, walk steps, facts looked at or copied */
     unsigned globals;
 } threader;
 
@@ -342,27 +347,31 @@ static void block_info(threader *T, lcap_block *b)
 
 static int is_reject(const lcap_block *b) { return lcap_block_is_ret(b) && b->k == 0; }
 
-static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *budget)
+static lcap_block *walk(threader *T, lcap_block *s, fset *f, int *budget)
 {
+    vtab *t = T->t;
+    const binfo *bi = T->bi;
+    unsigned long *work = &T->work;
     for (int hops = 0; hops < 64 && !lcap_block_is_ret(s); hops++) {
+        (*work)++;
         const binfo *S = &bi[s->id];
         if (S->has_store)
             break;
         lcap_block *next;
         int branch = is_branch(s);
-        int same = 0, d = branch ? decide(t, f, S, 0, &same) : 1;
+        int same = 0, d = branch ? decide(t, work, f, S, 0, &same) : 1;
         if (d < 0) {
             /* worth a look only next to a rejection */
             if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
                 break;
             (*budget)--;
             fset ft, ff;
-            fset_copy(&ft, f);
-            fset_copy(&ff, f);
-            fset_add(&ft, (fact){ S->a, S->opnd, S->op, 1 });
-            fset_add(&ff, (fact){ S->a, S->opnd, S->op, 0 });
-            lcap_block *a = walk(t, bi, s->jt, &ft, budget);
-            lcap_block *b = walk(t, bi, s->jf, &ff, budget);
+            fset_copy(work, &ft, f);
+            fset_copy(work, &ff, f);
+            fset_add(work, &ft, (fact){ S->a, S->opnd, S->op, 1 });
+            fset_add(work, &ff, (fact){ S->a, S->opnd, S->op, 0 });
+            lcap_block *a = walk(T, s->jt, &ft, budget);
+            lcap_block *b = walk(T, s->jf, &ff, budget);
             if (a == b && is_reject(a))
                 return a;
             break;
@@ -371,7 +380,7 @@ static lcap_block *walk(vtab *t, const binfo *bi, lcap_block *s, fset *f, int *b
         if (S->has_stmts && !bi[next->id].stands_alone && !lcap_block_is_ret(next))
             break;
         if (branch && !same)
-            fset_add(f, (fact){ S->a, S->opnd, S->op, (uint16_t)d });
+            fset_add(work, f, (fact){ S->a, S->opnd, S->op, (uint16_t)d });
         s = next;
     }
     return s;
@@ -387,7 +396,7 @@ static void reach(threader *T, lcap_block *s, fset *f)
     else if (*in == NULL)
         *in = f;
     else {
-        fset_meet(*in, f);
+        fset_meet(&T->work, *in, f);
         set_give(T, f);
     }
 }
@@ -396,7 +405,7 @@ static void reach(threader *T, lcap_block *s, fset *f)
 static int thread_edge(threader *T, lcap_block **slot, fset *f, int walk_budget)
 {
     int budget = walk_budget;
-    lcap_block *s = walk(T->t, T->bi, *slot, f, &budget);
+    lcap_block *s = walk(T, *slot, f, &budget);
     int moved = s != *slot;
     *slot = s;
     reach(T, s, f);
@@ -430,10 +439,11 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
         if (lcap_block_is_ret(b) || in == NULL)
             continue; /* no longer reached: its facts would only weaken the meets */
         T->in[b->id] = NULL;
+        T->work++;
         binfo *B = &bi[b->id];
         int branch = !is_uncond(b);
         if (branch) {
-            int same = 0, d = decide(t, in, B, B->chain == stamp, &same);
+            int same = 0, d = decide(t, &T->work, in, B, B->chain == stamp, &same);
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 branch = 0;
@@ -447,14 +457,14 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
                 fset *f = set_take(T);
                 if (f == NULL)
                     goto oom;
-                fset_copy(f, in);
-                fset_add(f, (fact){ B->a, B->opnd, B->op, 1 });
+                fset_copy(&T->work, f, in);
+                fset_add(&T->work, f, (fact){ B->a, B->opnd, B->op, 1 });
                 *changed += thread_edge(T, &b->jt, f, walk_budget);
             }
             if (lcap_block_is_ret(b->jf)) {
                 set_give(T, in);
             } else {
-                fset_add(in, (fact){ B->a, B->opnd, B->op, 0 });
+                fset_add(&T->work, in, (fact){ B->a, B->opnd, B->op, 0 });
                 *changed += thread_edge(T, &b->jf, in, walk_budget);
             }
         } else {
@@ -677,6 +687,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
             accepts = 2;
         }
     }
+    cc->opt_work += T.work;
     lcap_tmp_free(cc, snap);
     while (T.nchunks > 0)
         lcap_tmp_free(cc, T.chunks[--T.nchunks]);
