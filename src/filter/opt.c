@@ -224,6 +224,8 @@ typedef struct binfo {
     uint32_t k;       /* the operand's value when constant */
     uint32_t chain;   /* == the pass's stamp: reached from the root through
                        * decided blocks alone (weak) */
+    uint32_t x;       /* value number of X at the branch */
+    uint32_t ubase;   /* the first of the fresh unknowns its registers started with */
     uint16_t op;
     uint8_t ready;    /* worked out */
     uint8_t stands_alone, has_store, has_stmts;
@@ -279,6 +281,11 @@ typedef struct threader {
     uint32_t stamp; /* this pass's */
     unsigned long work; /* blocks visited, walk steps, facts looked at or copied */
     unsigned globals;
+    /* blocks by their statements (and the registers their branch reads),
+     * each one whose values a block with the same statements shares up to
+     * its fresh unknowns: NULL, or a table of memo_cap slots */
+    struct memo { const lcap_block *rep; uint32_t hash; } *memo;
+    size_t memo_cap, memo_n;
 } threader;
 
 /* A fact set, NULL when out of memory (the pool grows by chunks: most
@@ -315,15 +322,95 @@ static unsigned global_regs(const lcap_cc *cc)
     return globals;
 }
 
+/* The statements (and what the branch reads) that make a block's values. */
+static uint32_t stmts_hash(const lcap_block *b)
+{
+    uint32_t h = (lcap_block_is_ret(b) ? 0x9e3779b9u : lcap_branch_use(b)) * 2654435761u;
+    for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
+        h = ((h ^ s->code) * 16777619u ^ s->k) * 2246822519u;
+    return h ^ h >> 15;
+}
+
+static int stmts_same(const lcap_block *a, const lcap_block *b)
+{
+    if (lcap_block_is_ret(a) != lcap_block_is_ret(b) ||
+        (!lcap_block_is_ret(a) && lcap_branch_use(a) != lcap_branch_use(b)))
+        return 0;
+    const lcap_stmt *x = a->stmts, *y = b->stmts;
+    for (; x != NULL && y != NULL; x = x->next, y = y->next)
+        if (x->code != y->code || x->k != y->k)
+            return 0;
+    return x == NULL && y == NULL;
+}
+
+/* Whether another evaluation of the same statements would give the same
+ * values up to the fresh unknowns, making nothing new: the values this one
+ * made (from number n0 on) are none of them made from an unknown. */
+static int values_clean(const vtab *t, uint32_t n0)
+{
+    uint64_t dirty = 0;
+    if (t->oom || t->n - n0 > 64)
+        return 0;
+    for (uint32_t i = n0; i < t->n; i++) {
+        const lcap_vnode *v = &t->v[i];
+        int nops = v->op == V_ALU ? 2 : v->op == V_NEG || v->op == V_LDI ? 1 : 0;
+        for (int j = 0; j < nops; j++) {
+            uint32_t o = j == 0 ? v->a : v->b;
+            if (o >= LCAP_VN_UNK || (o >= n0 && o < i && (dirty >> (o - n0) & 1)))
+                dirty |= (uint64_t)1 << (i - n0);
+        }
+    }
+    return dirty == 0;
+}
+
+/* A value of block R's, as it is for a block evaluated from base on. */
+static uint32_t shifted(uint32_t v, uint32_t rbase, uint32_t base) { return v >= LCAP_VN_UNK ? v - rbase + base : v; }
+
+#define MEMO_MIN_BLOCKS 512 /* below, evaluating each block costs less than the table */
+
 static void block_info(threader *T, lcap_block *b)
 {
     binfo *B = &T->bi[b->id];
     if (B->ready)
         return;
+    vtab *t = T->t;
     bval bv;
-    eval_block(T->t, b, T->globals, &bv);
+    uint32_t base = LCAP_VN_UNK | (t->unk & 0x7fffffffu), n0 = t->n, unk0 = t->unk;
+    /* a run of fresh unknowns without wrapping: values then shift with it */
+    int runs = (t->unk & 0x7fffffffu) <= 0x7fffffffu - LCAP_VN_REGS;
+    struct memo *slot = NULL;
+    uint32_t h = 0;
+    if (T->memo != NULL && runs) {
+        h = stmts_hash(b);
+        size_t j = h & (T->memo_cap - 1);
+        while (T->memo[j].rep != NULL && !(T->memo[j].hash == h && stmts_same(T->memo[j].rep, b)))
+            j = (j + 1) & (T->memo_cap - 1);
+        slot = &T->memo[j];
+    }
+    if (slot != NULL && slot->rep != NULL) {
+        /* the same statements as rep: its values, the unknowns shifted
+         * (and as many drawn), then the branch's constant as eval_block
+         * makes it */
+        const binfo *R = &T->bi[slot->rep->id];
+        t->unk += LCAP_VN_REGS;
+        bv.a = shifted(R->a, R->ubase, base);
+        bv.x = shifted(R->x, R->ubase, base);
+        bv.stands_alone = R->stands_alone;
+        bv.has_store = R->has_store;
+        bv.nstmts = R->has_stmts;
+        bv.kval = lcap_block_is_ret(b) ? 0 : vconst(t, b->k);
+    } else {
+        eval_block(t, b, T->globals, &bv);
+        if (slot != NULL && t->unk == unk0 + LCAP_VN_REGS && T->memo_n < T->memo_cap / 2 && values_clean(t, n0)) {
+            slot->rep = b;
+            slot->hash = h;
+            T->memo_n++;
+        }
+    }
     B->ready = 1;
     B->a = bv.a;
+    B->x = bv.x;
+    B->ubase = base;
     B->stands_alone = (uint8_t)bv.stands_alone;
     B->has_store = (uint8_t)bv.has_store;
     B->has_stmts = bv.nstmts > 0;
@@ -332,9 +419,9 @@ static void block_info(threader *T, lcap_block *b)
     B->opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bv.x : bv.kval;
     if (!lcap_block_is_ret(b)) {
         int val;
-        B->pre = (int8_t)decide_pre(T->t, B->a, B->op, B->opnd, &B->k, &val);
+        B->pre = (int8_t)decide_pre(t, B->a, B->op, B->opnd, &B->k, &val);
         B->preval = (int8_t)val;
-        B->kconst = is_const(T->t, B->opnd, &B->k);
+        B->kconst = is_const(t, B->opnd, &B->k);
     }
     b->aval = bv.stands_alone && !bv.has_store ? bv.a : LCAP_PULL_FIXED;
 }
@@ -657,7 +744,13 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     T.bi = lcap_tmp_alloc(cc, nb, sizeof(*T.bi), 1);
     T.in = lcap_tmp_alloc(cc, nb, sizeof(*T.in), 1);
     T.spare = lcap_tmp_alloc(cc, nb + 2, sizeof(*T.spare), 0);
-    if (T.bi == NULL || T.in == NULL || T.spare == NULL) {
+    if (nb >= MEMO_MIN_BLOCKS) {
+        for (T.memo_cap = 1; T.memo_cap < nb; T.memo_cap *= 2)
+            ;
+        T.memo = lcap_tmp_alloc(cc, T.memo_cap, sizeof(*T.memo), 1);
+    }
+    if (T.bi == NULL || T.in == NULL || T.spare == NULL || (nb >= MEMO_MIN_BLOCKS && T.memo == NULL)) {
+        lcap_tmp_free(cc, T.memo);
         lcap_tmp_free(cc, T.spare);
         lcap_tmp_free(cc, T.in);
         lcap_tmp_free(cc, T.bi);
@@ -691,6 +784,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     lcap_tmp_free(cc, snap);
     while (T.nchunks > 0)
         lcap_tmp_free(cc, T.chunks[--T.nchunks]);
+    lcap_tmp_free(cc, T.memo);
     lcap_tmp_free(cc, T.spare);
     lcap_tmp_free(cc, T.in);
     lcap_tmp_free(cc, T.bi);
