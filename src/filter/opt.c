@@ -222,10 +222,6 @@ typedef struct binfo {
     uint32_t a;       /* value number of A at the branch */
     uint32_t opnd;    /* value number of the branch operand */
     uint32_t k;       /* the operand's value when constant */
-    uint32_t chain;   /* == the pass's stamp: reached from the root through
-                       * decided blocks alone (weak) */
-    uint32_t x;       /* value number of X at the branch */
-    uint32_t ubase;   /* the first of the fresh unknowns its registers started with */
     uint16_t op;
     uint8_t ready;    /* worked out */
     uint8_t stands_alone, has_store, has_stmts;
@@ -284,7 +280,15 @@ typedef struct threader {
     /* blocks by their statements (and the registers their branch reads),
      * each one whose values a block with the same statements shares up to
      * its fresh unknowns: NULL, or a table of memo_cap slots */
-    struct memo { const lcap_block *rep; uint32_t hash; } *memo;
+    struct memo {
+        const lcap_block *rep;
+        uint32_t hash;
+        uint32_t a, x;      /* rep's values of A and X */
+        uint32_t ubase;     /* the first of the fresh unknowns rep's registers started with */
+        uint8_t stands_alone, has_store, has_stmts;
+    } *memo;
+    uint32_t *chain; /* by block id: == stamp when reached from the root
+                      * through decided blocks alone (weak) */
     size_t memo_cap, memo_n;
 } threader;
 
@@ -391,30 +395,27 @@ static void block_info(threader *T, lcap_block *b)
         /* the same statements as rep: its values, the unknowns shifted
          * (and as many drawn), then the branch's constant as eval_block
          * makes it */
-        const binfo *R = &T->bi[slot->rep->id];
         t->unk += LCAP_VN_REGS;
-        bv.a = shifted(R->a, R->ubase, base);
-        bv.x = shifted(R->x, R->ubase, base);
-        bv.stands_alone = R->stands_alone;
-        bv.has_store = R->has_store;
-        bv.nstmts = R->has_stmts;
+        bv.a = shifted(slot->a, slot->ubase, base);
+        bv.x = shifted(slot->x, slot->ubase, base);
+        bv.stands_alone = slot->stands_alone;
+        bv.has_store = slot->has_store;
+        bv.nstmts = slot->has_stmts;
         bv.kval = lcap_block_is_ret(b) ? 0 : vconst(t, b->k);
     } else {
         eval_block(t, b, T->globals, &bv);
         if (slot != NULL && t->unk == unk0 + LCAP_VN_REGS && T->memo_n < T->memo_cap / 2 && values_clean(t, n0)) {
-            slot->rep = b;
-            slot->hash = h;
+            *slot = (struct memo){ b, h, bv.a, bv.x, base, (uint8_t)bv.stands_alone, (uint8_t)bv.has_store,
+                                   bv.nstmts > 0 };
             T->memo_n++;
         }
     }
     B->ready = 1;
     B->a = bv.a;
-    B->x = bv.x;
-    B->ubase = base;
     B->stands_alone = (uint8_t)bv.stands_alone;
     B->has_store = (uint8_t)bv.has_store;
     B->has_stmts = bv.nstmts > 0;
-    B->chain = 0;
+    T->chain[b->id] = 0;
     B->op = (uint16_t)LCAP_BPF_OP(b->code);
     B->opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bv.x : bv.kval;
     if (!lcap_block_is_ret(b)) {
@@ -518,7 +519,7 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
         f0->keep = walk_budget > 0;
         f0->mask[0] = f0->mask[1] = 0;
         T->in[ord[0]->id] = f0;
-        bi[ord[0]->id].chain = stamp;
+        T->chain[ord[0]->id] = stamp;
     }
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
@@ -530,7 +531,7 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
         binfo *B = &bi[b->id];
         int branch = !is_uncond(b);
         if (branch) {
-            int same = 0, d = decide(t, &T->work, in, B, B->chain == stamp, &same);
+            int same = 0, d = decide(t, &T->work, in, B, T->chain[b->id] == stamp, &same);
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 branch = 0;
@@ -560,8 +561,8 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
             else
                 *changed += thread_edge(T, &b->jt, in, walk_budget);
             b->jf = b->jt; /* both ways, or the block would test again */
-            if (B->chain == stamp && !lcap_block_is_ret(b->jt))
-                bi[b->jt->id].chain = stamp;
+            if (T->chain[b->id] == stamp && !lcap_block_is_ret(b->jt))
+                T->chain[b->jt->id] = stamp;
         }
     }
     /* the root itself may be an unconditional block without effects */
@@ -744,13 +745,16 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     T.bi = lcap_tmp_alloc(cc, nb, sizeof(*T.bi), 1);
     T.in = lcap_tmp_alloc(cc, nb, sizeof(*T.in), 1);
     T.spare = lcap_tmp_alloc(cc, nb + 2, sizeof(*T.spare), 0);
+    T.chain = lcap_tmp_alloc(cc, nb, sizeof(*T.chain), 0);
     if (nb >= MEMO_MIN_BLOCKS) {
         for (T.memo_cap = 1; T.memo_cap < nb; T.memo_cap *= 2)
             ;
         T.memo = lcap_tmp_alloc(cc, T.memo_cap, sizeof(*T.memo), 1);
     }
-    if (T.bi == NULL || T.in == NULL || T.spare == NULL || (nb >= MEMO_MIN_BLOCKS && T.memo == NULL)) {
+    if (T.bi == NULL || T.in == NULL || T.spare == NULL || T.chain == NULL ||
+        (nb >= MEMO_MIN_BLOCKS && T.memo == NULL)) {
         lcap_tmp_free(cc, T.memo);
+        lcap_tmp_free(cc, T.chain);
         lcap_tmp_free(cc, T.spare);
         lcap_tmp_free(cc, T.in);
         lcap_tmp_free(cc, T.bi);
@@ -785,6 +789,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     while (T.nchunks > 0)
         lcap_tmp_free(cc, T.chunks[--T.nchunks]);
     lcap_tmp_free(cc, T.memo);
+    lcap_tmp_free(cc, T.chain);
     lcap_tmp_free(cc, T.spare);
     lcap_tmp_free(cc, T.in);
     lcap_tmp_free(cc, T.bi);
