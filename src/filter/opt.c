@@ -289,6 +289,14 @@ typedef struct threader {
     } *memo;
     uint32_t *chain; /* by block id: == stamp when reached from the root
                       * through decided blocks alone (weak) */
+    /* On big graphs, the edges by block id (2 a block: true, false; RET_ID
+     * for a return's), kept as the passes change them, so that the order of
+     * the blocks is worked out again without chasing a pointer per block:
+     * NULL, or nb of each */
+    uint32_t *succ, *dfs_mark, *post;
+    struct dfs_frame { uint32_t id, state; } *stack;
+    lcap_block **byid;
+    uint32_t dfs_gen;
     size_t memo_cap, memo_n;
 } threader;
 
@@ -500,12 +508,67 @@ static int thread_edge(threader *T, lcap_block **slot, fset *f, int walk_budget)
     return moved;
 }
 
+#define RET_ID 0xffffffffu
+
+static void note_edges(threader *T, lcap_block *b)
+{
+    uint32_t id = (uint32_t)b->id;
+    T->byid[id] = b;
+    T->succ[2 * id] = lcap_block_is_ret(b) ? RET_ID : (uint32_t)b->jt->id;
+    T->succ[2 * id + 1] = lcap_block_is_ret(b) ? RET_ID : (uint32_t)b->jf->id;
+}
+
+/* The blocks reachable from root in the order lcap_topo_order_tmp gives
+ * (the same depth-first walk, false edges first, over the edges noted);
+ * NULL with the error set when out of memory. */
+static lcap_block **order_by_ids(threader *T, const lcap_block *root, size_t *count)
+{
+    const uint32_t *succ = T->succ;
+    uint32_t *mark = T->dfs_mark, *post = T->post, gen = ++T->dfs_gen;
+    struct dfs_frame *stack = T->stack;
+    size_t n = 0, sp = 0;
+    uint32_t r = (uint32_t)root->id;
+    mark[r] = gen;
+    if (succ[2 * r] == RET_ID)
+        post[n++] = r;
+    else
+        stack[sp++] = (struct dfs_frame){ r, 0 };
+    while (sp > 0) {
+        struct dfs_frame *f = &stack[sp - 1];
+        if (f->state == 2) {
+            post[n++] = f->id;
+            sp--;
+            continue;
+        }
+        uint32_t next = succ[2 * f->id + (f->state++ == 0)];
+        if (mark[next] == gen)
+            continue;
+        mark[next] = gen;
+        if (succ[2 * next] == RET_ID)
+            post[n++] = next;
+        else
+            stack[sp++] = (struct dfs_frame){ next, 0 };
+    }
+    lcap_block **ord = lcap_tmp_alloc(T->cc, n, sizeof(*ord), 0);
+    if (ord == NULL) {
+        lcap_cc_error(T->cc, 0, "out of memory ordering the filter's blocks");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        ord[i] = T->byid[post[n - 1 - i]];
+    *count = n;
+    return ord;
+}
+
 static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, int *changed, int walk_budget)
 {
     vtab *t = T->t;
     binfo *bi = T->bi;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         block_info(T, ord[i]);
+        if (T->succ != NULL)
+            note_edges(T, ord[i]);
+    }
     if (t->oom) {
         lcap_cc_error(T->cc, 0, "out of memory optimizing the filter");
         return -1;
@@ -564,6 +627,8 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
             if (T->chain[b->id] == stamp && !lcap_block_is_ret(b->jt))
                 T->chain[b->jt->id] = stamp;
         }
+        if (T->succ != NULL)
+            note_edges(T, b);
     }
     /* the root itself may be an unconditional block without effects */
     while (!lcap_block_is_ret(*root) && is_uncond(*root)) {
@@ -676,7 +741,9 @@ static int thread_passes(threader *T, lcap_block **root, int walk_budget, lcap_b
     *ord_out = NULL;
     for (int pass = 0; pass < (walk_budget == 0 ? MAX_VERDICT_PASSES : MAX_PASSES); pass++) {
         size_t n;
-        lcap_block **ord = lcap_topo_order_tmp(cc, *root, &n, 0);
+        /* the edges one_pass notes are the graph's until pullups change it */
+        lcap_block **ord = pass > 0 && walk_budget > 0 && T->succ != NULL ? order_by_ids(T, *root, &n)
+                                                                       : lcap_topo_order_tmp(cc, *root, &n, 0);
         if (ord == NULL)
             return -1;
         if (pass == 0 && snap != NULL) {
@@ -735,6 +802,16 @@ static lcap_block **order_of(lcap_cc *cc, lcap_block *root, lcap_block **ord, si
  * verdict (a program that matches nothing though libpcap's rules cannot
  * tell is then "ret #0"). 1 accepts some (*ord, *n: the blocks in order,
  * or NULL), 0 none, 2 none though libpcap's rules cannot tell, -1 error. */
+static void free_threader(threader *T)
+{
+    lcap_cc *cc = T->cc;
+    while (T->nchunks > 0)
+        lcap_tmp_free(cc, T->chunks[--T->nchunks]);
+    void *arrays[] = { T->stack, T->post, T->dfs_mark, T->byid, T->succ, T->memo, T->chain, T->spare, T->in, T->bi };
+    for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
+        lcap_tmp_free(cc, arrays[i]);
+}
+
 static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject, lcap_block ***ord,
                             size_t *n)
 {
@@ -746,23 +823,26 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     T.in = lcap_tmp_alloc(cc, nb, sizeof(*T.in), 1);
     T.spare = lcap_tmp_alloc(cc, nb + 2, sizeof(*T.spare), 0);
     T.chain = lcap_tmp_alloc(cc, nb, sizeof(*T.chain), 0);
-    if (nb >= MEMO_MIN_BLOCKS) {
+    int big = nb >= MEMO_MIN_BLOCKS;
+    if (big) {
         for (T.memo_cap = 1; T.memo_cap < nb; T.memo_cap *= 2)
             ;
         T.memo = lcap_tmp_alloc(cc, T.memo_cap, sizeof(*T.memo), 1);
+        T.succ = lcap_tmp_alloc(cc, 2 * nb, sizeof(*T.succ), 0);
+        T.byid = lcap_tmp_alloc(cc, nb, sizeof(*T.byid), 0);
+        T.dfs_mark = lcap_tmp_alloc(cc, nb, sizeof(*T.dfs_mark), 1);
+        T.post = lcap_tmp_alloc(cc, nb, sizeof(*T.post), 0);
+        T.stack = lcap_tmp_alloc(cc, nb, sizeof(*T.stack), 0);
     }
     if (T.bi == NULL || T.in == NULL || T.spare == NULL || T.chain == NULL ||
-        (nb >= MEMO_MIN_BLOCKS && T.memo == NULL)) {
-        lcap_tmp_free(cc, T.memo);
-        lcap_tmp_free(cc, T.chain);
-        lcap_tmp_free(cc, T.spare);
-        lcap_tmp_free(cc, T.in);
-        lcap_tmp_free(cc, T.bi);
+        (big && (T.memo == NULL || T.succ == NULL || T.byid == NULL || T.dfs_mark == NULL || T.post == NULL ||
+                 T.stack == NULL))) {
+        free_threader(&T);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
     if (thread_passes(&T, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
-        (*ord = order_of(cc, *root, *ord, n)) != NULL)
+        (*ord = *ord != NULL ? *ord : T.succ != NULL ? order_by_ids(&T, *root, n) : order_of(cc, *root, NULL, n)) != NULL)
         accepts = accepts_some(*ord, *n, reject);
     if (accepts == 0) {
         lcap_block *strong = *reject;
@@ -786,13 +866,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     }
     cc->opt_work += T.work;
     lcap_tmp_free(cc, snap);
-    while (T.nchunks > 0)
-        lcap_tmp_free(cc, T.chunks[--T.nchunks]);
-    lcap_tmp_free(cc, T.memo);
-    lcap_tmp_free(cc, T.chain);
-    lcap_tmp_free(cc, T.spare);
-    lcap_tmp_free(cc, T.in);
-    lcap_tmp_free(cc, T.bi);
+    free_threader(&T);
     return accepts;
 }
 
