@@ -297,6 +297,7 @@ typedef struct threader {
     struct dfs_frame { uint32_t id, state; } *stack;
     lcap_block **byid;
     uint32_t dfs_gen;
+    int all_ready; /* every block's binfo worked out */
     size_t memo_cap, memo_n;
 } threader;
 
@@ -564,11 +565,16 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
 {
     vtab *t = T->t;
     binfo *bi = T->bi;
-    for (size_t i = 0; i < n; i++) {
+    /* the first pass sees every block a later one may (threading only
+     * takes blocks out of reach, and the verdict's passes start again from
+     * the same graph); the edges of a block are noted once it is done with,
+     * a return's here */
+    for (size_t i = 0; !T->all_ready && i < n; i++) {
         block_info(T, ord[i]);
-        if (T->succ != NULL)
+        if (T->succ != NULL && lcap_block_is_ret(ord[i]))
             note_edges(T, ord[i]);
     }
+    T->all_ready = 1;
     if (t->oom) {
         lcap_cc_error(T->cc, 0, "out of memory optimizing the filter");
         return -1;
