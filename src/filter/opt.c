@@ -561,7 +561,10 @@ static lcap_block **order_by_ids(threader *T, const lcap_block *root, size_t *co
     return ord;
 }
 
-static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, int *changed, int walk_budget)
+/* snap: NULL, or room for the edges of ord's blocks as they were (3 a block:
+ * the block, its true and false successors). */
+static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, int *changed, int walk_budget,
+                    lcap_block **snap)
 {
     vtab *t = T->t;
     binfo *bi = T->bi;
@@ -569,10 +572,16 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
      * takes blocks out of reach, and the verdict's passes start again from
      * the same graph); the edges of a block are noted once it is done with,
      * a return's here */
-    for (size_t i = 0; !T->all_ready && i < n; i++) {
-        block_info(T, ord[i]);
-        if (T->succ != NULL && lcap_block_is_ret(ord[i]))
-            note_edges(T, ord[i]);
+    for (size_t i = 0; (!T->all_ready || snap != NULL) && i < n; i++) {
+        lcap_block *b = ord[i];
+        block_info(T, b);
+        if (T->succ != NULL && lcap_block_is_ret(b))
+            note_edges(T, b);
+        if (snap != NULL) {
+            snap[3 * i] = b;
+            snap[3 * i + 1] = b->jt;
+            snap[3 * i + 2] = b->jf;
+        }
     }
     T->all_ready = 1;
     if (t->oom) {
@@ -759,15 +768,10 @@ static int thread_passes(threader *T, lcap_block **root, int walk_budget, lcap_b
                 lcap_cc_error(cc, 0, "out of memory optimizing the filter");
                 return -1;
             }
-            for (size_t i = 0; i < n; i++) {
-                (*snap)[3 * i] = ord[i];
-                (*snap)[3 * i + 1] = ord[i]->jt;
-                (*snap)[3 * i + 2] = ord[i]->jf;
-            }
             *nsnap = n;
         }
         int changed = 0;
-        if (one_pass(T, ord, n, root, &changed, walk_budget) < 0) {
+        if (one_pass(T, ord, n, root, &changed, walk_budget, pass == 0 && snap != NULL ? *snap : NULL) < 0) {
             lcap_tmp_free(cc, ord);
             return -1;
         }
