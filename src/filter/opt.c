@@ -61,9 +61,9 @@ typedef struct fact {
 #define MAXFACTS 16
 
 typedef struct fset {
-    int16_t n;      /* -1: not yet reached */
+    int16_t n;
     uint8_t keep;   /* when full, drop a test known false rather than the oldest */
-    uint8_t spare;
+    uint8_t pad;
     /* a 64-bit filter: the bit of every test with a fact, and of every value
      * with an equality known true; most lookups stop there (a chain's facts
      * share their value, so a filter of values would not) */
@@ -803,15 +803,6 @@ static lcap_block **order_of(lcap_cc *cc, lcap_block *root, lcap_block **ord, si
     return ord != NULL ? ord : lcap_topo_order_tmp(cc, root, n, 0);
 }
 
-/* The verdict "rejects all packets" must come from libpcap's rules alone
- * (tests decided by the same test or a known equality), so that no
- * expression libpcap compiles is refused: the two-way looks of the walk only
- * remove more paths. When the program they give accepts something, so does
- * the one libpcap's rules give; when it accepts nothing, the edges are put
- * back as they were and the passes rerun under libpcap's rules for the
- * verdict (a program that matches nothing though libpcap's rules cannot
- * tell is then "ret #0"). 1 accepts some (*ord, *n: the blocks in order,
- * or NULL), 0 none, 2 none though libpcap's rules cannot tell, -1 error. */
 static void free_threader(threader *T)
 {
     lcap_cc *cc = T->cc;
@@ -822,6 +813,15 @@ static void free_threader(threader *T)
         lcap_tmp_free(cc, arrays[i]);
 }
 
+/* The verdict "rejects all packets" must come from libpcap's rules alone
+ * (tests decided by the same test or a known equality), so that no
+ * expression libpcap compiles is refused: the two-way looks of the walk only
+ * remove more paths. When the program they give accepts something, so does
+ * the one libpcap's rules give; when it accepts nothing, the edges are put
+ * back as they were and the passes rerun under libpcap's rules for the
+ * verdict (a program that matches nothing though libpcap's rules cannot
+ * tell is then "ret #0"). 1 accepts some (*ord, *n: the blocks in order,
+ * or NULL), 0 none, 2 none though libpcap's rules cannot tell, -1 error. */
 static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject, lcap_block ***ord,
                             size_t *n)
 {
@@ -852,7 +852,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         return -1;
     }
     if (thread_passes(&T, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
-        (*ord = *ord != NULL ? *ord : T.succ != NULL ? order_by_ids(&T, *root, n) : order_of(cc, *root, NULL, n)) != NULL)
+        (*ord = *ord != NULL || T.succ == NULL ? order_of(cc, *root, *ord, n) : order_by_ids(&T, *root, n)) != NULL)
         accepts = accepts_some(*ord, *n, reject);
     if (accepts == 0) {
         lcap_block *strong = *reject;
