@@ -380,6 +380,7 @@ static int values_clean(const vtab *t, uint32_t n0)
 static uint32_t shifted(uint32_t v, uint32_t rbase, uint32_t base) { return v >= LCAP_VN_UNK ? v - rbase + base : v; }
 
 #define MEMO_MIN_BLOCKS 512 /* below, evaluating each block costs less than the table */
+#define MEMO_MAX 4096       /* slots: half of them statement lists (the chains have a handful) */
 
 static void block_info(threader *T, lcap_block *b)
 {
@@ -835,7 +836,7 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     T.chain = lcap_tmp_alloc(cc, nb, sizeof(*T.chain), 0);
     int big = nb >= MEMO_MIN_BLOCKS;
     if (big) {
-        for (T.memo_cap = 1; T.memo_cap < nb; T.memo_cap *= 2)
+        for (T.memo_cap = 1; T.memo_cap < nb && T.memo_cap < MEMO_MAX; T.memo_cap *= 2)
             ;
         T.memo = lcap_tmp_alloc(cc, T.memo_cap, sizeof(*T.memo), 1);
         T.succ = lcap_tmp_alloc(cc, 2 * nb, sizeof(*T.succ), 0);
