@@ -33,8 +33,12 @@ lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
 static unsigned long work_of(const char *expr, int *nblocks)
 {
     lcap_cc cc;
+    /* first chunks for the arenas, as capture_compile gives them */
+    max_align_t first[LCAP_ARENA_FIRST / sizeof(max_align_t)], tmp_first[LCAP_TMP_FIRST / sizeof(max_align_t)];
     int empty = 0;
     memset(&cc, 0, sizeof(cc));
+    lcap_arena_init(&cc.arena, first, sizeof(first));
+    lcap_arena_init(&cc.tmp, tmp_first, sizeof(tmp_first));
     cc.text = expr;
     cc.dlt = 1;
     cc.snaplen = 262144;
