@@ -126,6 +126,20 @@ static void iso_truncated(void **state)
     }
 }
 
+/* Tests that read A after the pair are left alone: A then holds the field, not
+ * the merged word. */
+static void a_read_after(void **state)
+{
+    (void)state;
+    pkt p;
+    iso_frame(&p, 0xfefe, 0x03, 0x83, 24);
+    expect(CAPTURE_DLT_EN10MB, "ether[14:2] = 0xfefe and ether[17] = 0x83 and ether[17] < 0x90", &p, p.n, 1);
+    expect(CAPTURE_DLT_EN10MB, "ether[17] = 0x83 and ether[14:2] = 0xfefe and ether[14:2] < 0xff00", &p, p.n, 1);
+    expect(CAPTURE_DLT_EN10MB, "(isis proto 0x18 or isis proto 0x19) and ether[21] & 0x1f < 0x19", &p, p.n, 1);
+    iso_frame(&p, 0xfefe, 0x03, 0x83, 25);
+    expect(CAPTURE_DLT_EN10MB, "(isis proto 0x18 or isis proto 0x19) and ether[21] & 0x1f < 0x19", &p, p.n, 0);
+}
+
 /* Consecutive values (host chains) become range tests: every address in,
  * none around them. */
 static void host_ranges(void **state)
@@ -243,7 +257,8 @@ static void pflog_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(isis_pdu_sets), cmocka_unit_test(iso_truncated), cmocka_unit_test(host_ranges),
+        cmocka_unit_test(isis_pdu_sets), cmocka_unit_test(iso_truncated), cmocka_unit_test(a_read_after),
+        cmocka_unit_test(host_ranges),
         cmocka_unit_test(byte_or),       cmocka_unit_test(wlan_hosts),    cmocka_unit_test(decnet_dst),
         cmocka_unit_test(pflog_names),
     };
