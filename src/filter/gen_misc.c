@@ -122,6 +122,14 @@ static lcap_cond *jset_fc(lcap_cc *cc, uint32_t off, uint32_t bits)
     return lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, off, 1), LCAP_BPF_JSET, bits);
 }
 
+/* addr2: in every frame but CTS and ACK, the control frames without one */
+static lcap_cond *wlan_addr2(lcap_cc *cc, const uint8_t *mac)
+{
+    lcap_cond *cts_ack = lcap_or(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0xc0, 0xf0), lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0xd0, 0xf0));
+    lcap_cond *none = lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c), cts_ack);
+    return lcap_and(lcap_not(none), wlan_addr(cc, mac, 10));
+}
+
 lcap_cond *lcap_gen_wlan_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 {
     /* libpcap's shape, so that the optimizer shares the frame-control tests of the
@@ -152,12 +160,13 @@ lcap_cond *lcap_gen_wlan_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
     case Q_OR:
         return lcap_or(lcap_gen_wlan_host(cc, mac, Q_SRC, col), lcap_gen_wlan_host(cc, mac, Q_DST, col));
     case Q_ADDR1: return wlan_addr(cc, mac, 4);
-    case Q_ADDR2: return lcap_and(lcap_not(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c)), wlan_addr(cc, mac, 10));
+    case Q_ADDR2: return wlan_addr2(cc, mac);
     case Q_ADDR3: return lcap_and(lcap_not(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c)), wlan_addr(cc, mac, 16));
     case Q_ADDR4: return lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 1, 1, 0x03, 0x03), wlan_addr(cc, mac, 24));
-    case Q_RA: return wlan_addr(cc, mac, 4);
+    /* ra and ta: libpcap's rules, on frames with the data bit only */
+    case Q_RA: return lcap_and(jset_fc(cc, 0, 0x08), wlan_addr(cc, mac, 4));
     default: /* Q_TA */
-        return lcap_and(lcap_not(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c)), wlan_addr(cc, mac, 10));
+        return lcap_and(jset_fc(cc, 0, 0x08), wlan_addr2(cc, mac));
     }
 }
 

@@ -183,31 +183,38 @@ static void byte_or(void **state)
 }
 
 /* 802.11 addresses, libpcap master's rules: control frames never match src
- * or dst; data frames place DA and SA by the DS bits. */
+ * or dst; data frames place DA and SA by the DS bits; addr2 is in every frame
+ * but CTS and ACK; ra and ta only on frames with the data bit. */
 static void wlan_hosts(void **state)
 {
     (void)state;
     static const uint8_t mac[6] = { 0x12, 0x34, 0x56, 0x78, 0x9a, 0xbc };
-    static const unsigned types[] = { 0x80 /* beacon */, 0x08 /* data */, 0xb4 /* RTS */, 0xd4 /* ACK */, 0x0c };
+    static const uint32_t off[5] = { 0, 4, 10, 16, 24 };
     pkt p;
-    for (size_t t = 0; t < sizeof(types) / sizeof(types[0]); t++)
+    for (unsigned fc0 = 0; fc0 < 256; fc0 += 4) /* every type and subtype, version 0 */
         for (unsigned ds = 0; ds < 4; ds++)
             for (int addr = 1; addr <= 4; addr++) {
                 memset(&p, 0, sizeof(p));
-                p.b[0] = (uint8_t)types[t];
+                p.b[0] = (uint8_t)fc0;
                 p.b[1] = (uint8_t)ds;
-                static const uint32_t off[5] = { 0, 4, 10, 16, 24 };
                 memcpy(p.b + off[addr], mac, 6);
                 p.n = 40;
-                unsigned ft = types[t] & 0x0c;
-                int ctl = (ft & 0x04) != 0, data = ft == 0x08;
+                int ctl = (fc0 & 0x04) != 0, data = (fc0 & 0x0c) == 0x08, databit = (fc0 & 0x08) != 0;
                 int da = !data ? 1 : (ds & 1) ? 3 : 1;
                 int sa = !data ? 2 : !(ds & 2) ? 2 : (ds & 1) ? 4 : 3;
                 int dst = !ctl && addr == da, src = !ctl && addr == sa;
+                int cts_ack = (fc0 & 0x0c) == 0x04 && ((fc0 & 0xf0) == 0xc0 || (fc0 & 0xf0) == 0xd0);
+                int a2 = !cts_ack && addr == 2;
                 expect(105, "wlan dst 12:34:56:78:9a:bc", &p, p.n, dst);
                 expect(105, "wlan src 12:34:56:78:9a:bc", &p, p.n, src);
                 expect(105, "wlan host 12:34:56:78:9a:bc", &p, p.n, src || dst);
                 expect(105, "wlan src 12:34:56:78:9a:bc and wlan dst 12:34:56:78:9a:bc", &p, p.n, src && dst);
+                expect(105, "wlan addr1 12:34:56:78:9a:bc", &p, p.n, addr == 1);
+                expect(105, "wlan addr2 12:34:56:78:9a:bc", &p, p.n, a2);
+                expect(105, "wlan addr3 12:34:56:78:9a:bc", &p, p.n, (fc0 & 0x0c) != 0x04 && addr == 3);
+                expect(105, "wlan addr4 12:34:56:78:9a:bc", &p, p.n, ds == 3 && addr == 4);
+                expect(105, "wlan ra 12:34:56:78:9a:bc", &p, p.n, databit && addr == 1);
+                expect(105, "wlan ta 12:34:56:78:9a:bc", &p, p.n, databit && a2);
             }
     assert_int_equal(insns(105, "wlan host 12:34:56:78:9a:bc"), 34);
 }
