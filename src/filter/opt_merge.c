@@ -68,12 +68,6 @@ static int tail_field(lcap_block *b, field *f)
     return f->off <= UINT32_MAX - 4;
 }
 
-/* b tests "field == k" (true to b->jt) and, when true, its only successor c tests
- * another field in the same word (true to t): one compare of the word. The word
- * ends where the farther field ends, so that it needs no byte more than the two
- * loads; when the first field ends before the word, a packet too short for the
- * word could have failed b's test without a load past its end, so b's false exit
- * (and c's) must be a rejection. */
 /* b's statements with f's load (and "and") replaced: fresh ones, as statements
  * may be shared. */
 static int replace_tail(lcap_cc *cc, lcap_block *b, const field *f, uint16_t ld_code, uint32_t ld_k, int with_and,
@@ -93,6 +87,12 @@ static int replace_tail(lcap_cc *cc, lcap_block *b, const field *f, uint16_t ld_
     return 0;
 }
 
+/* b tests "field == k" (true to b->jt) and, when true, its only successor c tests
+ * another field in the same word (true to t): one compare of the word. The word
+ * ends where the farther field ends, so that it needs no byte more than the two
+ * loads; when the first field ends before the word, a packet too short for the
+ * word could have failed b's test without a load past its end, so b's false exit
+ * (and c's) must be a rejection. */
 static int merge_words(lcap_cc *cc, lcap_block *b, int *npred)
 {
     lcap_block *c = b->jt;
