@@ -156,16 +156,22 @@ static int merge_sets(lcap_cc *cc, lcap_block *b, int *npred)
     lcap_block *f = c;
     for (int i = 0; i < n; i++) {
         uint32_t k = chain[i]->k;
-        for (int j = 0; j < i; j++)
-            if (chain[j]->k == k)
-                return 0; /* left to the optimizer */
         diff |= k ^ b->k;
         lo = k < lo ? k : lo;
         hi = k > hi ? k : hi;
     }
+    /* a value tested twice is left to the optimizer; looked for only when
+     * the values could merge (a long chain's windows of 32 overlap) */
+    int cube = popcount(diff) < 6 && n == 1 << popcount(diff), range = n >= 3 && hi - lo == (uint32_t)n - 1;
+    if (!cube && !range)
+        return 0;
+    for (int i = 1; i < n; i++)
+        for (int j = 0; j < i; j++)
+            if (chain[j]->k == chain[i]->k)
+                return 0;
     field fl;
-    if (tail_field(b, &fl) && fl.and_ != NULL && popcount(diff) < 6 && n == 1 << popcount(diff) &&
-        (diff & ~fl.and_->k) == 0 && a_dead(b->jt, 4) && a_dead(f, 4)) {
+    if (cube && tail_field(b, &fl) && fl.and_ != NULL && (diff & ~fl.and_->k) == 0 && a_dead(b->jt, 4) &&
+        a_dead(f, 4)) {
         if (replace_tail(cc, b, &fl, fl.ld->code, fl.ld->k, 1, fl.and_->k & ~diff) < 0)
             return -1;
         b->k &= ~diff;
@@ -174,7 +180,7 @@ static int merge_sets(lcap_cc *cc, lcap_block *b, int *npred)
             npred[chain[i]->id] = 0;
         return 1;
     }
-    if (n >= 3 && hi - lo == (uint32_t)n - 1) {
+    if (range) {
         lcap_block *t = b->jt, *c1 = chain[1];
         b->code = LCAP_BPF_JMP | LCAP_BPF_JGT | LCAP_BPF_K;
         b->k = hi;
