@@ -1191,12 +1191,15 @@ static const struct vlan_row {
 static void vlan_filters_as_libpcap(void **state)
 {
     (void)state;
-    static const char *const filters[] = {
-        "vlan", "vlan 5", "vlan and udp", "not vlan", "udp and not vlan", "vlan 5 and vlan 6",
-        "vlan 0", "vlan 5 and udp", "vlan 6 or not udp",
+    /* same: libcapture's optimizer lays the program out as libpcap's (the
+     * others it does not fold the constant offsets of the tag's two cases
+     * as libpcap's does: one to three instructions more). */
+    static const struct { const char *filter; int same; } filters[] = {
+        { "vlan", 1 }, { "vlan 5", 1 }, { "vlan and udp", 0 }, { "not vlan", 1 }, { "udp and not vlan", 1 },
+        { "vlan 5 and vlan 6", 0 }, { "vlan 0", 1 }, { "vlan 5 and udp", 0 }, { "vlan 6 or not udp", 0 },
     };
     for (size_t k = 0; k < 2 * sizeof(filters) / sizeof(filters[0]); k++) {
-        const char *filter = filters[k / 2];
+        const char *filter = filters[k / 2].filter;
         int userland = k % 2;
         guard(20);
         char err[PCAP_ERRBUF_SIZE];
@@ -1208,6 +1211,16 @@ static void vlan_filters_as_libpcap(void **state)
         assert_int_equal(pcap_activate(p), 0);
         struct bpf_program bp;
         assert_int_equal(pcap_compile(p, &bp, filter, 1, PCAP_NETMASK_UNKNOWN), 0);
+        if (filters[k / 2].same) {
+            capture_bpf *prog = capture_compile_for(r, filter, 1, CAPTURE_NETMASK_UNKNOWN, err);
+            assert_non_null(prog);
+            const struct capture_insn *insns;
+            size_t n = capture_bpf_insns(prog, &insns);
+            if (n != bp.bf_len || memcmp(insns, bp.bf_insns, n * sizeof(*insns)) != 0)
+                fail_msg("%s: libcapture's program (%zu instructions) is not libpcap's (%u)", filter, n,
+                         bp.bf_len);
+            capture_bpf_free(prog);
+        }
         if (userland)
             src.kernel_refuses(1);
         int rc = pcap_setfilter(p, &bp), mine = capture_setfilter(r, filter);
