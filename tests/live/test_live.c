@@ -1182,7 +1182,7 @@ static const struct vlan_row {
 };
 
 /* VLAN filters on the native source against libpcap 1.10.3 capturing on
- * the same interface, with the program in the kernel (which takes the
+ * the same interface: the programs as libpcap's, and with the program in the kernel (which takes the
  * outer 802.1Q/802.1ad tag out before filtering: `vlan` reads it as
  * metadata) and with the kernel refusing it (run by the ring walk with
  * the tag as metadata, as libpcap's userland filter): the same packets,
@@ -1210,16 +1210,21 @@ static void vlan_filters_as_libpcap(void **state)
         assert_int_equal(pcap_set_immediate_mode(p, 1), 0);
         assert_int_equal(pcap_activate(p), 0);
         struct bpf_program bp;
-        assert_int_equal(pcap_compile(p, &bp, filter, 1, PCAP_NETMASK_UNKNOWN), 0);
-        if (filters[k / 2].same) {
-            capture_bpf *prog = capture_compile_for(r, filter, 1, CAPTURE_NETMASK_UNKNOWN, err);
+        /* Unoptimized, every program is libpcap's; optimized, those marked same. */
+        for (int opt = 0; opt < 2; opt++) {
+            assert_int_equal(pcap_compile(p, &bp, filter, opt, PCAP_NETMASK_UNKNOWN), 0);
+            if (opt == 1 && !filters[k / 2].same)
+                break;
+            capture_bpf *prog = capture_compile_for(r, filter, opt, CAPTURE_NETMASK_UNKNOWN, err);
             assert_non_null(prog);
             const struct capture_insn *insns;
             size_t n = capture_bpf_insns(prog, &insns);
             if (n != bp.bf_len || memcmp(insns, bp.bf_insns, n * sizeof(*insns)) != 0)
-                fail_msg("%s: libcapture's program (%zu instructions) is not libpcap's (%u)", filter, n,
-                         bp.bf_len);
+                fail_msg("%s%s: libcapture's program (%zu instructions) is not libpcap's (%u)", filter,
+                         opt ? "" : " (unoptimized)", n, bp.bf_len);
             capture_bpf_free(prog);
+            if (opt == 0)
+                pcap_freecode(&bp);
         }
         if (userland)
             src.kernel_refuses(1);
