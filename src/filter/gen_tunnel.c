@@ -5,6 +5,8 @@
 #include "filter/gen.h"
 
 #define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
+/* ldb of the Linux ancillary word at offset (libpcap 1.10.3 loads both so). */
+#define ANC_LOAD(offset) STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, LCAP_BPF_ANC_BASE + (offset))
 
 static int vlan_link(lcap_cc *cc)
 {
@@ -43,21 +45,17 @@ static lcap_cond *linux_vlan(lcap_cc *cc, lcap_cond *tpid, const lcap_node *n)
         return NULL;
     cc->vloff_needed = cc->vlan_vloffset = 1;
     lcap_cond_prepend(tpid, shift);
-    lcap_cond *b = lcap_or(lcap_cond_jmp(cc, STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, LCAP_BPF_ANC_BASE + LCAP_BPF_ANC_VLAN_TAG_PRESENT),
-                                         LCAP_BPF_JEQ, 1),
-                           tpid);
+    lcap_cond *b = lcap_or(lcap_cond_jmp(cc, ANC_LOAD(LCAP_BPF_ANC_VLAN_TAG_PRESENT), LCAP_BPF_JEQ, 1), tpid);
     if (!n->has_num)
         return b;
     /* The ID from the metadata or from the packet, then one test of it. */
     lcap_cond *vid = lcap_cond_jmp(cc, STM(LCAP_BPF_ALU | LCAP_BPF_AND | LCAP_BPF_K, 0x0fff), LCAP_BPF_JEQ, n->num);
-    lcap_block *meta = lcap_block_new(cc, STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, LCAP_BPF_ANC_BASE + LCAP_BPF_ANC_VLAN_TAG),
-                                      LCAP_BPF_JA, 0);
+    lcap_block *meta = lcap_block_new(cc, ANC_LOAD(LCAP_BPF_ANC_VLAN_TAG), LCAP_BPF_JA, 0);
     lcap_block *pkt = lcap_block_new(cc, vid_load, LCAP_BPF_JA, 0);
     if (vid == NULL || meta == NULL || pkt == NULL)
         return NULL;
     meta->jt = meta->jf = pkt->jt = pkt->jf = vid->head;
-    lcap_cond *present = lcap_cond_jmp(cc, STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, LCAP_BPF_ANC_BASE + LCAP_BPF_ANC_VLAN_TAG_PRESENT),
-                                       LCAP_BPF_JEQ, 1);
+    lcap_cond *present = lcap_cond_jmp(cc, ANC_LOAD(LCAP_BPF_ANC_VLAN_TAG_PRESENT), LCAP_BPF_JEQ, 1);
     return lcap_and(b, lcap_then(present, meta, pkt, vid));
 }
 

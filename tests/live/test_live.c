@@ -6,8 +6,9 @@
  * userland filters, timeouts, immediate and non-blocking modes, poll/select,
  * breakloop from a signal and a thread, statistics, faults, a vanishing
  * interface, sendpacket, direction, link types and the interface calls; on
- * the native source also the "any" device against libpcap, VLAN tags,
- * loopback, a filter changed under a full ring and interface drop counts. */
+ * the native source also the "any" device against libpcap, VLAN tags and
+ * VLAN filters against libpcap, loopback, a filter changed under a full
+ * ring and interface drop counts. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
