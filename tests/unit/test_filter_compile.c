@@ -674,7 +674,9 @@ static void juniper_link_types(void **state)
  * the kernel hands it to the filter (an outer 802.1Q or 802.1ad tag taken
  * out, kept as metadata; any other left in place) decides as the ordinary
  * program on the frame as sent: every expression, optimized or not, over
- * frames with no, one and two tags of each kind, IPv4/UDP or not inside. */
+ * frames with no, one and two tags of each kind, IPv4/UDP or not inside.
+ * (Not `len` or `ether[...]`: they see the packet as the kernel has it, as
+ * with libpcap.) */
 static void linux_vlan_as_tagged(void **state)
 {
     (void)state;
@@ -682,6 +684,8 @@ static void linux_vlan_as_tagged(void **state)
         "vlan", "vlan 5", "vlan and udp", "not vlan", "udp and not vlan", "vlan 5 and vlan 6",
         "vlan 0", "vlan 5 and udp", "vlan 6 or not udp", "vlan and vlan", "ip or vlan", "not vlan 5 and ip",
         "vlan 5 and vlan 6 and udp port 53", "vlan 100 or vlan 200", "(vlan 5 or vlan 6) and udp",
+        "vlan and ip host 10.0.0.2", "vlan and pppoes", "vlan 5 and mpls", "vlan and udp[8:2] = 16", "vlan and ip[0] & 0xf > 4", "vlan and ip6",
+        "vlan and ether broadcast", "vlan and vlan and vlan", "not vlan or udp dst port 53",
     };
     static const uint16_t tpids[] = { 0x8100, 0x88a8, 0x9100 };
     static const uint16_t tcis[] = { 5, 6, 0xa000, 0xe005 };
