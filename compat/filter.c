@@ -27,15 +27,17 @@ static int to_program(capture_bpf *prog, struct bpf_program *fp)
     return 0;
 }
 
-static int compile(int linktype, int snaplen, struct bpf_program *fp, const char *str, int optimize,
-                   bpf_u_int32 netmask, int savefile, char *errbuf)
+/* For handle r (a savefile's rules, Linux's VLAN handling on a live Linux
+ * capture), or for a link type and snapshot length when r is NULL. */
+static int compile(const capture_reader *r, int linktype, int snaplen, struct bpf_program *fp, const char *str,
+                   int optimize, bpf_u_int32 netmask, char *errbuf)
 {
     if (fp == NULL) {
         snprintf(errbuf, PCAP_ERRBUF_SIZE, "no bpf_program given");
         return PCAP_ERROR;
     }
-    capture_bpf *prog = (savefile ? capture_compile_savefile : capture_compile)(linktype, snaplen, str, optimize,
-                                                                               netmask, errbuf);
+    capture_bpf *prog = r != NULL ? capture_compile_for(r, str, optimize, netmask, errbuf)
+                                  : capture_compile(linktype, snaplen, str, optimize, netmask, errbuf);
     if (prog == NULL)
         return PCAP_ERROR;
     if (to_program(prog, fp) < 0) {
@@ -54,10 +56,7 @@ int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *str, int optimiz
         snprintf(p->errbuf, sizeof p->errbuf, "not-yet-activated pcap_t passed to pcap_compile");
         return PCAP_ERROR;
     }
-    /* libpcap compiles for any writer's OS and byte order on a savefile */
-    int savefile = capture_file_version(p->r, NULL, NULL, NULL) == 0;
-    return compile(capture_datalink(p->r), capture_snapshot(p->r), fp, str, optimize, netmask, savefile,
-                   p->errbuf);
+    return compile(p->r, 0, 0, fp, str, optimize, netmask, p->errbuf);
 }
 
 int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const char *str,
@@ -65,7 +64,7 @@ int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const
 {
     char errbuf[PCAP_ERRBUF_SIZE];
 
-    return compile(linktype, snaplen, fp, str, optimize, netmask, 0, errbuf);
+    return compile(NULL, linktype, snaplen, fp, str, optimize, netmask, errbuf);
 }
 
 void pcap_freecode(struct bpf_program *fp)

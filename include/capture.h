@@ -448,7 +448,9 @@ CAPTURE_EXTERN void capture_breakloop(capture_reader *r);
 CAPTURE_EXTERN int capture_stats(capture_reader *r, capture_stat *st);
 
 /* Installs a validated program as the reader's filter (a copy is kept); packets
- * it rejects are skipped by dispatch, loop and next. NULL removes the filter. */
+ * it rejects are skipped by dispatch, loop and next. NULL removes the filter.
+ * A program reading Linux's VLAN tag metadata (capture_compile_for()) is
+ * refused, CAPTURE_ERROR, by readers other than live Linux captures. */
 CAPTURE_EXTERN int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog);
 
 /* Compiles filter (pcap-filter(7) syntax) for the reader's link type and
@@ -604,6 +606,14 @@ CAPTURE_EXTERN capture_bpf *capture_compile(int linktype, int snaplen, const cha
  * libpcap master compiles for a savefile. capture_setfilter() uses it there. */
 CAPTURE_EXTERN capture_bpf *capture_compile_savefile(int linktype, int snaplen, const char *filter, int optimize,
                                                     uint32_t netmask, char *errbuf);
+
+/* As capture_compile() for the packets r delivers, with its link type and
+ * snapshot length: as capture_compile_savefile() on a savefile; on a live
+ * Linux capture, whose kernel takes the outer 802.1Q tag out of a packet
+ * before filtering it, `vlan` reads that tag from the packet's metadata (as
+ * libpcap compiles it there): such a program suits such readers only. */
+CAPTURE_EXTERN capture_bpf *capture_compile_for(const capture_reader *r, const char *filter, int optimize,
+                                               uint32_t netmask, char *errbuf);
 
 /* Validates n instructions by the rules a BSD kernel applies, with libpcap's
  * limits (up to 4096 instructions, mod and xor allowed), and copies them into

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "bpf/program.h"
+#include "filter/filter.h"
 #include "savefile/savefile.h"
 
 #define CAPTURE_STR_(x) #x
@@ -405,6 +406,8 @@ int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
     if (r == NULL)
         return CAPTURE_ERROR;
     if (prog != NULL) {
+        if (!(r->activated && r->ops->packet_aux) && lcap_bpf_validate_no_aux(prog, r->errbuf) < 0)
+            return CAPTURE_ERROR;
         copy = lcap_bpf_new_trusted(prog->insns, prog->n);
         if (copy == NULL) {
             lcap_errf(r->errbuf, "out of memory copying a %zu-instruction filter", prog->n);
@@ -429,6 +432,19 @@ int capture_setfilter_bpf(capture_reader *r, const capture_bpf *prog)
     return 0;
 }
 
+capture_bpf *capture_compile_for(const capture_reader *r, const char *filter, int optimize, uint32_t netmask,
+                                 char *errbuf)
+{
+    if (r == NULL) {
+        lcap_errf(errbuf, "no reader to compile the filter for");
+        return NULL;
+    }
+    unsigned flags = r->is_savefile                        ? LCAP_COMPILE_SAVEFILE
+                     : r->activated && r->ops->packet_aux ? LCAP_COMPILE_LINUX_VLAN
+                                                            : 0;
+    return lcap_compile(r->linktype, r->snaplen, filter, optimize, netmask, flags, errbuf);
+}
+
 /* Savefiles have no netmask ("ip broadcast" is refused there, as libpcap does);
  * a live source that knows its interface's sets r->netmask. */
 int capture_setfilter(capture_reader *r, const char *filter)
@@ -436,8 +452,7 @@ int capture_setfilter(capture_reader *r, const char *filter)
     if (r == NULL)
         return CAPTURE_ERROR;
     uint32_t mask = r->netmask != 0 ? r->netmask : CAPTURE_NETMASK_UNKNOWN;
-    capture_bpf *prog = (r->is_savefile ? capture_compile_savefile : capture_compile)(r->linktype, r->snaplen, filter, 1,
-                                                                                     mask, r->errbuf);
+    capture_bpf *prog = capture_compile_for(r, filter, 1, mask, r->errbuf);
     if (prog == NULL)
         return CAPTURE_ERROR;
     int rc = capture_setfilter_bpf(r, prog);

@@ -31,8 +31,8 @@ const struct lcap_bpf_opname *lcap_bpf_opname(uint16_t code)
 const struct lcap_bpf_ancillary lcap_bpf_ancillaries[] = {
     { 0, "proto" },    { 4, "type" },       { 8, "ifidx" },   { 12, "nla" },
     { 16, "nlan" },    { 20, "mark" },      { 24, "queue" },  { 28, "hatype" },
-    { 32, "rxhash" },  { 36, "cpu" },       { 40, "xor_x" },  { 44, "vlan_tci" },
-    { 48, "vlanp" },   { 52, "poff" },      { 56, "random" }, { 60, "vlan_tpid" },
+    { 32, "rxhash" },  { 36, "cpu" },       { 40, "xor_x" },  { LCAP_BPF_ANC_VLAN_TAG, "vlan_tci" },
+    { LCAP_BPF_ANC_VLAN_TAG_PRESENT, "vlanp" },   { 52, "poff" },      { 56, "random" }, { 60, "vlan_tpid" },
 };
 
 const size_t lcap_bpf_ancillaries_count =

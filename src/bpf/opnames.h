@@ -38,6 +38,9 @@ extern const size_t lcap_bpf_opnames_count;
 /* Linux's ancillary data words: packet loads at k = LCAP_BPF_ANC_BASE + offset
  * read socket metadata instead; libpcap on Linux prints them by name. */
 #define LCAP_BPF_ANC_BASE 0xfffff000u
+/* The two the BPF machine answers from a packet's metadata (program.h). */
+#define LCAP_BPF_ANC_VLAN_TAG 44u
+#define LCAP_BPF_ANC_VLAN_TAG_PRESENT 48u
 
 struct lcap_bpf_ancillary {
     uint32_t offset;

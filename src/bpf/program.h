@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf/insn.h"
+#include "bpf/opnames.h"
 #include "capture.h"
 
 /* One decoded instruction: the interpreter's own compact form (see vm.c). */
@@ -18,7 +20,50 @@ struct capture_bpf {
     struct lcap_bpf_op *code;   /* the same program decoded for the interpreter */
     const void *entry;          /* computed-goto builds: where the interpreter starts */
     int reads_scratch;          /* has ld or ldx M[k]: scratch memory must be cleared */
+    int reads_aux;              /* has a load of packet metadata (LCAP_BPF_AUX_LOADS) */
 };
+
+/* What a live Linux capture knows of a packet besides its bytes, as libpcap
+ * gives its userland filter (struct pcap_bpf_aux_data): the 802.1Q tag the
+ * kernel took out of it. X(name, ancillary offset, field): an absolute load
+ * (ld, ldh or ldb: the kernel ignores the size) at LCAP_BPF_ANC_BASE + offset
+ * reads the field. */
+#define LCAP_BPF_AUX_LOADS(X)                                       \
+    X(VLAN_TAG, LCAP_BPF_ANC_VLAN_TAG, vlan_tag)                     \
+    X(VLAN_TAG_PRESENT, LCAP_BPF_ANC_VLAN_TAG_PRESENT, vlan_tag_present)
+
+typedef struct lcap_bpf_aux {
+    uint32_t vlan_tag;         /* the tag's VLAN ID (its low 12 bits) */
+    uint32_t vlan_tag_present; /* 1 if the kernel took a tag out, else 0 */
+} lcap_bpf_aux;
+
+/* Which LCAP_BPF_AUX_LOADS row (counted from 1) instruction in reads; 0 if
+ * it reads no metadata. */
+static inline int lcap_bpf_aux_load(const struct capture_insn *in)
+{
+    if (in->code != (LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_ABS) &&
+        in->code != (LCAP_BPF_LD | LCAP_BPF_H | LCAP_BPF_ABS) &&
+        in->code != (LCAP_BPF_LD | LCAP_BPF_B | LCAP_BPF_ABS))
+        return 0;
+    int row = 0;
+#define AS_AUX_MATCH(name, offset, field) \
+    row++;                                \
+    if (in->k == LCAP_BPF_ANC_BASE + (offset)) \
+        return row;
+    LCAP_BPF_AUX_LOADS(AS_AUX_MATCH)
+#undef AS_AUX_MATCH
+    return 0;
+}
+
+/* capture_bpf_filter() with the packet's metadata: aux NULL where there is
+ * none, and then a load of it rejects the packet (as libpcap's bpf_filter). */
+uint32_t lcap_bpf_filter_aux(const capture_bpf *prog, const uint8_t *packet, uint32_t wirelen,
+                             uint32_t caplen, const lcap_bpf_aux *aux);
+
+/* Where packets come without metadata (savefiles, BPF devices), a program
+ * that loads it is refused: 0 if prog reads none; -1 with the first
+ * instruction that does and why in errbuf. */
+int lcap_bpf_validate_no_aux(const capture_bpf *prog, char *errbuf);
 
 /* Checks n instructions by the rules a BSD kernel applies before running a
  * program, with libpcap's limits: up to LCAP_BPF_MAXINSNS instructions, mod

@@ -107,3 +107,17 @@ int lcap_bpf_kernel_accepts(const capture_bpf *prog)
             return 0;
     return 1;
 }
+
+int lcap_bpf_validate_no_aux(const capture_bpf *prog, char *errbuf)
+{
+    for (size_t i = 0; prog->reads_aux && i < prog->n; i++) {
+        if (lcap_bpf_aux_load(&prog->insns[i]) != 0) {
+            lcap_errf(errbuf, "instruction %zu (%s [%s]): reads the VLAN tag Linux's kernel takes "
+                      "out of a packet, which only a live capture on Linux has",
+                      i, lcap_bpf_opname(prog->insns[i].code)->name,
+                      lcap_bpf_ancillary_name(prog->insns[i].k));
+            return -1;
+        }
+    }
+    return 0;
+}

@@ -76,8 +76,11 @@
 
 /* The interpreter's plain operations: INVALID (never produced for a valid
  * program) rejects the packet, then one per opcode, then CLEAR_SCRATCH, only
- * ever an entry point. X names an operation; XOP takes an opcodes.h row. */
-#define LCAP_BPF_VM_OPS(X, XOP) X(INVALID) LCAP_BPF_OPCODES(XOP) X(CLEAR_SCRATCH)
+ * ever an entry point, then one per load of packet metadata (program.h's
+ * LCAP_BPF_AUX_LOADS; XAUX takes its row). X names an operation; XOP takes
+ * an opcodes.h row. */
+#define LCAP_BPF_VM_OPS(X, XOP, XAUX) \
+    X(INVALID) LCAP_BPF_OPCODES(XOP) X(CLEAR_SCRATCH) LCAP_BPF_AUX_LOADS(XAUX)
 
 /* Composed operations (superinstructions). The test at the heart of compiled
  * filters, "load a packet field, maybe mask it, compare it with a constant,
@@ -119,11 +122,13 @@
 enum vm_kind {
 #define AS_ENUM(name) VM_##name,
 #define AS_ENUM_OPCODE(op, ...) VM_##op,
+#define AS_ENUM_AUX(name, ...) VM_AUX_##name,
 #define AS_ENUM4(variant, load, mask, jump) VM_##load##__##mask##__##jump##__##variant,
-    LCAP_BPF_VM_OPS(AS_ENUM, AS_ENUM_OPCODE)
+    LCAP_BPF_VM_OPS(AS_ENUM, AS_ENUM_OPCODE, AS_ENUM_AUX)
     LCAP_BPF_VM_COMPOSED(AS_ENUM4)
 #undef AS_ENUM
 #undef AS_ENUM_OPCODE
+#undef AS_ENUM_AUX
 #undef AS_ENUM4
     VM_KIND_COUNT
 };
@@ -197,6 +202,8 @@ static const uint8_t kind_of[256] = {
  * - a shift by the constant k shifts by k mod 32 (the amd64 shift unit masks
  *   the count, which is what the kernel's "A <<= k" computes there); a shift
  *   by X >= 32 gives 0 (libpcap tests X explicitly);
+ * - a load of packet metadata (AUX_*) reads aux, and rejects the packet
+ *   when there is none (aux NULL), as libpcap's bpf_filter() does;
  * - scratch memory starts zeroed (the kernel leaves it undefined; a program
  *   that reads M[k] before storing it gets 0 here, never stack garbage);
  *   reads_scratch says whether the program has ld/ldx M[k] at all, so that
@@ -206,17 +213,19 @@ static const uint8_t kind_of[256] = {
  */
 static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uint8_t *p,
                                               uint32_t wirelen, uint32_t caplen,
-                                              const void *const **table)
+                                              const lcap_bpf_aux *aux, const void *const **table)
 {
 #if LCAP_COMPUTED_GOTO
 #define AS_LABEL(name) [VM_##name] = &&L_##name,
 #define AS_LABEL_OPCODE(op, ...) AS_LABEL(op)
+#define AS_LABEL_AUX(name, ...) AS_LABEL(AUX_##name)
 #define AS_LABEL4(variant, load, mask, jump) \
     [VM_##load##__##mask##__##jump##__##variant] = &&L_##load##__##mask##__##jump##__##variant,
-    static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL, AS_LABEL_OPCODE)
+    static const void *const labels[VM_KIND_COUNT] = { LCAP_BPF_VM_OPS(AS_LABEL, AS_LABEL_OPCODE, AS_LABEL_AUX)
                                                        LCAP_BPF_VM_COMPOSED(AS_LABEL4) };
 #undef AS_LABEL
 #undef AS_LABEL_OPCODE
+#undef AS_LABEL_AUX
 #undef AS_LABEL4
     if (LCAP_UNLIKELY(table != NULL)) {
         *table = labels;
@@ -349,6 +358,15 @@ static LCAP_NOINLINE_NOCLONE uint32_t execute(const capture_bpf *prog, const uin
     OP(LDX_MSH)
         LOAD_THEN_STEP(LDX_MSH)
         NEXT();
+#define AUX_BODY(name, offset, field) \
+    OP(AUX_##name)                    \
+        if (aux == NULL)              \
+            return 0;                 \
+        A = aux->field;               \
+        pc++;                         \
+        NEXT();
+    LCAP_BPF_AUX_LOADS(AUX_BODY)
+#undef AUX_BODY
     OP(LD_LEN)
         A = mem[LCAP_BPF_MEMWORDS];
         pc++;
@@ -554,13 +572,23 @@ int lcap_bpf_decode(capture_bpf *prog, const struct capture_insn *insns, size_t 
         return -1;
 #if LCAP_COMPUTED_GOTO
     const void *const *labels = NULL;
-    execute(NULL, NULL, 0, 0, &labels);
+    execute(NULL, NULL, 0, 0, NULL, &labels);
 #endif
     for (size_t i = 0; i < n; i++) {
         const struct capture_insn *in = &insns[i];
         struct lcap_bpf_op *op = &code[i];
         unsigned kind = kind_at(insns, i, n);
         uint64_t jt = 1, jf = 1; /* forward from this entry */
+        static const uint8_t aux_kind[] = {
+#define AS_AUX_KIND(name, ...) VM_AUX_##name,
+            VM_INVALID, LCAP_BPF_AUX_LOADS(AS_AUX_KIND)
+#undef AS_AUX_KIND
+        };
+        int aux = lcap_bpf_aux_load(in);
+        if (aux != 0) {
+            kind = aux_kind[aux];
+            prog->reads_aux = 1;
+        }
 
         op->k = in->k;
         if (kind == VM_LSH_K || kind == VM_RSH_K)
@@ -601,5 +629,13 @@ uint32_t capture_bpf_filter(const capture_bpf *prog, const uint8_t *packet, uint
 {
     if (LCAP_UNLIKELY(prog == NULL))
         return 0; /* capture.h's NULL rule: no program rejects */
-    return execute(prog, packet, wirelen, caplen, NULL);
+    return execute(prog, packet, wirelen, caplen, NULL, NULL);
+}
+
+uint32_t lcap_bpf_filter_aux(const capture_bpf *prog, const uint8_t *packet, uint32_t wirelen,
+                             uint32_t caplen, const lcap_bpf_aux *aux)
+{
+    if (LCAP_UNLIKELY(prog == NULL))
+        return 0;
+    return execute(prog, packet, wirelen, caplen, aux, NULL);
 }

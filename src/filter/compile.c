@@ -18,7 +18,7 @@ lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
  * compiles it). *rejects_all is set when the optimized program matches
  * nothing (and libpcap would say so). */
 static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
-                                 int savefile, int opaque_index, int *rejects_all, char *errbuf)
+                                 unsigned flags, int opaque_index, int *rejects_all, char *errbuf)
 {
     lcap_cc cc;
     /* The arenas' first chunks: most compiles need no other memory. */
@@ -37,7 +37,8 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     cc.netmask = netmask;
     cc.opaque_index = opaque_index;
     cc.libpcap_weak = opaque_index;
-    cc.savefile = savefile;
+    cc.savefile = (flags & LCAP_COMPILE_SAVEFILE) != 0;
+    cc.linux_vlan = (flags & LCAP_COMPILE_LINUX_VLAN) != 0;
     *rejects_all = 0;
 
     if (lcap_gen_init_link(&cc) < 0)
@@ -90,29 +91,29 @@ out:
     return prog;
 }
 
-static capture_bpf *compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
-                            int savefile, char *errbuf)
+capture_bpf *lcap_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                          unsigned flags, char *errbuf)
 {
     int rejects_all, again;
-    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 0, &rejects_all, errbuf);
+    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, flags, 0, &rejects_all, errbuf);
     if (prog != NULL || !rejects_all)
         return prog;
     /* Refused only if libpcap would be: found again with proto[constant]
      * as its optimizer sees it and the optimizer no stronger than libpcap's
      * (opt.c, weak). Otherwise that program, which matches nothing
      * libpcap's matches, is the answer. */
-    prog = compile_once(linktype, snaplen, filter, optimize, netmask, savefile, 1, &again, NULL);
+    prog = compile_once(linktype, snaplen, filter, optimize, netmask, flags, 1, &again, NULL);
     return prog;
 }
 
 capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                              char *errbuf)
 {
-    return compile(linktype, snaplen, filter, optimize, netmask, 0, errbuf);
+    return lcap_compile(linktype, snaplen, filter, optimize, netmask, 0, errbuf);
 }
 
 capture_bpf *capture_compile_savefile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                                       char *errbuf)
 {
-    return compile(linktype, snaplen, filter, optimize, netmask, 1, errbuf);
+    return lcap_compile(linktype, snaplen, filter, optimize, netmask, LCAP_COMPILE_SAVEFILE, errbuf);
 }

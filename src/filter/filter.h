@@ -91,12 +91,29 @@ typedef struct lcap_cc {
     int opaque_index;        /* ... compiled as indexed loads instead (compile.c) */
     int libpcap_weak;        /* optimize only as far as libpcap's optimizer sees (opt.c) */
     int protochain_spent;    /* instructions the protochain walks took (gen_misc.c) */
+    int linux_vlan;          /* for a live Linux capture (LCAP_COMPILE_LINUX_VLAN) */
+    int vlan_vloffset;       /* ... whose variable VLAN offsets start at 0 (gen_link.c) */
     int libpcap_noopt;       /* libpcap never optimizes this expression (its
                               * no_optimize: protochain, geneve, the Prism
                               * header, 802.11 payload offsets), so it never
                               * says "rejects all packets": neither may we */
     unsigned long opt_work;  /* the threading passes' count of work (opt.c; tests bound it) */
 } lcap_cc;
+
+/* What a compile is for, besides its DLT (lcap_compile's flags). */
+enum {
+    /* The packets of a savefile, of any OS (capture_compile_savefile). */
+    LCAP_COMPILE_SAVEFILE = 1,
+    /* A live Linux capture, whose kernel takes the outer 802.1Q tag out of
+     * a packet before its filter runs and keeps it as metadata: `vlan`
+     * reads it there (ancillary loads, src/bpf/program.h's aux data), as
+     * libpcap's BPF_SPECIAL_VLAN_HANDLING compiles it. */
+    LCAP_COMPILE_LINUX_VLAN = 2,
+};
+
+/* capture_compile() for what flags (LCAP_COMPILE_*) say. */
+capture_bpf *lcap_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
+                          unsigned flags, char *errbuf);
 
 /* Records the first error (later ones are dropped) with the column it is
  * about (1-based; 0 when none applies). Returns NULL for convenience. */

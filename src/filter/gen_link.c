@@ -689,7 +689,7 @@ lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
             return NULL;
     }
     lcap_stmt *s = NULL;
-    if (h >= 0) {
+    if (h >= 0 && li->vkind != V_NONE) {
         if (li->vkind == V_AVS) {
             s = lcap_stmt_cat(STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_W, 4), STM(LCAP_BPF_ST, h));
         } else { /* radiotap and PPI: little-endian length at offset 2 */
@@ -707,6 +707,12 @@ lcap_block *lcap_gen_prologue(lcap_cc *cc, lcap_block *next)
         const uint32_t k[] = { 0, 3, 0xfffffffc, (uint32_t)p };
         s = lcap_stmt_cat(s, stmts(cc, c, k, 4));
     }
+    /* Linux `vlan`: no tag in the packet yet. As libpcap, the words the
+     * offsets use at the end (pppoes and geneve may have moved them). */
+    if (s == NULL && cc->vlan_vloffset)
+        s = lcap_stmt_cat(STM(LCAP_BPF_LD | LCAP_BPF_IMM, 0),
+                          lcap_stmt_cat(STM(LCAP_BPF_ST, cc->off_linkpl.reg >= 0 ? cc->off_linkpl.reg : p),
+                                        STM(LCAP_BPF_ST, cc->off_linktype.reg >= 0 ? cc->off_linktype.reg : h)));
     if (p < 0 || li->ltkind != LT_WLAN)
         return blk(cc, s, LCAP_BPF_JA, 0, next, next);
 

@@ -1,14 +1,62 @@
 /* gen_tunnel.c - vlan, mpls, pppoed/pppoes, geneve and vxlan: tests that also move the
  * offsets of everything after them (across "or" and parentheses), as libpcap does. */
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include "bpf/opnames.h"
 #include "filter/gen.h"
 
 #define STM(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
+/* ldb of the Linux ancillary word at offset (libpcap 1.10.3 loads both so). */
+#define ANC_LOAD(offset) STM(LCAP_BPF_LD | LCAP_BPF_ABS | LCAP_BPF_B, LCAP_BPF_ANC_BASE + (offset))
 
 static int vlan_link(lcap_cc *cc)
 {
     int k = lcap_linkinfo_find(cc->linktype) != NULL ? lcap_linkinfo_find(cc->linktype)->ltkind : LT_NONE;
     return (k == LT_ETHER || k == LT_WLAN) && cc->linktype != 192;
+}
+
+/* Makes offset o variable (its scratch word in *slot, shared as
+ * lcap_gen_offset shares it) and returns the statements adding 4 to it. */
+static lcap_stmt *vlan_shift(lcap_cc *cc, lcap_off *o, int *slot)
+{
+    if (o->reg < 0) {
+        if (*slot < 0 && (*slot = lcap_cc_alloc_reg(cc)) < 0)
+            return NULL;
+        o->reg = *slot;
+    }
+    o->var = 1;
+    lcap_stmt *s = STM(LCAP_BPF_LD | LCAP_BPF_MEM, o->reg);
+    lcap_stmt_cat(s, STM(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, 4));
+    return lcap_stmt_cat(s, STM(LCAP_BPF_ST, o->reg));
+}
+
+/* The outer `vlan` of a live Linux capture, as libpcap compiles it there:
+ * the kernel has taken the tag out, so the tag is there (its metadata) or
+ * in the packet (a second one, or a capture that kept it). In the packet
+ * the offsets of what follows move by 4, at run time: they become variable
+ * (0 from the start, plus 4 when the packet holds the tag), their constant
+ * parts staying as they are. */
+static lcap_cond *linux_vlan(lcap_cc *cc, lcap_cond *tpid, const lcap_node *n)
+{
+    lcap_stmt *vid_load = n->has_num ? lcap_gen_load(cc, OR_LINKPL, 0, 2) : NULL;
+    /* The payload's scratch word first, as libpcap allocates them. */
+    lcap_stmt *shift = vlan_shift(cc, &cc->off_linkpl, &cc->vlpl_reg);
+    shift = lcap_stmt_cat(shift, vlan_shift(cc, &cc->off_linktype, &cc->vlhdr_reg));
+    if (cc->error || tpid == NULL || shift == NULL)
+        return NULL;
+    cc->vloff_needed = cc->vlan_vloffset = 1;
+    lcap_cond_prepend(tpid, shift);
+    lcap_cond *b = lcap_or(lcap_cond_jmp(cc, ANC_LOAD(LCAP_BPF_ANC_VLAN_TAG_PRESENT), LCAP_BPF_JEQ, 1), tpid);
+    if (!n->has_num)
+        return b;
+    /* The ID from the metadata or from the packet, then one test of it. */
+    lcap_cond *vid = lcap_cond_jmp(cc, STM(LCAP_BPF_ALU | LCAP_BPF_AND | LCAP_BPF_K, 0x0fff), LCAP_BPF_JEQ, n->num);
+    lcap_block *meta = lcap_block_new(cc, ANC_LOAD(LCAP_BPF_ANC_VLAN_TAG), LCAP_BPF_JA, 0);
+    lcap_block *pkt = lcap_block_new(cc, vid_load, LCAP_BPF_JA, 0);
+    if (vid == NULL || meta == NULL || pkt == NULL)
+        return NULL;
+    meta->jt = meta->jf = pkt->jt = pkt->jf = vid->head;
+    lcap_cond *present = lcap_cond_jmp(cc, ANC_LOAD(LCAP_BPF_ANC_VLAN_TAG_PRESENT), LCAP_BPF_JEQ, 1);
+    return lcap_and(b, lcap_then(present, meta, pkt, vid));
 }
 
 lcap_cond *lcap_gen_vlan(lcap_cc *cc, const lcap_node *n)
@@ -21,6 +69,13 @@ lcap_cond *lcap_gen_vlan(lcap_cc *cc, const lcap_node *n)
         return lcap_cc_error(cc, n->col, "VLAN tag %u greater than maximum 4095", n->num);
     lcap_cond *b = lcap_or(lcap_or(lcap_gen_linktype(cc, ETHERTYPE_8021Q), lcap_gen_linktype(cc, ETHERTYPE_8021AD)),
                            lcap_gen_linktype(cc, ETHERTYPE_8021QINQ));
+    /* Only the outermost tag, on an Ethernet header where the capture starts
+     * (libpcap's rule: EN10MB and the netANALYZER types). */
+    if (cc->linux_vlan && cc->vlan_depth == 0 && cc->linktype == cc->dlt && !cc->off_linkhdr.var &&
+        (cc->dlt == 1 || cc->dlt == 240 || cc->dlt == 241)) {
+        cc->vlan_depth++;
+        return linux_vlan(cc, b, n);
+    }
     if (n->has_num)
         b = lcap_and(b, lcap_gen_mcmp(cc, OR_LINKPL, 0, 2, n->num, 0x0fff));
     /* what follows is inside the tag */

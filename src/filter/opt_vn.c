@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bpf/program.h"
 #include "filter/opt.h"
 
 int lcap_vn_grow(lcap_vtab *t)
@@ -70,6 +71,12 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
     return lcap_vn_get(t, V_ALU, 0, op, a, b, 0);
 }
 
+/* A load of packet metadata (bpf/program.h), not of packet bytes. */
+static int is_aux_load(const lcap_stmt *s)
+{
+    return lcap_bpf_aux_load(&(struct capture_insn){ s->code, 0, 0, s->k }) != 0;
+}
+
 int lcap_vn_step(lcap_vtab *t, uint32_t *r, const lcap_stmt *s)
 {
     uint16_t c = s->code;
@@ -80,7 +87,12 @@ int lcap_vn_step(lcap_vtab *t, uint32_t *r, const lcap_stmt *s)
         uint32_t v;
         switch (LCAP_BPF_MODE(c)) {
         case LCAP_BPF_IMM: v = lcap_vn_const(t, k); break;
-        case LCAP_BPF_ABS: v = lcap_vn_get(t, V_LD, (uint8_t)LCAP_BPF_SIZE(c), 0, 0, 0, k); break;
+        case LCAP_BPF_ABS:
+            /* Linux's VLAN metadata: a value of its own at each load, as
+             * libpcap's optimizer, which never sees the tests of `vlan N`'s
+             * second load (inside one block), leaves them */
+            v = is_aux_load(s) ? lcap_vn_unk(t) : lcap_vn_get(t, V_LD, (uint8_t)LCAP_BPF_SIZE(c), 0, 0, 0, k);
+            break;
         case LCAP_BPF_IND: v = lcap_vn_get(t, V_LDI, (uint8_t)LCAP_BPF_SIZE(c), 0, r[LCAP_VN_X], 0, k); break;
         case LCAP_BPF_MEM: v = k < LCAP_BPF_MEMWORDS ? r[LCAP_VN_M(k)] : lcap_vn_unk(t); break;
         case LCAP_BPF_LEN: v = lcap_vn_get(t, V_LEN, 0, 0, 0, 0, 0); break;
@@ -184,7 +196,8 @@ int lcap_stmt_may_fault(const lcap_stmt *s)
 uint32_t lcap_stmt_extent(const lcap_stmt *s)
 {
     uint16_t c = s->code;
-    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX || (LCAP_BPF_MODE(c) != LCAP_BPF_ABS && LCAP_BPF_MODE(c) != LCAP_BPF_MSH))
+    if (LCAP_BPF_CLASS(c) > LCAP_BPF_LDX || (LCAP_BPF_MODE(c) != LCAP_BPF_ABS && LCAP_BPF_MODE(c) != LCAP_BPF_MSH) ||
+        is_aux_load(s))
         return 0;
     uint32_t size = LCAP_BPF_MODE(c) == LCAP_BPF_MSH ? 1
                     : LCAP_BPF_SIZE(c) == LCAP_BPF_W ? 4 : LCAP_BPF_SIZE(c) == LCAP_BPF_H ? 2 : 1;

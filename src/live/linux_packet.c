@@ -40,11 +40,8 @@
 #define COOKED_RESERVE LCAP_SLL2_LEN
 /* libpcap's frame size for the "any" device, bigger than every MTU. */
 #define ANY_MTU (64 * 1024)
-/* What the kernel's wrapper keeps of a tagged packet when the snapshot
- * length says nothing (libpcap's largest). */
-#define WRAP_ACCEPT_MAX 0x40000
-/* Instructions the wrapper puts before the program. */
-#define WRAP_LEN 3
+/* filter_blocks of a filter the kernel does not run: all packets, for ever. */
+#define FILTER_ALWAYS SIZE_MAX
 
 typedef struct linux_packet {
     int fd;
@@ -63,17 +60,14 @@ typedef struct linux_packet {
     uint32_t left;               /* packets of the held block not yet returned */
     uint8_t *pkt;                /* next packet of the held block */
     const uint8_t *end;          /* the end of the held block */
-    /* After a kernel filter changes, blocks that may hold packets taken
-     * under the old one are filtered here with the new one. */
-    capture_bpf *recheck;
-    size_t recheck_blocks;
-    /* A filter run here, on each packet as the kernel would see it (before
-     * its VLAN tag goes back, as libpcap runs it): the kernel refused it,
-     * or the packets are cooked (the kernel would see them headerless). */
+    /* The filter run here, on each packet as the kernel sees it (before its
+     * VLAN tag goes back, the tag as metadata: as libpcap runs it), for the
+     * next filter_blocks ring blocks: FILTER_ALWAYS when the kernel refused
+     * it or cannot run it on cooked packets (it would see them headerless);
+     * after the kernel's filter changes, as many as may hold packets taken
+     * under the old one. */
     capture_bpf *filter;
-    /* The kernel's program, run here on each packet the kernel took a tag
-     * out of, once the tag is back: the kernel's wrapper let them all by. */
-    capture_bpf *tagged;
+    size_t filter_blocks;
     uint64_t recv, drop;         /* PACKET_STATISTICS resets on read: kept summed */
     /* In promiscuous mode, the interface's own drop counters (sysfs) at
      * the last capture_stats, and their growth since activation. */
@@ -172,9 +166,7 @@ static void lp_close(capture_reader *r)
         munmap(p->ring, p->block_size * p->block_nr);
     if (p->fd >= 0)
         close(p->fd);
-    capture_bpf_free(p->recheck);
     capture_bpf_free(p->filter);
-    capture_bpf_free(p->tagged);
     free(p);
     r->src = NULL;
 }
@@ -277,9 +269,9 @@ static void release(linux_packet *p)
                      __ATOMIC_RELEASE);
     p->cur = p->cur + 1 == p->block_nr ? 0 : p->cur + 1;
     p->held = 0;
-    if (p->recheck_blocks > 0 && --p->recheck_blocks == 0) {
-        capture_bpf_free(p->recheck);
-        p->recheck = NULL;
+    if (p->filter_blocks != FILTER_ALWAYS && p->filter_blocks > 0 && --p->filter_blocks == 0) {
+        capture_bpf_free(p->filter);
+        p->filter = NULL;
     }
 }
 
@@ -303,16 +295,6 @@ static int corrupt(capture_reader *r, linux_packet *p, const char *what)
     lcap_errf(r->errbuf, "%s: corrupted packet ring: %s in block %zu", r->opts.device, what,
               p->cur);
     return CAPTURE_ERROR;
-}
-
-/* Whether filter f keeps the packet, cut to what it keeps. */
-static LCAP_INLINE_ALWAYS int kept(const capture_bpf *f, const uint8_t *d, uint32_t len,
-                                   uint32_t *caplen)
-{
-    uint32_t keep = capture_bpf_filter(f, d, len, *caplen);
-    if (keep < *caplen)
-        *caplen = keep;
-    return keep != 0;
 }
 
 /* Takes the next packet of the held block (p->left > 0) into hdr/data as
@@ -355,13 +337,16 @@ static LCAP_INLINE_ALWAYS int take_packet(capture_reader *r, linux_packet *p, ca
         len += (uint32_t)p->shape.cooked_len;
     }
     int stripped = LCAP_UNLIKELY(h->hv1.tp_vlan_tci != 0 || (h->tp_status & TP_STATUS_VLAN_VALID));
-    const capture_bpf *after = stripped ? p->tagged : NULL;
-    if (LCAP_UNLIKELY(p->filter != NULL) && capture_bpf_filter(p->filter, d, len, caplen) == 0)
-        return 0;
-    /* What the kernel filter would have kept, and cut to (a tagged packet
-     * is judged once its tag is back). */
-    if (LCAP_UNLIKELY(p->recheck != NULL) && after == NULL && !kept(p->recheck, d, len, &caplen))
-        return 0;
+    if (LCAP_UNLIKELY(p->filter != NULL)) {
+        const lcap_bpf_aux aux = { h->hv1.tp_vlan_tci & 0x0fffu, (uint32_t)stripped };
+        uint32_t keep = lcap_bpf_filter_aux(p->filter, d, len, caplen, &aux);
+        if (keep == 0)
+            return 0;
+        /* The kernel cuts a packet to what its filter keeps; libpcap's
+         * userland filter does not. */
+        if (p->filter_blocks != FILTER_ALWAYS && keep < caplen)
+            caplen = keep;
+    }
     if (stripped && p->shape.vlan_offset >= 0 && caplen >= (uint32_t)p->shape.vlan_offset) {
         /* The kernel took the 802.1Q tag out: what precedes the type field
          * moves back into the reserved room and the tag goes in front of it. */
@@ -376,8 +361,6 @@ static LCAP_INLINE_ALWAYS int take_packet(capture_reader *r, linux_packet *p, ca
         caplen += VLAN_TAG_LEN;
         len += VLAN_TAG_LEN;
     }
-    if (LCAP_UNLIKELY(after != NULL) && !kept(after, d, len, &caplen))
-        return 0;
     if (caplen > (uint32_t)r->snaplen)
         caplen = (uint32_t)r->snaplen;
     hdr->ts_sec = h->tp_sec;
@@ -543,22 +526,16 @@ static capture_bpf *copy_of(capture_reader *r, const capture_bpf *prog)
  * may fill blocks already: every block of the ring is filtered once more
  * here (one more than the ring holds: the block being filled). Without a
  * program the kernel keeps everything. 0 or CAPTURE_ERROR. */
-static int kernel_filters(capture_reader *r, linux_packet *p, const capture_bpf *prog,
-                          int wrapped)
+static int kernel_filters(capture_reader *r, linux_packet *p, const capture_bpf *prog)
 {
     capture_bpf_free(p->filter);
     p->filter = NULL;
-    capture_bpf_free(p->recheck);
-    p->recheck = NULL;
-    p->recheck_blocks = 0;
-    capture_bpf_free(p->tagged);
-    p->tagged = NULL;
+    p->filter_blocks = 0;
     if (prog == NULL)
         return 0;
-    if ((p->recheck = copy_of(r, prog)) == NULL ||
-        (wrapped && (p->tagged = copy_of(r, prog)) == NULL))
+    if ((p->filter = copy_of(r, prog)) == NULL)
         return CAPTURE_ERROR;
-    p->recheck_blocks = p->block_nr + 1;
+    p->filter_blocks = p->block_nr + 1;
     return 0;
 }
 
@@ -571,83 +548,55 @@ static int detach(capture_reader *r, linux_packet *p)
     return 0;
 }
 
-/* The type values that mark a tag, as the filter compiler tests them. */
-static const uint32_t tag_types[] = { ETH_P_8021Q, ETH_P_8021AD, ETH_P_QINQ1 };
-
-/* Whether the program compares something with a tag's type value. */
-static int tests_tag(const struct capture_insn *insns, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        for (size_t t = 0; t < sizeof(tag_types) / sizeof(tag_types[0]); t++)
-            if (insns[i].code == (BPF_JMP | BPF_JEQ | BPF_K) && insns[i].k == tag_types[t])
-                return 1;
-    return 0;
-}
-
 /* Every program is installed here (the reader never filters this source):
- * in the kernel when it takes it, else run by the ring walk. */
+ * in the kernel when it takes it, else run by the ring walk. Programs may
+ * read the VLAN tag the kernel took out of a packet as the kernel keeps it
+ * (capture_compile_for's `vlan`: ancillary loads), and the walk gives it to
+ * them the same way. */
 static int lp_setfilter(capture_reader *r, const capture_bpf *prog)
 {
     linux_packet *p = lp_of(r);
 
     if (prog == NULL)
-        return detach(r, p) < 0 || kernel_filters(r, p, NULL, 0) < 0 ? CAPTURE_ERROR
-                                                                  : LCAP_FILTER_KERNEL;
+        return detach(r, p) < 0 || kernel_filters(r, p, NULL) < 0 ? CAPTURE_ERROR : LCAP_FILTER_KERNEL;
     const struct capture_insn *insns;
     size_t n = capture_bpf_insns(prog, &insns);
-    /* The kernel runs its filter on packets whose 802.1Q tag it took out,
-     * where a program that tests for a tag (`vlan`: the type field against
-     * a TPID) expects it. Such a program goes to the kernel in a wrapper:
-     * a tagged packet is kept, to be filtered by the walk once its tag is
-     * back; any other goes to the program (its jumps are relative: nothing
-     * put before them moves them). Other programs see tagged packets
-     * untagged, as libpcap's do (tests/live's any_device_as_libpcap). */
-    size_t wrap = tests_tag(insns, n) ? WRAP_LEN : 0;
-    struct capture_insn *kern = NULL;
-    if (n + wrap <= BPF_MAXINSNS) {
-        kern = malloc((n + WRAP_LEN) * sizeof(*kern));
-        if (kern == NULL) {
+    struct capture_insn *cooked = NULL;
+    /* Cooked packets reach the kernel's filter without the header the
+     * program was compiled for: it is rewritten for that, or, when it reads
+     * what the kernel cannot give, the walk filters. */
+    if (p->link->cooked && n <= BPF_MAXINSNS) {
+        if ((cooked = malloc(n * sizeof(*cooked))) == NULL) {
             lcap_errf(r->errbuf, "%s: out of memory for the filter", r->opts.device);
             return CAPTURE_ERROR;
         }
-        uint32_t accept = r->snaplen > 0 ? (uint32_t)r->snaplen : WRAP_ACCEPT_MAX;
-        kern[0] = (struct capture_insn){ BPF_LD | BPF_W | BPF_ABS, 0, 0,
-                                         (uint32_t)(SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT) };
-        kern[1] = (struct capture_insn){ BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0 };
-        kern[2] = (struct capture_insn){ BPF_RET | BPF_K, 0, 0, accept };
-        memcpy(kern + WRAP_LEN, insns, n * sizeof(*kern));
-        if (wrap == 0)
-            memmove(kern, kern + WRAP_LEN, n * sizeof(*kern));
-        /* Cooked packets reach the kernel's filter without the header the
-         * program was compiled for: it is rewritten for that, or, when it
-         * reads what the kernel cannot give, the walk filters. */
-        if (p->link->cooked && lcap_linux_cooked_program(kern + wrap, n, r->linktype) < 0)
+        memcpy(cooked, insns, n * sizeof(*cooked));
+        if (lcap_linux_cooked_program(cooked, n, r->linktype) < 0)
             n = BPF_MAXINSNS + 1; /* not for the kernel */
-        else
-            n += wrap;
-    } else {
-        n = BPF_MAXINSNS + 1;
+        insns = cooked;
     }
-    /* struct sock_filter has capture_insn's layout: code, jt, jf, k. */
-    struct sock_fprog fp = { .len = (unsigned short)n, .filter = (struct sock_filter *)kern };
     if (n <= BPF_MAXINSNS) {
+        /* struct sock_filter has capture_insn's layout: code, jt, jf, k;
+         * the kernel copies the program, never writing it. */
+        struct sock_fprog fp = { .len = (unsigned short)n, .filter = (struct sock_filter *)(uintptr_t)insns };
         int rc = setsockopt(p->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp)), err = errno;
-        free(kern);
-        kern = NULL;
+        free(cooked);
+        cooked = NULL;
         if (rc == 0)
-            return kernel_filters(r, p, prog, wrap > 0) < 0 ? CAPTURE_ERROR : LCAP_FILTER_KERNEL;
+            return kernel_filters(r, p, prog) < 0 ? CAPTURE_ERROR : LCAP_FILTER_KERNEL;
         errno = err;
         if (errno != EINVAL && errno != ENOMEM)
             return sys_error(r, "SO_ATTACH_FILTER");
     }
-    free(kern);
+    free(cooked);
     /* Refused: the kernel keeps everything, the walk filters. */
     capture_bpf *mine = copy_of(r, prog);
-    if (mine == NULL || detach(r, p) < 0 || kernel_filters(r, p, NULL, 0) < 0) {
+    if (mine == NULL || detach(r, p) < 0 || kernel_filters(r, p, NULL) < 0) {
         capture_bpf_free(mine);
         return CAPTURE_ERROR;
     }
     p->filter = mine;
+    p->filter_blocks = FILTER_ALWAYS;
     return LCAP_FILTER_KERNEL;
 }
 
@@ -696,6 +645,7 @@ static int lp_set_datalink(capture_reader *r, int dlt)
 
 const lcap_source_ops lcap_linux_packet_ops = {
     .kind = "Linux packet socket",
+    .packet_aux = 1,
     .activate = lp_activate,
     .next = lp_next,
     .run = lp_run,

@@ -631,6 +631,34 @@ static void any_device(void)
         pcap_close(p);
 }
 
+/* VLAN filters compiled for a live Linux handle, where libpcap reads the
+ * tag the kernel took out of the packet with ancillary loads, and installed
+ * there; and for a dead handle, where the tag is in the packet. The filters
+ * whose programs libpcap's optimizer and libcapture's lay out alike. */
+static void vlan_programs(void)
+{
+    static const char *const filters[] = { "vlan", "vlan 5", "not vlan", "udp and not vlan", "vlan 0", "not vlan 5" };
+    pcap_t *on[2] = { open_if(CAP_IF, 1, PCAP_TSTAMP_PRECISION_MICRO), pcap_open_dead(DLT_EN10MB, SNAP) };
+    for (size_t i = 0; on[0] != NULL && on[1] != NULL && i < sizeof(filters) / sizeof(filters[0]); i++) {
+        for (int j = 0; j < 2; j++) {
+            struct bpf_program prog;
+            int rc = pcap_compile(on[j], &prog, filters[i], 1, PCAP_NETMASK_UNKNOWN);
+            printf("%s %s: compile %d\n", j ? "dead" : "live", filters[i], rc);
+            if (rc != 0)
+                continue;
+            fflush(stdout);
+            bpf_dump(&prog, 1);
+            fflush(stdout);
+            if (j == 0)
+                printf("setfilter %d\n", pcap_setfilter(on[j], &prog));
+            pcap_freecode(&prog);
+        }
+    }
+    for (int j = 0; j < 2; j++)
+        if (on[j] != NULL)
+            pcap_close(on[j]);
+}
+
 void compat_live(const char *savefile)
 {
     char err[PCAP_ERRBUF_SIZE];
@@ -645,6 +673,7 @@ void compat_live(const char *savefile)
     }
     capture();
     any_device();
+    vlan_programs();
     errors();
     offline(savefile);
 }

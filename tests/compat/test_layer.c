@@ -13,6 +13,9 @@
 #include <pcap/namedb.h>
 #include <pcap/pcap.h>
 
+/* Linux's SKF_AD_OFF: ancillary loads start there (linux/filter.h). */
+#define SKF_AD_OFF_ 0xfffff000u
+
 /* Every type's name and description lead back to it; unknown ones to nothing. */
 static void tstamp_names_round_trip(void **state)
 {
@@ -136,6 +139,27 @@ static void no_false_success(void **state)
     pcap_close(p);
 }
 
+/* A program reading Linux's VLAN metadata (what pcap_compile gives for
+ * `vlan` on a live Linux handle) is refused where there is none, with
+ * the instruction named (libpcap installs it, and the load rejects every
+ * packet reaching it); the dead handle's own `vlan` looks in the packet. */
+static void vlan_metadata_refused(void **state)
+{
+    (void)state;
+    pcap_t *p = pcap_open_dead(DLT_EN10MB, 100);
+    assert_non_null(p);
+    struct bpf_insn tagged[] = { BPF_STMT(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF_ + 48), BPF_STMT(BPF_RET | BPF_A, 0) };
+    struct bpf_program prog = { 2, tagged };
+    assert_int_equal(pcap_setfilter(p, &prog), PCAP_ERROR);
+    assert_non_null(strstr(pcap_geterr(p), "instruction 0 (ldb [vlanp])"));
+    assert_int_equal(pcap_compile(p, &prog, "vlan 5", 1, PCAP_NETMASK_UNKNOWN), 0);
+    for (unsigned i = 0; i < prog.bf_len; i++)
+        assert_true(prog.bf_insns[i].k < (unsigned)SKF_AD_OFF_);
+    assert_int_equal(pcap_setfilter(p, &prog), 0);
+    pcap_freecode(&prog);
+    pcap_close(p);
+}
+
 /* Every live function given a NULL handle answers its error value. */
 static void live_null(void **state)
 {
@@ -180,6 +204,7 @@ int main(void)
         cmocka_unit_test(tstamp_names_round_trip), cmocka_unit_test(ether_aton_bounded),
         cmocka_unit_test(nameto_null),             cmocka_unit_test(append_round_trip),
         cmocka_unit_test(no_false_success),        cmocka_unit_test(live_null),
+        cmocka_unit_test(vlan_metadata_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

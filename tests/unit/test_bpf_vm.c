@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "bpf/insn.h"
+#include "bpf/opnames.h"
 #include "bpf/program.h"
 #include "capture.h"
 
@@ -647,6 +648,87 @@ static void test_setfilter_dead(void **state)
     capture_close(r); /* frees the filter */
 }
 
+/* Linux's ancillary loads of the VLAN tag (program.h's aux data): answered
+ * from the metadata given with the packet, at every load size (as the
+ * kernel ignores it), also as the first load of a composed run; with no
+ * metadata (capture_bpf_filter) they reject, as libpcap's bpf_filter does.
+ * Other ancillary words stay packet loads, out of bounds. */
+static void test_aux_loads(void **state)
+{
+    (void)state;
+    const uint32_t tci = LCAP_BPF_ANC_BASE + LCAP_BPF_ANC_VLAN_TAG;
+    const uint32_t present = LCAP_BPF_ANC_BASE + LCAP_BPF_ANC_VLAN_TAG_PRESENT;
+    const lcap_bpf_aux tagged = { 0x5, 1 }, untagged = { 0, 0 };
+    static const uint16_t sizes[] = { LD_W_ABS, LD_H_ABS, LD_B_ABS };
+    for (size_t i = 0; i < N(sizes); i++) {
+        struct capture_insn id[] = { S(sizes[i], tci), S(ALU_K(LCAP_BPF_ADD), 100), S(RET_A, 0) };
+        struct capture_insn p[] = { S(sizes[i], present), J(JMP_K(LCAP_BPF_JEQ), 1, 0, 1),
+                                    S(RET_K, 10), S(RET_K, 20) };
+        capture_bpf *a = capture_bpf_from_insns(id, N(id), NULL);
+        capture_bpf *b = capture_bpf_from_insns(p, N(p), NULL);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_int_equal(lcap_bpf_filter_aux(a, pkt, 64, 64, &tagged), 105);
+        assert_int_equal(lcap_bpf_filter_aux(a, pkt, 64, 64, &untagged), 100);
+        assert_int_equal(lcap_bpf_filter_aux(b, pkt, 64, 64, &tagged), 10);
+        assert_int_equal(lcap_bpf_filter_aux(b, pkt, 64, 64, &untagged), 20);
+        assert_int_equal(lcap_bpf_filter_aux(a, pkt, 64, 64, NULL), 0);
+        assert_int_equal(capture_bpf_filter(b, pkt, 64, 64), 0);
+        capture_bpf_free(a);
+        capture_bpf_free(b);
+    }
+    /* libpcap 1.10.3's `vlan 5` on Linux: the tag as metadata, or in the packet. */
+    struct capture_insn vlan5[] = {
+        S(LD_B_ABS, present), J(JMP_K(LCAP_BPF_JEQ), 1, 4, 0), S(LD_H_ABS, 12),
+        J(JMP_K(LCAP_BPF_JEQ), 0x8100, 2, 0), J(JMP_K(LCAP_BPF_JEQ), 0x88a8, 1, 0),
+        J(JMP_K(LCAP_BPF_JEQ), 0x9100, 0, 8), S(LD_B_ABS, present), J(JMP_K(LCAP_BPF_JEQ), 1, 0, 2),
+        S(LD_B_ABS, tci), S(JA, 1), S(LD_H_ABS, 14), S(ALU_K(LCAP_BPF_AND), 0xfff),
+        J(JMP_K(LCAP_BPF_JEQ), 5, 0, 1), S(RET_K, 262144), S(RET_K, 0),
+    };
+    capture_bpf *v = capture_bpf_from_insns(vlan5, N(vlan5), NULL);
+    assert_non_null(v);
+    uint8_t frame[18] = { [12] = 0x81, [13] = 0x00, [14] = 0x20, [15] = 0x05 };
+    const lcap_bpf_aux six = { 6, 1 }, five = { 5, 1 };
+    assert_int_equal(lcap_bpf_filter_aux(v, frame, 18, 18, &five), 262144);
+    assert_int_equal(lcap_bpf_filter_aux(v, frame, 18, 18, &six), 0);
+    assert_int_equal(lcap_bpf_filter_aux(v, frame, 18, 18, &untagged), 262144); /* in the packet */
+    frame[15] = 7;
+    assert_int_equal(lcap_bpf_filter_aux(v, frame, 18, 18, &untagged), 0);
+    capture_bpf_free(v);
+    /* Another ancillary word (poff) is no metadata here: an out-of-bounds load. */
+    struct capture_insn poff[] = { S(LD_W_ABS, LCAP_BPF_ANC_BASE + 52), S(RET_K, 1) };
+    capture_bpf *o = capture_bpf_from_insns(poff, N(poff), NULL);
+    assert_int_equal(lcap_bpf_filter_aux(o, pkt, 64, 64, &tagged), 0);
+    capture_bpf_free(o);
+}
+
+/* Where no metadata exists, a program that reads it is refused, naming the
+ * instruction; the rest pass. */
+static void test_aux_refused_without_metadata(void **state)
+{
+    (void)state;
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    struct capture_insn p[] = { S(LD_H_ABS, 12), S(LD_B_ABS, LCAP_BPF_ANC_BASE + LCAP_BPF_ANC_VLAN_TAG_PRESENT),
+                                S(RET_A, 0) };
+    struct capture_insn plain[] = { S(LD_W_ABS, LCAP_BPF_ANC_BASE + 8), S(RET_A, 0) };
+    capture_bpf *prog = capture_bpf_from_insns(p, N(p), err);
+    capture_bpf *other = capture_bpf_from_insns(plain, N(plain), err);
+    assert_non_null(prog);
+    assert_non_null(other);
+    assert_int_equal(lcap_bpf_validate_no_aux(other, err), 0);
+    assert_int_equal(lcap_bpf_validate_no_aux(prog, err), -1);
+    assert_string_equal(err, "instruction 1 (ldb [vlanp]): reads the VLAN tag Linux's kernel takes out of "
+                             "a packet, which only a live capture on Linux has");
+    capture_reader *r = capture_open_dead(CAPTURE_DLT_EN10MB, 65535);
+    assert_non_null(r);
+    assert_int_equal(capture_setfilter_bpf(r, prog), CAPTURE_ERROR);
+    assert_string_equal(capture_geterr(r), err);
+    assert_int_equal(capture_setfilter_bpf(r, other), 0);
+    capture_close(r);
+    capture_bpf_free(prog);
+    capture_bpf_free(other);
+}
+
 /* Writes a little-endian pcap file of three Ethernet frames: IPv4 (60 bytes
  * on the wire, 20 captured), ARP, IPv4 (1514 on the wire, 14 captured). */
 static void write_pcap(const char *path)
@@ -773,6 +855,8 @@ int main(void)
         cmocka_unit_test(test_object),
         cmocka_unit_test(test_setfilter_dead),
         cmocka_unit_test(test_setfilter_savefile),
+        cmocka_unit_test_setup(test_aux_loads, setup),
+        cmocka_unit_test(test_aux_refused_without_metadata),
     };
     return cmocka_run_group_tests_name("bpf_vm", tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* test_filter_compile.c - unit tests of capture_compile() and capture_setfilter(): verdicts,
+/* test_filter_compile.c - unit tests of capture_compile() and capture_setfilter(): verdicts (also of
+ * a live Linux capture's `vlan` against the frames as sent),
  * optimized against unoptimized programs on crafted packets, libpcap optimizer regressions,
  * long branches, big expressions, threads, error paths. */
 /* SPDX-License-Identifier: BSD-2-Clause */
@@ -13,7 +14,9 @@
 
 #include <cmocka.h>
 
+#include "bpf/program.h"
 #include "capture.h"
+#include "filter/filter.h"
 
 #define SNAP 262144
 
@@ -668,6 +671,80 @@ static void juniper_link_types(void **state)
     capture_bpf_free(es);
 }
 
+/* A live Linux capture's `vlan` (LCAP_COMPILE_LINUX_VLAN) on the packet as
+ * the kernel hands it to the filter (an outer 802.1Q or 802.1ad tag taken
+ * out, kept as metadata; any other left in place) decides as the ordinary
+ * program on the frame as sent: every expression, optimized or not, over
+ * frames with no, one and two tags of each kind, IPv4/UDP or not inside.
+ * (Not `len` or `ether[...]`: they see the packet as the kernel has it, as
+ * with libpcap.) */
+static void linux_vlan_as_tagged(void **state)
+{
+    (void)state;
+    static const char *const exprs[] = {
+        "vlan", "vlan 5", "vlan and udp", "not vlan", "udp and not vlan", "vlan 5 and vlan 6",
+        "vlan 0", "vlan 5 and udp", "vlan 6 or not udp", "vlan and vlan", "ip or vlan", "not vlan 5 and ip",
+        "vlan 5 and vlan 6 and udp port 53", "vlan 100 or vlan 200", "(vlan 5 or vlan 6) and udp",
+        "vlan and ip host 10.0.0.2", "vlan and pppoes", "vlan 5 and mpls", "vlan and udp[8:2] = 16", "vlan and ip[0] & 0xf > 4", "vlan and ip6",
+        "vlan and ether broadcast", "vlan and vlan and vlan", "not vlan or udp dst port 53",
+    };
+    static const uint16_t tpids[] = { 0x8100, 0x88a8, 0x9100 };
+    static const uint16_t tcis[] = { 5, 6, 0xa000, 0xe005 };
+    char err[CAPTURE_ERRBUF_SIZE];
+    size_t checked = 0;
+    for (size_t e = 0; e < sizeof(exprs) / sizeof(exprs[0]); e++) {
+        for (int opt = 0; opt < 2; opt++) {
+            capture_bpf *plain = capture_compile(1, SNAP, exprs[e], opt, CAPTURE_NETMASK_UNKNOWN, err);
+            capture_bpf *linux = lcap_compile(1, SNAP, exprs[e], opt, CAPTURE_NETMASK_UNKNOWN,
+                                              LCAP_COMPILE_LINUX_VLAN, err);
+            if (plain == NULL || linux == NULL)
+                fail_msg("%s: %s", exprs[e], err);
+            /* tags: none, or one or two of (tpid, tci) pairs, by index */
+            for (int ntags = 0; ntags <= 2; ntags++) {
+                size_t combos = ntags == 0 ? 1 : ntags == 1 ? 12 : 144;
+                for (size_t c = 0; c < combos; c++) {
+                    for (int udp_inside = 0; udp_inside < 2; udp_inside++) {
+                        uint16_t tp[2], tc[2];
+                        for (int t = 0; t < ntags; t++) {
+                            size_t i = t == 0 ? c % 12 : c / 12;
+                            tp[t] = tpids[i % 3];
+                            tc[t] = tcis[i / 3];
+                        }
+                        frame f = { .n = 0 };
+                        static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+                        put(&f, macs, 12);
+                        for (int t = 0; t < ntags; t++) {
+                            put16(&f, tp[t]);
+                            put16(&f, tc[t]);
+                        }
+                        put16(&f, udp_inside ? 0x0800 : 0x88b5);
+                        ipv4(&f, 17, 0x0a000001, 0x0a000002, 0);
+                        udp(&f, 1234, 53);
+                        /* what the kernel's filter sees */
+                        frame k = f;
+                        lcap_bpf_aux aux = { 0, 0 };
+                        if (ntags > 0 && (tp[0] == 0x8100 || tp[0] == 0x88a8)) {
+                            aux = (lcap_bpf_aux){ tc[0] & 0x0fffu, 1 };
+                            memmove(k.b + 12, k.b + 16, k.n - 16);
+                            k.n -= 4;
+                        }
+                        uint32_t want = capture_bpf_filter(plain, f.b, (uint32_t)f.n, (uint32_t)f.n);
+                        uint32_t got = lcap_bpf_filter_aux(linux, k.b, (uint32_t)k.n, (uint32_t)k.n, &aux);
+                        if (got != want)
+                            fail_msg("%s%s: %d tags (outer %04x/%04x): %u, as sent %u", exprs[e],
+                                     opt ? "" : " (unoptimized)", ntags, ntags ? tp[0] : 0, ntags ? tc[0] : 0,
+                                     got, want);
+                        checked++;
+                    }
+                }
+            }
+            capture_bpf_free(plain);
+            capture_bpf_free(linux);
+        }
+    }
+    assert_int_equal(checked, sizeof(exprs) / sizeof(exprs[0]) * 2 * (1 + 12 + 144) * 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +754,7 @@ int main(void)
         cmocka_unit_test(long_chains),         cmocka_unit_test(optimized_as_unoptimized),
         cmocka_unit_test(threads_identical),   cmocka_unit_test(setfilter_on_reader),
         cmocka_unit_test(opaque_link_types),   cmocka_unit_test(juniper_link_types),
+        cmocka_unit_test(linux_vlan_as_tagged),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

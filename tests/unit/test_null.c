@@ -131,6 +131,14 @@ static const uint8_t ret1_pkt[1] = { 0 };
         capture_bpf_free(p);                                                                  \
         assert_null(capture_compile_savefile(1, 0, "tcp and", 1, CAPTURE_NETMASK_UNKNOWN, NULL)); \
     })                                                                                        \
+    X(capture_compile_for, {                                                                  \
+        assert_null(capture_compile_for(NULL, "tcp", 1, CAPTURE_NETMASK_UNKNOWN, NULL));      \
+        capture_reader *r = dead();                                                           \
+        capture_bpf *p = capture_compile_for(r, NULL, 1, CAPTURE_NETMASK_UNKNOWN, NULL);      \
+        assert_non_null(p); /* documented: as capture_compile */                              \
+        capture_bpf_free(p);                                                                  \
+        capture_close(r);                                                                     \
+    })                                                                                        \
     X(capture_setfilter_bpf, {                                                                \
         assert_int_equal(capture_setfilter_bpf(NULL, NULL), CAPTURE_ERROR);                   \
         capture_reader *r = dead();                                                           \
