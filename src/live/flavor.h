@@ -1,4 +1,4 @@
-/* flavor.h - what differs between the BPF devices of FreeBSD, NetBSD, OpenBSD, macOS and AIX, as one table of rows. */
+/* flavor.h - what differs between the BPF devices of FreeBSD, NetBSD, OpenBSD, DragonFly, macOS and AIX, as one table of rows. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FLAVOR_H
 #define LCAP_FLAVOR_H
@@ -53,7 +53,7 @@ struct lcap_bpf_dlts {
 };
 
 struct lcap_bpf_flavor {
-    const char *name; /* "freebsd", "netbsd", "openbsd", "macos", "aix" */
+    const char *name; /* "freebsd", "netbsd", "openbsd", "macos", "dragonfly", "aix" */
 
     /* Records in a read() buffer. */
     struct lcap_bpf_hdr_layout hdr;

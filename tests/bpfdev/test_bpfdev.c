@@ -33,9 +33,9 @@
 #define IF_PEER "bd1"
 #define IF_DOWN "bd2"
 #define ETHERTYPE_TEST 0x88b5 /* IEEE local experimental */
-#define NFLAVORS 5
+#define NFLAVORS 6
 
-static const char *const flavors[NFLAVORS] = { "freebsd", "netbsd", "openbsd", "macos", "aix" };
+static const char *const flavors[NFLAVORS] = { "freebsd", "netbsd", "openbsd", "macos", "dragonfly", "aix" };
 static uint8_t cap_mac[6];
 
 /* ---- helpers ---- */
