@@ -127,6 +127,7 @@ static const struct lcap_bpf_flavor flavors[] = {
         .max_insns = 512, .default_buf = 4096, .max_buf = 512 * 1024,
         .badlen_errno = EINVAL, .gone_errno = ENXIO,
         .dlt = { .raw = 12, .loop = 108, .pfsync = 18 },
+        .hide_80211 = 1,
     },
     {
         .name = "dragonfly",
@@ -206,6 +207,18 @@ static const int flavor_from_env = 1;
 #else
 static const int flavor_from_env = 0;
 #endif
+
+/* The 802.11 link types libpcap takes out of macOS's list without monitor
+ * mode: plain, Prism, Aironet (120), radiotap, AVS and PPI headers. */
+static const int wifi_dlts[] = { 105, 119, 120, 127, 163, 192 };
+
+int lcap_flavor_is_80211(int dlt)
+{
+    for (size_t i = 0; i < sizeof wifi_dlts / sizeof wifi_dlts[0]; i++)
+        if (wifi_dlts[i] == dlt)
+            return 1;
+    return 0;
+}
 
 static const char *const req_names[LCAP_REQ_COUNT] = {
 #define LCAP_REQ_NAME(name) [LCAP_REQ_##name] = #name,

@@ -243,6 +243,16 @@ static void devices_directions_and_dlts(void **state)
     assert_int_equal(df->tv_usec_width, 8);
     assert_string_equal(df->clone_path, "/dev/bpf");
     assert_int_equal(df->dlt.pfsync, 18);
+    /* Only macOS leaves the 802.11 types out of the list (choosing one
+     * turns monitor mode on there); these are libpcap's six. */
+    for (size_t i = 0; i < lcap_flavor_count(); i++)
+        assert_int_equal(lcap_flavor_at(i)->hide_80211, strcmp(lcap_flavor_at(i)->name, "macos") == 0);
+    static const int wifi[] = { 105, 119, 120, 127, 163, 192 };
+    for (size_t i = 0; i < sizeof wifi / sizeof wifi[0]; i++)
+        assert_true(lcap_flavor_is_80211(wifi[i]));
+    assert_false(lcap_flavor_is_80211(1));
+    assert_false(lcap_flavor_is_80211(0));
+    assert_false(lcap_flavor_is_80211(143));
     assert_true(lcap_flavor_by_name("aix")->always_immediate);
 }
 
