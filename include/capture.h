@@ -502,8 +502,9 @@ CAPTURE_EXTERN void capture_free_datalinks(int *dlts);
 /* Makes an activated reader deliver packets as dlt, one of those
  * capture_list_datalinks() offers (libpcap's pcap_set_datalink): on Linux
  * the "any" device gives CAPTURE_DLT_LINUX_SLL by default and
- * CAPTURE_DLT_LINUX_SLL2 on request. 0; CAPTURE_ERROR_NOT_ACTIVATED before
- * activation; CAPTURE_ERROR for a DLT not offered or that the source cannot switch to. */
+ * CAPTURE_DLT_LINUX_SLL2 on request; a BPF device switches with BIOCSDLT
+ * (AIX's cannot). 0; CAPTURE_ERROR_NOT_ACTIVATED before activation;
+ * CAPTURE_ERROR for a DLT not offered or that the source cannot switch to. */
 CAPTURE_EXTERN int capture_set_datalink(capture_reader *r, int dlt);
 
 /* A descriptor to select()/poll() on for readability before dispatch, or -1
