@@ -491,8 +491,9 @@ CAPTURE_EXTERN int capture_raw_ts(capture_reader *r, const capture_pkthdr *hdr, 
 CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
 CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
 
-/* The DLTs a live reader's device offers (BIOCGDLTLIST; on Linux as libpcap
- * offers them: Ethernet also as DOCSIS, "any" as SLL and SLL2), or its one DLT for
+/* The DLTs a live reader's device offers, as libpcap offers them (BIOCGDLTLIST,
+ * plain Ethernet also as DOCSIS, macOS without the 802.11 types; on Linux:
+ * Ethernet also as DOCSIS, "any" as SLL and SLL2), or its one DLT for
  * other readers: the count, with *dlts an array to free with
  * capture_free_datalinks; CAPTURE_ERROR (or _NOT_ACTIVATED) on failure. */
 CAPTURE_EXTERN int capture_list_datalinks(capture_reader *r, int **dlts);

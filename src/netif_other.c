@@ -1,24 +1,14 @@
-/* netif_other.c - the interface list's OS part on the BPF systems (BSDs, macOS, AIX): sockaddr sizes from their 4.4BSD length byte (link-level AF_LINK addresses included), loopback's connection status. */
+/* netif_other.c - the interface list's OS part on the BPF systems (BSDs, macOS, AIX): no pseudo-devices, sockaddr sizes from their 4.4BSD length byte (link-level AF_LINK addresses included); the flags' part is netif_media.c or netif_nomedia.c. */
 /* SPDX-License-Identifier: BSD-2-Clause */
-#include <net/if_dl.h>
+#include <sys/types.h>
 #include <sys/socket.h>
+#include <net/if_dl.h>
 
-#include "capture.h"
 #include "netif.h"
 
 /* The BPF device captures on interfaces only. */
 const lcap_pseudo_dev lcap_netif_pseudo_devs[1];
 const size_t lcap_netif_n_pseudo_devs = 0;
-
-/* As libpcap where it does not ask the media ioctl: loopback's connection
- * status does not apply, the others' is unknown. */
-uint32_t lcap_netif_status(const char *name, uint32_t flags)
-{
-    (void)name;
-    if (flags & CAPTURE_IF_LOOPBACK)
-        flags |= CAPTURE_IF_CONNECTION_STATUS_NOT_APPLICABLE;
-    return flags;
-}
 
 /* Every 4.4BSD sockaddr starts with its own length (sa_len, which
  * sockaddr_dl calls sdl_len): an AF_LINK one runs past struct sockaddr with

@@ -1,4 +1,4 @@
-/* test_netif_bsd.c - the BPF systems' interface list (netif_list.c with netif_other.c, built on Linux against tests/unit/bsd/) over a fake getifaddrs list laid out as a BSD kernel gives it: flags, addresses, AF_LINK link-level addresses, short netmasks, libpcap's order. */
+/* test_netif_bsd.c - the BPF systems' interface list (netif_list.c with netif_other.c and netif_media.c, or netif_nomedia.c when LCAP_TEST_MEDIA is 0; built on Linux against tests/unit/bsd/) over a fake getifaddrs list laid out as a BSD kernel gives it and fake media answers: flags, addresses, AF_LINK link-level addresses, short netmasks, libpcap's order. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,7 +13,9 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <net/if_dl.h>
+#include <net/if_media.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 
 #include "capture.h"
 
@@ -114,6 +116,8 @@ static void bsd_list(void)
     entry("tun0", UP | IFF_POINTOPOINT | RUN | MC, link_sa(&sa[9], "tun0", 23, NULL), NULL, NULL);
     entry("tun0", UP | IFF_POINTOPOINT | RUN | MC, in_sa(&sa[10], "10.8.0.1", 16),
           in_sa(&sa[11], "255.255.255.255", 8), in_sa(&sa[12], "10.8.0.2", 16));
+    entry("wlan0", UP | IFF_BROADCAST | RUN | MC, link_sa(&sa[15], "wlan0", 6, em0_mac), NULL, NULL);
+    entry("em2", UP | IFF_BROADCAST | RUN | MC, link_sa(&sa[16], "em2", 6, em1_mac), NULL, NULL);
     entry("gif0", IFF_POINTOPOINT | MC, NULL, NULL, NULL); /* no address at all */
 }
 
@@ -131,6 +135,44 @@ int getifaddrs(struct ifaddrs **out)
 void freeifaddrs(struct ifaddrs *list)
 {
     assert_ptr_equal(list, &ifa[0]);
+}
+
+/* What the media ioctl says of each: an errno, or the active media and status. */
+static const struct media {
+    const char *name;
+    int err, active, status;
+} media_answers[] = {
+    { "lo0", EINVAL, 0, 0 },
+    { "tun0", ENOTTY, 0, 0 },
+    { "em0", 0, IFM_ETHER | IFM_AUTO, IFM_AVALID | IFM_ACTIVE },
+    { "em1", 0, IFM_ETHER | IFM_AUTO, IFM_AVALID },
+    { "em2", 0, IFM_ETHER | IFM_AUTO, IFM_AVALID },
+    { "wlan0", 0, IFM_IEEE80211 | IFM_AUTO, IFM_AVALID },
+    { "bridge0", 0, IFM_ETHER, IFM_ACTIVE }, /* a status bit, but not said valid */
+    { "gif0", ENXIO, 0, 0 },        /* another failure: status unknown */
+};
+
+int ioctl(int fd, unsigned long req, ...)
+{
+    (void)fd;
+    va_list ap;
+    va_start(ap, req);
+    struct ifmediareq *m = va_arg(ap, struct ifmediareq *);
+    va_end(ap);
+    assert_int_equal(req, SIOCGIFMEDIA);
+    for (size_t i = 0; i < sizeof media_answers / sizeof media_answers[0]; i++) {
+        if (strcmp(m->ifm_name, media_answers[i].name) != 0)
+            continue;
+        if (media_answers[i].err != 0) {
+            errno = media_answers[i].err;
+            return -1;
+        }
+        m->ifm_active = m->ifm_current = media_answers[i].active;
+        m->ifm_status = media_answers[i].status;
+        return 0;
+    }
+    fail_msg("media asked for %s", m->ifm_name);
+    return -1;
 }
 
 /* ---- checks ---- */
@@ -182,26 +224,59 @@ static int n_addresses(const capture_if *d)
     return n;
 }
 
-/* libpcap's order: up and running first (OS order among equals), loopback
- * after them, then not running, then down; flags as getifaddrs gave them,
- * loopback's connection status not applicable, the others' unknown. */
+#define UR (CAPTURE_IF_UP | CAPTURE_IF_RUNNING)
+#define NA CAPTURE_IF_CONNECTION_STATUS_NOT_APPLICABLE
+#define CONN CAPTURE_IF_CONNECTION_STATUS_CONNECTED
+#define DISC CAPTURE_IF_CONNECTION_STATUS_DISCONNECTED
+typedef struct want_if {
+    const char *name;
+    uint32_t flags;
+    int naddr;
+} want_if;
+
+/* With the media ioctl (the BSDs, macOS): wireless and link state from it,
+ * status not applicable where the interface has no media. */
+static const want_if with_media[] = {
+    { "em0", UR | CONN, 3 },
+    { "tun0", UR | NA, 2 },
+    { "wlan0", UR | CAPTURE_IF_WIRELESS | DISC, 1 }, /* disconnected wireless keeps its place */
+    { "lo0", CAPTURE_IF_LOOPBACK | UR | NA, 2 },
+    { "em2", UR | DISC, 1 },
+    { "bridge0", CAPTURE_IF_UP, 1 },
+    { "gif0", 0, 0 },
+    { "em1", DISC, 1 },
+};
+/* Without (AIX): only loopback's status is known. */
+static const want_if without_media[] = {
+    { "em0", UR, 3 },
+    { "tun0", UR, 2 },
+    { "wlan0", UR, 1 },
+    { "em2", UR, 1 },
+    { "lo0", CAPTURE_IF_LOOPBACK | UR | NA, 2 },
+    { "bridge0", CAPTURE_IF_UP, 1 },
+    { "em1", 0, 1 },
+    { "gif0", 0, 0 },
+};
+
+static const capture_if *named(const capture_if *list, const char *name)
+{
+    while (list != NULL && strcmp(list->name, name) != 0)
+        list = list->next;
+    assert_non_null(list);
+    return list;
+}
+
+/* libpcap's order: up, running and connected (or wireless) first, in the
+ * OS's order among equals; loopback; disconnected; not running; down. */
 static void order_and_flags(void **state)
 {
     (void)state;
+    const want_if *want = LCAP_TEST_MEDIA ? with_media : without_media;
     char err[CAPTURE_ERRBUF_SIZE];
     capture_if *list;
-    assert_int_equal(capture_list_interfaces(&list, err), 6);
-    static const struct { const char *name; uint32_t flags; int naddr; } want[] = {
-        { "em0", CAPTURE_IF_UP | CAPTURE_IF_RUNNING, 3 },
-        { "tun0", CAPTURE_IF_UP | CAPTURE_IF_RUNNING, 2 },
-        { "lo0", CAPTURE_IF_LOOPBACK | CAPTURE_IF_UP | CAPTURE_IF_RUNNING |
-                     CAPTURE_IF_CONNECTION_STATUS_NOT_APPLICABLE, 2 },
-        { "bridge0", CAPTURE_IF_UP, 1 },
-        { "em1", 0, 1 },
-        { "gif0", 0, 0 },
-    };
+    assert_int_equal(capture_list_interfaces(&list, err), 8);
     const capture_if *d = list;
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++, d = d->next) {
+    for (size_t i = 0; i < 8; i++, d = d->next) {
         assert_non_null(d);
         assert_string_equal(d->name, want[i].name);
         assert_int_equal(d->flags, want[i].flags);
@@ -220,8 +295,8 @@ static void addresses(void **state)
     (void)state;
     char err[CAPTURE_ERRBUF_SIZE];
     capture_if *list;
-    assert_int_equal(capture_list_interfaces(&list, err), 6);
-    const capture_if *em0 = list, *tun0 = em0->next, *lo0 = tun0->next;
+    assert_int_equal(capture_list_interfaces(&list, err), 8);
+    const capture_if *em0 = named(list, "em0"), *tun0 = named(list, "tun0"), *lo0 = named(list, "lo0");
     const capture_ifaddr *a = em0->addresses;
     is_link(a->addr, "em0", em0_mac);
     assert_null(a->netmask);
@@ -253,9 +328,8 @@ static void addresses(void **state)
     assert_null(a->broadaddr);
     assert_null(a->dstaddr); /* set, but not a point-to-point link */
 
-    const capture_if *em1 = lo0->next->next;
-    assert_string_equal(em1->name, "em1");
-    is_link(em1->addresses->addr, "em1", em1_mac);
+    is_link(named(list, "em1")->addresses->addr, "em1", em1_mac);
+    is_link(named(list, "wlan0")->addresses->addr, "wlan0", em0_mac);
     capture_free_interfaces(list);
 }
 
