@@ -493,8 +493,9 @@ CAPTURE_EXTERN int capture_raw_ts(capture_reader *r, const capture_pkthdr *hdr, 
 CAPTURE_EXTERN int capture_getnonblock(capture_reader *r);
 CAPTURE_EXTERN int capture_setnonblock(capture_reader *r, int nonblock);
 
-/* The DLTs a live reader's device offers (BIOCGDLTLIST; on Linux as libpcap
- * offers them: Ethernet also as DOCSIS, "any" as SLL and SLL2), or its one DLT for
+/* The DLTs a live reader's device offers, as libpcap offers them (BIOCGDLTLIST,
+ * plain Ethernet also as DOCSIS, macOS without the 802.11 types; on Linux:
+ * Ethernet also as DOCSIS, "any" as SLL and SLL2), or its one DLT for
  * other readers: the count, with *dlts an array to free with
  * capture_free_datalinks; CAPTURE_ERROR (or _NOT_ACTIVATED) on failure. */
 CAPTURE_EXTERN int capture_list_datalinks(capture_reader *r, int **dlts);
@@ -504,8 +505,9 @@ CAPTURE_EXTERN void capture_free_datalinks(int *dlts);
 /* Makes an activated reader deliver packets as dlt, one of those
  * capture_list_datalinks() offers (libpcap's pcap_set_datalink): on Linux
  * the "any" device gives CAPTURE_DLT_LINUX_SLL by default and
- * CAPTURE_DLT_LINUX_SLL2 on request. 0; CAPTURE_ERROR_NOT_ACTIVATED before
- * activation; CAPTURE_ERROR for a DLT not offered or that the source cannot switch to. */
+ * CAPTURE_DLT_LINUX_SLL2 on request; a BPF device switches with BIOCSDLT
+ * (AIX's cannot). 0; CAPTURE_ERROR_NOT_ACTIVATED before activation;
+ * CAPTURE_ERROR for a DLT not offered or that the source cannot switch to. */
 CAPTURE_EXTERN int capture_set_datalink(capture_reader *r, int dlt);
 
 /* A descriptor to select()/poll() on for readability before dispatch, or -1

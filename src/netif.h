@@ -12,7 +12,8 @@ int lcap_netif_lookupnet(const char *device, uint32_t *net, uint32_t *mask, char
 
 struct sockaddr;
 /* What the OS adds to an interface's CAPTURE_IF_* flags (wireless, connection
- * status), given those getifaddrs gave; one file per OS (netif_linux.c, netif_other.c). */
+ * status), given those getifaddrs gave; one file per OS (netif_linux.c; on
+ * the BPF systems netif_media.c, or netif_nomedia.c without the media ioctl). */
 uint32_t lcap_netif_status(const char *name, uint32_t flags);
 /* The devices the OS's live source captures on that are not interfaces
  * (Linux's "any"): name, description, CAPTURE_IF_* flags. */

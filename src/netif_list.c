@@ -88,13 +88,18 @@ static capture_if *find_or_add(capture_if **list, const char *ifa_name, unsigned
     return d;
 }
 
-/* A copy of sa (its family's size), NULL for none; *oom set when out of memory. */
-static struct sockaddr *copy_sa(const struct sockaddr *sa, int *oom)
+/* A copy of sa, NULL for none; *oom set when out of memory. Its own size
+ * (lcap_netif_sockaddr_len), but at least at_least bytes and a struct
+ * sockaddr, zero-filled: BSD netmasks may say fewer bytes than an address of
+ * their family (the zeros are the mask's), and a reader may look at any
+ * field of the family the copy names. */
+static struct sockaddr *copy_sa(const struct sockaddr *sa, size_t at_least, int *oom)
 {
     if (sa == NULL)
         return NULL;
     size_t len = lcap_netif_sockaddr_len(sa);
-    struct sockaddr *c = malloc(len);
+    size_t size = len > at_least ? len : at_least;
+    struct sockaddr *c = calloc(1, size > sizeof(struct sockaddr) ? size : sizeof(struct sockaddr));
     if (c == NULL)
         *oom = 1;
     else
@@ -108,13 +113,14 @@ static int add_address(capture_if *d, const struct ifaddrs *a)
     capture_ifaddr *x = calloc(1, sizeof(*x));
     if (x == NULL)
         return -1;
-    x->addr = copy_sa(a->ifa_addr, &oom);
-    x->netmask = copy_sa(a->ifa_netmask, &oom);
+    x->addr = copy_sa(a->ifa_addr, 0, &oom);
+    /* As libpcap: the netmask as long as the address. */
+    x->netmask = copy_sa(a->ifa_netmask, lcap_netif_sockaddr_len(a->ifa_addr), &oom);
     /* One field of getifaddrs serves both: which it is, the flags say. */
     if (a->ifa_flags & IFF_BROADCAST)
-        x->broadaddr = copy_sa(a->ifa_broadaddr, &oom);
+        x->broadaddr = copy_sa(a->ifa_broadaddr, 0, &oom);
     else if (a->ifa_flags & IFF_POINTOPOINT)
-        x->dstaddr = copy_sa(a->ifa_dstaddr, &oom);
+        x->dstaddr = copy_sa(a->ifa_dstaddr, 0, &oom);
     capture_ifaddr **end = &d->addresses;
     while (*end != NULL)
         end = &(*end)->next;

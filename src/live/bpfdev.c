@@ -53,6 +53,9 @@ typedef struct bpfdev {
     ssize_t pending;                   /* a read's result not yet taken, or NOT_PENDING */
     int xhdr;                          /* records are FreeBSD's bpf_xhdr (BIOCSTSTAMP) */
     enum lcap_bpf_ts_unit ts_unit;     /* of the records' timestamps */
+    int *dlts;                         /* the link types offered, as activation left them */
+    int ndlt;
+    int docsis_added;                  /* DLT_DOCSIS is libpcap's addition, not the kernel's */
 } bpfdev;
 
 #define NOT_PENDING (-2)
@@ -215,47 +218,124 @@ static int link_type(capture_reader *r, bpfdev *d)
     return 0;
 }
 
-/* BIOCGDLTLIST: u_int count at 0, the list pointer where the flavour says;
- * asked once without a list for the count, then with one. */
-static int bpfdev_datalinks(capture_reader *r, int **dlts)
+/* The kernel's number for a DLT of this build's numbering (host_dlt's inverse). */
+static unsigned kernel_dlt(const bpfdev *d, int dlt)
 {
-    bpfdev *d = dev_of(r);
-    uint8_t arg[64] = { 0 };
-    unsigned n = 0;
+    if (dlt == CAPTURE_DLT_RAW)
+        return (unsigned)d->fl->dlt.raw;
+    if (dlt == CAPTURE_DLT_LOOP)
+        return (unsigned)d->fl->dlt.loop;
+    if (dlt == CAPTURE_DLT_PFSYNC)
+        return (unsigned)d->fl->dlt.pfsync;
+    return (unsigned)dlt;
+}
 
-    if (d->fl->req[LCAP_REQ_BIOCGDLTLIST] == 0 || bioc(d, LCAP_REQ_BIOCGDLTLIST, arg) < 0)
-        n = 0; /* no list on this OS (AIX): the one link type */
-    else
-        memcpy(&n, arg, sizeof n);
-    if (n > 4096)
-        n = 4096; /* a kernel lists a handful */
-    unsigned *raw = calloc(n ? n : 1, sizeof(*raw));
-    int *out = calloc(n ? n : 1, sizeof(*out));
-    if (raw == NULL || out == NULL) {
-        free(raw);
-        free(out);
+/* BIOCGDLTLIST: u_int count at 0, the list pointer where the flavour says;
+ * asked once without a list for the count, then with one. *n 0 where the OS
+ * has no list (AIX) or the device has none for this interface (EINVAL). */
+static int kernel_dltlist(capture_reader *r, bpfdev *d, unsigned **raw, unsigned *n)
+{
+    uint8_t arg[64] = { 0 };
+    *raw = NULL;
+    *n = 0;
+    if (bioc(d, LCAP_REQ_BIOCGDLTLIST, arg) < 0)
+        return errno == EINVAL || errno == ENOTTY ? 0 : ioctl_error(r, "BIOCGDLTLIST");
+    memcpy(n, arg, sizeof *n);
+    if (*n > 4096)
+        *n = 4096; /* a kernel lists a handful */
+    if (*n == 0)
+        return 0;
+    *raw = calloc(*n, sizeof **raw);
+    if (*raw == NULL) {
         lcap_errf(r->errbuf, "%s: out of memory for the link-type list", r->opts.device);
         return CAPTURE_ERROR;
     }
-    if (n > 0) {
-        memcpy(arg, &n, sizeof n);
-        memcpy(arg + d->fl->dltlist_ptr_off, &raw, sizeof raw);
-        if (bioc(d, LCAP_REQ_BIOCGDLTLIST, arg) < 0) {
-            free(raw);
-            free(out);
-            return ioctl_error(r, "BIOCGDLTLIST");
-        }
-        memcpy(&n, arg, sizeof n); /* the kernel says how many it wrote */
+    memcpy(arg, n, sizeof *n);
+    memcpy(arg + d->fl->dltlist_ptr_off, raw, sizeof *raw);
+    if (bioc(d, LCAP_REQ_BIOCGDLTLIST, arg) < 0)
+        return ioctl_error(r, "BIOCGDLTLIST");
+    unsigned wrote;
+    memcpy(&wrote, arg, sizeof wrote); /* the kernel says how many it wrote */
+    if (wrote < *n)
+        *n = wrote;
+    return 0;
+}
+
+/* The link types offered, as libpcap's activation leaves them: the kernel's
+ * list, less the 802.11 types where the flavour hides them; DLT_DOCSIS after
+ * the EN10MB of a plain Ethernet device (one that offers nothing but EN10MB
+ * and IPNET, or no list at all), for DOCSIS frames a cable head-end puts on
+ * an Ethernet; no list: the one link type. */
+static int load_datalinks(capture_reader *r, bpfdev *d)
+{
+    unsigned *raw, n;
+    int rc = kernel_dltlist(r, d, &raw, &n);
+    if (rc < 0) {
+        free(raw);
+        return rc;
     }
-    for (unsigned i = 0; i < n; i++)
-        out[i] = host_dlt(d, raw[i]);
-    if (n == 0) {
-        out[0] = r->linktype;
-        n = 1;
+    d->dlts = calloc((size_t)n + 2, sizeof(*d->dlts));
+    if (d->dlts == NULL) {
+        free(raw);
+        lcap_errf(r->errbuf, "%s: out of memory for the link-type list", r->opts.device);
+        return CAPTURE_ERROR;
+    }
+    int ethernet = r->linktype == CAPTURE_DLT_EN10MB;
+    for (unsigned i = 0; i < n; i++) {
+        int v = host_dlt(d, raw[i]);
+        ethernet &= v == CAPTURE_DLT_EN10MB || v == CAPTURE_DLT_IPNET;
+        if (!(d->fl->hide_80211 && lcap_flavor_is_80211(v)))
+            d->dlts[d->ndlt++] = v;
     }
     free(raw);
-    *dlts = out;
-    return (int)n;
+    if (d->ndlt == 0)
+        d->dlts[d->ndlt++] = r->linktype;
+    if (ethernet) {
+        d->dlts[d->ndlt++] = CAPTURE_DLT_DOCSIS;
+        d->docsis_added = 1;
+    }
+    return 0;
+}
+
+static int bpfdev_datalinks(capture_reader *r, int **dlts)
+{
+    bpfdev *d = dev_of(r);
+    *dlts = malloc((size_t)d->ndlt * sizeof(**dlts));
+    if (*dlts == NULL) {
+        lcap_errf(r->errbuf, "%s: out of memory for the link-type list", r->opts.device);
+        return CAPTURE_ERROR;
+    }
+    memcpy(*dlts, d->dlts, (size_t)d->ndlt * sizeof(**dlts));
+    return d->ndlt;
+}
+
+/* One of the offered types (the reader checked), by BIOCSDLT, which also
+ * empties the kernel's buffers: what was read in the old type goes too. The
+ * filter stays as it was, compiled for the old type, as in libpcap. */
+static int bpfdev_set_datalink(capture_reader *r, int dlt)
+{
+    bpfdev *d = dev_of(r);
+    if (d->docsis_added && (dlt == CAPTURE_DLT_DOCSIS ||
+                            (r->linktype == CAPTURE_DLT_DOCSIS && dlt == CAPTURE_DLT_EN10MB))) {
+        /* libpcap's rule: the frames are the Ethernet ones, only named otherwise. */
+        r->linktype = dlt;
+        return 0;
+    }
+    if (d->fl->req[LCAP_REQ_BIOCSDLT] == 0) {
+        lcap_errf(r->errbuf, "%s: %s's BPF has no BIOCSDLT: the link type cannot be changed",
+                  r->opts.device, d->fl->name);
+        return CAPTURE_ERROR;
+    }
+    if (bioc_uint(d, LCAP_REQ_BIOCSDLT, kernel_dlt(d, dlt)) < 0) {
+        int err = errno;
+        lcap_errf(r->errbuf, "%s: cannot set DLT %d: BIOCSDLT: %s", r->opts.device, dlt,
+                  LCAP_ERRTEXT(err));
+        return CAPTURE_ERROR;
+    }
+    lcap_bpf_walk_reset(&d->walk);
+    d->pending = NOT_PENDING;
+    r->linktype = dlt;
+    return 0;
 }
 
 /* Nanosecond timestamps: FreeBSD's BIOCSTSTAMP turns records into bpf_xhdr
@@ -328,6 +408,7 @@ static void bpfdev_close(capture_reader *r)
     if (d->fd >= 0)
         close(d->fd);
     free(d->buf);
+    free(d->dlts);
     free(d);
     r->src = NULL;
 }
@@ -371,7 +452,8 @@ static int bpfdev_activate(capture_reader *r)
         lcap_errf(r->errbuf, "%s: out of memory for a %u-byte read buffer", r->opts.device, blen);
         return CAPTURE_ERROR;
     }
-    if ((rc = link_type(r, d)) < 0 || (rc = set_precision(r, d)) < 0)
+    if ((rc = link_type(r, d)) < 0 || (rc = load_datalinks(r, d)) < 0 ||
+        (rc = set_precision(r, d)) < 0)
         return rc;
     if (r->opts.promisc && bioc(d, LCAP_REQ_BIOCPROMISC, NULL) < 0) {
         /* Capture still works, only not promiscuously: a warning, as in libpcap. */
@@ -593,5 +675,6 @@ const lcap_source_ops lcap_bpfdev_ops = {
     .inject = bpfdev_inject,
     .setdirection = bpfdev_setdirection,
     .datalinks = bpfdev_datalinks,
+    .set_datalink = bpfdev_set_datalink,
     .close = bpfdev_close,
 };

@@ -127,6 +127,36 @@ static const struct lcap_bpf_flavor flavors[] = {
         .max_insns = 512, .default_buf = 4096, .max_buf = 512 * 1024,
         .badlen_errno = EINVAL, .gone_errno = ENXIO,
         .dlt = { .raw = 12, .loop = 108, .pfsync = 18 },
+        .hide_80211 = 1,
+    },
+    {
+        .name = "dragonfly",
+        /* UNVERIFIED here (docs/bpf-platforms.md marks DragonFly's layout so):
+         * DragonFly kept FreeBSD 4's BPF. struct timeval of two longs, then
+         * the lengths; SIZEOF_BPF_HDR is sizeof(struct bpf_hdr), 32 with
+         * padding, so bh_hdrlen 34 on Ethernet; BPF_ALIGNMENT sizeof(long).
+         * Requests from its sys/net/bpf.h: 4.4BSD's 102..117, then
+         * BIOCGSEESENT/BIOCSSEESENT 118/119, BIOCSDLT 120, BIOCGDLTLIST 121
+         * (FreeBSD's numbers for those two); no BIOCSDIRECTION, no
+         * BIOCSTSTAMP. */
+        .hdr = HDR64(32), .ts_unit = LCAP_BPF_TS_MICRO,
+        .wordalign = 8,
+        .clone_path = "/dev/bpf", .unit_fmt = NUMBERED, .max_units = 256,
+        .perm_hint = "give your group read/write access to /dev/bpf* with a devfs rule "
+                     "(devfsctl(8), /etc/devfs.conf) or run as root",
+        .req = { COMMON_REQUESTS, FREEBSD_LIKE_REQUESTS,
+                 [LCAP_REQ_BIOCSSEESENT] = 0x80044277,
+                 [LCAP_REQ_BIOCSDLT] = 0x80044278, [LCAP_REQ_BIOCGDLTLIST] = 0xc0104279 },
+        .ifreq_size = 32, .tv_size = 16, .tv_usec_off = 8, .tv_usec_width = 8,
+        .stat_size = 8, .stat_width = 4, .dltlist_size = 16, .dltlist_ptr_off = 8,
+        /* BIOCSSEESENT 0 keeps incoming only; outgoing only is impossible. */
+        .dir_req = LCAP_REQ_BIOCSSEESENT,
+        .dir_value = { [LCAP_BPF_DIR_IN] = 0, [LCAP_BPF_DIR_OUT] = -1, [LCAP_BPF_DIR_INOUT] = 1 },
+        /* BPF_MAXBUFSIZE 0x80000, BPF_DEFAULTBUFSIZE 4096; a read of another
+         * length is refused with EINVAL (unverified). */
+        .max_insns = 512, .default_buf = 4096, .max_buf = 512 * 1024,
+        .badlen_errno = EINVAL, .gone_errno = ENXIO,
+        .dlt = { .raw = 12, .loop = 108, .pfsync = 18 },
     },
     {
         .name = "aix",
@@ -156,8 +186,10 @@ static const struct lcap_bpf_flavor flavors[] = {
 
 /* The row a build for this OS uses; one name per OS macro, and Linux (or any
  * other system without <net/bpf.h>) speaks NetBSD's ABI. */
-#if defined(__FreeBSD__) || defined(__DragonFly__)
+#if defined(__FreeBSD__)
 #define NATIVE_NAME "freebsd"
+#elif defined(__DragonFly__)
+#define NATIVE_NAME "dragonfly"
 #elif defined(__NetBSD__)
 #define NATIVE_NAME "netbsd"
 #elif defined(__OpenBSD__)
@@ -175,6 +207,18 @@ static const int flavor_from_env = 1;
 #else
 static const int flavor_from_env = 0;
 #endif
+
+/* The 802.11 link types libpcap takes out of macOS's list without monitor
+ * mode: plain, Prism, Aironet (120), radiotap, AVS and PPI headers. */
+static const int wifi_dlts[] = { 105, 119, 120, 127, 163, 192 };
+
+int lcap_flavor_is_80211(int dlt)
+{
+    for (size_t i = 0; i < sizeof wifi_dlts / sizeof wifi_dlts[0]; i++)
+        if (wifi_dlts[i] == dlt)
+            return 1;
+    return 0;
+}
 
 static const char *const req_names[LCAP_REQ_COUNT] = {
 #define LCAP_REQ_NAME(name) [LCAP_REQ_##name] = #name,

@@ -1,4 +1,4 @@
-/* flavor.h - what differs between the BPF devices of FreeBSD, NetBSD, OpenBSD, macOS and AIX, as one table of rows. */
+/* flavor.h - what differs between the BPF devices of FreeBSD, NetBSD, OpenBSD, DragonFly, macOS and AIX, as one table of rows. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #ifndef LCAP_FLAVOR_H
 #define LCAP_FLAVOR_H
@@ -53,7 +53,7 @@ struct lcap_bpf_dlts {
 };
 
 struct lcap_bpf_flavor {
-    const char *name; /* "freebsd", "netbsd", "openbsd", "macos", "aix" */
+    const char *name; /* "freebsd", "netbsd", "openbsd", "macos", "dragonfly", "aix" */
 
     /* Records in a read() buffer. */
     struct lcap_bpf_hdr_layout hdr;
@@ -91,6 +91,13 @@ struct lcap_bpf_flavor {
     uint8_t always_immediate; /* the timeout is ignored unless BIOCIMMEDIATE is on */
     uint8_t spurious_efault;  /* read() may fail with EFAULT for no reason: retry */
     struct lcap_bpf_dlts dlt;
+
+    /* Link types offered at activation (libpcap's pcap-bpf.c). macOS:
+     * choosing an 802.11 type (lcap_flavor_is_80211) puts the adapter in
+     * monitor mode, so without it those are not offered and the device keeps
+     * DLT_EN10MB. The BSDs offer them as they are (monitor mode is a media
+     * setting there, SIOCSIFMEDIA, not a link type). */
+    uint8_t hide_80211;
 };
 
 /* The row for the OS this library is built for (NetBSD's on Linux, whose
@@ -116,6 +123,9 @@ enum lcap_bpf_req lcap_flavor_req_of(const struct lcap_bpf_flavor *f, unsigned l
 /* bh_hdrlen the kernel writes for a link header of `linkhdr` bytes. */
 unsigned lcap_flavor_hdrlen(const struct lcap_bpf_flavor *f, const struct lcap_bpf_hdr_layout *l,
                             unsigned linkhdr);
+/* Whether dlt is one of the 802.11 link types (with or without a radio
+ * header) that hide_80211 leaves out. */
+int lcap_flavor_is_80211(int dlt);
 /* x rounded up to f's BPF_WORDALIGN. */
 static inline size_t lcap_flavor_align(const struct lcap_bpf_flavor *f, size_t x)
 {

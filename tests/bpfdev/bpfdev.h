@@ -21,6 +21,16 @@ int bpfdev_fault(enum bpfdev_op op, int req);
 /* The errno called `name` ("EBUSY"), 0 if unknown. */
 int bpfdev_errno_by_name(const char *name);
 
+/* A classic BPF instruction, laid out as every BSD's and Linux's. */
+struct bpfdev_insn {
+    uint16_t code;
+    uint8_t jt, jf;
+    uint32_t k;
+};
+
+/* Link types one interface may offer: its own and BPFDEV_DLTS's. */
+#define BPFDEV_MAX_DLTS 8
+
 /* One open descriptor of the emulated device. */
 struct bpfdev {
     int fd;        /* the AF_PACKET socket, which is also the program's fd */
@@ -40,12 +50,20 @@ struct bpfdev {
     int bound, gone;
     int ifindex;
     char ifname[16];
-    int dlt, linkhdr;
+    int dlt, linkhdr;        /* as records are written now (BIOCSDLT) */
+    int native_dlt, native_linkhdr; /* as the interface gives its frames */
+    uint32_t dlts[BPFDEV_MAX_DLTS]; /* BIOCGDLTLIST: the native type first */
+    unsigned ndlt;
     unsigned mtu;
     uint8_t mac[6];
 
     /* Store and hold buffers, as bpf(4) keeps them. */
     uint8_t *sbuf, *hbuf, *scratch;
+    uint8_t *rewritten; /* a frame as a record of another link type */
+    /* The BIOCSETF program, run here on rewritten records (the kernel's
+     * filter sees only the Ethernet frame); prog_len 0: none. */
+    struct bpfdev_insn *prog;
+    unsigned prog_len;
     size_t slen, hlen, scratch_len;
     size_t alloc_len; /* length sbuf and hbuf were allocated with */
 
@@ -89,6 +107,20 @@ void bpfdev_rotate(struct bpfdev *d);
  * and counted. */
 void bpfdev_catch_packet(struct bpfdev *d, const uint8_t *pkt, size_t caplen, size_t wirelen,
                          const struct timespec *ts);
+
+/* linktypes.c: the link header length of a type the device can write
+ * records of besides Ethernet (-1: none); */
+int bpfdev_linkhdr_of(uint32_t dlt);
+/* fills d->dlts for ifname: its own type, then those BPFDEV_DLTS offers
+ * for it (README.md); */
+void bpfdev_offer_dlts(struct bpfdev *d, const char *ifname);
+/* writes the Ethernet frame eth as a record of dlt into out (room for
+ * caplen + 64), updating *wirelen: the record's length, 0 when the frame
+ * has no such form (DLT_NULL of a non-IPv4 frame). */
+size_t bpfdev_rewrite(uint32_t dlt, const uint8_t *eth, size_t caplen, size_t *wirelen, uint8_t *out);
+/* filter.c: what bpf(4) keeps of a packet under prog (0: rejected). */
+unsigned bpfdev_filter(const struct bpfdev_insn *prog, unsigned n, const uint8_t *p, size_t wirelen,
+                       size_t buflen);
 
 /* io.c: takes what the socket holds into the buffers (all of it, or until
  * the hold buffer is full); 1 once the interface has disappeared. */

@@ -70,7 +70,10 @@ void bpfdev_fini(struct bpfdev *d)
     free(d->sbuf);
     free(d->hbuf);
     free(d->scratch);
-    d->sbuf = d->hbuf = d->scratch = NULL;
+    free(d->rewritten);
+    free(d->prog);
+    d->sbuf = d->hbuf = d->scratch = d->rewritten = NULL;
+    d->prog = NULL;
 }
 
 /* Reads and resets a socket's PACKET_STATISTICS (drops are counted in both). */
@@ -119,17 +122,21 @@ static int alloc_buffers(struct bpfdev *d)
     if (d->scratch == NULL) {
         d->scratch_len = SCRATCH_LEN;
         d->scratch = malloc(d->scratch_len);
+        d->rewritten = malloc(d->scratch_len + 64);
     }
-    if (d->sbuf == NULL || d->hbuf == NULL || d->scratch == NULL) {
+    if (d->sbuf == NULL || d->hbuf == NULL || d->scratch == NULL || d->rewritten == NULL) {
         free(d->sbuf);
         free(d->hbuf);
         free(d->scratch);
-        d->sbuf = d->hbuf = d->scratch = NULL;
+        free(d->rewritten);
+        d->sbuf = d->hbuf = d->scratch = d->rewritten = NULL;
         d->alloc_len = 0;
         return -1;
     }
     return 0;
 }
+
+static int apply_filter(struct bpfdev *d);
 
 /* Binds the descriptor to an interface (BIOCSETIF). */
 static int set_interface(struct bpfdev *d, const char *name)
@@ -187,15 +194,37 @@ static int set_interface(struct bpfdev *d, const char *name)
     if (bind(d->counter, (struct sockaddr *)&sll, sizeof sll) < 0)
         return -ENXIO;
     d->ifindex = (int)index;
+    memset(d->ifname, 0, sizeof d->ifname);
     memcpy(d->ifname, name, strnlen(name, IFNAMSIZ - 1));
-    d->ifname[IFNAMSIZ - 1] = '\0';
+    d->native_dlt = d->dlt;
+    d->native_linkhdr = d->linkhdr;
+    bpfdev_offer_dlts(d, d->ifname);
+    if (apply_filter(d) != 0)
+        return -EINVAL;
     d->bound = 1;
     d->gone = 0;
     flush(d);
     return 0;
 }
 
-/* BIOCSETF: the program goes to the kernel's own BPF engine. */
+/* The kept program goes to the kernel's own BPF engine while records are
+ * the interface's frames as they are; for a rewritten link type it is run
+ * here instead (the kernel would run it on the Ethernet frame). */
+static int apply_filter(struct bpfdev *d)
+{
+    int unused = 0;
+    if (d->prog_len == 0 || d->dlt != d->native_dlt) {
+        if (setsockopt(d->fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) < 0 &&
+            errno != ENOENT)
+            return -errno;
+        return 0;
+    }
+    struct sock_fprog prog = { (unsigned short)d->prog_len, (struct sock_filter *)d->prog };
+    return setsockopt(d->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0 ? -EINVAL : 0;
+}
+
+/* BIOCSETF: the program is checked by the kernel (which refuses what it
+ * cannot run) and kept. */
 static int set_filter(struct bpfdev *d, const void *arg)
 {
     unsigned len;
@@ -203,19 +232,48 @@ static int set_filter(struct bpfdev *d, const void *arg)
     memcpy(&len, arg, sizeof len);
     memcpy(&insns, (const uint8_t *)arg + 8, sizeof insns);
     if (len == 0 && insns == NULL) {
-        int unused = 0;
-        if (setsockopt(d->fd, SOL_SOCKET, SO_DETACH_FILTER, &unused, sizeof unused) < 0 &&
-            errno != ENOENT)
-            return -errno;
+        free(d->prog);
+        d->prog = NULL;
+        d->prog_len = 0;
     } else {
         if (len == 0 || len > d->fl->max_insns || insns == NULL)
             return -EINVAL;
-        struct sock_fprog prog = { (unsigned short)len, insns };
-        if (setsockopt(d->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
+        struct sock_fprog check = { (unsigned short)len, insns };
+        if (setsockopt(d->fd, SOL_SOCKET, SO_ATTACH_FILTER, &check, sizeof check) < 0)
             return -EINVAL;
+        struct bpfdev_insn *copy = malloc(len * sizeof *copy);
+        if (copy == NULL)
+            return -ENOMEM;
+        memcpy(copy, insns, len * sizeof *copy);
+        free(d->prog);
+        d->prog = copy;
+        d->prog_len = len;
     }
+    int rc = apply_filter(d);
+    if (rc != 0)
+        return rc;
     flush(d);
     return 0;
+}
+
+/* BIOCSDLT: one of the offered types; records of another type start from
+ * empty buffers, as bpf(4)'s reattachment leaves them. */
+static int set_dlt(struct bpfdev *d, uint32_t dlt)
+{
+    if (dlt == (uint32_t)d->dlt)
+        return 0;
+    for (unsigned i = 0; i < d->ndlt; i++) {
+        if (d->dlts[i] != dlt)
+            continue;
+        d->dlt = (int)dlt;
+        d->linkhdr = dlt == (uint32_t)d->native_dlt ? d->native_linkhdr : bpfdev_linkhdr_of(dlt);
+        int rc = apply_filter(d);
+        if (rc != 0)
+            return rc;
+        flush(d);
+        return 0;
+    }
+    return -EINVAL;
 }
 
 /* The direction requests, each with its own values. */
@@ -243,7 +301,7 @@ static int set_direction(struct bpfdev *d, enum lcap_bpf_req req, uint32_t v)
     }
 }
 
-/* BIOCGDLTLIST: one link type per interface here. */
+/* BIOCGDLTLIST: the interface's own type, then those BPFDEV_DLTS adds. */
 static int get_dltlist(struct bpfdev *d, uint8_t *arg)
 {
     uint32_t n;
@@ -251,12 +309,11 @@ static int get_dltlist(struct bpfdev *d, uint8_t *arg)
     memcpy(&n, arg, 4);
     memcpy(&list, arg + d->fl->dltlist_ptr_off, sizeof list);
     if (list != NULL) {
-        if (n < 1)
+        if (n < d->ndlt)
             return -ENOMEM;
-        uint32_t dlt = (uint32_t)d->dlt;
-        memcpy(list, &dlt, 4);
+        memcpy(list, d->dlts, d->ndlt * sizeof d->dlts[0]);
     }
-    n = 1;
+    n = d->ndlt;
     memcpy(arg, &n, 4);
     return 0;
 }
@@ -307,14 +364,14 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
     case LCAP_REQ_BIOCGDLT: {
         if (!d->bound)
             return -EINVAL;
-        uint32_t v = fl->dlt.reports_ift ? (d->linkhdr ? IFT_ETHER : IFT_OTHER) : (uint32_t)d->dlt;
+        uint32_t v = fl->dlt.reports_ift ? (d->native_linkhdr ? IFT_ETHER : IFT_OTHER) : (uint32_t)d->dlt;
         memcpy(arg, &v, 4);
         return 0;
     }
     case LCAP_REQ_BIOCGDLTLIST:
         return d->bound ? get_dltlist(d, arg) : -EINVAL;
     case LCAP_REQ_BIOCSDLT:
-        return d->bound && u == (uint32_t)d->dlt ? 0 : -EINVAL;
+        return d->bound ? set_dlt(d, u) : -EINVAL;
     case LCAP_REQ_BIOCPROMISC: {
         if (!d->bound)
             return -EINVAL;

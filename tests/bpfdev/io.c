@@ -72,7 +72,7 @@ int bpfdev_intake(struct bpfdev *d, int all)
                 struct tpacket_auxdata aux;
                 memcpy(&aux, CMSG_DATA(c), sizeof aux);
                 wirelen = aux.tp_len;
-                if ((aux.tp_status & TP_STATUS_VLAN_VALID) && d->linkhdr == ETHER_HDR_LEN &&
+                if ((aux.tp_status & TP_STATUS_VLAN_VALID) && d->native_linkhdr == ETHER_HDR_LEN &&
                     caplen >= 12) {
                     uint16_t tpid = (aux.tp_status & TP_STATUS_VLAN_TPID_VALID) ? aux.tp_vlan_tpid
                                                                                 : ETHERTYPE_VLAN;
@@ -90,6 +90,16 @@ int bpfdev_intake(struct bpfdev *d, int all)
         int out = from.sll_pkttype == PACKET_OUTGOING;
         if ((out && d->drop_out) || (!out && d->drop_in))
             continue;
+        if (d->dlt != d->native_dlt) { /* another link type: rewritten, filtered here */
+            caplen = bpfdev_rewrite((uint32_t)d->dlt, pkt, caplen, &wirelen, d->rewritten);
+            pkt = d->rewritten;
+            unsigned keep = d->prog_len ? bpfdev_filter(d->prog, d->prog_len, pkt, wirelen, caplen)
+                                        : (unsigned)caplen;
+            if (caplen == 0 || keep == 0)
+                continue;
+            if (keep < caplen)
+                caplen = keep;
+        }
         bpfdev_catch_packet(d, pkt, caplen, wirelen, &ts);
     }
 }
@@ -166,6 +176,8 @@ long bpfdev_write(struct bpfdev *d, const void *buf, size_t len)
         return -ENXIO;
     if (d->gone)
         return -d->fl->gone_errno;
+    if (d->dlt != d->native_dlt)
+        return -EAFNOSUPPORT; /* frames go out only in the interface's own type here */
     if (len > d->mtu + (size_t)d->linkhdr || len < (size_t)d->linkhdr)
         return -EMSGSIZE;
     /* Without BIOCSHDRCMPLT the kernel writes the interface's own source

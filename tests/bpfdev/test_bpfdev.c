@@ -33,9 +33,9 @@
 #define IF_PEER "bd1"
 #define IF_DOWN "bd2"
 #define ETHERTYPE_TEST 0x88b5 /* IEEE local experimental */
-#define NFLAVORS 5
+#define NFLAVORS 6
 
-static const char *const flavors[NFLAVORS] = { "freebsd", "netbsd", "openbsd", "macos", "aix" };
+static const char *const flavors[NFLAVORS] = { "freebsd", "netbsd", "openbsd", "macos", "dragonfly", "aix" };
 static uint8_t cap_mac[6];
 
 /* ---- helpers ---- */
@@ -905,6 +905,122 @@ static void link_types(void **state)
     }
 }
 
+/* An IPv4 frame (protocol `proto`, 20-byte header, no options) carrying `tag`. */
+static size_t ip_frame(uint8_t *buf, uint8_t proto, uint32_t tag)
+{
+    memset(buf, 0, 64);
+    memset(buf, 0xff, 6);
+    static const uint8_t src[6] = { 0x02, 0, 0, 0, 0, 0x42 };
+    memcpy(buf + 6, src, 6);
+    buf[12] = 0x08;
+    buf[14] = 0x45;
+    buf[17] = 50; /* total length */
+    buf[22] = 64;
+    buf[23] = proto;
+    memcpy(buf + 34, &tag, 4);
+    return 64;
+}
+
+/* BPFDEV_DLTS offers more types on an interface: listed after its own,
+ * chosen with BIOCSDLT, and the frames rewritten as records of that type;
+ * the kept filter then runs on the rewritten record. Unknown numbers in the
+ * variable and types not offered are refused. */
+static void offered_link_types(void **state)
+{
+    (void)state;
+    setenv("BPFDEV_DLTS", "bdx:105," IF_CAP ":127:0:999", 1);
+    int peer = packet_socket(IF_PEER);
+    for (int i = 0; i < NFLAVORS; i++) {
+        const struct lcap_bpf_flavor *fl = use_flavor(flavors[i]);
+        if (fl->req[LCAP_REQ_BIOCGDLTLIST] == 0)
+            continue; /* AIX: no list, no BIOCSDLT (link_types) */
+        int fd = open_bound(fl, 4096);
+        set_timeout(fd, fl, 100000);
+        unsigned list[8] = { 0 }, *lp = list, n = 8, dlt = 0;
+        uint8_t arg[16] = { 0 };
+        memcpy(arg, &n, 4);
+        memcpy(arg + fl->dltlist_ptr_off, &lp, sizeof lp);
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGDLTLIST), arg), 0);
+        assert_int_equal(rd(arg, 4), 3);
+        assert_int_equal(list[0], 1);
+        assert_int_equal(list[1], 127);
+        assert_int_equal(list[2], 0);
+        assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCSDLT), 105), -1);
+        assert_int_equal(errno, EINVAL);
+        assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCSDLT), 999), -1);
+
+        /* DLT_NULL: the family in host order, then the IP packet; the
+         * 4-byte link header sets bh_hdrlen. */
+        assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCSDLT), 0), 0);
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGDLT), &dlt), 0);
+        assert_int_equal(dlt, 0);
+        uint8_t buf[64];
+        size_t len = ip_frame(buf, 17, 0xd1700000u + (unsigned)i);
+        assert_int_equal(send(peer, buf, len, 0), (ssize_t)len);
+        struct rec r[2];
+        assert_int_equal(collect(fd, fl, &fl->hdr, 4096, r, 1), 1);
+        assert_int_equal(r[0].hdrlen, lcap_flavor_hdrlen(fl, &fl->hdr, 4));
+        assert_int_equal(r[0].caplen, len - 14 + 4);
+        assert_int_equal(r[0].datalen, len - 14 + 4);
+        assert_int_equal(rd(r[0].data, 4), 2);
+        assert_memory_equal(r[0].data + 4, buf + 14, len - 14);
+        /* A program for DLT_NULL records (the IP protocol at 4 + 9) runs on
+         * them, keeping 20 bytes of UDP and nothing of TCP. */
+        struct lcap_bpf_insn udp[] = { { 0x30, 0, 0, 13 }, { 0x15, 0, 1, 17 }, { 0x06, 0, 0, 20 },
+                                     { 0x06, 0, 0, 0 } };
+        struct lcap_bpf_program prog = { 4, udp };
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCSETF), &prog), 0);
+        ip_frame(buf, 6, 1);
+        assert_int_equal(send(peer, buf, len, 0), (ssize_t)len);
+        ip_frame(buf, 17, 2);
+        assert_int_equal(send(peer, buf, len, 0), (ssize_t)len);
+        assert_int_equal(collect(fd, fl, &fl->hdr, 4096, r, 1), 1);
+        assert_int_equal(r[0].caplen, 20);
+        assert_int_equal(r[0].datalen, len - 14 + 4);
+        assert_int_equal(collect_tries(fd, fl, &fl->hdr, 4096, r, 1, 3), 0);
+
+        /* Radiotap + 802.11 data frame + LLC/SNAP with the EtherType; the
+         * same program now reads other bytes and keeps nothing. */
+        assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCSDLT), 127), 0);
+        ip_frame(buf, 17, 3);
+        assert_int_equal(send(peer, buf, len, 0), (ssize_t)len);
+        assert_int_equal(collect_tries(fd, fl, &fl->hdr, 4096, r, 1, 3), 0);
+        struct lcap_bpf_program none = { 0, NULL };
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCSETF), &none), 0);
+        assert_int_equal(send(peer, buf, len, 0), (ssize_t)len);
+        assert_int_equal(collect(fd, fl, &fl->hdr, 4096, r, 1), 1);
+        static const uint8_t radio_head[] = { 0, 0, 8, 0, 0, 0, 0, 0, 0x08, 0x02 };
+        assert_int_equal(r[0].hdrlen, lcap_flavor_hdrlen(fl, &fl->hdr, 32));
+        assert_int_equal(r[0].caplen, len - 14 + 40);
+        assert_memory_equal(r[0].data, radio_head, sizeof radio_head);
+        assert_memory_equal(r[0].data + 12, buf, 6);      /* DA */
+        assert_memory_equal(r[0].data + 24, buf + 6, 6);  /* SA */
+        assert_int_equal(r[0].data[32], 0xaa);
+        assert_int_equal(r[0].data[38], 0x08);
+        assert_memory_equal(r[0].data + 40, buf + 14, len - 14);
+        /* Sending is the interface's own type only. */
+        assert_int_equal(write(fd, buf, len), -1);
+
+        /* Back to Ethernet: the frame as sent, the kernel filtering again. */
+        assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCSDLT), 1), 0);
+        struct lcap_bpf_insn eth_udp[] = { { 0x30, 0, 0, 23 }, { 0x15, 0, 1, 17 },
+                                         { 0x06, 0, 0, 0xffff }, { 0x06, 0, 0, 0 } };
+        prog.bf_insns = eth_udp;
+        assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCSETF), &prog), 0);
+        ip_frame(buf, 6, 4);
+        assert_int_equal(send(peer, buf, len, 0), (ssize_t)len);
+        ip_frame(buf, 17, 5);
+        assert_int_equal(send(peer, buf, len, 0), (ssize_t)len);
+        assert_int_equal(collect(fd, fl, &fl->hdr, 4096, r, 1), 1);
+        assert_int_equal(r[0].hdrlen, lcap_flavor_hdrlen(fl, &fl->hdr, 14));
+        assert_int_equal(r[0].caplen, len);
+        assert_memory_equal(r[0].data, buf, len);
+        close(fd);
+    }
+    close(peer);
+    unsetenv("BPFDEV_DLTS");
+}
+
 /* The interface's promiscuity count (SIOCGIFFLAGS shows only the flag
  * userland set; packet sockets count separately). */
 /* A raw-IP interface (tun) is the flavour's DLT_RAW: 14 on OpenBSD, 12
@@ -1212,6 +1328,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(injection, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(direction, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(link_types, guard_test, unguard_test),
+        cmocka_unit_test_setup_teardown(offered_link_types, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(raw_link_type, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(promiscuous, guard_test, unguard_test),
         cmocka_unit_test_setup_teardown(poll_and_select, guard_test, unguard_test),

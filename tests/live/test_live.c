@@ -133,8 +133,8 @@ static void emulated_facts(void)
         .kernel_max_insns = LCAP_BPF_KERNEL_MAXINSNS,
         .nano = strcmp(fl->name, "freebsd") == 0 || strcmp(fl->name, "aix") == 0,
         .sets_source_mac = fl->req[LCAP_REQ_BIOCSHDRCMPLT] == 0,
-        .ndlt = 1,
-        .dlt = { CAPTURE_DLT_EN10MB },
+        .ndlt = 2, /* DLT_DOCSIS added to a plain Ethernet's list, as libpcap does */
+        .dlt = { CAPTURE_DLT_EN10MB, CAPTURE_DLT_DOCSIS },
         .perm_msg = fl->perm_hint,
         .reader_runs_refused = 1,
     };
@@ -905,6 +905,176 @@ static void datalinks_and_precision(void **state)
     capture_close(r);
 }
 
+/* ---- the BPF device source only ---- */
+
+/* The emulated device's link header length for dlt. */
+static size_t bpf_link_len(int dlt)
+{
+    return dlt == CAPTURE_DLT_NULL ? 4 : dlt == CAPTURE_DLT_IEEE802_11_RADIO ? 40 : 14;
+}
+
+/* What a frame sent as livenet_frame(seq) is in a record of dlt: its bytes
+ * after the Ethernet header, behind the emulated device's header of that
+ * type (tests/bpfdev/README.md, BPFDEV_DLTS); the header's length. */
+static size_t bpf_link_header(int dlt, const uint8_t *eth, uint8_t *out)
+{
+    static const uint8_t radio[] = { 0, 0, 8, 0, 0, 0, 0, 0, 0x08, 0x02, 0, 0 };
+    static const uint8_t snap[] = { 0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00 };
+    uint32_t af_inet = 2;
+    switch (dlt) {
+    case CAPTURE_DLT_NULL:
+        memcpy(out, &af_inet, 4);
+        return 4;
+    case CAPTURE_DLT_IEEE802_11_RADIO:
+        memset(out, 0, 40);
+        memcpy(out, radio, sizeof radio);
+        memcpy(out + 12, eth, 6);
+        memcpy(out + 18, eth + 6, 6);
+        memcpy(out + 24, eth + 6, 6);
+        memcpy(out + 32, snap, sizeof snap);
+        return 40;
+    default: /* EN10MB and DOCSIS: the Ethernet frame itself */
+        memcpy(out, eth, 14);
+        return 14;
+    }
+}
+
+typedef struct typed_got {
+    int dlt, n, bad;
+    uint32_t seq[8];
+} typed_got;
+
+static void collect_typed(void *user, const capture_pkthdr *h, const uint8_t *d)
+{
+    typed_got *g = user;
+    uint8_t eth[LIVE_MAX_FRAME], want[LIVE_MAX_FRAME + 40];
+    size_t hdr = bpf_link_len(g->dlt);
+    uint32_t seq = h->caplen >= hdr + 6 ? (uint32_t)(d[hdr + 4] << 8 | d[hdr + 5]) : 0xffffffffu;
+    size_t payload = h->len >= hdr + 28 ? h->len - hdr - 28 : 0;
+    size_t elen = livenet_frame(eth, seq, payload, UDP_PORT);
+    assert_int_equal(bpf_link_header(g->dlt, eth, want), hdr);
+    memcpy(want + hdr, eth + 14, elen - 14);
+    if (h->len != hdr + elen - 14 || h->caplen != h->len || memcmp(want, d, h->caplen) != 0)
+        g->bad++;
+    if (g->n < 8)
+        g->seq[g->n] = seq;
+    g->n++;
+}
+
+/* Up to `want` records in a bounded number of read timeouts. */
+static void capture_typed(capture_reader *r, typed_got *g, int want)
+{
+    for (int tries = 0; g->n < want && tries < 30; tries++) {
+        int rc = capture_dispatch(r, want - g->n, collect_typed, g);
+        if (rc < 0)
+            fail_msg("dispatch: %d %s", rc, capture_geterr(r));
+    }
+}
+
+/* capture_set_datalink on /dev/bpf: the emulated device offers LIVE_IF also
+ * as DLT_IEEE802_11_RADIO and DLT_NULL (BPFDEV_DLTS). The list is libpcap's
+ * after activation (macOS leaves 802.11 out without monitor mode; AIX has no
+ * list, so Ethernet and DOCSIS only); each type offered is set by BIOCSDLT,
+ * delivers its records and takes a filter compiled for it (the same
+ * expression compiled for Ethernet would match none of them); then back to
+ * Ethernet; types not offered, and a device refusing BIOCSDLT, are errors
+ * that leave the type as it was. */
+static void bpf_set_datalink(void **state)
+{
+    (void)state;
+    guard(60);
+    setenv("BPFDEV_DLTS", LIVE_IF ":127:0", 1);
+    int has_list = fl->req[LCAP_REQ_BIOCGDLTLIST] != 0;
+    int want[3], nwant = 0;
+    want[nwant++] = CAPTURE_DLT_EN10MB;
+    if (!has_list)
+        want[nwant++] = CAPTURE_DLT_DOCSIS;
+    if (has_list && !fl->hide_80211)
+        want[nwant++] = CAPTURE_DLT_IEEE802_11_RADIO;
+    if (has_list)
+        want[nwant++] = CAPTURE_DLT_NULL;
+    capture_reader *r = open_if(LIVE_IF, 0, 100, 0); /* reads gather what 100 ms bring */
+    int *dlts;
+    assert_int_equal(capture_list_datalinks(r, &dlts), nwant);
+    for (int i = 0; i < nwant; i++)
+        assert_int_equal(dlts[i], want[i]);
+    capture_free_datalinks(dlts);
+    assert_int_equal(capture_datalink(r), CAPTURE_DLT_EN10MB);
+
+    for (int i = nwant - 1; i >= 0; i--) {
+        /* DOCSIS frames have no protocol tests (libpcap's compiler neither):
+         * refused there, which shows the filter is compiled for the new type. */
+        int docsis = want[i] == CAPTURE_DLT_DOCSIS;
+        /* Ethernet to DOCSIS and back only renames the same frames. */
+        int rename = docsis || capture_datalink(r) == CAPTURE_DLT_DOCSIS;
+        if (!rename) {
+            /* Two records read in the old type, one taken: the other must
+             * not come out under the new one. */
+            send_frames(1290 + (uint32_t)i, 2, 10, 0);
+            got old = { 0 };
+            while (old.n == 0)
+                assert_true(capture_dispatch(r, 1, collect, &old) >= 0);
+        }
+        assert_int_equal(capture_set_datalink(r, want[i]), 0);
+        assert_int_equal(capture_datalink(r), want[i]);
+        if (!rename) {
+            typed_got stale = { .dlt = want[i] };
+            assert_int_equal(capture_dispatch(r, -1, collect_typed, &stale), 0);
+        }
+        if (docsis) {
+            assert_int_equal(capture_setfilter(r, "udp dst port 7777"), CAPTURE_ERROR);
+            assert_non_null(strstr(capture_geterr(r), "DOCSIS"));
+        }
+        assert_int_equal(capture_setfilter(r, docsis ? "" : "udp dst port 7777"), 0);
+        uint32_t first = 1300 + 10 * (uint32_t)i;
+        send_frames(first, docsis ? 3 : 6, 10 + (size_t)i, !docsis); /* odd ones to OTHER_PORT */
+        typed_got g = { .dlt = want[i] };
+        capture_typed(r, &g, 3);
+        if (g.n != 3)
+            fail_msg("%s: %d of 3 records", capture_datalink_val_to_name(want[i]), g.n);
+        assert_int_equal(g.bad, 0);
+        for (int k = 0; k < 3; k++)
+            assert_int_equal(g.seq[k], first + (docsis ? 1u : 2u) * (uint32_t)k);
+        assert_int_equal(capture_dispatch(r, -1, collect_typed, &g), 0); /* nothing for 8888 */
+    }
+    assert_int_equal(capture_datalink(r), CAPTURE_DLT_EN10MB);
+
+    /* Not offered: refused, the type unchanged. */
+    assert_int_equal(capture_set_datalink(r, CAPTURE_DLT_IEEE802_11), CAPTURE_ERROR);
+    assert_non_null(strstr(capture_geterr(r), "IEEE802_11 is not one of the DLTs"));
+    if (!has_list || fl->hide_80211) {
+        int other = has_list ? CAPTURE_DLT_IEEE802_11_RADIO : CAPTURE_DLT_NULL;
+        assert_int_equal(capture_set_datalink(r, other), CAPTURE_ERROR);
+        assert_non_null(strstr(capture_geterr(r), "is not one of the DLTs"));
+    }
+    assert_int_equal(capture_datalink(r), CAPTURE_DLT_EN10MB);
+    capture_close(r);
+
+    if (has_list) {
+        /* The device refuses BIOCSDLT: an error naming it, the type unchanged. */
+        int rc;
+        r = with_fault("ioctl.BIOCSDLT:EINVAL", 0, &rc);
+        assert_int_equal(rc, 0);
+        assert_int_equal(capture_set_datalink(r, CAPTURE_DLT_NULL), CAPTURE_ERROR);
+        assert_non_null(strstr(capture_geterr(r), "BIOCSDLT"));
+        assert_int_equal(capture_datalink(r), CAPTURE_DLT_EN10MB);
+        capture_close(r);
+        /* A list the device cannot give fails activation (EINVAL means none). */
+        r = with_fault("ioctl.BIOCGDLTLIST:EIO", 0, &rc);
+        assert_int_equal(rc, CAPTURE_ERROR);
+        assert_non_null(strstr(capture_geterr(r), "BIOCGDLTLIST"));
+        capture_close(r);
+        r = with_fault("ioctl.BIOCGDLTLIST:EINVAL", 0, &rc);
+        assert_int_equal(rc, 0);
+        assert_int_equal(capture_list_datalinks(r, &dlts), 2);
+        assert_int_equal(dlts[1], CAPTURE_DLT_DOCSIS);
+        capture_free_datalinks(dlts);
+        capture_close(r);
+        unsetenv("BPFDEV_FAULT");
+    }
+    unsetenv("BPFDEV_DLTS");
+}
+
 static void interfaces(void **state)
 {
     (void)state;
@@ -1544,6 +1714,7 @@ int main(void)
         { cmocka_unit_test(direction), BOTH },
         { cmocka_unit_test(datalinks_and_precision), BOTH },
         { cmocka_unit_test(interfaces), BOTH },
+        { cmocka_unit_test(bpf_set_datalink), EMULATED },
         { cmocka_unit_test(ring_datagrams_in_order), NATIVE },
         { cmocka_unit_test(kernel_filter_recheck), NATIVE },
         { cmocka_unit_test(vlan_tag_put_back), NATIVE },

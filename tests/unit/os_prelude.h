@@ -24,6 +24,8 @@
 #define __FreeBSD__ 1
 #elif defined(LCAP_PLAY_MACOS)
 #define __APPLE__ 1
+#elif defined(LCAP_PLAY_DRAGONFLY)
+#define __DragonFly__ 1
 #endif
 
 #endif

@@ -23,7 +23,7 @@ static const struct os_dlts {
 } expected[] = {
     { "linux", 12, 108, 109, 246, 15, 258 },  { "openbsd", 14, 12, 13, 18, 15, 258 },
     { "netbsd", 12, 108, 109, 18, 13, 258 }, { "freebsd", 12, 108, 109, 121, 13, 258 },
-    { "macos", 12, 108, 109, 18, 15, 149 },
+    { "macos", 12, 108, 109, 18, 15, 149 },  { "dragonfly", 12, 108, 109, 18, 15, 258 },
 };
 
 static void each_constant_agrees(void **state)

@@ -12,19 +12,20 @@
 #include "live/bpf_abi.h"
 #include "live/flavor.h"
 
-static const char *const names[] = { "freebsd", "netbsd", "openbsd", "macos", "aix" };
+static const char *const names[] = { "freebsd", "netbsd", "openbsd", "macos", "dragonfly", "aix" };
+#define NFLAVORS (sizeof names / sizeof names[0])
 
 static void lookups(void **state)
 {
     (void)state;
-    assert_int_equal(lcap_flavor_count(), 5);
-    for (size_t i = 0; i < 5; i++) {
+    assert_int_equal(lcap_flavor_count(), NFLAVORS);
+    for (size_t i = 0; i < NFLAVORS; i++) {
         const struct lcap_bpf_flavor *f = lcap_flavor_by_name(names[i]);
         assert_non_null(f);
         assert_string_equal(f->name, names[i]);
         assert_ptr_equal(lcap_flavor_at(i), f);
     }
-    assert_null(lcap_flavor_at(5));
+    assert_null(lcap_flavor_at(NFLAVORS));
     assert_null(lcap_flavor_by_name("linux"));
     assert_null(lcap_flavor_by_name("FreeBSD"));
     assert_null(lcap_flavor_by_name(""));
@@ -44,7 +45,7 @@ static void native_and_env(void **state)
     assert_ptr_equal(lcap_flavor_current(), lcap_flavor_native());
     setenv("LCAP_BPF_FLAVOR", "", 1);
     assert_ptr_equal(lcap_flavor_current(), lcap_flavor_native());
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < NFLAVORS; i++) {
         setenv("LCAP_BPF_FLAVOR", names[i], 1);
         assert_string_equal(lcap_flavor_current()->name, names[i]);
     }
@@ -165,7 +166,7 @@ static void request_lengths_match_structures(void **state)
 static void header_layouts(void **state)
 {
     (void)state;
-    static const unsigned ether_hdrlen[] = { 26, 34, 30, 18, 22 };
+    static const unsigned ether_hdrlen[] = { 26, 34, 30, 18, 34, 22 };
     for (size_t i = 0; i < lcap_flavor_count(); i++) {
         const struct lcap_bpf_flavor *f = lcap_flavor_at(i);
         const struct lcap_bpf_hdr_layout *l = &f->hdr;
@@ -228,6 +229,30 @@ static void devices_directions_and_dlts(void **state)
     assert_int_equal(lcap_flavor_by_name("freebsd")->dlt.pfsync, 121);
     assert_int_equal(lcap_flavor_by_name("macos")->dir_value[LCAP_BPF_DIR_OUT], -1);
     assert_true(lcap_flavor_by_name("aix")->dlt.reports_ift);
+    /* DragonFly (unverified row): FreeBSD 4's BPF with BIOCSSEESENT as its
+     * only direction control and FreeBSD's DLT requests. */
+    const struct lcap_bpf_flavor *df = lcap_flavor_by_name("dragonfly");
+    assert_int_equal(df->dir_req, LCAP_REQ_BIOCSSEESENT);
+    assert_int_equal(df->dir_value[LCAP_BPF_DIR_OUT], -1);
+    assert_int_equal(df->req[LCAP_REQ_BIOCSDIRECTION], 0);
+    assert_int_equal(df->req[LCAP_REQ_BIOCSSEESENT], 0x80044277);
+    assert_int_equal(df->req[LCAP_REQ_BIOCSDLT], 0x80044278);
+    assert_int_equal(df->req[LCAP_REQ_BIOCGDLTLIST], 0xc0104279);
+    assert_int_equal(df->req[LCAP_REQ_BIOCSTSTAMP], 0);
+    assert_int_equal(df->wordalign, 8);
+    assert_int_equal(df->tv_usec_width, 8);
+    assert_string_equal(df->clone_path, "/dev/bpf");
+    assert_int_equal(df->dlt.pfsync, 18);
+    /* Only macOS leaves the 802.11 types out of the list (choosing one
+     * turns monitor mode on there); these are libpcap's six. */
+    for (size_t i = 0; i < lcap_flavor_count(); i++)
+        assert_int_equal(lcap_flavor_at(i)->hide_80211, strcmp(lcap_flavor_at(i)->name, "macos") == 0);
+    static const int wifi[] = { 105, 119, 120, 127, 163, 192 };
+    for (size_t i = 0; i < sizeof wifi / sizeof wifi[0]; i++)
+        assert_true(lcap_flavor_is_80211(wifi[i]));
+    assert_false(lcap_flavor_is_80211(1));
+    assert_false(lcap_flavor_is_80211(0));
+    assert_false(lcap_flavor_is_80211(143));
     assert_true(lcap_flavor_by_name("aix")->always_immediate);
 }
 
