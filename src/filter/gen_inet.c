@@ -17,24 +17,38 @@ static const char *addr_kind_name(int addr)
     return addr >= 0 && addr <= Q_PORTRANGE ? names[addr] : "host";
 }
 
+/* The link type is tested once, before both address tests: libpcap tests
+ * it before each ("(ip and src) or (ip and dst)"), and its optimizer and
+ * ours then thread the second test away; generating it once gives the same
+ * program from fewer blocks (a quarter fewer for "host", less work in every
+ * pass after). */
+static lcap_cond *addr4(lcap_cc *cc, uint32_t addr, uint32_t mask, int dir, uint32_t src_off, uint32_t dst_off)
+{
+    switch (dir) {
+    case Q_SRC: return lcap_gen_mcmp(cc, OR_LINKPL, src_off, 4, addr, mask);
+    case Q_DST: return lcap_gen_mcmp(cc, OR_LINKPL, dst_off, 4, addr, mask);
+    case Q_AND:
+        return lcap_and(addr4(cc, addr, mask, Q_SRC, src_off, dst_off), addr4(cc, addr, mask, Q_DST, src_off, dst_off));
+    default:
+        return lcap_or(addr4(cc, addr, mask, Q_SRC, src_off, dst_off), addr4(cc, addr, mask, Q_DST, src_off, dst_off));
+    }
+}
+
+static int ip_dir_ok(lcap_cc *cc, int dir, int col)
+{
+    if (dir == Q_SRC || dir == Q_DST || dir == Q_AND || dir == Q_OR || dir == Q_DEFAULT)
+        return 1;
+    lcap_cc_error(cc, col, "'addr1'..'addr4', 'ra' and 'ta' qualify 802.11 MAC addresses, not IP ones");
+    return 0;
+}
+
 static lcap_cond *hostop4(lcap_cc *cc, uint32_t addr, uint32_t mask, int dir, uint32_t ethertype,
                           uint32_t src_off, uint32_t dst_off, int col)
 {
-    uint32_t off;
-    switch (dir) {
-    case Q_SRC: off = src_off; break;
-    case Q_DST: off = dst_off; break;
-    case Q_AND:
-        return lcap_and(hostop4(cc, addr, mask, Q_SRC, ethertype, src_off, dst_off, col),
-                        hostop4(cc, addr, mask, Q_DST, ethertype, src_off, dst_off, col));
-    case Q_DEFAULT:
-    case Q_OR:
-        return lcap_or(hostop4(cc, addr, mask, Q_SRC, ethertype, src_off, dst_off, col),
-                       hostop4(cc, addr, mask, Q_DST, ethertype, src_off, dst_off, col));
-    default:
-        return lcap_cc_error(cc, col, "'addr1'..'addr4', 'ra' and 'ta' qualify 802.11 MAC addresses, not IP ones");
-    }
-    return lcap_and(lcap_gen_linktype(cc, ethertype), lcap_gen_mcmp(cc, OR_LINKPL, off, 4, addr, mask));
+    if (!ip_dir_ok(cc, dir, col))
+        return NULL;
+    lcap_cond *lt = lcap_gen_linktype(cc, ethertype);
+    return lcap_and(lt, addr4(cc, addr, mask, dir, src_off, dst_off));
 }
 
 lcap_cond *lcap_gen_host4(lcap_cc *cc, uint32_t addr, uint32_t mask, int proto, int dir, int is_net, int col)
@@ -62,20 +76,17 @@ lcap_cond *lcap_gen_host4(lcap_cc *cc, uint32_t addr, uint32_t mask, int proto, 
     }
 }
 
-static lcap_cond *hostop6(lcap_cc *cc, const uint8_t *a, const uint8_t *m, int dir, uint32_t src_off,
-                          uint32_t dst_off, int col)
+/* As addr4, the link type tested once (hostop6). */
+static lcap_cond *addr6(lcap_cc *cc, const uint8_t *a, const uint8_t *m, int dir, uint32_t src_off, uint32_t dst_off)
 {
     uint32_t off;
     switch (dir) {
     case Q_SRC: off = src_off; break;
     case Q_DST: off = dst_off; break;
     case Q_AND:
-        return lcap_and(hostop6(cc, a, m, Q_SRC, src_off, dst_off, col), hostop6(cc, a, m, Q_DST, src_off, dst_off, col));
-    case Q_DEFAULT:
-    case Q_OR:
-        return lcap_or(hostop6(cc, a, m, Q_SRC, src_off, dst_off, col), hostop6(cc, a, m, Q_DST, src_off, dst_off, col));
+        return lcap_and(addr6(cc, a, m, Q_SRC, src_off, dst_off), addr6(cc, a, m, Q_DST, src_off, dst_off));
     default:
-        return lcap_cc_error(cc, col, "'addr1'..'addr4', 'ra' and 'ta' qualify 802.11 MAC addresses, not IP ones");
+        return lcap_or(addr6(cc, a, m, Q_SRC, src_off, dst_off), addr6(cc, a, m, Q_DST, src_off, dst_off));
     }
     lcap_cond *b = NULL;
     for (int i = 3; i >= 0; i--) {
@@ -85,7 +96,16 @@ static lcap_cond *hostop6(lcap_cc *cc, const uint8_t *a, const uint8_t *m, int d
         lcap_cond *c = lcap_gen_mcmp(cc, OR_LINKPL, off + 4 * (uint32_t)i, 4, w, mw);
         b = b == NULL ? c : lcap_and(c, b);
     }
-    return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_IPV6), b);
+    return b;
+}
+
+static lcap_cond *hostop6(lcap_cc *cc, const uint8_t *a, const uint8_t *m, int dir, uint32_t src_off,
+                          uint32_t dst_off, int col)
+{
+    if (!ip_dir_ok(cc, dir, col))
+        return NULL;
+    lcap_cond *lt = lcap_gen_linktype(cc, ETHERTYPE_IPV6);
+    return lcap_and(lt, addr6(cc, a, m, dir, src_off, dst_off));
 }
 
 lcap_cond *lcap_gen_host6(lcap_cc *cc, const uint8_t *addr, const uint8_t *mask, int proto, int dir, int is_net,
