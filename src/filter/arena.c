@@ -249,7 +249,17 @@ void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)
 
 void *lcap_cc_alloc(lcap_cc *cc, size_t n)
 {
-    void *p = lcap_arena_alloc(&cc->arena, n);
+    lcap_arena *a = &cc->arena;
+    size_t r = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    /* the path of nearly every allocation of a compile: room in the chunk */
+    if (r >= n && a->cap - a->used >= r && a->total + r <= ARENA_LIMIT && !a->failed) {
+        void *p = a->base + a->used;
+        a->used += r;
+        a->total += r;
+        UNPOISON(p, r);
+        return memset(p, 0, n);
+    }
+    void *p = lcap_arena_alloc(a, n);
     if (p == NULL) {
         int spec = cc->speculating;
         cc->speculating = 0;

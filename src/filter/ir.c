@@ -64,20 +64,32 @@ static lcap_exit *exit_new(lcap_cc *cc, lcap_block **slot)
     return e;
 }
 
+/* The test every condition starts as, in one allocation instead of four:
+ * a long expression makes one per comparison. */
+struct cond_one {
+    lcap_cond c;
+    lcap_block b;
+    lcap_exit t, f;
+};
+
 lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k)
 {
-    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
-    lcap_block *b = block_new(cc);
-    if (c == NULL || b == NULL || cc->error)
+    struct cond_one *o = lcap_cc_alloc(cc, sizeof(*o));
+    if (o == NULL || cc->error)
         return NULL;
+    lcap_block *b = &o->b;
+    b->id = cc->nblocks++;
     b->stmts = stmts;
     b->code = (uint16_t)(LCAP_BPF_JMP | jop);
     b->k = k;
+    o->t.slot = &b->jt;
+    o->f.slot = &b->jf;
+    lcap_cond *c = &o->c;
     c->head = b;
     c->konst = -1;
-    c->t.head = c->t.tail = exit_new(cc, &b->jt);
-    c->f.head = c->f.tail = exit_new(cc, &b->jf);
-    return c->t.head != NULL && c->f.head != NULL ? c : NULL;
+    c->t.head = c->t.tail = &o->t;
+    c->f.head = c->f.tail = &o->f;
+    return c;
 }
 
 /* "ld #0; jeq #0": always true, made false by negation. */
@@ -295,4 +307,18 @@ int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense)
     lcap_exits one = { e, e };
     append(sense ? &c->t : &c->f, &one);
     return 0;
+}
+
+uint32_t lcap_scratch_used(lcap_block *const *ord, size_t n)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        for (const lcap_stmt *s = ord[i]->stmts; s != NULL; s = s->next) {
+            uint16_t c = s->code;
+            int cls = LCAP_BPF_CLASS(c);
+            if (((cls == LCAP_BPF_LD || cls == LCAP_BPF_LDX) && LCAP_BPF_MODE(c) == LCAP_BPF_MEM) ||
+                cls == LCAP_BPF_ST || cls == LCAP_BPF_STX)
+                m |= s->k < 32 ? 1u << s->k : 0;
+        }
+    return m;
 }

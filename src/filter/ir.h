@@ -91,6 +91,10 @@ lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f);
 lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
 lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
 
+/* The scratch words the statements of ord[0..n) name (bit k: M[k]), so
+ * that a pass tracks those alone. */
+uint32_t lcap_scratch_used(lcap_block *const *ord, size_t n);
+
 /* The optimizer: simplifies the graph from *root in place. 0; 1 when the
  * expression rejects every packet by libpcap's rules (*root is then a
  * return of 0; a program shortened to that by stronger rules gives 0); -1

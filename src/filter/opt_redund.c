@@ -99,9 +99,27 @@ static void known_operand(const lcap_vtab *t, lcap_stmt *s, const uint32_t *r)
     }
 }
 
+/* The registers the blocks use: A, X and the scratch words some statement
+ * names, as indexes (LCAP_VN_*) in reg[]; their count. The flow below
+ * carries those alone (most programs use no scratch word: 2 of 18). */
+static int regs_in_use(lcap_block **ord, size_t n, int *reg)
+{
+    uint32_t m = lcap_scratch_used(ord, n);
+    int nr = 0;
+    reg[nr++] = LCAP_VN_A;
+    reg[nr++] = LCAP_VN_X;
+    for (int k = 0; k < LCAP_BPF_MEMWORDS; k++)
+        if (m & 1u << k)
+            reg[nr++] = LCAP_VN_M(k);
+    return nr;
+}
+
 static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
 {
-    uint32_t *in = lcap_tmp_alloc(cc, n * LCAP_VN_REGS, sizeof(*in), 0);
+    int reg[LCAP_VN_REGS];
+    int nr = regs_in_use(ord, n, reg);
+    /* in[]: per block, the values of the registers in use where it starts */
+    uint32_t *in = lcap_tmp_alloc(cc, n * (size_t)nr, sizeof(*in), 0);
     unsigned char *seen = lcap_tmp_alloc(cc, n, 1, 1);
     if (in == NULL || seen == NULL) {
         lcap_tmp_free(cc, in);
@@ -112,16 +130,19 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         ord[i]->order = (int)i;
     seen[0] = 1;
     bound[0] = 0;
-    for (int r = 0; r < LCAP_VN_REGS; r++)
-        in[r] = CONFLICT;
+    for (int q = 0; q < nr; q++)
+        in[q] = CONFLICT;
+    /* registers no statement names keep one unknown throughout */
+    uint32_t r[LCAP_VN_REGS];
+    for (int k = 0; k < LCAP_VN_REGS; k++)
+        r[k] = lcap_vn_unk(t);
     for (size_t i = 0; i < n && !t->oom; i++) {
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b) || !seen[i])
             continue;
-        uint32_t *r = &in[i * LCAP_VN_REGS];
-        for (int k = 0; k < LCAP_VN_REGS; k++)
-            if (r[k] == CONFLICT)
-                r[k] = lcap_vn_unk(t);
+        const uint32_t *row = &in[i * (size_t)nr];
+        for (int q = 0; q < nr; q++)
+            r[reg[q]] = row[q] == CONFLICT ? lcap_vn_unk(t) : row[q];
         uint32_t out = bound[i];
         b->stmts = drop_recomputed(t, b->stmts, r, bound[i]);
         for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
@@ -150,17 +171,18 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         lcap_block *succ[2] = { b->jt, b->jf };
         for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
             size_t j = (size_t)succ[e]->order;
-            uint32_t *d = &in[j * LCAP_VN_REGS];
+            uint32_t *d = &in[j * (size_t)nr];
             if (!seen[j]) {
-                memcpy(d, r, LCAP_VN_REGS * sizeof(*d));
+                for (int q = 0; q < nr; q++)
+                    d[q] = r[reg[q]];
                 seen[j] = 1;
                 bound[j] = out;
             } else {
                 if (out < bound[j])
                     bound[j] = out;
-                for (int k = 0; k < LCAP_VN_REGS; k++)
-                    if (d[k] != r[k])
-                        d[k] = CONFLICT;
+                for (int q = 0; q < nr; q++)
+                    if (d[q] != r[reg[q]])
+                        d[q] = CONFLICT;
             }
         }
     }
