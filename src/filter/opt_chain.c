@@ -59,10 +59,13 @@ static int a_dead_at(const lcap_block *b, int depth)
 
 static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
 {
-    uint32_t r[LCAP_VN_REGS], defd = 0, ext = 0, iext = 0;
-    int ok = !lcap_block_is_ret(b) && b->jt != b->jf, setx = 0, ind = 0;
-    memcpy(r, r0, sizeof(r));
+    uint32_t defd = 0, ext = 0, iext = 0;
+    int ok = !lcap_block_is_ret(b) && b->jt != b->jf, setx = 0, ind = 0, stepped = 0, shiftx = 0;
     for (const lcap_stmt *s = b->stmts; ok && s != NULL; s = s->next) {
+        stepped++;
+        if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ALU && LCAP_BPF_SRC(s->code) == LCAP_BPF_X &&
+            (LCAP_BPF_OP(s->code) == LCAP_BPF_LSH || LCAP_BPF_OP(s->code) == LCAP_BPF_RSH))
+            shiftx = 1;
         uint32_t u, d;
         lcap_stmt_regs(s, &u, &d);
         if ((u & BIT(LCAP_VN_A) & ~defd) || (d & ~(BIT(LCAP_VN_A) | BIT(LCAP_VN_X))) || lcap_stmt_may_fault(s) ||
@@ -83,7 +86,14 @@ static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
         } else if (lcap_stmt_extent(s) > ext) {
             ext = lcap_stmt_extent(s);
         }
-        lcap_vn_step(t, r, s);
+    }
+    /* The values matter only for a shift by X, which may be found past 31
+     * (t->bigshift): the statements looked at are then evaluated. */
+    if (shiftx) {
+        uint32_t r[LCAP_VN_REGS];
+        memcpy(r, r0, sizeof(r));
+        for (const lcap_stmt *s = b->stmts; stepped-- > 0; s = s->next)
+            lcap_vn_step(t, r, s);
     }
     if (ok && !(defd & BIT(LCAP_VN_A)))
         ok = 0; /* tests the A it was given */

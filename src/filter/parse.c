@@ -34,12 +34,17 @@ const char *lcap_qproto_name(int qproto)
     return "";
 }
 
+/* Token -> protocol qualifier (0: none), from the same list: the parser
+ * asks for every word. */
+static const uint8_t qproto_of[T_COUNT] = {
+#define PQ_TOK(t, q, s) [T_##t] = q,
+    LCAP_PROTO_QUALS(PQ_TOK)
+#undef PQ_TOK
+};
+
 static int tok_qproto(enum lcap_tok t)
 {
-    for (size_t i = 0; i < sizeof(pquals) / sizeof(pquals[0]); i++)
-        if (pquals[i].t == t)
-            return pquals[i].q;
-    return -1;
+    return (unsigned)t < T_COUNT && qproto_of[t] != 0 ? qproto_of[t] : -1;
 }
 
 static const lcap_token *cur(parser *p) { return &p->toks[p->i]; }
@@ -822,9 +827,10 @@ lcap_node *lcap_parse(lcap_cc *cc, int *empty)
         if (t.kind == T_ERROR)
             return NULL;
         if (p.n == cap) {
-            lcap_token *bigger = lcap_cc_alloc(cc, 2 * cap * sizeof(*p.toks));
+            /* not zeroed: every slot is written before it is read */
+            lcap_token *bigger = lcap_arena_alloc_raw(&cc->arena, 2 * cap * sizeof(*p.toks));
             if (bigger == NULL)
-                return NULL;
+                return lcap_cc_error(cc, 0, "out of memory compiling the filter");
             memcpy(bigger, p.toks, cap * sizeof(*p.toks));
             p.toks = bigger;
             cap *= 2;
