@@ -56,7 +56,10 @@ static int may_stop(const lcap_stmt *s, uint32_t bound)
  * it writes nothing else and loads only bytes every path has loaded. */
 static lcap_stmt *drop_recomputed(lcap_vtab *t, lcap_stmt *first, const uint32_t *r, uint32_t bound)
 {
-    if (first == NULL || LCAP_BPF_CLASS(first->code) != LCAP_BPF_LD || lcap_vn_is_unk(t, r[LCAP_VN_A]))
+    /* A statement alone is dropped by the statement-by-statement pass when
+     * it leaves A as it was, and only then: that pass will see to it. */
+    if (first == NULL || first->next == NULL || LCAP_BPF_CLASS(first->code) != LCAP_BPF_LD ||
+        lcap_vn_is_unk(t, r[LCAP_VN_A]))
         return first;
     uint32_t tmp[LCAP_VN_REGS];
     memcpy(tmp, r, sizeof(tmp));
@@ -147,8 +150,9 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         b->stmts = drop_recomputed(t, b->stmts, r, bound[i]);
         for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
             lcap_stmt *s = *sp;
-            if (lcap_stmt_extent(s) > out)
-                out = lcap_stmt_extent(s);
+            uint32_t ext = lcap_stmt_extent(s);
+            if (ext > out)
+                out = ext;
             uint32_t u, d;
             if (!t->oom) {
                 known_operand(t, s, r);
