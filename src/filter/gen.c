@@ -362,7 +362,7 @@ static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
     size_t depth = 0;
     for (const lcap_node *m = n; m->kind == N_AND || m->kind == N_OR; m = m->l)
         depth++;
-    const lcap_node **spine = lcap_cc_alloc(cc, depth * sizeof(*spine));
+    const lcap_node **spine = lcap_cc_scratch(cc, depth * sizeof(*spine));
     if (spine == NULL)
         return NULL;
     size_t i = 0;

@@ -58,27 +58,26 @@ lcap_block *lcap_block_new(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t
 
 static lcap_exit *exit_new(lcap_cc *cc, lcap_block **slot)
 {
-    lcap_exit *e = lcap_cc_alloc(cc, sizeof(*e));
+    lcap_exit *e = lcap_cc_scratch(cc, sizeof(*e));
     if (e != NULL)
         e->slot = slot;
     return e;
 }
 
-/* The test every condition starts as, in one allocation instead of four:
- * a long expression makes one per comparison. */
+/* A test's condition and its two exits, in one allocation: a long
+ * expression makes one per comparison. They only live while the blocks are
+ * built (scratch); the block stays. */
 struct cond_one {
     lcap_cond c;
-    lcap_block b;
     lcap_exit t, f;
 };
 
 lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k)
 {
-    struct cond_one *o = lcap_cc_alloc(cc, sizeof(*o));
-    if (o == NULL || cc->error)
+    struct cond_one *o = lcap_cc_scratch(cc, sizeof(*o));
+    lcap_block *b = block_new(cc);
+    if (o == NULL || b == NULL || cc->error)
         return NULL;
-    lcap_block *b = &o->b;
-    b->id = cc->nblocks++;
     b->stmts = stmts;
     b->code = (uint16_t)(LCAP_BPF_JMP | jop);
     b->k = k;
@@ -291,7 +290,7 @@ lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, i
 
 lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head)
 {
-    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
+    lcap_cond *c = lcap_cc_scratch(cc, sizeof(*c));
     if (c != NULL) {
         c->head = head;
         c->konst = -1;
