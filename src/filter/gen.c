@@ -354,6 +354,11 @@ static lcap_cond *gen_relation(lcap_cc *cc, const lcap_node *n)
 
 static lcap_cond *gen_leaf(lcap_cc *cc, const lcap_node *n);
 
+/* Terms from which a chain of host terms is generated as one (gen_inet.c). */
+#ifndef HOST_CHAIN_MIN
+#define HOST_CHAIN_MIN 2
+#endif
+
 static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
 {
     if (n->kind != N_AND && n->kind != N_OR)
@@ -367,8 +372,21 @@ static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
         return NULL;
     size_t i = 0;
     const lcap_node *m = n;
-    for (; m->kind == N_AND || m->kind == N_OR; m = m->l)
+    int hosts = lcap_host_chain_ok(cc, n->r) ? 1 : 0; /* all "or", all host terms */
+    for (; m->kind == N_AND || m->kind == N_OR; m = m->l) {
         spine[i++] = m;
+        hosts &= m->kind == N_OR && lcap_host_chain_ok(cc, m->r);
+    }
+    if (hosts && depth + 1 >= HOST_CHAIN_MIN && lcap_host_chain_ok(cc, m)) {
+        /* the terms in order, in the spine's room (one more for the first) */
+        const lcap_node **leaf = lcap_cc_scratch(cc, (depth + 1) * sizeof(*leaf));
+        if (leaf == NULL)
+            return NULL;
+        leaf[0] = m;
+        for (size_t j = 0; j < depth; j++)
+            leaf[j + 1] = spine[depth - 1 - j]->r;
+        return lcap_gen_host4_chain(cc, leaf, depth + 1);
+    }
     lcap_cond *c = gen_leaf(cc, m);
     while (i > 0 && c != NULL) {
         const lcap_node *op = spine[--i];
