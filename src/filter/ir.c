@@ -174,6 +174,25 @@ lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b)
     return a;
 }
 
+lcap_cond *lcap_ite(lcap_cond *c, lcap_cond *a, lcap_cond *b)
+{
+    if (c == NULL || a == NULL || b == NULL)
+        return NULL;
+    if (c->konst >= 0)
+        return c->konst ? a : b;
+    if (a->konst >= 0)
+        return a->konst ? lcap_or(c, b) : lcap_and(lcap_not(c), b);
+    if (b->konst >= 0)
+        return b->konst ? lcap_or(lcap_not(c), a) : lcap_and(c, a);
+    patch(&c->t, a->head);
+    patch(&c->f, b->head);
+    c->t = a->t;
+    append(&c->t, &b->t);
+    c->f = a->f;
+    append(&c->f, &b->f);
+    return c;
+}
+
 lcap_cond *lcap_not(lcap_cond *a)
 {
     if (a != NULL) {

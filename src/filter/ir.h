@@ -77,6 +77,8 @@ int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense);
 lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b);
 lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b);
 lcap_cond *lcap_not(lcap_cond *a);
+/* "c ? a : b": a when c holds, b when not, c tested once. */
+lcap_cond *lcap_ite(lcap_cond *c, lcap_cond *a, lcap_cond *b);
 /* Prepends statements to the condition's first block. */
 void lcap_cond_prepend(lcap_cond *c, lcap_stmt *s);
 /* Points the dangling exits at returns of accept and 0: the program's root. */
