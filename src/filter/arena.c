@@ -257,7 +257,7 @@ void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)
 
 /* An allocation from a (cc->arena or, while parsing and generating,
  * cc->tmp), zeroed; "out of memory" recorded when it fails. */
-static inline void *cc_take(lcap_cc *cc, lcap_arena *a, size_t n)
+static inline void *cc_take(lcap_cc *cc, lcap_arena *a, size_t n, int zero)
 {
     size_t r = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
     /* the path of nearly every allocation of a compile: room in the chunk */
@@ -266,7 +266,7 @@ static inline void *cc_take(lcap_cc *cc, lcap_arena *a, size_t n)
         a->used += r;
         a->total += r;
         UNPOISON(p, r);
-        return memset(p, 0, n);
+        return zero ? memset(p, 0, n) : p;
     }
     void *p = lcap_arena_alloc(a, n);
     if (p == NULL) {
@@ -280,12 +280,22 @@ static inline void *cc_take(lcap_cc *cc, lcap_arena *a, size_t n)
 
 void *lcap_cc_alloc(lcap_cc *cc, size_t n)
 {
-    return cc_take(cc, &cc->arena, n);
+    return cc_take(cc, &cc->arena, n, 1);
+}
+
+void *lcap_cc_alloc_raw(lcap_cc *cc, size_t n)
+{
+    return cc_take(cc, &cc->arena, n, 0);
 }
 
 void *lcap_cc_scratch(lcap_cc *cc, size_t n)
 {
-    return cc_take(cc, &cc->tmp, n);
+    return cc_take(cc, &cc->tmp, n, 1);
+}
+
+void *lcap_cc_scratch_raw(lcap_cc *cc, size_t n)
+{
+    return cc_take(cc, &cc->tmp, n, 0);
 }
 
 void lcap_cc_scratch_end(lcap_cc *cc)

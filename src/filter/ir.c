@@ -8,8 +8,9 @@
 
 lcap_stmt *lcap_stmt_new(lcap_cc *cc, uint16_t code, uint32_t k)
 {
-    lcap_stmt *s = lcap_cc_alloc(cc, sizeof(*s));
+    lcap_stmt *s = lcap_cc_alloc_raw(cc, sizeof(*s));
     if (s != NULL) {
+        s->next = NULL;
         s->code = code;
         s->k = k;
     }
@@ -74,15 +75,15 @@ struct cond_one {
 
 lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k)
 {
-    struct cond_one *o = lcap_cc_scratch(cc, sizeof(*o));
+    struct cond_one *o = lcap_cc_scratch_raw(cc, sizeof(*o)); /* every field set below */
     lcap_block *b = block_new(cc);
     if (o == NULL || b == NULL || cc->error)
         return NULL;
     b->stmts = stmts;
     b->code = (uint16_t)(LCAP_BPF_JMP | jop);
     b->k = k;
-    o->t.slot = &b->jt;
-    o->f.slot = &b->jf;
+    o->t = (lcap_exit){ &b->jt, NULL };
+    o->f = (lcap_exit){ &b->jf, NULL };
     lcap_cond *c = &o->c;
     c->head = b;
     c->konst = -1;

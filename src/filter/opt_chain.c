@@ -83,8 +83,10 @@ static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
             uint32_t e = s->k > UINT32_MAX - size ? UINT32_MAX : s->k + size;
             if (e > iext)
                 iext = e;
-        } else if (lcap_stmt_extent(s) > ext) {
-            ext = lcap_stmt_extent(s);
+        } else {
+            uint32_t e = lcap_stmt_extent(s);
+            if (e > ext)
+                ext = e;
         }
     }
     /* The values matter only for a shift by X, which may be found past 31
@@ -298,9 +300,11 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
         if (lcap_block_is_ret(b))
             continue;
         uint32_t out = info[i].bound;
-        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
-            if (lcap_stmt_extent(s) > out)
-                out = lcap_stmt_extent(s);
+        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
+            uint32_t e = lcap_stmt_extent(s);
+            if (e > out)
+                out = e;
+        }
         lcap_block *succ[2] = { b->jt, b->jf };
         for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
             cinfo *s = &info[succ[e]->order];
@@ -334,12 +338,12 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             if (!a_dead_at(or_sense ? b->jt : b->jf, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
                 continue;
             /* what each test compares, with the X the first one leaves */
+            /* r carried from test to test: X is the first one's, the
+             * scratch words r0's (no test writes them), and A defined by
+             * each test before it reads it */
             uint32_t r[LCAP_VN_REGS];
             memcpy(r, r0, sizeof(r));
             for (size_t j = 0; j < len; j++) {
-                uint32_t x = r[LCAP_VN_X];
-                memcpy(r, r0, sizeof(r));
-                r[LCAP_VN_X] = x;
                 for (const lcap_stmt *st = w.chain[j]->stmts; st != NULL; st = st->next)
                     lcap_vn_step(t, r, st);
                 w.key[j] = r[LCAP_VN_A];
