@@ -153,14 +153,18 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
             uint32_t ext = lcap_stmt_extent(s);
             if (ext > out)
                 out = ext;
-            uint32_t u, d;
             if (!t->oom) {
                 known_operand(t, s, r);
                 copy_as_move(s, r);
             }
-            lcap_stmt_regs(s, &u, &d);
-            uint32_t before = d ? r[__builtin_ctz(d)] : 0;
+            /* what the register the statement writes held before it: A, X,
+             * or the scratch word a store names */
+            uint32_t a = r[LCAP_VN_A], x = r[LCAP_VN_X];
+            int cls = LCAP_BPF_CLASS(s->code);
+            uint32_t m = (cls == LCAP_BPF_ST || cls == LCAP_BPF_STX) && s->k < LCAP_BPF_MEMWORDS
+                       ? r[LCAP_VN_M(s->k)] : 0;
             int w = lcap_vn_step(t, r, s);
+            uint32_t before = w == LCAP_VN_A ? a : w == LCAP_VN_X ? x : m;
             if (w >= 0 && r[w] == before && !lcap_stmt_may_fault(s) && !t->oom)
                 *sp = s->next;
             else
