@@ -205,6 +205,7 @@ static int regroup(lcap_cc *cc, lcap_block **chain, size_t len, const cinfo *inf
 
 /* The arrays regrouping needs, allocated when a first chain is found. */
 typedef struct work {
+    size_t cap;         /* the longest chain they hold */
     lcap_block **chain;
     int *grp;
     size_t *first;
@@ -226,6 +227,7 @@ static int work_alloc(lcap_cc *cc, work *w, size_t n)
     w->key = lcap_tmp_alloc(cc, n, sizeof(*w->key), 0);
     w->scratch = lcap_tmp_alloc(cc, n, sizeof(*w->scratch), 0);
     w->map = (gmap){ lcap_tmp_alloc(cc, mcap, sizeof(uint32_t), 0), lcap_tmp_alloc(cc, mcap, sizeof(int), 0), mcap };
+    w->cap = n;
     return w->chain && w->grp && w->first && w->pmax && w->ipmax && w->key && w->scratch && w->map.keys && w->map.grp ? 0 : -1;
 }
 
@@ -325,9 +327,14 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             size_t len = chain_from(t, b, or_sense, info, r0, NULL);
             if (len < 3)
                 continue;
-            if (w.chain == NULL && work_alloc(cc, &w, n) < 0) {
-                rc = oom(cc);
-                goto out;
+            /* sized by the chain (a long program's chains are a part of it) */
+            if (w.cap < len) {
+                work_free(cc, &w);
+                memset(&w, 0, sizeof(w));
+                if (work_alloc(cc, &w, len) < 0) {
+                    rc = oom(cc);
+                    goto out;
+                }
             }
             chain_from(t, b, or_sense, info, r0, w.chain);
             lcap_block *last = w.chain[len - 1];
