@@ -345,6 +345,36 @@ lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_c
 
 /* ---- names and numbers with their qualifiers ---- */
 
+/* One part of a dotted number as strtoul(s, end, 0) reads it (0x hex,
+ * leading-0 octal, else decimal), without its locale and errno work: the
+ * addresses of a long chain are read in their thousands. Values past 255
+ * stay past it; a part not starting with a digit is strtoul's. */
+static unsigned long dotted_part(const char *s, char **end)
+{
+    if (*s < '0' || *s > '9')
+        return strtoul(s, end, 0);
+    unsigned base = 10;
+    const char *p = s;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+        ((p[2] >= '0' && p[2] <= '9') || (p[2] >= 'a' && p[2] <= 'f') || (p[2] >= 'A' && p[2] <= 'F'))) {
+        base = 16;
+        p += 2;
+    } else if (p[0] == '0') {
+        base = 8;
+    }
+    unsigned long v = 0;
+    for (;; p++) {
+        int d = *p >= '0' && *p <= '9' ? *p - '0'
+              : *p >= 'a' && *p <= 'f' ? *p - 'a' + 10
+              : *p >= 'A' && *p <= 'F' ? *p - 'A' + 10 : 99;
+        if ((unsigned)d >= base)
+            break;
+        v = v > 255 ? 256 : v * base + (unsigned)d;
+    }
+    *end = (char *)p;
+    return v;
+}
+
 /* libpcap's dotted-number reading: each part a byte, "10.1" is 0x0a01 with 16 bits. */
 static int atoin(const char *s, uint32_t *v)
 {
@@ -352,7 +382,7 @@ static int atoin(const char *s, uint32_t *v)
     int len = 0;
     while (*s) {
         char *end;
-        unsigned long part = strtoul(s, &end, 0);
+        unsigned long part = dotted_part(s, &end);
         if (end == s || part > 255)
             return -1;
         n = n << 8 | (uint32_t)part;
