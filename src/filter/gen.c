@@ -355,9 +355,7 @@ static lcap_cond *gen_relation(lcap_cc *cc, const lcap_node *n)
 static lcap_cond *gen_leaf(lcap_cc *cc, const lcap_node *n);
 
 /* Terms from which a chain of host terms is generated as one (gen_inet.c). */
-#ifndef HOST_CHAIN_MIN
 #define HOST_CHAIN_MIN 2
-#endif
 
 static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
 {
@@ -372,13 +370,13 @@ static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
         return NULL;
     size_t i = 0;
     const lcap_node *m = n;
-    int hosts = lcap_host_chain_ok(cc, n->r) ? 1 : 0; /* all "or", all host terms */
+    int hosts = 1; /* all "or", all host terms */
     for (; m->kind == N_AND || m->kind == N_OR; m = m->l) {
         spine[i++] = m;
         hosts &= m->kind == N_OR && lcap_host_chain_ok(cc, m->r);
     }
     if (hosts && depth + 1 >= HOST_CHAIN_MIN && lcap_host_chain_ok(cc, m)) {
-        /* the terms in order, in the spine's room (one more for the first) */
+        /* the terms in the order they are evaluated */
         const lcap_node **leaf = lcap_cc_scratch(cc, (depth + 1) * sizeof(*leaf));
         if (leaf == NULL)
             return NULL;
