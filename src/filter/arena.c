@@ -256,7 +256,7 @@ void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)
 }
 
 /* An allocation from a (cc->arena or, while parsing and generating,
- * cc->tmp), zeroed; "out of memory" recorded when it fails. */
+ * cc->tmp), zeroed if zero is set; "out of memory" recorded when it fails. */
 static inline void *cc_take(lcap_cc *cc, lcap_arena *a, size_t n, int zero)
 {
     size_t r = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);

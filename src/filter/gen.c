@@ -354,9 +354,6 @@ static lcap_cond *gen_relation(lcap_cc *cc, const lcap_node *n)
 
 static lcap_cond *gen_leaf(lcap_cc *cc, const lcap_node *n);
 
-/* Terms from which a chain of host terms is generated as one (gen_inet.c). */
-#define HOST_CHAIN_MIN 2
-
 static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
 {
     if (n->kind != N_AND && n->kind != N_OR)
@@ -375,8 +372,9 @@ static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
         spine[i++] = m;
         hosts &= m->kind == N_OR && lcap_host_chain_ok(cc, m->r);
     }
-    if (hosts && depth + 1 >= HOST_CHAIN_MIN && lcap_host_chain_ok(cc, m)) {
-        /* the terms in the order they are evaluated */
+    if (hosts && lcap_host_chain_ok(cc, m)) {
+        /* a chain of host terms, generated as one (gen_inet.c); the terms
+         * in the order they are evaluated */
         const lcap_node **leaf = lcap_cc_scratch(cc, (depth + 1) * sizeof(*leaf));
         if (leaf == NULL)
             return NULL;
