@@ -711,15 +711,16 @@ int lcap_host_chain_ok(const lcap_cc *cc, const lcap_node *n)
 }
 
 /* "host A or host B or ..." (leaf[0..n) in order, each lcap_host_chain_ok)
- * as "ip ? (A's tests or B's ...) : arp ? (...) : rarp and (...)":
+ * as "ip ? (A's tests or B's ...) : (arp or rarp) and (A's tests ...)":
  * libpcap's form tests the link type again in every term, and only the
- * optimizer's threading finds those tests decided. The tests run in the
- * same order on every packet (one family at most matches it, and a term's
- * address tests come in the order of the terms either way), the tests left
- * out would only load the type field again: every result, on short packets
- * too, is the same, and the optimizer gets the graph its threading would
- * make, from a third fewer blocks. Not under libpcap's rules (the verdict
- * "rejects all packets" is judged on libpcap's form, compile.c). */
+ * optimizer finds those tests decided (threading) and ARP's tests the same
+ * as RARP's (merging). The tests run in the same order on every packet (one
+ * family at most matches it, and a term's address tests come in the order
+ * of the terms either way), the tests left out would only load the type
+ * field again: every result, on short packets too, is the same, and the
+ * optimizer gets the graph it would make, from under half the blocks. Not
+ * under libpcap's rules (the verdict "rejects all packets" is judged on
+ * libpcap's form, compile.c). */
 lcap_cond *lcap_gen_host4_chain(lcap_cc *cc, const lcap_node *const *leaf, size_t n)
 {
     static const struct {
@@ -737,10 +738,12 @@ lcap_cond *lcap_gen_host4_chain(lcap_cc *cc, const lcap_node *const *leaf, size_
             am[2 * i] <<= 32 - len;
         am[2 * i + 1] = len >= 32 ? 0xffffffffu : 0xffffffffu << (32 - len);
     }
-    lcap_cond *lt[3], *x[3];
-    size_t nf = sizeof(fam) / sizeof(fam[0]);
-    for (size_t f = 0; f < nf && !cc->error; f++) {
+    /* the address tests of IPv4, and of ARP and RARP (one set: the same
+     * fields of the same header) */
+    lcap_cond *lt[3], *x[2];
+    for (size_t f = 0; f < 3 && !cc->error; f++)
         lt[f] = lcap_gen_linktype(cc, fam[f].type);
+    for (size_t f = 0; f < 2 && !cc->error; f++) {
         x[f] = NULL;
         for (size_t i = 0; i < n && !cc->error; i++) {
             lcap_cond *a = addr4(cc, am[2 * i], am[2 * i + 1], leaf[i]->q.dir, fam[f].src, fam[f].dst);
@@ -749,13 +752,12 @@ lcap_cond *lcap_gen_host4_chain(lcap_cc *cc, const lcap_node *const *leaf, size_
     }
     if (cc->error)
         return NULL;
-    /* "ip ? (...) : arp ? (...) : rarp and (...)": once a family matched,
-     * the others cannot (and their tests would load the type field again,
+    /* "ip ? (...) : (arp or rarp) and (...)": once a family matched, the
+     * others cannot (and their tests would load the type field again,
      * which cannot stop the program): its address tests failing is the end,
-     * as the optimizer's threading would find */
-    lcap_cond *b = lcap_and(lt[nf - 1], x[nf - 1]);
-    for (size_t f = nf - 1; f-- > 0;)
-        b = lcap_ite(lt[f], x[f], b);
+     * as the optimizer's threading would find; ARP's and RARP's tests are
+     * the ones the optimizer would merge */
+    lcap_cond *b = lcap_ite(lt[0], x[0], lcap_and(lcap_or(lt[1], lt[2]), x[1]));
     return b;
 }
 
