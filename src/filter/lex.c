@@ -326,11 +326,15 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             t.kind = T_NUM;
             return t;
         }
-        if (parse_mac(s + p, n, t.addr)) {
+        /* A dotted number (hex digits and dots) can only be the MAC form
+         * xxxx.xxxx.xxxx, which it then is; the other forms need other
+         * separators, more dots or none. */
+        int dotted = is_dotted(s + p, n);
+        if (dotted ? parse_mac_dotted4(s + p, n, t.addr) : parse_mac(s + p, n, t.addr)) {
             t.kind = T_EID;
             return t;
         }
-        if (is_dotted(s + p, n)) {
+        if (dotted) {
             t.kind = T_HID;
             return t;
         }
