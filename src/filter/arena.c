@@ -55,9 +55,12 @@ static int arena_new_chunk(lcap_arena *a, size_t n)
                : a->head->cap >= ARENA_CHUNK_MAX / 2 ? ARENA_CHUNK_MAX : 2 * a->head->cap;
     if (cap < n)
         cap = n;
-    lcap_arena_chunk *c = a->spare;
-    if (c != NULL && c->cap >= cap) {
-        a->spare = NULL;
+    /* an emptied chunk big enough, if one is kept: its pages are already in */
+    lcap_arena_chunk **sp = &a->spare, *c;
+    while (*sp != NULL && (*sp)->cap < cap)
+        sp = &(*sp)->next;
+    if ((c = *sp) != NULL) {
+        *sp = c->next;
     } else {
         if ((c = malloc(sizeof(*c) + cap)) == NULL)
             return -1;
@@ -126,8 +129,10 @@ static void arena_rewind(lcap_arena *a, const arena_mark *m)
         while (a->head != m->head) {
             lcap_arena_chunk *c = a->head;
             a->head = c->next;
-            /* One chunk is kept for the next pass instead of going back to malloc. */
-            if (a->spare == NULL && c->cap <= ARENA_CHUNK_MAX) {
+            /* kept for the next pass instead of going back to malloc (and
+             * its pages to the system, to be faulted in again) */
+            if (c->cap <= ARENA_CHUNK_MAX) {
+                c->next = a->spare;
                 a->spare = c;
                 POISON(c->align, c->cap);
             } else {
@@ -210,8 +215,11 @@ void lcap_arena_free(lcap_arena *a)
         a->head = c->next;
         free(c);
     }
-    free(a->spare);
-    a->spare = NULL;
+    while (a->spare != NULL) {
+        lcap_arena_chunk *c = a->spare;
+        a->spare = c->next;
+        free(c);
+    }
     a->top = NULL;
     /* the first chunk is the caller's stack: give it back clean */
     if (a->first != NULL)
@@ -247,9 +255,20 @@ void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...)
     return NULL;
 }
 
-void *lcap_cc_alloc(lcap_cc *cc, size_t n)
+/* An allocation from a (cc->arena or, while parsing and generating,
+ * cc->tmp), zeroed if zero is set; "out of memory" recorded when it fails. */
+static inline void *cc_take(lcap_cc *cc, lcap_arena *a, size_t n, int zero)
 {
-    void *p = lcap_arena_alloc(&cc->arena, n);
+    size_t r = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    /* the path of nearly every allocation of a compile: room in the chunk */
+    if (r >= n && a->cap - a->used >= r && a->total + r <= ARENA_LIMIT && !a->failed) {
+        void *p = a->base + a->used;
+        a->used += r;
+        a->total += r;
+        UNPOISON(p, r);
+        return zero ? memset(p, 0, n) : p;
+    }
+    void *p = lcap_arena_alloc(a, n);
     if (p == NULL) {
         int spec = cc->speculating;
         cc->speculating = 0;
@@ -257,6 +276,32 @@ void *lcap_cc_alloc(lcap_cc *cc, size_t n)
         cc->speculating = spec;
     }
     return p;
+}
+
+void *lcap_cc_alloc(lcap_cc *cc, size_t n)
+{
+    return cc_take(cc, &cc->arena, n, 1);
+}
+
+void *lcap_cc_alloc_raw(lcap_cc *cc, size_t n)
+{
+    return cc_take(cc, &cc->arena, n, 0);
+}
+
+void *lcap_cc_scratch(lcap_cc *cc, size_t n)
+{
+    return cc_take(cc, &cc->tmp, n, 1);
+}
+
+void *lcap_cc_scratch_raw(lcap_cc *cc, size_t n)
+{
+    return cc_take(cc, &cc->tmp, n, 0);
+}
+
+void lcap_cc_scratch_end(lcap_cc *cc)
+{
+    lcap_arena_free(&cc->tmp);
+    cc->tmp.failed = 0;
 }
 
 int lcap_cc_alloc_reg(lcap_cc *cc)

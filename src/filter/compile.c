@@ -62,6 +62,7 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     }
     if (cc.error || root == NULL)
         goto fail;
+    lcap_cc_scratch_end(&cc); /* the tree and the conditions: only blocks are left */
     if (optimize) {
         int none = lcap_optimize(&cc, &root);
         if (none < 0)

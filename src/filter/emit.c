@@ -255,6 +255,10 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
             return emit_oom(&E);
         }
         place(&E);
+        /* copies and trampolines are only ever added: a program already
+         * too long stays so, and need not be laid out to the end */
+        if (E.total > LCAP_BPF_MAXINSNS)
+            break;
         int rc = resolve(&E, 1, NULL);
         if (rc < 0) {
             emitter_free(&E);
@@ -264,8 +268,9 @@ int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *
             break;
     }
     if (E.total > LCAP_BPF_MAXINSNS) {
-        lcap_cc_error(cc, 0, "the filter needs %zu instructions, more than the %d a BPF program may have", E.total,
-                      LCAP_BPF_MAXINSNS);
+        /* a lower bound: the layout stopped once past the limit */
+        lcap_cc_error(cc, 0, "the filter needs at least %zu instructions, more than the %d a BPF program may have",
+                      E.total, LCAP_BPF_MAXINSNS);
         emitter_free(&E);
         return -1;
     }

@@ -14,7 +14,7 @@
 typedef struct lcap_arena_chunk lcap_arena_chunk;
 typedef struct lcap_arena {
     lcap_arena_chunk *head;  /* malloc'ed chunks, newest first */
-    lcap_arena_chunk *spare; /* one emptied by a rewind, for reuse */
+    lcap_arena_chunk *spare; /* chunks emptied by rewinds, for reuse */
     char *first;             /* the caller's first chunk, or NULL */
     size_t first_cap;
     char *base;              /* the chunk being filled */
@@ -118,8 +118,18 @@ capture_bpf *lcap_compile(int linktype, int snaplen, const char *filter, int opt
 /* Records the first error (later ones are dropped) with the column it is
  * about (1-based; 0 when none applies). Returns NULL for convenience. */
 void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...) LCAP_PRINTF(3, 4);
-/* Arena allocation that records "out of memory" on failure. */
+/* Arena allocation that records "out of memory" on failure; _raw: not
+ * zeroed (for objects whose every field is then set). */
 void *lcap_cc_alloc(lcap_cc *cc, size_t n);
+void *lcap_cc_alloc_raw(lcap_cc *cc, size_t n);
+
+/* What only parsing and code generation need (tokens, the syntax tree,
+ * conditions under construction) comes from cc->tmp, before any temporary
+ * below is taken: zeroed, "out of memory" recorded on failure.
+ * lcap_cc_scratch_end gives it all back at once when the blocks are built. */
+void *lcap_cc_scratch(lcap_cc *cc, size_t n);
+void *lcap_cc_scratch_raw(lcap_cc *cc, size_t n);
+void lcap_cc_scratch_end(lcap_cc *cc);
 
 /* Temporaries of the optimizer and emitter, as malloc/free would give them,
  * from cc->tmp: freed memory is reused once everything allocated after it is

@@ -362,13 +362,27 @@ static lcap_cond *gen_node(lcap_cc *cc, const lcap_node *n)
     size_t depth = 0;
     for (const lcap_node *m = n; m->kind == N_AND || m->kind == N_OR; m = m->l)
         depth++;
-    const lcap_node **spine = lcap_cc_alloc(cc, depth * sizeof(*spine));
+    const lcap_node **spine = lcap_cc_scratch(cc, depth * sizeof(*spine));
     if (spine == NULL)
         return NULL;
     size_t i = 0;
     const lcap_node *m = n;
-    for (; m->kind == N_AND || m->kind == N_OR; m = m->l)
+    int hosts = 1; /* all "or", all host terms */
+    for (; m->kind == N_AND || m->kind == N_OR; m = m->l) {
         spine[i++] = m;
+        hosts &= m->kind == N_OR && lcap_host_chain_ok(cc, m->r);
+    }
+    if (hosts && lcap_host_chain_ok(cc, m)) {
+        /* a chain of host terms, generated as one (gen_inet.c); the terms
+         * in the order they are evaluated */
+        const lcap_node **leaf = lcap_cc_scratch(cc, (depth + 1) * sizeof(*leaf));
+        if (leaf == NULL)
+            return NULL;
+        leaf[0] = m;
+        for (size_t j = 0; j < depth; j++)
+            leaf[j + 1] = spine[depth - 1 - j]->r;
+        return lcap_gen_host4_chain(cc, leaf, depth + 1);
+    }
     lcap_cond *c = gen_leaf(cc, m);
     while (i > 0 && c != NULL) {
         const lcap_node *op = spine[--i];

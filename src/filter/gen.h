@@ -123,6 +123,9 @@ lcap_cond *lcap_gen_proto_abbrev(lcap_cc *cc, int proto, int col);
 lcap_cond *lcap_gen_id(lcap_cc *cc, const lcap_node *n);
 lcap_cond *lcap_gen_num(lcap_cc *cc, const lcap_node *n);
 lcap_cond *lcap_gen_dotted(lcap_cc *cc, const lcap_node *n);
+/* Whether n may be a term of lcap_gen_host4_chain; the chain of them. */
+int lcap_host_chain_ok(const lcap_cc *cc, const lcap_node *n);
+lcap_cond *lcap_gen_host4_chain(lcap_cc *cc, const lcap_node *const *leaf, size_t n);
 lcap_cond *lcap_gen_ip6addr(lcap_cc *cc, const lcap_node *n);
 lcap_cond *lcap_gen_ecode(lcap_cc *cc, const lcap_node *n);
 /* For proto[...]: what the index is relative to (*offrel) and the check the

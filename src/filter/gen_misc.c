@@ -517,7 +517,7 @@ static lcap_cond *protochain_family(lcap_cc *cc, uint32_t v, int v6)
         return NULL;
     reg = (uint32_t)r;
     int depth = protochain_depth(cc, v6);
-    lcap_block **T = lcap_cc_alloc(cc, (size_t)(depth + 1) * sizeof(*T));
+    lcap_block **T = lcap_cc_scratch(cc, (size_t)(depth + 1) * sizeof(*T));
     if (T == NULL)
         return NULL;
     for (int i = 0; i <= depth; i++)

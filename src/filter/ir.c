@@ -8,8 +8,9 @@
 
 lcap_stmt *lcap_stmt_new(lcap_cc *cc, uint16_t code, uint32_t k)
 {
-    lcap_stmt *s = lcap_cc_alloc(cc, sizeof(*s));
+    lcap_stmt *s = lcap_cc_alloc_raw(cc, sizeof(*s));
     if (s != NULL) {
+        s->next = NULL;
         s->code = code;
         s->k = k;
     }
@@ -58,26 +59,37 @@ lcap_block *lcap_block_new(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t
 
 static lcap_exit *exit_new(lcap_cc *cc, lcap_block **slot)
 {
-    lcap_exit *e = lcap_cc_alloc(cc, sizeof(*e));
+    lcap_exit *e = lcap_cc_scratch(cc, sizeof(*e));
     if (e != NULL)
         e->slot = slot;
     return e;
 }
 
+/* A test's condition and its two exits, in one allocation: a long
+ * expression makes one per comparison. They only live while the blocks are
+ * built (scratch); the block stays. */
+struct cond_one {
+    lcap_cond c;
+    lcap_exit t, f;
+};
+
 lcap_cond *lcap_cond_jmp(lcap_cc *cc, lcap_stmt *stmts, uint16_t jop, uint32_t k)
 {
-    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
+    struct cond_one *o = lcap_cc_scratch_raw(cc, sizeof(*o)); /* every field set below */
     lcap_block *b = block_new(cc);
-    if (c == NULL || b == NULL || cc->error)
+    if (o == NULL || b == NULL || cc->error)
         return NULL;
     b->stmts = stmts;
     b->code = (uint16_t)(LCAP_BPF_JMP | jop);
     b->k = k;
+    o->t = (lcap_exit){ &b->jt, NULL };
+    o->f = (lcap_exit){ &b->jf, NULL };
+    lcap_cond *c = &o->c;
     c->head = b;
     c->konst = -1;
-    c->t.head = c->t.tail = exit_new(cc, &b->jt);
-    c->f.head = c->f.tail = exit_new(cc, &b->jf);
-    return c->t.head != NULL && c->f.head != NULL ? c : NULL;
+    c->t.head = c->t.tail = &o->t;
+    c->f.head = c->f.tail = &o->f;
+    return c;
 }
 
 /* "ld #0; jeq #0": always true, made false by negation. */
@@ -161,6 +173,25 @@ lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b)
     a->f = b->f;
     append(&a->t, &b->t);
     return a;
+}
+
+lcap_cond *lcap_ite(lcap_cond *c, lcap_cond *a, lcap_cond *b)
+{
+    if (c == NULL || a == NULL || b == NULL)
+        return NULL;
+    if (c->konst >= 0)
+        return c->konst ? a : b;
+    if (a->konst >= 0)
+        return a->konst ? lcap_or(c, b) : lcap_and(lcap_not(c), b);
+    if (b->konst >= 0)
+        return b->konst ? lcap_or(lcap_not(c), a) : lcap_and(c, a);
+    patch(&c->t, a->head);
+    patch(&c->f, b->head);
+    c->t = a->t;
+    append(&c->t, &b->t);
+    c->f = a->f;
+    append(&c->f, &b->f);
+    return c;
 }
 
 lcap_cond *lcap_not(lcap_cond *a)
@@ -279,7 +310,7 @@ lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, i
 
 lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head)
 {
-    lcap_cond *c = lcap_cc_alloc(cc, sizeof(*c));
+    lcap_cond *c = lcap_cc_scratch(cc, sizeof(*c));
     if (c != NULL) {
         c->head = head;
         c->konst = -1;
@@ -295,4 +326,18 @@ int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense)
     lcap_exits one = { e, e };
     append(sense ? &c->t : &c->f, &one);
     return 0;
+}
+
+uint32_t lcap_scratch_used(lcap_block *const *ord, size_t n)
+{
+    uint32_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        for (const lcap_stmt *s = ord[i]->stmts; s != NULL; s = s->next) {
+            uint16_t c = s->code;
+            int cls = LCAP_BPF_CLASS(c);
+            if (((cls == LCAP_BPF_LD || cls == LCAP_BPF_LDX) && LCAP_BPF_MODE(c) == LCAP_BPF_MEM) ||
+                cls == LCAP_BPF_ST || cls == LCAP_BPF_STX)
+                m |= s->k < 32 ? 1u << s->k : 0;
+        }
+    return m;
 }

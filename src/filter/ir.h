@@ -77,6 +77,8 @@ int lcap_cond_add_exit(lcap_cc *cc, lcap_cond *c, lcap_block **slot, int sense);
 lcap_cond *lcap_and(lcap_cond *a, lcap_cond *b);
 lcap_cond *lcap_or(lcap_cond *a, lcap_cond *b);
 lcap_cond *lcap_not(lcap_cond *a);
+/* "c ? a : b": a when c holds, b when not, c tested once. */
+lcap_cond *lcap_ite(lcap_cond *c, lcap_cond *a, lcap_cond *b);
 /* Prepends statements to the condition's first block. */
 void lcap_cond_prepend(lcap_cond *c, lcap_stmt *s);
 /* Points the dangling exits at returns of accept and 0: the program's root. */
@@ -90,6 +92,10 @@ lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f);
  * from the temporaries instead (give it back with lcap_tmp_free). */
 lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
 lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
+
+/* The scratch words the statements of ord[0..n) name (bit k: M[k]), so
+ * that a pass tracks those alone. */
+uint32_t lcap_scratch_used(lcap_block *const *ord, size_t n);
 
 /* The optimizer: simplifies the graph from *root in place. 0; 1 when the
  * expression rejects every packet by libpcap's rules (*root is then a

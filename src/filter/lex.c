@@ -33,7 +33,10 @@ static const word *find_word(const word *w, size_t count, const char *s, size_t 
     size_t lo = 0, hi = count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int c = memcmp(w[mid].s, s, w[mid].n < n ? w[mid].n : n);
+        /* most probes differ in the first byte: no call for those */
+        int c = (unsigned char)w[mid].s[0] - (unsigned char)s[0];
+        if (c == 0)
+            c = memcmp(w[mid].s, s, w[mid].n < n ? w[mid].n : n);
         if (c == 0)
             c = (w[mid].n > n) - (w[mid].n < n);
         if (c == 0)
@@ -160,8 +163,16 @@ static int parse_mac(const char *s, size_t n, uint8_t mac[6])
 {
     if (n == 0 || hexval((unsigned char)s[0]) < 0) /* every form starts with a hex digit */
         return 0;
-    return parse_mac_plain(s, n, mac) || parse_mac_groups(s, n, ':', mac) || parse_mac_groups(s, n, '-', mac) ||
-           parse_mac_groups(s, n, '.', mac) || parse_mac_dotted4(s, n, mac);
+    /* a form with separators has a known number of them: only that one is tried */
+    size_t colons = 0, dashes = 0, dots = 0;
+    for (size_t i = 0; i < n; i++) {
+        colons += s[i] == ':';
+        dashes += s[i] == '-';
+        dots += s[i] == '.';
+    }
+    return parse_mac_plain(s, n, mac) || (colons == 5 && parse_mac_groups(s, n, ':', mac)) ||
+           (dashes == 5 && parse_mac_groups(s, n, '-', mac)) || (dots == 5 && parse_mac_groups(s, n, '.', mac)) ||
+           (dots == 2 && parse_mac_dotted4(s, n, mac));
 }
 
 /* N.N, N.N.N or N.N.N.N with N a number. */
@@ -186,9 +197,23 @@ static int is_dotted(const char *s, size_t n)
     return parts >= 2 && parts <= 4;
 }
 
+/* The bytes of names, numbers and addresses: ASCII letters and digits, '-',
+ * '_' and '.' (as libpcap's scanner, whatever the locale). A table: the
+ * scanner asks for every byte of every word. */
+static const unsigned char name_chars[256] = {
+    ['-'] = 1, ['.'] = 1, ['_'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1,
+    ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
+    ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 static int is_name_char(int c)
 {
-    return isalnum(c) || c == '-' || c == '_' || c == '.';
+    return name_chars[c];
 }
 
 lcap_token lcap_lex_next(lcap_lexer *lx)
@@ -240,13 +265,14 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
         lx->pos = q;
         return t;
     }
-    if (isalnum(c) || c == ':') {
+    if ((name_chars[c] && c != '-' && c != '.' && c != '_') || c == ':') {
         /* Addresses with colons first: IPv6 or a MAC address. */
         size_t q = p;
-        while (is_name_char((unsigned char)s[q]) || s[q] == ':')
-            q++;
+        int colon = 0;
+        for (; is_name_char((unsigned char)s[q]) || s[q] == ':'; q++)
+            colon |= s[q] == ':';
         size_t n = q - p;
-        if (memchr(s + p, ':', n) != NULL && n < 64) {
+        if (colon && n < 64) {
             char buf[64];
             memcpy(buf, s + p, n);
             buf[n] = '\0';
@@ -300,11 +326,15 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             t.kind = T_NUM;
             return t;
         }
-        if (parse_mac(s + p, n, t.addr)) {
+        /* A dotted number (hex digits and dots) can only be the MAC form
+         * xxxx.xxxx.xxxx, which it then is; the other forms need other
+         * separators, more dots or none. */
+        int dotted = is_dotted(s + p, n);
+        if (dotted ? parse_mac_dotted4(s + p, n, t.addr) : parse_mac(s + p, n, t.addr)) {
             t.kind = T_EID;
             return t;
         }
-        if (is_dotted(s + p, n)) {
+        if (dotted) {
             t.kind = T_HID;
             return t;
         }

@@ -95,6 +95,7 @@ enum lcap_tok {
     T_PF_IFNAME, T_PF_RSET, T_PF_RNR, T_PF_SRNR, T_PF_REASON, T_PF_ACTION,
     T_FISU, T_LSSU, T_MSU, T_HFISU, T_HLSSU, T_HMSU, T_SIO, T_OPC, T_DPC,
     T_SLS, T_HSIO, T_HOPC, T_HDPC, T_HSLS,
+    T_COUNT /* not a token: how many there are */
 };
 
 typedef struct lcap_token {

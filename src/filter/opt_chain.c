@@ -59,10 +59,13 @@ static int a_dead_at(const lcap_block *b, int depth)
 
 static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
 {
-    uint32_t r[LCAP_VN_REGS], defd = 0, ext = 0, iext = 0;
-    int ok = !lcap_block_is_ret(b) && b->jt != b->jf, setx = 0, ind = 0;
-    memcpy(r, r0, sizeof(r));
+    uint32_t defd = 0, ext = 0, iext = 0;
+    int ok = !lcap_block_is_ret(b) && b->jt != b->jf, setx = 0, ind = 0, stepped = 0, shiftx = 0;
     for (const lcap_stmt *s = b->stmts; ok && s != NULL; s = s->next) {
+        stepped++;
+        if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ALU && LCAP_BPF_SRC(s->code) == LCAP_BPF_X &&
+            (LCAP_BPF_OP(s->code) == LCAP_BPF_LSH || LCAP_BPF_OP(s->code) == LCAP_BPF_RSH))
+            shiftx = 1;
         uint32_t u, d;
         lcap_stmt_regs(s, &u, &d);
         if ((u & BIT(LCAP_VN_A) & ~defd) || (d & ~(BIT(LCAP_VN_A) | BIT(LCAP_VN_X))) || lcap_stmt_may_fault(s) ||
@@ -80,10 +83,19 @@ static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
             uint32_t e = s->k > UINT32_MAX - size ? UINT32_MAX : s->k + size;
             if (e > iext)
                 iext = e;
-        } else if (lcap_stmt_extent(s) > ext) {
-            ext = lcap_stmt_extent(s);
+        } else {
+            uint32_t e = lcap_stmt_extent(s);
+            if (e > ext)
+                ext = e;
         }
-        lcap_vn_step(t, r, s);
+    }
+    /* The values matter only for a shift by X, which may be found past 31
+     * (t->bigshift): the statements looked at are then evaluated. */
+    if (shiftx) {
+        uint32_t r[LCAP_VN_REGS];
+        memcpy(r, r0, sizeof(r));
+        for (const lcap_stmt *s = b->stmts; stepped-- > 0; s = s->next)
+            lcap_vn_step(t, r, s);
     }
     if (ok && !(defd & BIT(LCAP_VN_A)))
         ok = 0; /* tests the A it was given */
@@ -193,6 +205,7 @@ static int regroup(lcap_cc *cc, lcap_block **chain, size_t len, const cinfo *inf
 
 /* The arrays regrouping needs, allocated when a first chain is found. */
 typedef struct work {
+    size_t cap;         /* the longest chain they hold */
     lcap_block **chain;
     int *grp;
     size_t *first;
@@ -214,6 +227,7 @@ static int work_alloc(lcap_cc *cc, work *w, size_t n)
     w->key = lcap_tmp_alloc(cc, n, sizeof(*w->key), 0);
     w->scratch = lcap_tmp_alloc(cc, n, sizeof(*w->scratch), 0);
     w->map = (gmap){ lcap_tmp_alloc(cc, mcap, sizeof(uint32_t), 0), lcap_tmp_alloc(cc, mcap, sizeof(int), 0), mcap };
+    w->cap = n;
     return w->chain && w->grp && w->first && w->pmax && w->ipmax && w->key && w->scratch && w->map.keys && w->map.grp ? 0 : -1;
 }
 
@@ -288,9 +302,11 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
         if (lcap_block_is_ret(b))
             continue;
         uint32_t out = info[i].bound;
-        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next)
-            if (lcap_stmt_extent(s) > out)
-                out = lcap_stmt_extent(s);
+        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
+            uint32_t e = lcap_stmt_extent(s);
+            if (e > out)
+                out = e;
+        }
         lcap_block *succ[2] = { b->jt, b->jf };
         for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
             cinfo *s = &info[succ[e]->order];
@@ -311,9 +327,14 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             size_t len = chain_from(t, b, or_sense, info, r0, NULL);
             if (len < 3)
                 continue;
-            if (w.chain == NULL && work_alloc(cc, &w, n) < 0) {
-                rc = oom(cc);
-                goto out;
+            /* sized by the chain (a long program's chains are a part of it) */
+            if (w.cap < len) {
+                work_free(cc, &w);
+                memset(&w, 0, sizeof(w));
+                if (work_alloc(cc, &w, len) < 0) {
+                    rc = oom(cc);
+                    goto out;
+                }
             }
             chain_from(t, b, or_sense, info, r0, w.chain);
             lcap_block *last = w.chain[len - 1];
@@ -324,12 +345,12 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             if (!a_dead_at(or_sense ? b->jt : b->jf, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
                 continue;
             /* what each test compares, with the X the first one leaves */
+            /* r carried from test to test: X is the first one's, the
+             * scratch words r0's (no test writes them), and A defined by
+             * each test before it reads it */
             uint32_t r[LCAP_VN_REGS];
             memcpy(r, r0, sizeof(r));
             for (size_t j = 0; j < len; j++) {
-                uint32_t x = r[LCAP_VN_X];
-                memcpy(r, r0, sizeof(r));
-                r[LCAP_VN_X] = x;
                 for (const lcap_stmt *st = w.chain[j]->stmts; st != NULL; st = st->next)
                     lcap_vn_step(t, r, st);
                 w.key[j] = r[LCAP_VN_A];

@@ -56,7 +56,10 @@ static int may_stop(const lcap_stmt *s, uint32_t bound)
  * it writes nothing else and loads only bytes every path has loaded. */
 static lcap_stmt *drop_recomputed(lcap_vtab *t, lcap_stmt *first, const uint32_t *r, uint32_t bound)
 {
-    if (first == NULL || LCAP_BPF_CLASS(first->code) != LCAP_BPF_LD || lcap_vn_is_unk(t, r[LCAP_VN_A]))
+    /* A statement alone is dropped by the statement-by-statement pass when
+     * it leaves A as it was, and only then: that pass will see to it. */
+    if (first == NULL || first->next == NULL || LCAP_BPF_CLASS(first->code) != LCAP_BPF_LD ||
+        lcap_vn_is_unk(t, r[LCAP_VN_A]))
         return first;
     uint32_t tmp[LCAP_VN_REGS];
     memcpy(tmp, r, sizeof(tmp));
@@ -99,9 +102,27 @@ static void known_operand(const lcap_vtab *t, lcap_stmt *s, const uint32_t *r)
     }
 }
 
+/* The registers the blocks use: A, X and the scratch words some statement
+ * names, as indexes (LCAP_VN_*) in reg[]; their count. The flow below
+ * carries those alone (most programs use no scratch word: 2 of 18). */
+static int regs_in_use(lcap_block **ord, size_t n, int *reg)
+{
+    uint32_t m = lcap_scratch_used(ord, n);
+    int nr = 0;
+    reg[nr++] = LCAP_VN_A;
+    reg[nr++] = LCAP_VN_X;
+    for (int k = 0; k < LCAP_BPF_MEMWORDS; k++)
+        if (m & 1u << k)
+            reg[nr++] = LCAP_VN_M(k);
+    return nr;
+}
+
 static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n, uint32_t *bound)
 {
-    uint32_t *in = lcap_tmp_alloc(cc, n * LCAP_VN_REGS, sizeof(*in), 0);
+    int reg[LCAP_VN_REGS];
+    int nr = regs_in_use(ord, n, reg);
+    /* in[]: per block, the values of the registers in use where it starts */
+    uint32_t *in = lcap_tmp_alloc(cc, n * (size_t)nr, sizeof(*in), 0);
     unsigned char *seen = lcap_tmp_alloc(cc, n, 1, 1);
     if (in == NULL || seen == NULL) {
         lcap_tmp_free(cc, in);
@@ -112,30 +133,38 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         ord[i]->order = (int)i;
     seen[0] = 1;
     bound[0] = 0;
-    for (int r = 0; r < LCAP_VN_REGS; r++)
-        in[r] = CONFLICT;
+    for (int q = 0; q < nr; q++)
+        in[q] = CONFLICT;
+    /* registers no statement names keep one unknown throughout */
+    uint32_t r[LCAP_VN_REGS];
+    for (int k = 0; k < LCAP_VN_REGS; k++)
+        r[k] = lcap_vn_unk(t);
     for (size_t i = 0; i < n && !t->oom; i++) {
         lcap_block *b = ord[i];
         if (lcap_block_is_ret(b) || !seen[i])
             continue;
-        uint32_t *r = &in[i * LCAP_VN_REGS];
-        for (int k = 0; k < LCAP_VN_REGS; k++)
-            if (r[k] == CONFLICT)
-                r[k] = lcap_vn_unk(t);
+        const uint32_t *row = &in[i * (size_t)nr];
+        for (int q = 0; q < nr; q++)
+            r[reg[q]] = row[q] == CONFLICT ? lcap_vn_unk(t) : row[q];
         uint32_t out = bound[i];
         b->stmts = drop_recomputed(t, b->stmts, r, bound[i]);
         for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
             lcap_stmt *s = *sp;
-            if (lcap_stmt_extent(s) > out)
-                out = lcap_stmt_extent(s);
-            uint32_t u, d;
+            uint32_t ext = lcap_stmt_extent(s);
+            if (ext > out)
+                out = ext;
             if (!t->oom) {
                 known_operand(t, s, r);
                 copy_as_move(s, r);
             }
-            lcap_stmt_regs(s, &u, &d);
-            uint32_t before = d ? r[__builtin_ctz(d)] : 0;
+            /* what the register the statement writes held before it: A, X,
+             * or the scratch word a store names */
+            uint32_t a = r[LCAP_VN_A], x = r[LCAP_VN_X];
+            int cls = LCAP_BPF_CLASS(s->code);
+            uint32_t m = (cls == LCAP_BPF_ST || cls == LCAP_BPF_STX) && s->k < LCAP_BPF_MEMWORDS
+                       ? r[LCAP_VN_M(s->k)] : 0;
             int w = lcap_vn_step(t, r, s);
+            uint32_t before = w == LCAP_VN_A ? a : w == LCAP_VN_X ? x : m;
             if (w >= 0 && r[w] == before && !lcap_stmt_may_fault(s) && !t->oom)
                 *sp = s->next;
             else
@@ -150,17 +179,18 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         lcap_block *succ[2] = { b->jt, b->jf };
         for (int e = 0; e < (b->jt == b->jf ? 1 : 2); e++) {
             size_t j = (size_t)succ[e]->order;
-            uint32_t *d = &in[j * LCAP_VN_REGS];
+            uint32_t *d = &in[j * (size_t)nr];
             if (!seen[j]) {
-                memcpy(d, r, LCAP_VN_REGS * sizeof(*d));
+                for (int q = 0; q < nr; q++)
+                    d[q] = r[reg[q]];
                 seen[j] = 1;
                 bound[j] = out;
             } else {
                 if (out < bound[j])
                     bound[j] = out;
-                for (int k = 0; k < LCAP_VN_REGS; k++)
-                    if (d[k] != r[k])
-                        d[k] = CONFLICT;
+                for (int q = 0; q < nr; q++)
+                    if (d[q] != r[reg[q]])
+                        d[q] = CONFLICT;
             }
         }
     }

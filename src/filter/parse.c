@@ -34,12 +34,17 @@ const char *lcap_qproto_name(int qproto)
     return "";
 }
 
+/* Token -> protocol qualifier (0: none), from the same list: the parser
+ * asks for every word. */
+static const uint8_t qproto_of[T_COUNT] = {
+#define PQ_TOK(t, q, s) [T_##t] = q,
+    LCAP_PROTO_QUALS(PQ_TOK)
+#undef PQ_TOK
+};
+
 static int tok_qproto(enum lcap_tok t)
 {
-    for (size_t i = 0; i < sizeof(pquals) / sizeof(pquals[0]); i++)
-        if (pquals[i].t == t)
-            return pquals[i].q;
-    return -1;
+    return (unsigned)t < T_COUNT && qproto_of[t] != 0 ? qproto_of[t] : -1;
 }
 
 static const lcap_token *cur(parser *p) { return &p->toks[p->i]; }
@@ -64,7 +69,7 @@ static void *syntax(parser *p, const char *expected)
 
 static lcap_node *mk(parser *p, enum lcap_nkind k, int col)
 {
-    lcap_node *n = lcap_cc_alloc(p->cc, sizeof(*n));
+    lcap_node *n = lcap_cc_scratch(p->cc, sizeof(*n));
     if (n != NULL) {
         n->kind = k;
         n->col = col;
@@ -75,7 +80,10 @@ static lcap_node *mk(parser *p, enum lcap_nkind k, int col)
 
 static const char *tokstr(parser *p, const lcap_token *t)
 {
-    return lcap_arena_strndup(&p->cc->arena, t->text, (size_t)t->len);
+    char *s = lcap_cc_scratch(p->cc, (size_t)t->len + 1);
+    if (s != NULL)
+        memcpy(s, t->text, (size_t)t->len);
+    return s;
 }
 
 static int is_rel(enum lcap_tok t)
@@ -112,7 +120,7 @@ static lcap_arith *parse_arith(parser *p);
 
 static lcap_arith *mka(parser *p, enum lcap_akind k, int col)
 {
-    lcap_arith *a = lcap_cc_alloc(p->cc, sizeof(*a));
+    lcap_arith *a = lcap_cc_scratch(p->cc, sizeof(*a));
     if (a != NULL) {
         a->kind = k;
         a->col = col;
@@ -814,7 +822,7 @@ lcap_node *lcap_parse(lcap_cc *cc, int *empty)
     size_t cap = 16;
 
     *empty = 0;
-    p.toks = lcap_cc_alloc(cc, cap * sizeof(*p.toks));
+    p.toks = lcap_cc_scratch(cc, cap * sizeof(*p.toks));
     if (p.toks == NULL)
         return NULL;
     for (;;) {
@@ -822,9 +830,10 @@ lcap_node *lcap_parse(lcap_cc *cc, int *empty)
         if (t.kind == T_ERROR)
             return NULL;
         if (p.n == cap) {
-            lcap_token *bigger = lcap_cc_alloc(cc, 2 * cap * sizeof(*p.toks));
+            /* not zeroed: every slot is written before it is read */
+            lcap_token *bigger = lcap_arena_alloc_raw(&cc->tmp, 2 * cap * sizeof(*p.toks));
             if (bigger == NULL)
-                return NULL;
+                return lcap_cc_error(cc, 0, "out of memory compiling the filter");
             memcpy(bigger, p.toks, cap * sizeof(*p.toks));
             p.toks = bigger;
             cap *= 2;

@@ -503,6 +503,61 @@ static void optimized_as_unoptimized(void **state)
     assert_true(compared > 1000);
 }
 
+/* A chain of host terms is generated with the link type tested once per
+ * family (gen_inet.c); with one term that is not a plain host term the
+ * chain is generated as libpcap does, the link type tested in every term.
+ * Unoptimized, both run the same loads in the same order: every packet,
+ * cut at every length, gets one answer from both. */
+static void host_chain_as_libpcap(void **state)
+{
+    (void)state;
+    static const char *const pairs[][2] = {
+        /* a short packet with source 10.0.0.3 stops at the dst test before its own */
+        { "src host 10.0.0.1 or src 10.0.0.2 or dst host 10.0.0.4 or src 10.0.0.3",
+          "src host 10.0.0.1 or src 10.0.0.2 or dst host 10.0.0.4 or (src 10.0.0.3 and src 10.0.0.3)" },
+        { "dst host 10.0.0.1 or src and dst host 10.0.0.2 or 10.0.0.3 or src or dst host 10.1",
+          "dst host 10.0.0.1 or src and dst host 10.0.0.2 or 10.0.0.3 or (src or dst host 10.1 and host 10.1)" },
+    };
+    frame pk[6];
+    ether(&pk[0], NULL, 0, 0x0800);
+    ipv4(&pk[0], 17, 0x0a000009, 0x0a000004, 0);
+    ether(&pk[1], NULL, 0, 0x0800);
+    ipv4(&pk[1], 6, 0x0a000003, 0x0b000001, 0);
+    ether(&pk[2], NULL, 0, 0x0800);
+    ipv4(&pk[2], 6, 0x0a000002, 0x0a000002, 0);
+    for (int k = 3; k < 6; k++) { /* ARP, RARP, ARP: addresses of the terms */
+        ether(&pk[k], NULL, 0, k == 4 ? 0x8035 : 0x0806);
+        put(&pk[k], "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
+        put(&pk[k], "\x02\x00\x00\x00\x00\x01\x0a\x00\x00", 9);
+        put(&pk[k], k == 5 ? "\x09" : "\x04", 1);
+        put(&pk[k], "\x00\x00\x00\x00\x00\x00\x0a\x01\x00", 9);
+        put(&pk[k], k == 3 ? "\x01" : "\x07", 1);
+    }
+    char err[CAPTURE_ERRBUF_SIZE];
+    size_t compared = 0, accepted = 0;
+    for (size_t e = 0; e < sizeof(pairs) / sizeof(pairs[0]); e++) {
+        capture_bpf *a = capture_compile(CAPTURE_DLT_EN10MB, SNAP, pairs[e][0], 0, CAPTURE_NETMASK_UNKNOWN, err);
+        capture_bpf *b = capture_compile(CAPTURE_DLT_EN10MB, SNAP, pairs[e][1], 0, CAPTURE_NETMASK_UNKNOWN, err);
+        if (a == NULL || b == NULL)
+            fail_msg("'%s': %s", pairs[e][a == NULL ? 0 : 1], err);
+        const struct capture_insn *ia, *ib;
+        assert_true(capture_bpf_insns(a, &ia) < capture_bpf_insns(b, &ib)); /* the forms differ */
+        for (size_t p = 0; p < sizeof(pk) / sizeof(pk[0]); p++) {
+            for (size_t len = 0; len <= pk[p].n; len++) {
+                uint32_t x = capture_bpf_filter(a, pk[p].b, (uint32_t)len, (uint32_t)len);
+                uint32_t y = capture_bpf_filter(b, pk[p].b, (uint32_t)len, (uint32_t)len);
+                if (x != y)
+                    fail_msg("'%s', packet %zu cut at %zu: %u, libpcap's form %u", pairs[e][0], p, len, x, y);
+                compared++;
+                accepted += x != 0;
+            }
+        }
+        capture_bpf_free(a);
+        capture_bpf_free(b);
+    }
+    assert_true(compared > 400 && accepted >= 6);
+}
+
 static const char *const thread_exprs[] = {
     "tcp port 80 or udp port 53", "host 192.168.1.1 and not arp", "vlan 5 and ip6 and icmp6",
     "ip[0] & 0xf > 5 or tcp[tcpflags] & (tcp-syn|tcp-fin) != 0", "ether multicast and not broadcast",
@@ -752,6 +807,7 @@ int main(void)
         cmocka_unit_test(protochain_after_ah), cmocka_unit_test(savefile_null_af),
         cmocka_unit_test(errors),              cmocka_unit_test(optimizer_regressions),
         cmocka_unit_test(long_chains),         cmocka_unit_test(optimized_as_unoptimized),
+        cmocka_unit_test(host_chain_as_libpcap),
         cmocka_unit_test(threads_identical),   cmocka_unit_test(setfilter_on_reader),
         cmocka_unit_test(opaque_link_types),   cmocka_unit_test(juniper_link_types),
         cmocka_unit_test(linux_vlan_as_tagged),

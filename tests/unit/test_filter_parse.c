@@ -34,6 +34,7 @@ static parsed *parse(const char *text)
 static void done(parsed *p)
 {
     lcap_arena_free(&p->cc.arena);
+    lcap_arena_free(&p->cc.tmp); /* the tree's (scratch) */
     free(p);
 }
 
