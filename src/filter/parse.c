@@ -235,6 +235,14 @@ static int binop(enum lcap_tok t, int level)
     return -1;
 }
 
+static int is_arith_op(enum lcap_tok t)
+{
+    for (int level = 0; level <= 4; level++)
+        if (binop(t, level) >= 0)
+            return 1;
+    return t == T_CARET || t == T_PERCENT;
+}
+
 static lcap_arith *parse_alevel(parser *p, int level)
 {
     if (level > 4)
@@ -298,6 +306,22 @@ static lcap_node *try_relation(parser *p)
         n->rel = rel;
     }
     return n;
+}
+
+/* After try_relation failed on tokens that start an arithmetic
+ * expression: parse them again recording errors, so that the first one is
+ * reported where it is (in the right operand too: "len >", "1 ="). */
+static void *relation_error(parser *p)
+{
+    static const char relop[] = "a relational operator ('=', '!=', '<', '<=', '>', '>=')";
+    if (parse_arith(p) == NULL || p->cc->error)
+        return NULL;
+    if (!is_rel(kind(p)))
+        return syntax(p, relop);
+    advance(p);
+    if (parse_arith(p) == NULL || p->cc->error)
+        return NULL;
+    return syntax(p, relop);
 }
 
 /* ---- names and addresses after qualifiers ---- */
@@ -595,6 +619,11 @@ static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout)
             *qout = (lcap_qual){ 0, 0, 0, 1 };
             break;
         }
+        /* a number and an operator: a relation gone wrong, not a bare id */
+        if (is_rel(peek(p, 1)->kind) || is_arith_op(peek(p, 1)->kind)) {
+            n = relation_error(p);
+            break;
+        }
         *qout = qin;
         n = parse_nid(p, qin);
         break;
@@ -632,17 +661,7 @@ static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout)
     if (can_start_arith(p)) {
         if ((n = try_relation(p)) != NULL)
             return n;
-        if (pq < 0) {
-            /* report the error at its place */
-            lcap_arith *a = parse_arith(p);
-            if (a != NULL)
-                return syntax(p, "a relational operator ('=', '!=', '<', '<=', '>', '>=')");
-            return NULL;
-        }
-        lcap_arith *a = parse_arith(p);
-        if (a != NULL && !p->cc->error)
-            return syntax(p, "a relational operator ('=', '!=', '<', '<=', '>', '>=')");
-        return NULL;
+        return relation_error(p); /* report the error at its place */
     }
     if (pq >= 0) {
         enum lcap_tok nx = peek(p, 1)->kind;

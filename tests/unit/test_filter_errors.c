@@ -1,0 +1,83 @@
+/* test_filter_errors.c - the compiler's messages for the mistakes tcpdump users make: each
+ * names the token and its column and says what was expected, or which database or link type
+ * refused it; and the pcap-filter(7) forms libpcap refuses on a link type stay refused. */
+/* SPDX-License-Identifier: BSD-2-Clause */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "capture.h"
+
+/* expr must be refused on dlt with a message holding every one of the
+ * NULL-terminated parts. */
+static void refused(int dlt, const char *expr, ...)
+{
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    capture_bpf *p = capture_compile(dlt, 262144, expr, 1, CAPTURE_NETMASK_UNKNOWN, err);
+    if (p != NULL) {
+        capture_bpf_free(p);
+        fail_msg("'%s' compiled", expr);
+    }
+    va_list ap;
+    va_start(ap, expr);
+    for (const char *part; (part = va_arg(ap, const char *)) != NULL;)
+        if (strstr(err, part) == NULL)
+            fail_msg("'%s': '%s' lacks '%s'", expr, err, part);
+    va_end(ap);
+}
+
+#define EN CAPTURE_DLT_EN10MB
+
+/* A relation whose right side is missing or wrong: the error is there, not
+ * at the operator (which used to be called "expected a relational operator"). */
+static void relation_right_side(void **state)
+{
+    (void)state;
+    refused(EN, "len >", "end of expression", "column 6", "a number", NULL);
+    refused(EN, "tcp[0:2] >", "end of expression", "column 11", NULL);
+    refused(EN, "1 =", "end of expression", "column 4", NULL);
+    refused(EN, "ip[0] = (1 +", "end of expression", "column 13", NULL);
+    refused(EN, "tcp[tcpflags] = tcp-foo", "'tcp-foo'", "column 17", NULL);
+    refused(EN, "icmp[icmptype] = icmp-foo", "'icmp-foo'", "column 18", NULL);
+    refused(EN, "icmp6[icmp6type] != icmp6-foo", "'icmp6-foo'", "column 21", NULL);
+    refused(EN, "len > foo", "'foo'", "column 7", NULL);
+    refused(EN, "1 + = 2", "'='", "column 5", NULL);
+    /* and a relation without an operator still says so */
+    refused(EN, "tcp[tcpflags] & tcp-syn", "end of expression", "relational operator", NULL);
+    refused(EN, "ip[0]", "end of expression", "relational operator", NULL);
+}
+
+/* The mistakes the issue lists keep their token, column and reason. */
+static void typical_mistakes(void **state)
+{
+    (void)state;
+    refused(EN, "host", "end of expression", "column 5", "a name, a number or an address", NULL);
+    refused(EN, "port 99999", "99999", "65535", "column 6", NULL);
+    refused(EN, "net 10.0.0.0/33", "<= 32", "column 5", NULL);
+    refused(EN, "ether host 1:2:3", "'1:2:3'", "column 12", NULL);
+    refused(EN, "src or", "'or'", "column 5", NULL);
+    refused(EN, "(tcp", "end of expression", "')'", NULL);
+    refused(EN, "tcp)", "')'", "column 4", NULL);
+    refused(EN, "host foo.invalid", "unknown host 'foo.invalid'", NULL);
+    refused(EN, "port nosuchport", "unknown port 'nosuchport'", NULL);
+    refused(EN, "wlan addr1 00:11:22:33:44:55", "DLT EN10MB", NULL);
+    refused(EN, "type mgt", "'type' is not valid on DLT EN10MB", NULL);
+    refused(EN, "vlan 5000", "5000", "4095", NULL);
+    refused(EN, "tcp and", "end of expression", "column 8", NULL);
+    refused(EN, "tcp or or udp", "'or'", "column 8", NULL);
+    refused(EN, "ip[0:3] = 1", "1, 2 or 4", "column 6", NULL);
+    refused(EN, "ip[0] = 08", "non-octal", "column 9", NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(relation_right_side),
+        cmocka_unit_test(typical_mistakes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
