@@ -858,7 +858,14 @@ lcap_node *lcap_parse(lcap_cc *cc, int *empty)
     }
     lcap_qual q, qerr = { 0, 0, 0, 1 };
     lcap_node *n = parse_expr(&p, qerr, &q);
-    if (n != NULL && kind(&p) != T_EOF)
+    if (n != NULL && kind(&p) != T_EOF) {
+        /* "tcp prot 80": a name or number right after a protocol lacks its qualifier */
+        enum lcap_tok t = kind(&p);
+        if (p.i > 0 && tok_qproto(p.toks[p.i - 1].kind) >= 0 &&
+            (t == T_ID || t == T_NUM || t == T_HID || t == T_HID6 || t == T_EID))
+            return syntax(&p, "a qualifier ('host', 'net', 'port', 'src'...) after the protocol, 'and', 'or' "
+                              "or end of expression");
         return syntax(&p, "'and', 'or' or end of expression");
+    }
     return n;
 }

@@ -51,6 +51,15 @@ static void relation_right_side(void **state)
     refused(EN, "ip[0]", "end of expression", "relational operator", NULL);
 }
 
+/* A name right after a protocol ("tcp prot 80"): a qualifier was missing. */
+static void name_after_protocol(void **state)
+{
+    (void)state;
+    refused(EN, "tcp prot 80", "'prot'", "column 5", "qualifier", NULL);
+    refused(EN, "udp 53", "'53'", "column 5", "qualifier", NULL);
+    refused(EN, "tcp port 80 udp", "'udp'", "column 13", "'and', 'or'", NULL);
+}
+
 /* The mistakes the issue lists keep their token, column and reason. */
 static void typical_mistakes(void **state)
 {
@@ -76,7 +85,7 @@ static void typical_mistakes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(relation_right_side),
+        cmocka_unit_test(relation_right_side), cmocka_unit_test(name_after_protocol),
         cmocka_unit_test(typical_mistakes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
