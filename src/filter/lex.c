@@ -354,7 +354,10 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
     }
     t.kind = T_ERROR;
     t.len = 1;
-    if (isprint(c))
+    if (c == '\'' || c == '"') /* shell quoting pasted into a program's string */
+        lcap_cc_error(lx->cc, t.col, "unexpected quote %c: the filter language has no quotes "
+                      "(they belong to the shell)", c);
+    else if (isprint(c))
         lcap_cc_error(lx->cc, t.col, "unexpected character '%c'", c);
     else
         lcap_cc_error(lx->cc, t.col, "unexpected byte 0x%02x", c);

@@ -60,6 +60,14 @@ static void name_after_protocol(void **state)
     refused(EN, "tcp port 80 udp", "'udp'", "column 13", "'and', 'or'", NULL);
 }
 
+/* Shell quoting left in the expression. */
+static void quotes(void **state)
+{
+    (void)state;
+    refused(EN, "'tcp'", "column 1", "quote", NULL);
+    refused(EN, "tcp port \"80\"", "column 10", "quote", NULL);
+}
+
 /* The mistakes the issue lists keep their token, column and reason. */
 static void typical_mistakes(void **state)
 {
@@ -86,7 +94,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(relation_right_side), cmocka_unit_test(name_after_protocol),
-        cmocka_unit_test(typical_mistakes),
+        cmocka_unit_test(quotes),              cmocka_unit_test(typical_mistakes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
