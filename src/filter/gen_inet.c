@@ -298,8 +298,10 @@ lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_c
      * of "tcp" are dead code its optimizer (and ours) removes */
     switch (proto) {
     case Q_RADIO:
-        if (cc->link->vkind == V_NONE)
-            return lcap_cc_error(cc, col, "'radio' is not valid on DLT %s: it has no radio header", cc->link->name);
+        /* libpcap's gen_load: radiotap, AVS and Prism only, not PPI */
+        if (cc->link->vkind == V_NONE || cc->link->vkind == V_PPI)
+            return lcap_cc_error(cc, col, "'radio' is not valid on DLT %s: only radiotap, AVS and Prism "
+                                 "headers are indexed", cc->link->name);
         *offrel = OR_PACKET;
         return idx_check;
     case Q_LINK:

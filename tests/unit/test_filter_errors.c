@@ -90,11 +90,30 @@ static void typical_mistakes(void **state)
     refused(EN, "ip[0] = 08", "non-octal", "column 9", NULL);
 }
 
+/* libpcap (1.10.3 and master, gen_load) indexes 'radio' only on radiotap,
+ * AVS and Prism headers: PPI's header is not one (accept.jsonl has no
+ * radio_index_PPI row, as it has link_index_PPI). */
+static void radio_only_on_radio_headers(void **state)
+{
+    (void)state;
+    refused(192, "radio[0] = 0", "'radio'", "DLT PPI", "column 1", NULL);
+    refused(EN, "radio[0] = 0", "'radio'", "DLT EN10MB", NULL);
+    int ok[] = { 127, 163, 119 }; /* IEEE802_11_RADIO, _AVS, PRISM_HEADER */
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char err[CAPTURE_ERRBUF_SIZE];
+        capture_bpf *p = capture_compile(ok[i], 262144, "radio[0] = 0", 1, CAPTURE_NETMASK_UNKNOWN, err);
+        if (p == NULL)
+            fail_msg("radio[0] on DLT %d: %s", ok[i], err);
+        capture_bpf_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(relation_right_side), cmocka_unit_test(name_after_protocol),
         cmocka_unit_test(quotes),              cmocka_unit_test(typical_mistakes),
+        cmocka_unit_test(radio_only_on_radio_headers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
