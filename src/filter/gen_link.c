@@ -422,8 +422,8 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         return gen_arcnet_linktype(cc, proto);
     case LT_LTALK:
         return proto == ETHERTYPE_ATALK ? lcap_cond_true(cc) : lcap_cond_false(cc);
-    case LT_PLAIN:
-        return proto > ETHERMTU ? lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto) : lcap_cond_false(cc);
+    case LT_PLAIN: /* libpcap's default case: the type field, LLC SAPs too (1.10.3 and master) */
+        return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto);
     case LT_SUNATM: /* LLC-encapsulated traffic */
         return lcap_and(lcap_gen_mcmp(cc, OR_PACKET, 0, 1, 2, 0x0f), lcap_gen_llc_linktype(cc, proto));
     case LT_IPNET:

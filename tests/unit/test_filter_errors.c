@@ -1,6 +1,6 @@
 /* test_filter_errors.c - the compiler's messages for the mistakes tcpdump users make: each
  * names the token and its column and says what was expected, or which database or link type
- * refused it; and the pcap-filter(7) forms libpcap refuses on a link type stay refused. */
+ * refused it; and pcap-filter(7) forms refused, or compiled, on a link type as libpcap does. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -108,12 +108,38 @@ static void radio_only_on_radio_headers(void **state)
     }
 }
 
+/* On the link types whose type field is compared as a plain EtherType
+ * (libpcap's gen_linktype default case), an LLC SAP protocol ("iso",
+ * "stp", "ipx", "netbeui") is compared there too, as 1.10.3 and master do
+ * (gencode.c at 694879481a): never refused as matching nothing. */
+static void sap_protocols_on_plain_type_fields(void **state)
+{
+    (void)state;
+    static const struct { int dlt; const char *expr; uint32_t off, k; } rows[] = {
+        { 138, "iso", 16, 0xfe }, { 138, "stp", 16, 0x42 }, { 138, "ipx", 16, 0xe0 },
+        { 138, "netbeui", 16, 0xf0 }, { 99, "iso", 6, 0xfe },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char err[CAPTURE_ERRBUF_SIZE];
+        capture_bpf *p = capture_compile(rows[i].dlt, 262144, rows[i].expr, 1, CAPTURE_NETMASK_UNKNOWN, err);
+        if (p == NULL)
+            fail_msg("'%s' on DLT %d: %s", rows[i].expr, rows[i].dlt, err);
+        uint8_t pkt[64] = { 0 };
+        pkt[rows[i].off] = (uint8_t)(rows[i].k >> 8);
+        pkt[rows[i].off + 1] = (uint8_t)rows[i].k;
+        assert_true(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0);
+        pkt[rows[i].off + 1] ^= 1;
+        assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)), 0);
+        capture_bpf_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(relation_right_side), cmocka_unit_test(name_after_protocol),
         cmocka_unit_test(quotes),              cmocka_unit_test(typical_mistakes),
-        cmocka_unit_test(radio_only_on_radio_headers),
+        cmocka_unit_test(radio_only_on_radio_headers), cmocka_unit_test(sap_protocols_on_plain_type_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
