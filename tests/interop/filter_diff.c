@@ -87,6 +87,8 @@ static const struct known_diff {
       "1.10.3 also takes RFC 1051's ARCnet types 240 and 241 for ip and arp, master only RFC 1201's 212 and 213 (accept.jsonl link_proto_ip_ARCNET_LINUX)" },
     { "SLIP", "outbound", NULL, RESULTS_DIFFER,
       "1.10.3 tests link[0] != 0 for outbound, master link[0] == 1 (accept.jsonl slip_outbound)" },
+    { "PPI", "type|subtype|dir", "supported only", ONLY_CAPTURE_ACCEPTS,
+      "1.10.3 refuses 802.11 frame tests on PPI, master compiles them (accept.jsonl wlan_dir_fromds_PPI, llc_PPI 'wlan type data')" },
     { NULL, "l1|l2|iih|lsp|snp|csnp|psnp", NULL, RESULTS_DIFFER,
       "1.10.3 reads the IS-IS PDU type a byte early and unmasked, master at offset 4 masked with 0x1f (accept.jsonl isis_lsp_C_HDLC)" },
 };
