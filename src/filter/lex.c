@@ -263,7 +263,7 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             size_t colons = 0, addrish = 1;
             for (size_t i = 0; i < n; i++) {
                 colons += buf[i] == ':';
-                addrish &= isxdigit((unsigned char)buf[i]) || buf[i] == ':' || buf[i] == '.';
+                addrish &= isalnum((unsigned char)buf[i]) || buf[i] == ':' || buf[i] == '.'; /* no name has colons */
             }
             if (addrish && colons >= 2) {
                 t.kind = T_ERROR;

@@ -88,6 +88,9 @@ static void typical_mistakes(void **state)
     refused(EN, "tcp or or udp", "'or'", "column 8", NULL);
     refused(EN, "ip[0:3] = 1", "1, 2 or 4", "column 6", NULL);
     refused(EN, "ip[0] = 08", "non-octal", "column 9", NULL);
+    /* a MAC or IPv6 address with a letter past 'f' is named whole, not cut at a colon */
+    refused(EN, "ether host ff:ff:ff:ff:ff:gg", "'ff:ff:ff:ff:ff:gg'", "column 12", "MAC", NULL);
+    refused(EN, "host fe80::1:zz", "'fe80::1:zz'", "column 6", "IPv6", NULL);
 }
 
 /* libpcap (1.10.3 and master, gen_load) indexes 'radio' only on radiotap,
