@@ -357,6 +357,8 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
     if (c == '\'' || c == '"') /* shell quoting pasted into a program's string */
         lcap_cc_error(lx->cc, t.col, "unexpected quote %c: the filter language has no quotes "
                       "(they belong to the shell)", c);
+    else if (c == ',') /* "port 80,443" */
+        lcap_cc_error(lx->cc, t.col, "unexpected character ',': alternatives are written with 'or' (port 80 or 443)");
     else if (isprint(c))
         lcap_cc_error(lx->cc, t.col, "unexpected character '%c'", c);
     else

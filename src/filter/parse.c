@@ -390,6 +390,13 @@ static lcap_node *parse_nid(parser *p, lcap_qual q)
         advance(p);
         break;
     default:
+        if (t->kind >= T_DST && t->kind != T_AND && t->kind != T_OR && t->kind != T_NOT) {
+            /* "ip proto tcp": the name is a keyword too */
+            char hint[128];
+            snprintf(hint, sizeof(hint), "a name, a number or an address ('%.*s' is a keyword: write '\\%.*s' "
+                     "for the name)", t->len, t->text, t->len, t->text);
+            return syntax(p, hint);
+        }
         return syntax(p, "a name, a number or an address");
     }
     if (n != NULL)
@@ -570,7 +577,7 @@ static lcap_node *parse_wlan(parser *p, int col)
         return NULL;
     advance(p);
     if (kind(p) != T_NUM && kind(p) != T_ID)
-        return syntax(p, t == T_DIR ? "a direction" : "a frame type");
+        return syntax(p, t == T_DIR ? "a direction" : t == T_SUBTYPE ? "a frame subtype" : "a frame type");
     n->has_num = kind(p) == T_NUM;
     n->num = cur(p)->num;
     n->s = tokstr(p, cur(p));

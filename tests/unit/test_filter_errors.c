@@ -60,6 +60,19 @@ static void name_after_protocol(void **state)
     refused(EN, "tcp port 80 udp", "'udp'", "column 13", "'and', 'or'", NULL);
 }
 
+/* A keyword where a name was expected ("ip proto tcp"): say how to escape it. */
+static void keyword_as_name(void **state)
+{
+    (void)state;
+    refused(EN, "ip proto tcp", "'tcp'", "column 10", "'\\tcp'", NULL);
+    refused(EN, "ether proto ip", "'ip'", "column 13", "'\\ip'", NULL);
+    refused(EN, "src or", "'or'", "column 5", "a name, a number or an address", NULL);
+    refused(EN, "ether", "'ether' alone", "column 1", NULL);
+    refused(EN, "fddi", "'fddi' alone", NULL);
+    refused(127, "subtype", "a frame subtype", NULL);
+    refused(EN, "port 80,443", "','", "column 8", "'or'", NULL);
+}
+
 /* Shell quoting left in the expression. */
 static void quotes(void **state)
 {
@@ -142,6 +155,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(relation_right_side), cmocka_unit_test(name_after_protocol),
         cmocka_unit_test(quotes),              cmocka_unit_test(typical_mistakes),
+        cmocka_unit_test(keyword_as_name),
         cmocka_unit_test(radio_only_on_radio_headers), cmocka_unit_test(sap_protocols_on_plain_type_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
