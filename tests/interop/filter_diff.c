@@ -54,43 +54,46 @@ static const struct known_diff {
     const char *word;      /* in the expression, '|' between alternatives; NULL: any */
     const char *pcap_err;  /* in libpcap's message, when it refuses; NULL: any */
     enum diff_kind kind;
+    const char *unless;    /* RESULTS_DIFFER only on packets this filter rejects; NULL: any */
     const char *why;
 } known_diffs[] = {
-    { NULL, "vxlan", NULL, ONLY_CAPTURE_ACCEPTS,
+    { NULL, "vxlan", NULL, ONLY_CAPTURE_ACCEPTS, NULL,
       "the vxlan keyword is newer than 1.10.3 (accept.jsonl vxlan rows)" },
-    { NULL, "proto 300", NULL, ONLY_PCAP_ACCEPTS,
+    { NULL, "proto 300", NULL, ONLY_PCAP_ACCEPTS, NULL,
       "master refuses protocol numbers above 255 (reject.jsonl ip_proto_256, ip6_proto_256)" },
-    { NULL, "decnet host 64.", NULL, ONLY_PCAP_ACCEPTS,
+    { NULL, "decnet host 64.", NULL, ONLY_PCAP_ACCEPTS, NULL,
       "master refuses DECnet area 64 (reject.jsonl decnet_area: invalid DECnet address)" },
-    { NULL, "inbound", NULL, ONLY_PCAP_ACCEPTS,
+    { NULL, "inbound", NULL, ONLY_PCAP_ACCEPTS, NULL,
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl inbound_linuxext); BSD has none" },
-    { NULL, "outbound", NULL, ONLY_PCAP_ACCEPTS,
+    { NULL, "outbound", NULL, ONLY_PCAP_ACCEPTS, NULL,
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl outbound_linuxext); BSD has none" },
-    { NULL, "proto 0x05dc", NULL, ONLY_PCAP_ACCEPTS,
+    { NULL, "proto 0x05dc", NULL, ONLY_PCAP_ACCEPTS, NULL,
       "master refuses an LLC DSAP above 255 (reject.jsonl link_proto_1500_EN10MB)" },
-    { NULL, "ip multicast", NULL, RESULTS_DIFFER,
+    { NULL, "ip multicast", NULL, RESULTS_DIFFER, NULL,
       "1.10.3 tests the IPv4 destination >= 224, master its top nibble == 0xe (accept.jsonl vlan_num_and_vlan_num_and_ip_multicast_DSA_TAG_BRCM)" },
-    { NULL, NULL, "by zero", ONLY_CAPTURE_ACCEPTS,
+    { NULL, NULL, "by zero", ONLY_CAPTURE_ACCEPTS, NULL,
       "1.10.3's optimizer reports division by zero for divisors that are not constants (issue 11: division of constants by zero)" },
     /* found over the savefiles of tests/data (filter_manpage.txt) */
-    { NULL, "gateway", "not supported in this configuration", ONLY_CAPTURE_ACCEPTS,
+    { NULL, "gateway", "not supported in this configuration", ONLY_CAPTURE_ACCEPTS, NULL,
       "1.10.3 built with IPv6 refuses gateway, master compiles it (accept.jsonl gateway_name_en10mb)" },
-    { "DSA_TAG_BRCM", NULL, NULL, ONLY_CAPTURE_ACCEPTS,
+    { "DSA_TAG_BRCM", NULL, NULL, ONLY_CAPTURE_ACCEPTS, NULL,
       "1.10.3 generates no code for the Broadcom tag, master does (accept.jsonl *_DSA_TAG_BRCM rows: MAC hosts, vlan, llc)" },
-    { "DSA_TAG_DSA", NULL, NULL, ONLY_CAPTURE_ACCEPTS,
+    { "DSA_TAG_DSA", NULL, NULL, ONLY_CAPTURE_ACCEPTS, NULL,
       "1.10.3 generates no code for Marvell DSA, master does (accept.jsonl *_DSA_TAG_DSA rows)" },
-    { "DSA_TAG_", "inbound|outbound", NULL, RESULTS_DIFFER,
+    { "DSA_TAG_", "inbound|outbound", NULL, RESULTS_DIFFER, NULL,
       "master reads the direction from the tag, 1.10.3 on Linux from its BPF extension (accept.jsonl inbound_DSA_TAG_BRCM, outbound_DSA_TAG_DSA)" },
-    { "DSA_TAG_BRCM_PREPEND", "link|ether|fddi|tr|wlan|ppp|slip", NULL, RESULTS_DIFFER,
+    { "DSA_TAG_BRCM_PREPEND", "link|ether|fddi|tr|wlan|ppp|slip", NULL, RESULTS_DIFFER, NULL,
       "link[] after the prepended 4-byte Broadcom tag, where the Ethernet header starts (src/filter/gen_link.c linkhdr_offset); 1.10.3 counts from the tag" },
-    { "ARCNET", "ip|arp|0x0800|0x0806", NULL, RESULTS_DIFFER,
+    { "ARCNET", "ip|arp|0x0800|0x0806", NULL, RESULTS_DIFFER, NULL,
       "1.10.3 also takes RFC 1051's ARCnet types 240 and 241 for ip and arp, master only RFC 1201's 212 and 213 (accept.jsonl link_proto_ip_ARCNET_LINUX)" },
-    { "SLIP", "outbound", NULL, RESULTS_DIFFER,
+    { "SLIP", "outbound", NULL, RESULTS_DIFFER, NULL,
       "1.10.3 tests link[0] != 0 for outbound, master link[0] == 1 (accept.jsonl slip_outbound)" },
-    { "PPI", "type|subtype|dir", "supported only", ONLY_CAPTURE_ACCEPTS,
+    { "PPI", "type|subtype|dir", "supported only", ONLY_CAPTURE_ACCEPTS, NULL,
       "1.10.3 refuses 802.11 frame tests on PPI, master compiles them (accept.jsonl wlan_dir_fromds_PPI, llc_PPI 'wlan type data')" },
-    { NULL, "l1|l2|iih|lsp|snp|csnp|psnp", NULL, RESULTS_DIFFER,
+    { NULL, "l1|l2|iih|lsp|snp|csnp|psnp", NULL, RESULTS_DIFFER, NULL,
       "1.10.3 reads the IS-IS PDU type a byte early and unmasked, master at offset 4 masked with 0x1f (accept.jsonl isis_lsp_C_HDLC)" },
+    { NULL, "geneve", NULL, RESULTS_DIFFER, "geneve",
+      "on a packet that is not Geneve, the terms after geneve read an offset word its code never set: libpcap's holds what an earlier term left there (its arithmetic's: 'len < 0x40 or geneve || ether proto 0' reads [0x40]), libcapture's 0 (filter_diff -s 24)" },
 };
 
 /* Whether one of the '|'-separated alternatives of list occurs in s as a
@@ -421,6 +424,16 @@ static void hex(const fg_packet *p, char *buf, size_t cap)
         n += (size_t)snprintf(buf + n, cap - n, " %02x", p->data[i]);
 }
 
+/* Whether libcapture's program for expr accepts p (0 if it does not compile). */
+static int accepts(int linktype, const char *expr, const fg_packet *p)
+{
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *b = capture_compile(linktype, SNAPLEN, expr, 1, NETMASK, err);
+    int r = b != NULL && capture_bpf_filter(b, p->data, p->len, p->caplen) != 0;
+    capture_bpf_free(b);
+    return r;
+}
+
 /* Compiles expr for linktype with both compilers (optimized or not) and
  * runs both programs over pkts: 0 when they agree, 1 for a known
  * difference, 2 for a disagreement (reported); *matching_out gets the
@@ -496,7 +509,8 @@ static int compare_expr(const char *linkname, int linktype, pcap_t *dead, const 
                 faulted++;
                 continue;
             }
-            if (known(linkname, expr, NULL, RESULTS_DIFFER)) {
+            const struct known_diff *kd = known(linkname, expr, NULL, RESULTS_DIFFER);
+            if (kd != NULL && (kd->unless == NULL || !accepts(linktype, kd->unless, p))) {
                 verdict = 1;
                 continue;
             }
