@@ -168,20 +168,15 @@ int lcap_gen_init_link(lcap_cc *cc)
         cc->off_linkhdr.var = 1;
         cc->off_linktype.var = 1;
     }
-    /* MTP2 fields (with a 4-byte pseudo-header on MTP2_WITH_PHDR) */
-    uint32_t mtp = cc->dlt == 139 ? 4 : 0;
+    /* MTP2 fields, after MTP2_WITH_PHDR's 4-byte pseudo-header or ERF's
+     * 20-byte record header (libpcap's init_linktype; none on MTP3) */
+    uint32_t mtp = cc->dlt == 139 ? 4 : cc->dlt == 197 ? 20 : 0;
     cc->off_li = 2 + mtp;
     cc->off_li_hsl = 4 + mtp;
     cc->off_sio = 3 + mtp;
     cc->off_opc = 4 + mtp;
     cc->off_dpc = 4 + mtp;
     cc->off_sls = 7 + mtp;
-    if (cc->dlt == 141) { /* MTP3 alone */
-        cc->off_sio = 0;
-        cc->off_opc = cc->off_dpc = 1;
-        cc->off_sls = 4;
-        cc->off_li = cc->off_li_hsl = NO;
-    }
     return 0;
 }
 

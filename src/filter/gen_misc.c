@@ -256,7 +256,8 @@ lcap_cond *lcap_gen_dnhost(lcap_cc *cc, uint32_t addr, int dir, int col)
 
 /* ---- SS7 ---- */
 
-static int is_mtp(lcap_cc *cc) { return cc->dlt == 139 || cc->dlt == 140 || cc->dlt == 141; }
+/* the link types libpcap gives SS7 field offsets: MTP2, MTP2_WITH_PHDR, ERF */
+static int is_mtp(lcap_cc *cc) { return cc->dlt == 139 || cc->dlt == 140 || cc->dlt == 197; }
 
 static const struct {
     uint16_t jop;
@@ -270,8 +271,9 @@ static lcap_cond *gen_mtp2(lcap_cc *cc, const lcap_node *n)
 {
     const char *name = n->op == T_FISU ? "fisu" : n->op == T_LSSU ? "lssu" : n->op == T_MSU ? "msu" :
                        n->op == T_HFISU ? "hfisu" : n->op == T_HLSSU ? "hlssu" : "hmsu";
-    if (cc->dlt != 139 && cc->dlt != 140)
-        return lcap_cc_error(cc, n->col, "'%s' is valid only on MTP2 link types, not DLT %s", name, cc->link->name);
+    if (!is_mtp(cc))
+        return lcap_cc_error(cc, n->col, "'%s' is valid only on MTP2 link types (and ERF), not DLT %s", name,
+                             cc->link->name);
     uint32_t li = cc->off_li, hsl = cc->off_li_hsl;
     switch (n->op) {
     case T_FISU: return lcap_gen_ncmp(cc, OR_PACKET, li, 1, 0x3f, LCAP_BPF_JEQ, 0, 0);

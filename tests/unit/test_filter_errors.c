@@ -176,12 +176,39 @@ static void tunnel_offset_not_a_reused_temporary(void **state)
         }
 }
 
+/* The SS7 fields where libpcap has their offsets (init_linktype, 1.10.3 and
+ * master at 694879481a): MTP2, MTP2_WITH_PHDR and ERF (li 22, sio 23, sls
+ * 27), not MTP3 ("'sio' supported only on SS7"; reject.jsonl fisu_MTP3). */
+static void ss7_fields_where_libpcap_has_them(void **state)
+{
+    (void)state;
+    refused(141, "sio 3", "'sio'", "DLT MTP3", NULL);
+    refused(141, "hopc 1", "'hopc'", "DLT MTP3", NULL);
+    refused(141, "fisu", "'fisu'", "DLT MTP3", NULL);
+    static const struct { const char *expr; uint32_t off, v; } rows[] = {
+        { "sio 3", 23, 3 }, { "fisu", 22, 0x40 }, { "hsls 2", 30, 0x20 }, { "lssu", 22, 1 },
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char err[CAPTURE_ERRBUF_SIZE];
+        capture_bpf *p = capture_compile(197, 262144, rows[i].expr, 1, CAPTURE_NETMASK_UNKNOWN, err);
+        if (p == NULL)
+            fail_msg("'%s' on DLT ERF: %s", rows[i].expr, err);
+        uint8_t pkt[64] = { 0 };
+        pkt[22] = 0x3f; /* li 63: no SU type but MSU */
+        pkt[rows[i].off] = (uint8_t)rows[i].v;
+        if (capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) == 0)
+            fail_msg("'%s' on DLT ERF rejects its field at offset %u", rows[i].expr, rows[i].off);
+        capture_bpf_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(relation_right_side), cmocka_unit_test(name_after_protocol),
         cmocka_unit_test(quotes),              cmocka_unit_test(typical_mistakes),
         cmocka_unit_test(keyword_as_name),     cmocka_unit_test(tunnel_offset_not_a_reused_temporary),
+        cmocka_unit_test(ss7_fields_where_libpcap_has_them),
         cmocka_unit_test(radio_only_on_radio_headers), cmocka_unit_test(sap_protocols_on_plain_type_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
