@@ -67,6 +67,8 @@ static const struct known_diff {
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl inbound_linuxext); BSD has none" },
     { NULL, "outbound", NULL, ONLY_PCAP_ACCEPTS, NULL,
       "libpcap on Linux compiles it to a Linux-only BPF extension (accept.jsonl outbound_linuxext); BSD has none" },
+    { NULL, "ifindex", NULL, ONLY_PCAP_ACCEPTS, NULL,
+      "libpcap on Linux compiles it to a Linux-only BPF extension except on LINUX_SLL2 (master's gen_ifindex, SKF_AD_IFINDEX); BSD has none" },
     { NULL, "proto 0x05dc", NULL, ONLY_PCAP_ACCEPTS, NULL,
       "master refuses an LLC DSAP above 255 (reject.jsonl link_proto_1500_EN10MB)" },
     { NULL, "ip multicast", NULL, RESULTS_DIFFER, NULL,
