@@ -187,6 +187,8 @@ static int has_word(const char *s, const char *list)
 static int has_zero_divisor(const char *expr)
 {
     for (const char *p = expr; (p = strpbrk(p, "/%")) != NULL; p++) {
+        if (*p == '/' && p > expr && p[-1] != ' ')
+            continue; /* a prefix length ("::/0"), not a division (the generator spaces its operators) */
         const char *q = p + 1;
         while (*q == ' ')
             q++;
