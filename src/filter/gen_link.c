@@ -98,7 +98,7 @@ static uint32_t linkhdr_offset(int dlt)
     static const struct {
         int dlt;
         uint32_t off;
-    } pre[] = { { 240, 4 }, { 241, 12 }, { 282, 4 }, { 119, 144 } };
+    } pre[] = { { 240, 4 }, { 241, 12 }, { 119, 144 } }; /* not DSA_TAG_BRCM_PREPEND: link[] only, from the tag */
     for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
         if (pre[i].dlt == dlt)
             return pre[i].off;

@@ -147,8 +147,6 @@ static const struct known_diff {
       "1.10.3 generates no code for Marvell DSA, master does (accept.jsonl *_DSA_TAG_DSA rows)" },
     { "DSA_TAG_", "inbound|outbound", NULL, RESULTS_DIFFER, NULL,
       "master reads the direction from the tag, 1.10.3 on Linux from its BPF extension (accept.jsonl inbound_DSA_TAG_BRCM, outbound_DSA_TAG_DSA)" },
-    { "DSA_TAG_BRCM_PREPEND", "link|ether|fddi|tr|wlan|ppp|slip", NULL, RESULTS_DIFFER, NULL,
-      "link[] after the prepended 4-byte Broadcom tag, where the Ethernet header starts (src/filter/gen_link.c linkhdr_offset); 1.10.3 counts from the tag" },
     { "ARCNET", "ip|arp|0x0800|0x0806", NULL, RESULTS_DIFFER, NULL,
       "1.10.3 also takes RFC 1051's ARCnet types 240 and 241 for ip and arp, master only RFC 1201's 212 and 213 (accept.jsonl link_proto_ip_ARCNET_LINUX)" },
     { "SLIP", "outbound", NULL, RESULTS_DIFFER, NULL,

@@ -202,13 +202,30 @@ static void ss7_fields_where_libpcap_has_them(void **state)
     }
 }
 
+/* DSA_TAG_BRCM_PREPEND is one of libpcap's link-layer-only types (reject.jsonl:
+ * 'link proto', 'broadcast', 'vlan'... "not supported on DLT_DSA_TAG_BRCM_PREPEND"),
+ * so link[] counts from the packet's first byte, the tag, as 1.10.3's. */
+static void link_index_on_brcm_prepend(void **state)
+{
+    (void)state;
+    char err[CAPTURE_ERRBUF_SIZE];
+    capture_bpf *p = capture_compile(282, 262144, "link[0] = 0xaa", 1, CAPTURE_NETMASK_UNKNOWN, err);
+    if (p == NULL)
+        fail_msg("link[0] on DSA_TAG_BRCM_PREPEND: %s", err);
+    uint8_t pkt[64] = { 0xaa, 0, 0, 0, 0x11 };
+    assert_true(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)) != 0);
+    pkt[0] = 0x11;
+    assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)), 0);
+    capture_bpf_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(relation_right_side), cmocka_unit_test(name_after_protocol),
         cmocka_unit_test(quotes),              cmocka_unit_test(typical_mistakes),
         cmocka_unit_test(keyword_as_name),     cmocka_unit_test(tunnel_offset_not_a_reused_temporary),
-        cmocka_unit_test(ss7_fields_where_libpcap_has_them),
+        cmocka_unit_test(ss7_fields_where_libpcap_has_them), cmocka_unit_test(link_index_on_brcm_prepend),
         cmocka_unit_test(radio_only_on_radio_headers), cmocka_unit_test(sap_protocols_on_plain_type_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
