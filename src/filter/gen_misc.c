@@ -348,7 +348,7 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
         uint8_t buf[16] = { 0 };
         len = strlen(n->s);
         if (len >= 16)
-            return lcap_cc_error(cc, n->col, "%s name \"%s\" too long", n->kind == N_PF_IFNAME ? "interface" : "ruleset",
+            return lcap_cc_error(cc, n->vcol, "%s name \"%s\" too long", n->kind == N_PF_IFNAME ? "interface" : "ruleset",
                                  n->s);
         memcpy(buf, n->s, len);
         return lcap_gen_bcmp(cc, OR_LINKHDR, n->kind == N_PF_IFNAME ? 4 : 20, (uint32_t)len + 1, buf);
@@ -361,11 +361,11 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
         if (n->has_num)
             v = n->num;
         else if (!find_tok(reasons, NTOK(reasons), n->s, &v))
-            return lcap_cc_error(cc, n->col, "unknown PF reason \"%s\"", n->s);
+            return lcap_cc_error(cc, n->vcol, "unknown PF reason \"%s\"", n->s);
         return lcap_gen_cmp(cc, OR_LINKHDR, 3, 1, v);
     default:
         if (!find_tok(actions, NTOK(actions), n->s, &v))
-            return lcap_cc_error(cc, n->col, "unknown PF action \"%s\"", n->s);
+            return lcap_cc_error(cc, n->vcol, "unknown PF action \"%s\"", n->s);
         return lcap_gen_cmp(cc, OR_LINKHDR, 2, 1, v);
     }
 }

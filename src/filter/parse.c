@@ -773,6 +773,7 @@ static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout)
             n->s = tokstr(p, cur(p));
             n->num = cur(p)->num;
             n->has_num = kind(p) == T_NUM;
+            n->vcol = cur(p)->col;
         }
         advance(p);
         return n;

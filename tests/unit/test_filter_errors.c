@@ -71,6 +71,11 @@ static void keyword_as_name(void **state)
     refused(EN, "fddi", "'fddi' alone", NULL);
     refused(127, "subtype", "a frame subtype", NULL);
     refused(EN, "port 80,443", "','", "column 8", "'or'", NULL);
+    /* a pflog name's errors point at the name, the link type's at the keyword */
+    refused(117, "reason foo", "\"foo\"", "column 8", NULL);
+    refused(117, "tcp or action foo", "\"foo\"", "column 15", NULL);
+    refused(117, "ifname abcdefghijklmnopq", "too long", "column 8", NULL);
+    refused(EN, "udp or reason match", "DLT EN10MB", "column 8", NULL);
 }
 
 /* Shell quoting left in the expression. */
