@@ -317,6 +317,21 @@ int lcap_cc_alloc_reg(lcap_cc *cc)
     return -1;
 }
 
+/* A word no earlier code used: for a variable read also on paths where
+ * its code did not run (a tunnel's offsets), which must then find 0 as in
+ * libpcap's round-robin registers, not a temporary's leftover. */
+int lcap_cc_alloc_fresh_reg(lcap_cc *cc)
+{
+    for (int i = 0; i < 16; i++) {
+        if (!(cc->regever & (1u << i))) {
+            cc->regused |= 1u << i;
+            cc->regever |= 1u << i;
+            return i;
+        }
+    }
+    return lcap_cc_alloc_reg(cc);
+}
+
 void lcap_cc_free_reg(lcap_cc *cc, int reg)
 {
     if (reg >= 0 && reg < 16)

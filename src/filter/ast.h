@@ -99,6 +99,7 @@ typedef struct lcap_node {
     const char *mask;    /* N_HID with "mask": the mask text */
     uint8_t addr[16];
     lcap_arith *a0, *a1;
+    int vcol;            /* the value's column where col is its keyword's (pflog names) */
 } lcap_node;
 
 /* Parses the expression (cc->text) into a tree. *empty is set for an empty

@@ -144,6 +144,7 @@ void lcap_tmp_free(lcap_cc *cc, void *p);
 
 /* Scratch words for arithmetic and variable offsets. -1 with an error set when all are busy. */
 int lcap_cc_alloc_reg(lcap_cc *cc);
+int lcap_cc_alloc_fresh_reg(lcap_cc *cc);
 void lcap_cc_free_reg(lcap_cc *cc, int reg);
 
 #endif

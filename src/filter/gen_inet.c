@@ -278,7 +278,10 @@ lcap_cond *lcap_gen_proto_abbrev(lcap_cc *cc, int proto, int col)
     case Q_IP: return lcap_gen_linktype(cc, ETHERTYPE_IP);
     case Q_ARP: return lcap_gen_linktype(cc, ETHERTYPE_ARP);
     case Q_RARP: return lcap_gen_linktype(cc, ETHERTYPE_REVARP);
-    case Q_LINK: return lcap_cc_error(cc, col, "'link' alone is not a filter: use it with host, proto, broadcast...");
+    case Q_LINK: /* named as written: link, ether, fddi, tr, wlan */
+        return lcap_cc_error(cc, col, "'%.*s' alone is not a filter: use it with host, proto, broadcast...",
+                             col > 0 ? (int)strcspn(cc->text + col - 1, " \t\n()!&|") : 4,
+                             col > 0 ? cc->text + col - 1 : "link");
     case Q_ATALK: return lcap_gen_linktype(cc, ETHERTYPE_ATALK);
     case Q_AARP: return lcap_gen_linktype(cc, ETHERTYPE_AARP);
     case Q_DECNET: return lcap_gen_linktype(cc, ETHERTYPE_DN);
@@ -318,8 +321,10 @@ lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_c
      * of "tcp" are dead code its optimizer (and ours) removes */
     switch (proto) {
     case Q_RADIO:
-        if (cc->link->vkind == V_NONE)
-            return lcap_cc_error(cc, col, "'radio' is not valid on DLT %s: it has no radio header", cc->link->name);
+        /* libpcap's gen_load: radiotap, AVS and Prism only, not PPI */
+        if (cc->link->vkind == V_NONE || cc->link->vkind == V_PPI)
+            return lcap_cc_error(cc, col, "'radio' is not valid on DLT %s: only radiotap, AVS and Prism "
+                                 "headers are indexed", cc->link->name);
         *offrel = OR_PACKET;
         return idx_check;
     case Q_LINK:

@@ -98,7 +98,7 @@ static uint32_t linkhdr_offset(int dlt)
     static const struct {
         int dlt;
         uint32_t off;
-    } pre[] = { { 240, 4 }, { 241, 12 }, { 282, 4 }, { 119, 144 } };
+    } pre[] = { { 240, 4 }, { 241, 12 }, { 119, 144 } }; /* not DSA_TAG_BRCM_PREPEND: link[] only, from the tag */
     for (size_t i = 0; i < sizeof(pre) / sizeof(pre[0]); i++)
         if (pre[i].dlt == dlt)
             return pre[i].off;
@@ -168,20 +168,15 @@ int lcap_gen_init_link(lcap_cc *cc)
         cc->off_linkhdr.var = 1;
         cc->off_linktype.var = 1;
     }
-    /* MTP2 fields (with a 4-byte pseudo-header on MTP2_WITH_PHDR) */
-    uint32_t mtp = cc->dlt == 139 ? 4 : 0;
+    /* MTP2 fields, after MTP2_WITH_PHDR's 4-byte pseudo-header or ERF's
+     * 20-byte record header (libpcap's init_linktype; none on MTP3) */
+    uint32_t mtp = cc->dlt == 139 ? 4 : cc->dlt == 197 ? 20 : 0;
     cc->off_li = 2 + mtp;
     cc->off_li_hsl = 4 + mtp;
     cc->off_sio = 3 + mtp;
     cc->off_opc = 4 + mtp;
     cc->off_dpc = 4 + mtp;
     cc->off_sls = 7 + mtp;
-    if (cc->dlt == 141) { /* MTP3 alone */
-        cc->off_sio = 0;
-        cc->off_opc = cc->off_dpc = 1;
-        cc->off_sls = 4;
-        cc->off_li = cc->off_li_hsl = NO;
-    }
     return 0;
 }
 
@@ -422,8 +417,8 @@ lcap_cond *lcap_gen_linktype(lcap_cc *cc, uint32_t proto)
         return gen_arcnet_linktype(cc, proto);
     case LT_LTALK:
         return proto == ETHERTYPE_ATALK ? lcap_cond_true(cc) : lcap_cond_false(cc);
-    case LT_PLAIN:
-        return proto > ETHERMTU ? lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto) : lcap_cond_false(cc);
+    case LT_PLAIN: /* libpcap's default case: the type field, LLC SAPs too (1.10.3 and master) */
+        return lcap_gen_cmp(cc, OR_LINKTYPE, 0, 2, proto);
     case LT_SUNATM: /* LLC-encapsulated traffic */
         return lcap_and(lcap_gen_mcmp(cc, OR_PACKET, 0, 1, 2, 0x0f), lcap_gen_llc_linktype(cc, proto));
     case LT_IPNET:

@@ -274,7 +274,8 @@ lcap_cond *lcap_gen_dnhost(lcap_cc *cc, uint32_t addr, int dir, int col)
 
 /* ---- SS7 ---- */
 
-static int is_mtp(lcap_cc *cc) { return cc->dlt == 139 || cc->dlt == 140 || cc->dlt == 141; }
+/* the link types libpcap gives SS7 field offsets: MTP2, MTP2_WITH_PHDR, ERF */
+static int is_mtp(lcap_cc *cc) { return cc->dlt == 139 || cc->dlt == 140 || cc->dlt == 197; }
 
 static const struct {
     uint16_t jop;
@@ -288,8 +289,9 @@ static lcap_cond *gen_mtp2(lcap_cc *cc, const lcap_node *n)
 {
     const char *name = n->op == T_FISU ? "fisu" : n->op == T_LSSU ? "lssu" : n->op == T_MSU ? "msu" :
                        n->op == T_HFISU ? "hfisu" : n->op == T_HLSSU ? "hlssu" : "hmsu";
-    if (cc->dlt != 139 && cc->dlt != 140)
-        return lcap_cc_error(cc, n->col, "'%s' is valid only on MTP2 link types, not DLT %s", name, cc->link->name);
+    if (!is_mtp(cc))
+        return lcap_cc_error(cc, n->col, "'%s' is valid only on MTP2 link types (and ERF), not DLT %s", name,
+                             cc->link->name);
     uint32_t li = cc->off_li, hsl = cc->off_li_hsl;
     switch (n->op) {
     case T_FISU: return lcap_gen_ncmp(cc, OR_PACKET, li, 1, 0x3f, LCAP_BPF_JEQ, 0, 0);
@@ -364,7 +366,7 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
         uint8_t buf[16] = { 0 };
         len = strlen(n->s);
         if (len >= 16)
-            return lcap_cc_error(cc, n->col, "%s name \"%s\" too long", n->kind == N_PF_IFNAME ? "interface" : "ruleset",
+            return lcap_cc_error(cc, n->vcol, "%s name \"%s\" too long", n->kind == N_PF_IFNAME ? "interface" : "ruleset",
                                  n->s);
         memcpy(buf, n->s, len);
         /* the name's bytes without its NUL, as libpcap compares (4 at a time) */
@@ -380,11 +382,11 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
         if (n->has_num)
             v = n->num;
         else if (!find_tok(reasons, NTOK(reasons), n->s, &v))
-            return lcap_cc_error(cc, n->col, "unknown PF reason \"%s\"", n->s);
+            return lcap_cc_error(cc, n->vcol, "unknown PF reason \"%s\"", n->s);
         return lcap_gen_cmp(cc, OR_LINKHDR, 3, 1, v);
     default:
         if (!find_tok(actions, NTOK(actions), n->s, &v))
-            return lcap_cc_error(cc, n->col, "unknown PF action \"%s\"", n->s);
+            return lcap_cc_error(cc, n->vcol, "unknown PF action \"%s\"", n->s);
         return lcap_gen_cmp(cc, OR_LINKHDR, 2, 1, v);
     }
 }

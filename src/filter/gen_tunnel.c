@@ -165,7 +165,7 @@ static lcap_cond *iphl_v6(lcap_cc *cc)
 
 static int new_var(lcap_cc *cc, lcap_off *o)
 {
-    int r = lcap_cc_alloc_reg(cc);
+    int r = lcap_cc_alloc_fresh_reg(cc);
     if (r < 0)
         return -1;
     *o = (lcap_off){ 0, 1, r };

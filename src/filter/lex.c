@@ -289,7 +289,7 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
             size_t colons = 0, addrish = 1;
             for (size_t i = 0; i < n; i++) {
                 colons += buf[i] == ':';
-                addrish &= isxdigit((unsigned char)buf[i]) || buf[i] == ':' || buf[i] == '.';
+                addrish &= isalnum((unsigned char)buf[i]) || buf[i] == ':' || buf[i] == '.'; /* no name has colons */
             }
             if (addrish && colons >= 2) {
                 t.kind = T_ERROR;
@@ -384,7 +384,12 @@ lcap_token lcap_lex_next(lcap_lexer *lx)
     }
     t.kind = T_ERROR;
     t.len = 1;
-    if (isprint(c))
+    if (c == '\'' || c == '"') /* shell quoting pasted into a program's string */
+        lcap_cc_error(lx->cc, t.col, "unexpected quote %c: the filter language has no quotes "
+                      "(they belong to the shell)", c);
+    else if (c == ',') /* "port 80,443" */
+        lcap_cc_error(lx->cc, t.col, "unexpected character ',': alternatives are written with 'or' (port 80 or 443)");
+    else if (isprint(c))
         lcap_cc_error(lx->cc, t.col, "unexpected character '%c'", c);
     else
         lcap_cc_error(lx->cc, t.col, "unexpected byte 0x%02x", c);

@@ -243,6 +243,14 @@ static int binop(enum lcap_tok t, int level)
     return -1;
 }
 
+static int is_arith_op(enum lcap_tok t)
+{
+    for (int level = 0; level <= 4; level++)
+        if (binop(t, level) >= 0)
+            return 1;
+    return t == T_CARET || t == T_PERCENT;
+}
+
 static lcap_arith *parse_alevel(parser *p, int level)
 {
     if (level > 4)
@@ -306,6 +314,22 @@ static lcap_node *try_relation(parser *p)
         n->rel = rel;
     }
     return n;
+}
+
+/* After try_relation failed on tokens that start an arithmetic
+ * expression: parse them again recording errors, so that the first one is
+ * reported where it is (in the right operand too: "len >", "1 ="). */
+static void *relation_error(parser *p)
+{
+    static const char relop[] = "a relational operator ('=', '!=', '<', '<=', '>', '>=')";
+    if (parse_arith(p) == NULL || p->cc->error)
+        return NULL;
+    if (!is_rel(kind(p)))
+        return syntax(p, relop);
+    advance(p);
+    if (parse_arith(p) == NULL || p->cc->error)
+        return NULL;
+    return syntax(p, relop);
 }
 
 /* ---- names and addresses after qualifiers ---- */
@@ -374,6 +398,13 @@ static lcap_node *parse_nid(parser *p, lcap_qual q)
         advance(p);
         break;
     default:
+        if (t->kind >= T_DST && t->kind != T_AND && t->kind != T_OR && t->kind != T_NOT) {
+            /* "ip proto tcp": the name is a keyword too */
+            char hint[128];
+            snprintf(hint, sizeof(hint), "a name, a number or an address ('%.*s' is a keyword: write '\\%.*s' "
+                     "for the name)", t->len, t->text, t->len, t->text);
+            return syntax(p, hint);
+        }
         return syntax(p, "a name, a number or an address");
     }
     if (n != NULL)
@@ -554,7 +585,7 @@ static lcap_node *parse_wlan(parser *p, int col)
         return NULL;
     advance(p);
     if (kind(p) != T_NUM && kind(p) != T_ID)
-        return syntax(p, t == T_DIR ? "a direction" : "a frame type");
+        return syntax(p, t == T_DIR ? "a direction" : t == T_SUBTYPE ? "a frame subtype" : "a frame type");
     n->has_num = kind(p) == T_NUM;
     n->num = cur(p)->num;
     n->s = tokstr(p, cur(p));
@@ -603,6 +634,11 @@ static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout)
             *qout = (lcap_qual){ 0, 0, 0, 1 };
             break;
         }
+        /* a number and an operator: a relation gone wrong, not a bare id */
+        if (is_rel(peek(p, 1)->kind) || is_arith_op(peek(p, 1)->kind)) {
+            n = relation_error(p);
+            break;
+        }
         *qout = qin;
         n = parse_nid(p, qin);
         break;
@@ -640,17 +676,7 @@ static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout)
     if (can_start_arith(p)) {
         if ((n = try_relation(p)) != NULL)
             return n;
-        if (pq < 0) {
-            /* report the error at its place */
-            lcap_arith *a = parse_arith(p);
-            if (a != NULL)
-                return syntax(p, "a relational operator ('=', '!=', '<', '<=', '>', '>=')");
-            return NULL;
-        }
-        lcap_arith *a = parse_arith(p);
-        if (a != NULL && !p->cc->error)
-            return syntax(p, "a relational operator ('=', '!=', '<', '<=', '>', '>=')");
-        return NULL;
+        return relation_error(p); /* report the error at its place */
     }
     if (pq >= 0) {
         enum lcap_tok nx = peek(p, 1)->kind;
@@ -755,6 +781,7 @@ static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout)
             n->s = tokstr(p, cur(p));
             n->num = cur(p)->num;
             n->has_num = kind(p) == T_NUM;
+            n->vcol = cur(p)->col;
         }
         advance(p);
         return n;
@@ -848,7 +875,14 @@ lcap_node *lcap_parse(lcap_cc *cc, int *empty)
     }
     lcap_qual q, qerr = { 0, 0, 0, 1 };
     lcap_node *n = parse_expr(&p, qerr, &q);
-    if (n != NULL && kind(&p) != T_EOF)
+    if (n != NULL && kind(&p) != T_EOF) {
+        /* "tcp prot 80": a name or number right after a protocol lacks its qualifier */
+        enum lcap_tok t = kind(&p);
+        if (p.i > 0 && tok_qproto(p.toks[p.i - 1].kind) >= 0 &&
+            (t == T_ID || t == T_NUM || t == T_HID || t == T_HID6 || t == T_EID))
+            return syntax(&p, "a qualifier ('host', 'net', 'port', 'src'...) after the protocol, 'and', 'or' "
+                              "or end of expression");
         return syntax(&p, "'and', 'or' or end of expression");
+    }
     return n;
 }
