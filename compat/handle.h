@@ -15,6 +15,7 @@ struct pcap {
     int activated;          /* savefiles and dead handles from the start; live ones by pcap_activate */
     int kind;               /* LCAP_PCAP_SAVEFILE, _DEAD or _LIVE */
     int rfmon;              /* monitor mode asked for (pcap_set_rfmon) */
+    int nonblock;           /* non-blocking mode asked for before activation, set by pcap_activate */
     pcap_handler cb;        /* the running loop's callback and its argument */
     unsigned char *user;
     struct pcap_pkthdr hdr; /* what pcap_next/pcap_next_ex point at */

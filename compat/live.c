@@ -112,7 +112,13 @@ int pcap_activate(pcap_t *p)
         lcap_pcap_seterr(p); /* the error, or the warning's text */
     if (rc >= 0)
         p->activated = 1;
-    else if (p->errbuf[0] == '\0')
+    if (rc >= 0 && p->nonblock && capture_setnonblock(p->r, 1) < 0) {
+        /* libpcap fails the activation then (and leaves the handle unactivated). */
+        lcap_pcap_seterr(p);
+        p->activated = 0;
+        return PCAP_ERROR;
+    }
+    if (rc < 0 && p->errbuf[0] == '\0')
         snprintf(p->errbuf, sizeof p->errbuf, "%s", pcap_statustostr(rc));
     return rc;
 }

@@ -112,6 +112,11 @@ int pcap_getnonblock(pcap_t *p, char *errbuf)
 
 int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf)
 {
+    if (p != NULL && p->kind == LCAP_PCAP_LIVE && !p->activated) {
+        /* As libpcap: remembered, and pcap_activate puts the handle in that mode. */
+        p->nonblock = nonblock != 0;
+        return 0;
+    }
     int rc = usable(p);
     if (rc != 0)
         return rc;

@@ -167,6 +167,9 @@ static void before_activate(pcap_t *p)
     SHOW(pcap_loop(p, 1, NULL, NULL));
     SHOW(pcap_next(p, (struct pcap_pkthdr *)pkt) == NULL);
     SHOW(pcap_getnonblock(p, err));
+    /* Remembered until pcap_activate, which applies it (after_activate shows it). */
+    SHOW(pcap_setnonblock(p, 1, err));
+    SHOW(pcap_getnonblock(p, err));
     SHOW(pcap_get_selectable_fd(p));
     SHOW(pcap_fileno(p));
     SHOW(pcap_get_required_select_timeout(p) == NULL);

@@ -32,6 +32,8 @@ import shutil
 import subprocess
 import sys
 
+from libpcap_traffic import TRAFFIC_BUILT_ONLY, TRAFFIC_RUNS, traffic_runs
+
 SKIP = 77
 
 
@@ -140,9 +142,10 @@ LIVE_RUNS = [
     ["can_set_rfmon_test", "lcapa"],
     ["can_set_rfmon_test", "nosuch"],
 ]
-# Built only: each loops on captured packets until interrupted.
-BUILD_ONLY = ["capturetest", "nonblocktest", "selpolltest", "threadsignaltest", "writecaptest", "valgrindtest",
-              "findalldevstest-perf"]
+# The programs that loop on captured packets run over sent frames (libpcap_traffic.py);
+# the one that would take too long is only built.
+TRAFFIC_PROGS = sorted({r[0][0] for r in TRAFFIC_RUNS})
+BUILD_ONLY = sorted(TRAFFIC_BUILT_ONLY)
 # Run (joined by spaces) -> (what may differ, why).
 LIVE_DIFFERENCES = {
     "findalldevstest": ("devices", "libpcap also lists its capture modules for Bluetooth, netfilter and D-Bus "
@@ -173,7 +176,7 @@ def live(src, work, build_root, sanitize):
             fail(msg + ": CI must run this test")
         print("SKIP: " + msg)
         sys.exit(SKIP)
-    progs = sorted({r[0] for r in LIVE_RUNS} | set(BUILD_ONLY))
+    progs = sorted({r[0] for r in LIVE_RUNS} | set(TRAFFIC_PROGS) | set(BUILD_ONLY))
     missing = [p for p in progs if not os.path.isfile(os.path.join(src, "testprogs", p + ".c"))]
     if missing:
         fail("not in %s/testprogs: %s" % (src, " ".join(missing)))
@@ -181,7 +184,7 @@ def live(src, work, build_root, sanitize):
         # Windows-only helper header the perf test includes unconditionally.
         open(os.path.join(work, "portability.h"), "w").write("/* empty: what the test needs is POSIX */\n")
     layer = {p: build(src, work, build_root, sanitize, p) for p in progs}
-    oracle = {r[0]: build_oracle(src, work, r[0]) for r in LIVE_RUNS}
+    oracle = {p: build_oracle(src, work, p) for p in sorted({r[0] for r in LIVE_RUNS} | set(TRAFFIC_PROGS))}
     print("built against the layer: %s" % " ".join(progs))
     ns = "lcap-testprogs-%d" % os.getpid()
     setup = [["ip", "netns", "add", ns],
@@ -224,11 +227,18 @@ def live(src, work, build_root, sanitize):
             print("FAIL %s:\n  libpcap: exit %d %r %r\n  layer:   exit %d %r %r"
                   % (name, ref.returncode, ref.stdout[-400:], ref.stderr[-300:],
                      got.returncode, got.stdout[-400:], got.stderr[-300:]))
+        traffic_env = dict(env)
+        if sanitize not in ("", "none"):
+            traffic_env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
+            print("leak check off for the looping programs: they exit from loops or signal handlers "
+                  "with their handles open")
+        traffic_same, traffic_all = traffic_runs(ns, layer, oracle, work, traffic_env)
     finally:
         subprocess.run(["ip", "netns", "del", ns])
-    print("libpcap's test programs on the layer: %d of %d runs as on libpcap; built only: %s"
-          % (same, len(LIVE_RUNS), " ".join(BUILD_ONLY)))
-    return bad == 0
+    print("libpcap's test programs on the layer: %d of %d runs as on libpcap, %d of %d over sent frames; "
+          "built only: %s" % (same, len(LIVE_RUNS), traffic_same, traffic_all,
+                              "; ".join("%s (%s)" % kv for kv in sorted(TRAFFIC_BUILT_ONLY.items()))))
+    return bad == 0 and traffic_same == traffic_all
 
 
 def main():
