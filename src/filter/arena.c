@@ -141,8 +141,11 @@ static void arena_rewind(lcap_arena *a, const arena_mark *m)
         }
         a->base = m->head != NULL ? (char *)m->head->align : a->first;
         a->cap = m->head != NULL ? m->head->cap : a->first_cap;
-        POISON(a->base + m->used, a->cap - m->used);
-    } else {
+        /* (an arena given no first chunk has no base: nothing to poison, and
+         * NULL + 0 is undefined) */
+        if (a->base != NULL)
+            POISON(a->base + m->used, a->cap - m->used);
+    } else if (a->base != NULL) {
         POISON(a->base + m->used, a->used - m->used);
     }
     a->used = m->used;
