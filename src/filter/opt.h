@@ -120,6 +120,12 @@ void lcap_stmt_regs(const lcap_stmt *s, uint32_t *use, uint32_t *def);
 uint32_t lcap_branch_use(const lcap_block *b);
 /* The statement can stop the program (a division by X or by zero). */
 int lcap_stmt_may_fault(const lcap_stmt *s);
+/* A is written before it is read on every path from the entry of b, looking
+ * `depth` blocks deep (0 when it cannot tell): a rewrite may then leave
+ * another value in A. A return of A reads it. */
+int lcap_a_dead(const lcap_block *b, int depth);
+/* a and b end the program alike: the same block, or returns of one value. */
+int lcap_same_exit(const lcap_block *a, const lcap_block *b);
 
 /* Bytes the packet must hold for an absolute load (0: cannot fail). */
 uint32_t lcap_stmt_extent(const lcap_stmt *s);

@@ -28,35 +28,6 @@ static int oom(lcap_cc *cc)
     return -1;
 }
 
-static int same_exit(const lcap_block *a, const lcap_block *b)
-{
-    return a == b || (lcap_block_is_ret(a) && lcap_block_is_ret(b) && a->code == b->code && a->k == b->k);
-}
-
-/* A is written before being read from the entry of b on (b's successors
- * too when b neither reads nor writes it, a few levels deep). */
-static int a_dead_at(const lcap_block *b, int depth)
-{
-    for (; depth > 0; depth--) {
-        if (lcap_block_is_ret(b))
-            return 1;
-        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
-            uint32_t u, d;
-            lcap_stmt_regs(s, &u, &d);
-            if (u & BIT(LCAP_VN_A))
-                return 0;
-            if (d & BIT(LCAP_VN_A))
-                return 1;
-        }
-        if (lcap_branch_use(b) & BIT(LCAP_VN_A))
-            return 0;
-        if (b->jt != b->jf)
-            return a_dead_at(b->jt, depth - 1) && a_dead_at(b->jf, depth - 1);
-        b = b->jt;
-    }
-    return 0;
-}
-
 static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
 {
     uint32_t defd = 0, ext = 0, iext = 0;
@@ -252,7 +223,7 @@ static int chain_shape(const lcap_block *b, int or_sense, const cinfo *info)
     for (int k = 0; k < 2; k++) {
         c = or_sense ? c->jf : c->jt;
         if (lcap_block_is_ret(c) || c->jt == c->jf || info[c->order].npred != 1 ||
-            !same_exit(or_sense ? c->jt : c->jf, exit))
+            !lcap_same_exit(or_sense ? c->jt : c->jf, exit))
             return 0;
     }
     return 1;
@@ -271,7 +242,7 @@ static size_t chain_from(lcap_vtab *t, lcap_block *b, int or_sense, cinfo *info,
         if (lcap_block_is_ret(c))
             break;
         cinfo *ci = &info[c->order];
-        if (ci->used || ci->npred != 1 || !same_exit(or_sense ? c->jt : c->jf, exit))
+        if (ci->used || ci->npred != 1 || !lcap_same_exit(or_sense ? c->jt : c->jf, exit))
             break;
         if (!ci->classified)
             classify(t, c, r0, ci);
@@ -342,7 +313,7 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
              * looking at every tail would cost the square of its length) */
             for (size_t j = 0; j < len; j++)
                 info[w.chain[j]->order].used = 1;
-            if (!a_dead_at(or_sense ? b->jt : b->jf, 4) || !a_dead_at(or_sense ? last->jf : last->jt, 4))
+            if (!lcap_a_dead(or_sense ? b->jt : b->jf, 4) || !lcap_a_dead(or_sense ? last->jf : last->jt, 4))
                 continue;
             /* what each test compares, with the X the first one leaves */
             /* r carried from test to test: X is the first one's, the

@@ -12,32 +12,6 @@
 
 static int is_reject(const lcap_block *b) { return lcap_block_is_ret(b) && LCAP_BPF_RVAL(b->code) == LCAP_BPF_K && b->k == 0; }
 
-static int same_exit(const lcap_block *a, const lcap_block *b)
-{
-    return a == b || (lcap_block_is_ret(a) && lcap_block_is_ret(b) && a->code == b->code && a->k == b->k);
-}
-
-/* A is written before it is read on every path from the entry of b (a few
- * blocks deep): a rewrite may then leave another value in it. */
-static int a_dead(const lcap_block *b, int depth)
-{
-    if (depth == 0)
-        return 0;
-    if (lcap_block_is_ret(b))
-        return LCAP_BPF_RVAL(b->code) != LCAP_BPF_A;
-    for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
-        uint32_t u, d;
-        lcap_stmt_regs(s, &u, &d);
-        if (u & BIT(LCAP_VN_A))
-            return 0;
-        if (d & BIT(LCAP_VN_A))
-            return 1;
-    }
-    if (lcap_branch_use(b) & BIT(LCAP_VN_A))
-        return 0;
-    return a_dead(b->jt, depth - 1) && (b->jt == b->jf || a_dead(b->jf, depth - 1));
-}
-
 /* A field: A's value at the branch is [off, off + size) of the packet, masked. */
 typedef struct field {
     lcap_stmt *ld, *and_; /* the block's last statements: the load and an optional "and" */
@@ -98,7 +72,7 @@ static int merge_words(lcap_cc *cc, lcap_block *b, int *npred)
     lcap_block *c = b->jt;
     field f1, f2;
     if (b->code != JEQ_K || lcap_block_is_ret(c) || c->code != JEQ_K || npred[c->id] != 1 || b->jt == b->jf ||
-        !same_exit(b->jf, c->jf) || c->stmts == NULL || !tail_field(b, &f1) || !tail_field(c, &f2) ||
+        !lcap_same_exit(b->jf, c->jf) || c->stmts == NULL || !tail_field(b, &f1) || !tail_field(c, &f2) ||
         c->stmts != f2.ld)
         return 0;
     uint32_t end = f1.off + f1.size > f2.off + f2.size ? f1.off + f1.size : f2.off + f2.size;
@@ -111,7 +85,7 @@ static int merge_words(lcap_cc *cc, lcap_block *b, int *npred)
     uint32_t m1 = f1.mask << s1, m2 = f2.mask << s2;
     if ((m1 & m2) != 0 || (b->k & ~f1.mask) != 0 || (c->k & ~f2.mask) != 0)
         return 0;
-    if (!a_dead(c->jt, 4) || !a_dead(b->jf, 4))
+    if (!lcap_a_dead(c->jt, 4) || !lcap_a_dead(b->jf, 4))
         return 0;
     uint32_t m = m1 | m2;
     if (replace_tail(cc, b, &f1, LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_ABS, w, m != 0xffffffffu, m) < 0)
@@ -147,7 +121,7 @@ static int merge_sets(lcap_cc *cc, lcap_block *b, int *npred)
     lo = hi = b->k;
     lcap_block *c = b->jf;
     while (n < MAXSET && !lcap_block_is_ret(c) && c->code == JEQ_K && c->stmts == NULL && npred[c->id] == 1 &&
-           c->jt != c->jf && same_exit(c->jt, b->jt)) {
+           c->jt != c->jf && lcap_same_exit(c->jt, b->jt)) {
         chain[n++] = c;
         c = c->jf;
     }
@@ -170,8 +144,8 @@ static int merge_sets(lcap_cc *cc, lcap_block *b, int *npred)
             if (chain[j]->k == chain[i]->k)
                 return 0;
     field fl;
-    if (cube && tail_field(b, &fl) && fl.and_ != NULL && (diff & ~fl.and_->k) == 0 && a_dead(b->jt, 4) &&
-        a_dead(f, 4)) {
+    if (cube && tail_field(b, &fl) && fl.and_ != NULL && (diff & ~fl.and_->k) == 0 && lcap_a_dead(b->jt, 4) &&
+        lcap_a_dead(f, 4)) {
         if (replace_tail(cc, b, &fl, fl.ld->code, fl.ld->k, 1, fl.and_->k & ~diff) < 0)
             return -1;
         b->k &= ~diff;

@@ -183,6 +183,33 @@ uint32_t lcap_branch_use(const lcap_block *b)
     return BIT(LCAP_VN_A) | (LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? BIT(LCAP_VN_X) : 0);
 }
 
+int lcap_a_dead(const lcap_block *b, int depth)
+{
+    for (; depth > 0; depth--) {
+        if (lcap_block_is_ret(b))
+            return LCAP_BPF_RVAL(b->code) != LCAP_BPF_A;
+        for (const lcap_stmt *s = b->stmts; s != NULL; s = s->next) {
+            uint32_t u, d;
+            lcap_stmt_regs(s, &u, &d);
+            if (u & BIT(LCAP_VN_A))
+                return 0;
+            if (d & BIT(LCAP_VN_A))
+                return 1;
+        }
+        if (lcap_branch_use(b) & BIT(LCAP_VN_A))
+            return 0;
+        if (b->jt != b->jf)
+            return lcap_a_dead(b->jt, depth - 1) && lcap_a_dead(b->jf, depth - 1);
+        b = b->jt;
+    }
+    return 0;
+}
+
+int lcap_same_exit(const lcap_block *a, const lcap_block *b)
+{
+    return a == b || (lcap_block_is_ret(a) && lcap_block_is_ret(b) && a->code == b->code && a->k == b->k);
+}
+
 int lcap_stmt_may_fault(const lcap_stmt *s)
 {
     uint16_t c = s->code, op = LCAP_BPF_OP(c);
