@@ -81,9 +81,10 @@ static int not_geneve(int linktype, const char *expr, const fg_packet *p)
     return 0;
 }
 
-/* Whether p's IPv4 AH or IPv6 extension header chain runs past the bytes
- * captured before it ends: where protochain's walk stops on a load past
- * caplen in libpcap's program (which returns 0 then). */
+/* Whether libpcap's protochain walk over p's IPv4 AH or IPv6 extension
+ * header chain runs past the bytes captured before it ends, where its
+ * program stops with 0. The walk as libpcap's: offsets from the network
+ * header, an AH's next one (length + 2) * 4, not added to the old one. */
 static int chain_cut(int linktype, const char *expr, const fg_packet *p)
 {
     (void)expr;
@@ -94,25 +95,25 @@ static int chain_cut(int linktype, const char *expr, const fg_packet *p)
     if (nl >= c)
         return 0;
     int v6 = p->data[nl] >> 4 == 6;
-    uint32_t next, off;
+    uint32_t next, rel;
     if (v6) {
         if (nl + 40 > c)
             return 1;
-        next = p->data[nl + 6], off = nl + 40;
+        next = p->data[nl + 6], rel = 40;
     } else {
         if (nl + 20 > c)
             return 1;
-        next = p->data[nl + 9], off = nl + 4 * (p->data[nl] & 0xfu);
+        next = p->data[nl + 9], rel = 4 * (p->data[nl] & 0xfu);
     }
     for (int depth = 0; depth < 64; depth++) {
-        int ext = next == 51 || (v6 && (next == 0 || next == 60 || next == 43 || next == 44));
-        if (!ext)
+        int ah = next == 51;
+        if (!ah && !(v6 && (next == 0 || next == 60 || next == 43 || next == 44)))
             return 0;
-        if (off + 2 > c)
+        if (nl + rel + 2 > c)
             return 1;
-        uint32_t len = next == 51 ? (p->data[off + 1] + 2u) * 4 : (p->data[off + 1] + 1u) * 8;
-        next = p->data[off];
-        off += len;
+        uint32_t len = p->data[nl + rel + 1];
+        next = p->data[nl + rel];
+        rel = ah ? (len + 2) * 4 : rel + (len + 1) * 8;
     }
     return 0;
 }
