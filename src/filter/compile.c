@@ -72,6 +72,8 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
             *rejects_all = 1;
             goto out;
         }
+        if (lcap_opt_merge(&cc, root) < 0)
+            goto fail;
     }
     if (lcap_emit(&cc, root, &insns, &n) < 0)
         goto fail;

@@ -443,6 +443,8 @@ static lcap_cond *gen_leaf(lcap_cc *cc, const lcap_node *n)
         case '>': return lcap_gen_cmp_gt(cc, OR_LINKHDR, n->num, 1, n->num2);
         case '|': {
             lcap_stmt *s = lcap_gen_load(cc, OR_LINKHDR, n->num, 1);
+            if (n->num2 != 0) /* never 0: true wherever the byte is there (a test, so the load stays) */
+                return lcap_cond_jmp(cc, s, LCAP_BPF_JGE, 0);
             lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_OR | LCAP_BPF_K, n->num2));
             b = lcap_cond_jmp(cc, s, LCAP_BPF_JEQ, 0);
             return lcap_not(b);

@@ -122,28 +122,37 @@ static lcap_cond *jset_fc(lcap_cc *cc, uint32_t off, uint32_t bits)
     return lcap_cond_jmp(cc, lcap_gen_load(cc, OR_LINKHDR, off, 1), LCAP_BPF_JSET, bits);
 }
 
+/* addr2: in every frame but CTS and ACK, the control frames without one */
+static lcap_cond *wlan_addr2(lcap_cc *cc, const uint8_t *mac)
+{
+    lcap_cond *cts_ack = lcap_or(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0xc0, 0xf0), lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0xd0, 0xf0));
+    lcap_cond *none = lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c), cts_ack);
+    return lcap_and(lcap_not(none), wlan_addr(cc, mac, 10));
+}
+
 lcap_cond *lcap_gen_wlan_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
 {
+    /* libpcap's shape, so that the optimizer shares the frame-control tests of the
+     * src and dst halves: control frames never match (no SA/DA here), management
+     * frames carry SA at 10 and DA at 4, data frames place them by the DS bits. */
     switch (dir) {
     case Q_SRC: {
         /* data frames: SA is addr2 (nods, tods), addr3 (fromds), addr4 (dstods) */
-        lcap_cond *dstods = lcap_and(jset_fc(cc, 1, 0x01), lcap_and(jset_fc(cc, 1, 0x02), wlan_addr(cc, mac, 24)));
-        lcap_cond *fromds = lcap_and(lcap_not(jset_fc(cc, 1, 0x01)), lcap_and(jset_fc(cc, 1, 0x02), wlan_addr(cc, mac, 16)));
-        lcap_cond *other = lcap_and(lcap_not(jset_fc(cc, 1, 0x02)), wlan_addr(cc, mac, 10));
-        lcap_cond *data = lcap_and(jset_fc(cc, 0, 0x08), lcap_or(lcap_or(dstods, fromds), other));
-        /* management: SA at 10; control frames: none with a source here but RTS etc. (TA at 10) */
-        lcap_cond *mgmt = lcap_and(lcap_not(jset_fc(cc, 0, 0x0c)), wlan_addr(cc, mac, 10));
-        return lcap_or(lcap_and(lcap_not(jset_fc(cc, 0, 0x04)), lcap_or(mgmt, data)), lcap_cond_false(cc));
+        lcap_cond *ds = lcap_or(lcap_and(jset_fc(cc, 1, 0x01), wlan_addr(cc, mac, 24)),
+                                lcap_and(lcap_not(jset_fc(cc, 1, 0x01)), wlan_addr(cc, mac, 16)));
+        lcap_cond *data = lcap_or(lcap_and(lcap_not(jset_fc(cc, 1, 0x02)), wlan_addr(cc, mac, 10)),
+                                  lcap_and(jset_fc(cc, 1, 0x02), ds));
+        lcap_cond *any = lcap_or(lcap_and(lcap_not(jset_fc(cc, 0, 0x08)), wlan_addr(cc, mac, 10)),
+                                 lcap_and(jset_fc(cc, 0, 0x08), data));
+        return lcap_and(lcap_not(jset_fc(cc, 0, 0x04)), any);
     }
     case Q_DST: {
         /* data frames: DA is addr1 (nods, fromds), addr3 (tods, dstods) */
-        lcap_cond *tods = lcap_and(jset_fc(cc, 1, 0x01), wlan_addr(cc, mac, 16));
-        lcap_cond *nods = lcap_and(lcap_not(jset_fc(cc, 1, 0x01)), wlan_addr(cc, mac, 4));
-        lcap_cond *data = lcap_and(jset_fc(cc, 0, 0x08), lcap_or(tods, nods));
-        lcap_cond *mgmt = lcap_and(lcap_not(jset_fc(cc, 0, 0x0c)), wlan_addr(cc, mac, 4));
-        /* control frames: RA at 4 */
-        lcap_cond *ctl = lcap_and(jset_fc(cc, 0, 0x04), wlan_addr(cc, mac, 4));
-        return lcap_or(lcap_or(mgmt, data), ctl);
+        lcap_cond *data = lcap_or(lcap_and(lcap_not(jset_fc(cc, 1, 0x01)), wlan_addr(cc, mac, 4)),
+                                  lcap_and(jset_fc(cc, 1, 0x01), wlan_addr(cc, mac, 16)));
+        lcap_cond *any = lcap_or(lcap_and(lcap_not(jset_fc(cc, 0, 0x08)), wlan_addr(cc, mac, 4)),
+                                 lcap_and(jset_fc(cc, 0, 0x08), data));
+        return lcap_and(lcap_not(jset_fc(cc, 0, 0x04)), any);
     }
     case Q_AND:
         return lcap_and(lcap_gen_wlan_host(cc, mac, Q_SRC, col), lcap_gen_wlan_host(cc, mac, Q_DST, col));
@@ -151,12 +160,13 @@ lcap_cond *lcap_gen_wlan_host(lcap_cc *cc, const uint8_t *mac, int dir, int col)
     case Q_OR:
         return lcap_or(lcap_gen_wlan_host(cc, mac, Q_SRC, col), lcap_gen_wlan_host(cc, mac, Q_DST, col));
     case Q_ADDR1: return wlan_addr(cc, mac, 4);
-    case Q_ADDR2: return lcap_and(lcap_not(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c)), wlan_addr(cc, mac, 10));
+    case Q_ADDR2: return wlan_addr2(cc, mac);
     case Q_ADDR3: return lcap_and(lcap_not(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c)), wlan_addr(cc, mac, 16));
     case Q_ADDR4: return lcap_and(lcap_gen_mcmp(cc, OR_LINKHDR, 1, 1, 0x03, 0x03), wlan_addr(cc, mac, 24));
-    case Q_RA: return wlan_addr(cc, mac, 4);
+    /* ra and ta: libpcap's rules, on frames with the data bit only */
+    case Q_RA: return lcap_and(jset_fc(cc, 0, 0x08), wlan_addr(cc, mac, 4));
     default: /* Q_TA */
-        return lcap_and(lcap_not(lcap_gen_mcmp(cc, OR_LINKHDR, 0, 1, 0x04, 0x0c)), wlan_addr(cc, mac, 10));
+        return lcap_and(jset_fc(cc, 0, 0x08), wlan_addr2(cc, mac));
     }
 }
 
@@ -225,16 +235,24 @@ static lcap_cond *gen_llc(lcap_cc *cc, const lcap_node *n)
 
 static uint32_t swap16(uint32_t v) { return (v & 0xff) << 8 | (v >> 8 & 0xff); }
 
+/* flags (1 or 2 bytes at payload offset 2, masked) and an address at aoff: one 32-bit
+ * compare when both lie in the 4 bytes from 2, as libpcap master does (so a packet
+ * shorter than those 4 bytes fails as its program does). */
+static lcap_cond *dn_flags_addr(lcap_cc *cc, uint32_t fsize, uint32_t flags, uint32_t fmask, uint32_t aoff, uint32_t a)
+{
+    if (aoff + 2 > 2 + 4)
+        return lcap_and(lcap_gen_mcmp(cc, OR_LINKPL, 2, fsize, flags, fmask), lcap_gen_cmp(cc, OR_LINKPL, aoff, 2, a));
+    uint32_t fshift = 8 * (4 - fsize), ashift = 8 * (2 + 4 - aoff - 2);
+    return lcap_gen_mcmp(cc, OR_LINKPL, 2, 4, flags << fshift | a << ashift, fmask << fshift | 0xffffu << ashift);
+}
+
 static lcap_cond *dnhostop(lcap_cc *cc, uint32_t addr, int dir)
 {
     uint32_t sh = dir == Q_DST ? 1 : 3, lh = dir == Q_DST ? 7 : 15, a = swap16(addr);
-    lcap_cond *b1 = lcap_and(lcap_gen_mcmp(cc, OR_LINKPL, 2, 2, 0x8106, 0xff07), lcap_gen_cmp(cc, OR_LINKPL, 3 + lh, 2, a));
-    lcap_cond *b2 = lcap_and(lcap_gen_mcmp(cc, OR_LINKPL, 2, 1, 0x06, 0x07), lcap_gen_cmp(cc, OR_LINKPL, 2 + lh, 2, a));
-    b1 = lcap_or(b2, b1);
-    b2 = lcap_and(lcap_gen_mcmp(cc, OR_LINKPL, 2, 2, 0x8102, 0xff07), lcap_gen_cmp(cc, OR_LINKPL, 3 + sh, 2, a));
-    b1 = lcap_or(b2, b1);
-    b2 = lcap_and(lcap_gen_mcmp(cc, OR_LINKPL, 2, 1, 0x02, 0x07), lcap_gen_cmp(cc, OR_LINKPL, 2 + sh, 2, a));
-    b1 = lcap_or(b2, b1);
+    lcap_cond *b1 = dn_flags_addr(cc, 2, 0x8106, 0xff07, 3 + lh, a);
+    b1 = lcap_or(dn_flags_addr(cc, 1, 0x06, 0x07, 2 + lh, a), b1);
+    b1 = lcap_or(dn_flags_addr(cc, 2, 0x8102, 0xff07, 3 + sh, a), b1);
+    b1 = lcap_or(dn_flags_addr(cc, 1, 0x02, 0x07, 2 + sh, a), b1);
     return lcap_and(lcap_gen_linktype(cc, ETHERTYPE_DN), b1);
 }
 
@@ -351,7 +369,10 @@ static lcap_cond *gen_pflog(lcap_cc *cc, const lcap_node *n)
             return lcap_cc_error(cc, n->vcol, "%s name \"%s\" too long", n->kind == N_PF_IFNAME ? "interface" : "ruleset",
                                  n->s);
         memcpy(buf, n->s, len);
-        return lcap_gen_bcmp(cc, OR_LINKHDR, n->kind == N_PF_IFNAME ? 4 : 20, (uint32_t)len + 1, buf);
+        /* the name's bytes without its NUL, as libpcap compares (4 at a time) */
+        if (len == 0)
+            return lcap_cond_true(cc);
+        return lcap_gen_bcmp(cc, OR_LINKHDR, n->kind == N_PF_IFNAME ? 4 : 20, (uint32_t)len, buf);
     }
     case N_PF_RNR:
         return lcap_gen_cmp(cc, OR_LINKHDR, 36, 4, n->num);

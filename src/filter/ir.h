@@ -96,6 +96,10 @@ lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, i
  * return of 0; a program shortened to that by stronger rules gives 0); -1
  * with the error set. */
 int lcap_optimize(lcap_cc *cc, lcap_block **root);
+/* After lcap_optimize: equality tests of fields in one word, and chains of
+ * equality tests of one value, merged into fewer tests (opt_merge.c). 0, or
+ * -1 with the error set. */
+int lcap_opt_merge(lcap_cc *cc, lcap_block *root);
 /* Linearizes into instructions (long branches through "ja"), validated. */
 int lcap_emit(lcap_cc *cc, lcap_block *root, struct capture_insn **out, size_t *n);
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """filter_accept.py - libcapture's compiler against libpcap master's expected programs.
 
-usage: filter_accept.py RUNNER [XFAIL_FILE]
+usage: filter_accept.py RUNNER [XFAIL_FILE [LONGER_FILE]]
 
 Every alias of every block of tests/data/conformance/accept.jsonl is compiled
 for its DLT, snaplen and netmask (optimized for "opt" programs, not for
@@ -11,7 +11,10 @@ conformance and shared capture: both must return the same value on every
 packet. "opt": null rows must be refused by the optimizer. The optimized
 programs, in all, must be no longer than libpcap master's (issue 11). Rows needing the
 name files run only under with_namefiles.sh (LCAP_NAMEFILES=1). Blocks named
-in XFAIL_FILE are expected to fail (the test fails when one passes).
+in XFAIL_FILE are expected to fail (the test fails when one passes). Each
+optimized program (protochain aside: master's loops) must also be no longer
+than master's own, but for the "DLT TAB expression TAB reason" lines of
+LONGER_FILE (the test fails when one of those is no longer longer).
 """
 import glob
 import json
@@ -36,6 +39,12 @@ def main():
             if line:
                 name, _, why = line.partition(" ")
                 xfail[name] = why
+    longer_ok = {}
+    if len(sys.argv) > 3:
+        for line in open(sys.argv[3]):
+            if line.strip() and not line.startswith("#"):
+                dlt, expr, why = line.rstrip("\n").split("\t", 2)
+                longer_ok[(dlt, expr)] = why
     files = sorted(glob.glob(os.path.join(testdata.path("conformance/savefiles"), "*"))) + \
         sorted(glob.glob(os.path.join(testdata.path("captures"), "*")))[:200]
     namefiles = os.environ.get("LCAP_NAMEFILES") == "1"
@@ -61,14 +70,15 @@ def main():
                 t = "-" if text is None else text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
                 a = alias.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
                 reqs.append("\t".join([row["DLT"], snap, mask, opt, a, t]))
-                meta.append((row["name"], alias, opt))
+                meta.append((row["name"], alias, opt, row["DLT"]))
     out = subprocess.run([runner] + files, input="\n".join(reqs) + "\n", capture_output=True, text=True,
                          check=True).stdout.splitlines()
     if len(out) != len(reqs):
         sys.exit("runner gave %d answers for %d requests" % (len(out), len(reqs)))
     failed_blocks, counts = {}, {}
     mine_len = want_len = longer = shorter = nopt = 0
-    for (name, alias, opt), ans in zip(meta, out):
+    too_long, seen_long = [], set()
+    for (name, alias, opt, dlt), ans in zip(meta, out):
         kind = ans[0]
         counts[kind] = counts.get(kind, 0) + 1
         if kind == "S" and opt == "1":
@@ -78,6 +88,12 @@ def main():
             nopt += 1
             longer += m > w
             shorter += m < w
+            if "protochain" not in alias and (dlt, alias) in longer_ok:
+                seen_long.add((dlt, alias))
+                if m <= w:
+                    too_long.append("XPASS %s\t%s: %d insns, master %d: remove it from the list" % (dlt, alias, m, w))
+            elif "protochain" not in alias and m > w:
+                too_long.append("FAIL longer than master: %s\t%s: %d insns, master %d" % (dlt, alias, m, w))
         if kind in "DEU":
             failed_blocks.setdefault(name, []).append("%s (%s): %s" % (alias, "opt" if opt == "1" else "unopt", ans))
     bad = 0
@@ -98,6 +114,11 @@ def main():
              counts.get("A", 0)))
     print("optimized program length: libcapture %d insns, libpcap master %d, over %d expressions "
           "(libcapture longer for %d, shorter for %d)" % (mine_len, want_len, nopt, longer, shorter))
+    if namefiles:  # every row ran: an entry matching none is stale
+        too_long += ["STALE %s\t%s: no such optimized accept.jsonl expression" % k for k in longer_ok if k not in seen_long]
+    for line in too_long:
+        print(line)
+        bad += 1
     if mine_len > want_len:
         print("FAIL the optimized programs are longer than libpcap master's in all")
         bad += 1

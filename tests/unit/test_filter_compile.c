@@ -362,7 +362,8 @@ static char *host_chain(int n)
     char *s = malloc(cap);
     assert_non_null(s);
     len += (size_t)snprintf(s, cap, "host 10.0.0.0");
-    for (int i = 1; i < n; i++)
+    /* every third address: consecutive ones would become range tests (opt_merge.c) */
+    for (int i = 3; i < 3 * n; i += 3)
         len += (size_t)snprintf(s + len, cap - len, " or 10.%d.%d.%d", i >> 16, (i >> 8) & 255, i & 255);
     return s;
 }
@@ -393,7 +394,7 @@ static void long_chains(void **state)
         assert_true(n > 256);
         frame f;
         for (int last = terms - 3; last < terms + 2; last++) {
-            uint32_t a = 0x0a000000u | (uint32_t)last;
+            uint32_t a = 0x0a000000u | (uint32_t)(3 * last);
             for (int dst = 0; dst < 2; dst++) {
                 ether(&f, NULL, 0, 0x0800);
                 ipv4(&f, 6, dst ? 0x0b000001 : a, dst ? a : 0x0b000001, 0);
