@@ -7,7 +7,8 @@
  * -l the link type by name (default EN10MB), -s the snapshot length (default
  * 262144), -m the netmask for "ip broadcast" (dotted quad), -O no optimizer,
  * -d/-dd/-ddd the format of tcpdump -d/-dd/-ddd (default -d). With -r FILE
- * the expression is compiled for the file's link type and snapshot length and
+ * the expression is compiled for the file's link type and snapshot length, as for a
+ * savefile (capture_compile_savefile, as tcpdump -r), and
  * each packet's return value is printed on a line of its own. The words of
  * EXPR are joined with spaces. A bad expression exits 65 with the message on
  * standard error; other errors exit 1, usage errors 2. */
@@ -90,7 +91,9 @@ int main(int argc, char **argv)
         free(expr);
         return 2;
     }
-    capture_bpf *prog = capture_compile(dlt, snaplen, expr, optimize, netmask, errbuf);
+    /* a savefile's packets as tcpdump -r filters them (other OSes' DLT_NULL values) */
+    capture_bpf *prog = (r != NULL ? capture_compile_savefile : capture_compile)(dlt, snaplen, expr, optimize, netmask,
+                                                                                errbuf);
     free(expr);
     if (prog == NULL) {
         fprintf(stderr, "capfilter: %s\n", errbuf);

@@ -10,7 +10,7 @@
 
 lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
 
-#define MAX_SNAPLEN 262144
+#define DEFAULT_SNAPLEN 262144
 
 /* One compilation. opaque_index: proto[constant] as libpcap's optimizer
  * sees it, an indexed load whose value equals no other load's, so that
@@ -33,7 +33,9 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     lcap_arena_init(&cc.tmp, tmp_first, sizeof(tmp_first));
     cc.text = filter != NULL ? filter : "";
     cc.dlt = linktype;
-    cc.snaplen = (snaplen <= 0 || snaplen > MAX_SNAPLEN) ? MAX_SNAPLEN : (uint32_t)snaplen;
+    /* accepting returns the snapshot length as given, above 262144 too (a
+     * savefile's; libpcap's ret #snaplen), the default only when unset */
+    cc.snaplen = snaplen <= 0 ? DEFAULT_SNAPLEN : (uint32_t)snaplen;
     cc.netmask = netmask;
     cc.opaque_index = opaque_index;
     cc.libpcap_weak = opaque_index;

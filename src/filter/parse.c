@@ -655,6 +655,10 @@ static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout)
             else
                 advance(p);
         }
+        /* what follows the group inherits what was in force before it, not
+         * the group's last qualifiers (master's grammar: "paren expr ')'"
+         * takes $1.q): "host a or (tcp) or b", and "(port 53) or 123" fails */
+        *qout = qin;
         break;
     default:
         n = parse_term(p, qin, qout);

@@ -45,11 +45,20 @@
 #define SNAPLEN     262144
 #define NETMASK     0xffffff00u  /* so that "ip broadcast" compiles */
 
+/* The -e mode compiles as for a savefile (capture_compile_savefile; libpcap
+ * with a pcap_t opened on one), the generated run as for a live capture. */
+static int savefile_mode;
+
+static capture_bpf *compile(int linktype, int snaplen, const char *expr, int opt, char *err)
+{
+    return (savefile_mode ? capture_compile_savefile : capture_compile)(linktype, snaplen, expr, opt, NETMASK, err);
+}
+
 /* Whether libcapture's program for expr accepts p (0 if it does not compile). */
 static int accepts(int linktype, const char *expr, const fg_packet *p)
 {
     char err[CAPTURE_ERRBUF_SIZE];
-    capture_bpf *b = capture_compile(linktype, SNAPLEN, expr, 1, NETMASK, err);
+    capture_bpf *b = compile(linktype, SNAPLEN, expr, 1, err);
     int r = b != NULL && capture_bpf_filter(b, p->data, p->len, p->caplen) != 0;
     capture_bpf_free(b);
     return r;
@@ -72,9 +81,10 @@ static int not_geneve(int linktype, const char *expr, const fg_packet *p)
     return 0;
 }
 
-/* Whether p's IPv4 AH or IPv6 extension header chain runs past the bytes
- * captured before it ends: where protochain's walk stops on a load past
- * caplen in libpcap's program (which returns 0 then). */
+/* Whether libpcap's protochain walk over p's IPv4 AH or IPv6 extension
+ * header chain runs past the bytes captured before it ends, where its
+ * program stops with 0. The walk as libpcap's: offsets from the network
+ * header, an AH's next one (length + 2) * 4, not added to the old one. */
 static int chain_cut(int linktype, const char *expr, const fg_packet *p)
 {
     (void)expr;
@@ -85,25 +95,25 @@ static int chain_cut(int linktype, const char *expr, const fg_packet *p)
     if (nl >= c)
         return 0;
     int v6 = p->data[nl] >> 4 == 6;
-    uint32_t next, off;
+    uint32_t next, rel;
     if (v6) {
         if (nl + 40 > c)
             return 1;
-        next = p->data[nl + 6], off = nl + 40;
+        next = p->data[nl + 6], rel = 40;
     } else {
         if (nl + 20 > c)
             return 1;
-        next = p->data[nl + 9], off = nl + 4 * (p->data[nl] & 0xfu);
+        next = p->data[nl + 9], rel = 4 * (p->data[nl] & 0xfu);
     }
     for (int depth = 0; depth < 64; depth++) {
-        int ext = next == 51 || (v6 && (next == 0 || next == 60 || next == 43 || next == 44));
-        if (!ext)
+        int ah = next == 51;
+        if (!ah && !(v6 && (next == 0 || next == 60 || next == 43 || next == 44)))
             return 0;
-        if (off + 2 > c)
+        if (nl + rel + 2 > c)
             return 1;
-        uint32_t len = next == 51 ? (p->data[off + 1] + 2u) * 4 : (p->data[off + 1] + 1u) * 8;
-        next = p->data[off];
-        off += len;
+        uint32_t len = p->data[nl + rel + 1];
+        next = p->data[nl + rel];
+        rel = ah ? (len + 2) * 4 : rel + (len + 1) * 8;
     }
     return 0;
 }
@@ -518,11 +528,13 @@ static int compare_expr(const char *linkname, int linktype, pcap_t *dead, const 
     struct bpf_program bp_unopt;
     int unopt_ok = pcap_ok && pcap_compile(dead, &bp_unopt, expr, !opt, NETMASK) == 0 && zero_scratch(&bp_unopt);
     err[0] = '\0';
-    capture_bpf *cp = capture_compile(linktype, SNAPLEN, expr, opt, NETMASK, err);
+    /* libpcap's programs return the snapshot length of the pcap_t: a
+     * savefile's own in the -e mode */
+    capture_bpf *cp = compile(linktype, pcap_snapshot(dead), expr, opt, err);
     int cap_ok = cp != NULL;
     /* libcapture's own optimized and unoptimized programs must agree
      * (issue 11, item 8) ... */
-    capture_bpf *cp_unopt = opt && cp ? capture_compile(linktype, SNAPLEN, expr, 0, NETMASK, err) : NULL;
+    capture_bpf *cp_unopt = opt && cp ? compile(linktype, pcap_snapshot(dead), expr, 0, err) : NULL;
 
     /* 0 agrees, 1 is a known difference, 2 a failure. */
     int verdict = 0;
@@ -623,7 +635,9 @@ struct savefile_link {
     unsigned long exprs, both_ok, both_refused, known, fail, matching;
 };
 
-static struct savefile_link *savefile_link(struct savefile_link **ls, size_t *nls, int dlt)
+/* The entry of dlt, made on first use with pc (a savefile of that link
+ * type, kept open for libpcap's savefile compilation, or NULL). */
+static struct savefile_link *savefile_link(struct savefile_link **ls, size_t *nls, int dlt, pcap_t **pc)
 {
     for (size_t i = 0; i < *nls; i++)
         if ((*ls)[i].dlt == dlt)
@@ -634,8 +648,12 @@ static struct savefile_link *savefile_link(struct savefile_link **ls, size_t *nl
     *ls = n;
     memset(&n[*nls], 0, sizeof(n[*nls]));
     n[*nls].dlt = dlt;
-    if ((n[*nls].dead = pcap_open_dead(dlt, SNAPLEN)) == NULL)
+    if (pc != NULL) {
+        n[*nls].dead = *pc;
+        *pc = NULL;
+    } else if ((n[*nls].dead = pcap_open_dead(dlt, SNAPLEN)) == NULL) {
         exit(2);
+    }
     return &n[(*nls)++];
 }
 
@@ -675,7 +693,8 @@ static struct savefile_link *load_savefiles(const char *dir, size_t *nls)
         pcap_t *pc = pcap_open_offline(path, errbuf);
         if (pc == NULL)
             continue;   /* not a savefile libpcap reads */
-        struct savefile_link *l = savefile_link(&ls, nls, pcap_datalink(pc));
+        pcap_t *keep = pc;
+        struct savefile_link *l = savefile_link(&ls, nls, pcap_datalink(pc), &keep);
         l->files++;
         struct pcap_pkthdr *h;
         const u_char *d;
@@ -692,7 +711,8 @@ static struct savefile_link *load_savefiles(const char *dir, size_t *nls)
             memcpy(p->data, d, p->caplen);
             p->kind = "savefile";
         }
-        pcap_close(pc);
+        if (keep != NULL)
+            pcap_close(pc);
     }
     free(names);
     return ls;
@@ -704,6 +724,7 @@ static struct savefile_link *load_savefiles(const char *dir, size_t *nls)
 static int run_list(const char *list, const char *dir, const char *more_links)
 {
     size_t nls;
+    savefile_mode = 1;
     struct savefile_link *ls = load_savefiles(dir, &nls);
     /* link types without savefiles: accept/refuse decisions only */
     for (const char *m = more_links; m != NULL && *m != '\0';) {
@@ -715,7 +736,7 @@ static int run_list(const char *list, const char *dir, const char *more_links)
             fprintf(stderr, "filter_diff: unknown link type %s\n", name);
             return 2;
         }
-        savefile_link(&ls, &nls, dlt);
+        savefile_link(&ls, &nls, dlt, NULL);
         m += n + (m[n] == ',');
     }
     FILE *f = fopen(list, "r");

@@ -224,6 +224,26 @@ static void link_index_on_brcm_prepend(void **state)
     capture_bpf_free(p);
 }
 
+/* A program accepts with the snapshot length it was compiled for, above
+ * 262144 too (a savefile's: unsupported-link-type-dbus.pcap has 3090558,
+ * which libpcap's programs for it return), 262144 only when it is <= 0. */
+static void accepts_with_the_snaplen_given(void **state)
+{
+    (void)state;
+    static const struct { int snaplen; uint32_t want; } rows[] = {
+        { 3090558, 3090558 }, { 65535, 65535 }, { 0, 262144 }, { -1, 262144 },
+    };
+    uint8_t pkt[64] = { 0 };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char err[CAPTURE_ERRBUF_SIZE];
+        capture_bpf *p = capture_compile(231, rows[i].snaplen, "len > 10", 1, CAPTURE_NETMASK_UNKNOWN, err);
+        if (p == NULL)
+            fail_msg("snaplen %d: %s", rows[i].snaplen, err);
+        assert_int_equal(capture_bpf_filter(p, pkt, sizeof(pkt), sizeof(pkt)), rows[i].want);
+        capture_bpf_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +251,7 @@ int main(void)
         cmocka_unit_test(quotes),              cmocka_unit_test(typical_mistakes),
         cmocka_unit_test(keyword_as_name),     cmocka_unit_test(tunnel_offset_not_a_reused_temporary),
         cmocka_unit_test(ss7_fields_where_libpcap_has_them), cmocka_unit_test(link_index_on_brcm_prepend),
+        cmocka_unit_test(accepts_with_the_snaplen_given),
         cmocka_unit_test(radio_only_on_radio_headers), cmocka_unit_test(sap_protocols_on_plain_type_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

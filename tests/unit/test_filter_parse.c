@@ -104,10 +104,19 @@ static void qualifiers_inherited(void **state)
     assert_int_equal(p->tree->l->q.dir, Q_OR);
     assert_int_equal(p->tree->r->q.addr, Q_HOST);
     done(p);
-    /* the qualifiers of a parenthesized expression pass on */
-    p = parse("(port 53) or 123");
-    assert_int_equal(p->tree->r->q.addr, Q_PORT);
+    /* after a parenthesized group the qualifiers in force before it pass
+     * on, not its own (master's grammar.y.in: rterm "paren expr ')'" takes
+     * $1.q, paren's saved $<blk>0): "(port 53) or 123" has none */
+    p = parse("host 1.2.3.4 or (tcp) or 5.6.7.8");
+    assert_int_equal(p->tree->r->kind, N_HID);
+    assert_int_equal(p->tree->r->q.addr, Q_HOST);
     done(p);
+    p = parse("tcp port 80 or (udp port 53 or 54) or 443");
+    assert_int_equal(p->tree->r->q.proto, Q_TCP);
+    assert_int_equal(p->tree->r->q.addr, Q_PORT);
+    assert_int_equal(p->tree->l->r->r->q.proto, Q_UDP); /* 54 inside inherits udp port */
+    done(p);
+    expect_error("(port 53) or 123", "'123'", "qualifier");
 }
 
 static void addresses_and_numbers(void **state)
