@@ -20,7 +20,7 @@
  * and a listed expression that no longer disagrees fails the test, so the
  * list stays exact.
  *
- * usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]
+ * usage: filter_diff [-s SEED [-S SEEDS]] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]
  * Prints a summary: expressions, packets, agreements, by primitive family.
  *
  * With -e LIST -c DIR it compares instead the expressions of LIST (one a
@@ -818,12 +818,14 @@ static int run_list(const char *list, const char *dir, const char *more_links)
 
 int main(int argc, char **argv)
 {
-    unsigned long seed = 0x5eedf11e, nexpr = 4000, npkt = 1500;
+    unsigned long seed = 0x5eedf11e, nexpr = 4000, npkt = 1500, nseeds = 1;
     const char *list = NULL, *savefiles = NULL, *more_links = NULL;
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-s") == 0 && i + 1 < argc)
             seed = strtoul(argv[++i], NULL, 0);
+        else if (strcmp(argv[i], "-S") == 0 && i + 1 < argc)
+            nseeds = strtoul(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
             nexpr = strtoul(argv[++i], NULL, 0);
         else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc)
@@ -841,7 +843,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "-l") == 0 && i + 1 < argc)
             more_links = argv[++i];
         else {
-            fprintf(stderr, "usage: filter_diff [-s SEED] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]\n"
+            fprintf(stderr, "usage: filter_diff [-s SEED [-S SEEDS]] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]\n"
                             "       filter_diff -e EXPRESSION_LIST -c SAVEFILE_DIR [-l DLTNAME,...] [-r MAX_REPORTS] [-v]\n");
             return 2;
         }
@@ -849,7 +851,16 @@ int main(int argc, char **argv)
     if (list != NULL || savefiles != NULL)
         return list && savefiles ? run_list(list, savefiles, more_links) : 2;
 
-    fg_rng rng = { seed * 0x9E3779B97F4A7C15ULL | 1 };
+    struct { unsigned long exprs, agree, known, fail; } by_link[NLINKS] = { { 0 } };
+    unsigned long link_total[NLINKS] = { 0 }, neth_total = 0;
+    struct prim_stats by[FG_NPRIM] = { { 0 } }, all = { 0 };
+    unsigned long open_count = 0, open_fixed = 0;
+    char expr[1024];
+
+    /* -S runs seeds seed, seed + 1, ... in one process, so that the open
+     * list's "no longer disagrees" is judged over all of them. */
+    for (unsigned long si = 0; si < nseeds; si++) {
+    fg_rng rng = { (seed + si) * 0x9E3779B97F4A7C15ULL | 1 };
     fg_packet *eth = calloc(npkt ? npkt : 1, sizeof(*eth));
     if (eth == NULL)
         return 2;
@@ -857,7 +868,6 @@ int main(int argc, char **argv)
     fg_packet *link_pkts[NLINKS];
     unsigned long link_npkt[NLINKS];
     pcap_t *link_dead[NLINKS];
-    struct { unsigned long exprs, agree, known, fail; } by_link[NLINKS] = { { 0 } };
     for (size_t l = 0; l < NLINKS; l++) {
         link_pkts[l] = calloc(neth ? neth : 1, sizeof(fg_packet));
         link_dead[l] = pcap_open_dead(links[l].dlt, SNAPLEN);
@@ -866,12 +876,10 @@ int main(int argc, char **argv)
         link_npkt[l] = 0;
         for (unsigned long k = 0; k < neth; k++)
             link_npkt[l] += (unsigned long)links[l].frame(&eth[k], &link_pkts[l][link_npkt[l]]);
+        link_total[l] += link_npkt[l];
     }
     free(eth);
-
-    struct prim_stats by[FG_NPRIM] = { { 0 } }, all = { 0 };
-    unsigned long open_count = 0, open_fixed = 0;
-    char expr[1024];
+    neth_total += neth;
 
     for (unsigned long e = 0; e < nexpr; e++) {
         uint32_t used;
@@ -911,6 +919,11 @@ int main(int argc, char **argv)
             s->matching += matching > 0;
         }
     }
+    for (size_t l = 0; l < NLINKS; l++) {
+        pcap_close(link_dead[l]);
+        free(link_pkts[l]);
+    }
+    }
     for (size_t i = 0; i < nopen; i++) {
         if (!open_seen[i]) {
             printf("filter_diff: listed as open but agrees now (or was not generated): '%s'\n", open_exprs[i]);
@@ -920,16 +933,12 @@ int main(int argc, char **argv)
     }
     free(open_exprs);
     free(open_seen);
-    for (size_t l = 0; l < NLINKS; l++) {
-        pcap_close(link_dead[l]);
-        free(link_pkts[l]);
-    }
 
-    printf("filter_diff: seed %#lx, %lu expressions, %lu generated Ethernet packets, netmask 255.255.255.0\n",
-           seed, nexpr, neth);
+    printf("filter_diff: seed %#lx (%lu seeds from it), %lu expressions each, %lu generated Ethernet packets, "
+           "netmask 255.255.255.0\n", seed, nseeds, nexpr, neth_total);
     for (size_t l = 0; l < NLINKS; l++)
         printf("  DLT_%-10s %5lu packets, %5lu expressions: %5lu agree, %4lu known differences, %4lu disagree\n",
-               links[l].name, link_npkt[l], by_link[l].exprs, by_link[l].agree, by_link[l].known, by_link[l].fail);
+               links[l].name, link_total[l], by_link[l].exprs, by_link[l].agree, by_link[l].known, by_link[l].fail);
     printf("  packet results compared: %lu, equal: %lu; packets on which libpcap's program never returned: %lu\n",
            answers, answers_agree, oracle_hangs);
     printf("  expressions whose libcapture optimized and unoptimized programs differ where libpcap's agree: %lu\n",
