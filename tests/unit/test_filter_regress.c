@@ -261,6 +261,9 @@ static const struct row rows[] = {
     { "ip[0] % (2 - 2) = 0", { { TOS_0, 0 }, { ARP, 0 }, END } },
     { "ip[0] / (ip[1] & 0) = 0", { { TOS_0, 0 }, { TOS_4, 0 }, END } },
     { "ip[0] / ip[1] = 0x11", { { TOS_0, 0 }, { TOS_4, 1 }, END } },   /* 0x45 / 4 = 0x11 */
+    /* An offset past 2^32 once the link header is added: the load fails (as
+     * libpcap's x + k load does), never wraps to byte 13, 0xdd (issue 11, seed 42). */
+    { "ip6[4294967295] = 0xdd", { { IPV6, 0 }, END } },
 };
 
 /* Expressions that must be refused with a message naming the problem. */
