@@ -224,7 +224,8 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
                 lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
                 lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
             }
-        } else if (idx.is_const && cc->opaque_index) {
+        } else if (idx.is_const && (cc->opaque_index || idx.k > UINT32_MAX - k)) {
+            /* an offset past 2^32 stays x + k, a load that fails, as libpcap's */
             s = ST(LCAP_BPF_LDX | LCAP_BPF_IMM, idx.k);
             lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
         } else if (idx.is_const) {

@@ -68,6 +68,15 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
                 return a;
         }
     }
+    /* an accumulator of 0, whatever X is (libpcap's too): 0 / x faults when
+     * x is 0, and then nothing after it runs, so 0 is still its value */
+    if (lcap_vn_is_const(t, a, &x) && x == 0) {
+        if (op == LCAP_BPF_ADD || op == LCAP_BPF_OR || op == LCAP_BPF_XOR)
+            return b;
+        if (op == LCAP_BPF_MUL || op == LCAP_BPF_DIV || op == LCAP_BPF_MOD || op == LCAP_BPF_AND ||
+            op == LCAP_BPF_LSH || op == LCAP_BPF_RSH)
+            return lcap_vn_computed(t, 0);
+    }
     return lcap_vn_get(t, V_ALU, 0, op, a, b, 0);
 }
 

@@ -255,6 +255,9 @@ static const struct row rows[] = {
       { { VXLAN_ARP, 1 }, { VXLAN_IP, 0 }, { UDP53_ARPLIKE, 0 }, { ARP, 0 }, { VXLAN_ARP_V6, 1 }, END } },
     { "vxlan 5 and ip", { { VXLAN_IP, 1 }, { VXLAN_ARP, 0 }, { TOS_0, 0 }, END } },
     { "vxlan 6 and arp", { { VXLAN_ARP, 0 }, { VXLAN_ARP_V6, 0 }, END } },
+    /* An offset past 2^32 once the link header is added: the load fails (as
+     * libpcap's x + k load does), never wraps to byte 13, 0xdd (issue 11, seed 42). */
+    { "ip6[4294967295] = 0xdd", { { IPV6, 0 }, END } },
     /* Division by a divisor that folds to zero: refused, or a program that
      * accepts nothing (BPF rejects a packet on division by zero). */
     { "ip[0] / (1 - 1) = 0", { { TOS_0, 0 }, { ARP, 0 }, END } },
