@@ -56,8 +56,6 @@ typedef struct fact {
     uint32_t v, opnd; /* value numbers */
     uint16_t op;      /* LCAP_BPF_JEQ/JGT/JGE/JSET */
     uint16_t yes;
-    uint32_t from;    /* weak: the edge that made it (block id, way), as
-                       * libpcap knows a test only from a dominating edge */
 } fact;
 
 #define MAXFACTS 16
@@ -101,7 +99,7 @@ static void fset_remask(fset *s)
 
 static inline int fact_same(const fact *a, const fact *b)
 {
-    return a->v == b->v && a->op == b->op && a->opnd == b->opnd && a->yes == b->yes && a->from == b->from;
+    return a->v == b->v && a->op == b->op && a->opnd == b->opnd && a->yes == b->yes;
 }
 
 /* work: the count of facts looked at or copied (tests bound it). */
@@ -473,8 +471,8 @@ static lcap_block *walk(threader *T, lcap_block *s, fset *f, int *budget)
             fset ft, ff;
             fset_copy(work, &ft, f);
             fset_copy(work, &ff, f);
-            fset_add(work, &ft, (fact){ S->a, S->opnd, S->op, 1, 0 });
-            fset_add(work, &ff, (fact){ S->a, S->opnd, S->op, 0, 0 });
+            fset_add(work, &ft, (fact){ S->a, S->opnd, S->op, 1 });
+            fset_add(work, &ff, (fact){ S->a, S->opnd, S->op, 0 });
             lcap_block *a = walk(T, s->jt, &ft, budget);
             lcap_block *b = walk(T, s->jf, &ff, budget);
             if (a == b && is_reject(a))
@@ -485,7 +483,7 @@ static lcap_block *walk(threader *T, lcap_block *s, fset *f, int *budget)
         if (S->has_stmts && !bi[next->id].stands_alone && !lcap_block_is_ret(next))
             break;
         if (branch && !same)
-            fset_add(work, f, (fact){ S->a, S->opnd, S->op, (uint16_t)d, t->weak ? 2u * (uint32_t)s->id + 1u + (uint32_t)d : 0 });
+            fset_add(work, f, (fact){ S->a, S->opnd, S->op, (uint16_t)d });
         s = next;
     }
     return s;
@@ -632,13 +630,13 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
                 if (f == NULL)
                     goto oom;
                 fset_copy(&T->work, f, in);
-                fset_add(&T->work, f, (fact){ B->a, B->opnd, B->op, 1, t->weak ? 2u * (uint32_t)b->id + 2u : 0 });
+                fset_add(&T->work, f, (fact){ B->a, B->opnd, B->op, 1 });
                 *changed += thread_edge(T, &b->jt, f, walk_budget);
             }
             if (lcap_block_is_ret(b->jf)) {
                 set_give(T, in);
             } else {
-                fset_add(&T->work, in, (fact){ B->a, B->opnd, B->op, 0, t->weak ? 2u * (uint32_t)b->id + 1u : 0 });
+                fset_add(&T->work, in, (fact){ B->a, B->opnd, B->op, 0 });
                 *changed += thread_edge(T, &b->jf, in, walk_budget);
             }
         } else {

@@ -246,13 +246,6 @@ static void rejects_all_packets(void **state)
          * on the other: libpcap's edge moved past the second test knows
          * nothing of it, so the last "src 192.168.1.1" stands (-s 33) */
         { CAPTURE_DLT_RAW, "host 255.255.255.255 or not 255.255.255.255 && ! 192.168.1.1 and 192.168.1.1" },
-        /* a test libpcap knows only from an edge that dominates it: the
-         * same test on each way into a join is forgotten past it (-s 8,
-         * 11, 14, 52, 58) */
-        { CAPTURE_DLT_EN10MB, "src portrange 4000-7000 and src or dst port 0 or ether broadcast and igmp or vrrp"
-                              " && less 60 and mpls" },
-        { CAPTURE_DLT_EN10MB, "((vlan 1 or icmp-redirect > ip[7:2])) and ip host 10.0.0.1 and ether proto \\atalk"
-                              " and ((rarp[8:4]) == 0x45)" },
     };
     for (size_t i = 0; i < sizeof(unrefused) / sizeof(unrefused[0]); i++) {
         char e[CAPTURE_ERRBUF_SIZE];
