@@ -255,8 +255,13 @@ static inline int decide(vtab *t, unsigned long *work, const fset *s, const binf
             return f->yes;
         }
         uint32_t c;
-        if (eq && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
+        if (eq && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c)) {
+            /* weak: an edge libpcap moves past a test carries no fact of
+             * it (its edge dominators are the graph's), so the outcome is
+             * not added: at a join it would outlive the equality */
+            *same = t->weak;
             return c == k;
+        }
     }
     return -1;
 }
