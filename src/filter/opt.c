@@ -349,16 +349,21 @@ static uint32_t stmts_hash(const lcap_block *b)
     return h ^ h >> 15;
 }
 
+/* The two statement lists are the same instructions, in the same order. */
+static int stmt_lists_equal(const lcap_stmt *x, const lcap_stmt *y)
+{
+    for (; x != NULL && y != NULL; x = x->next, y = y->next)
+        if (x->code != y->code || x->k != y->k)
+            return 0;
+    return x == NULL && y == NULL;
+}
+
 static int stmts_same(const lcap_block *a, const lcap_block *b)
 {
     if (lcap_block_is_ret(a) != lcap_block_is_ret(b) ||
         (!lcap_block_is_ret(a) && lcap_branch_use(a) != lcap_branch_use(b)))
         return 0;
-    const lcap_stmt *x = a->stmts, *y = b->stmts;
-    for (; x != NULL && y != NULL; x = x->next, y = y->next)
-        if (x->code != y->code || x->k != y->k)
-            return 0;
-    return x == NULL && y == NULL;
+    return stmt_lists_equal(a->stmts, b->stmts);
 }
 
 /* Whether another evaluation of the same statements would give the same
@@ -685,11 +690,7 @@ static int block_same(const lcap_block *a, const lcap_block *b)
         return 0;
     if (!lcap_block_is_ret(a) && (a->jt != b->jt || a->jf != b->jf))
         return 0;
-    const lcap_stmt *x = a->stmts, *y = b->stmts;
-    for (; x != NULL && y != NULL; x = x->next, y = y->next)
-        if (x->code != y->code || x->k != y->k)
-            return 0;
-    return x == NULL && y == NULL;
+    return stmt_lists_equal(a->stmts, b->stmts);
 }
 
 static int merge_blocks(lcap_cc *cc, lcap_block **root, lcap_block **ord, size_t n)
