@@ -188,7 +188,7 @@ static const struct known_diff {
     { NULL, "decnet", NULL, RESULTS_DIFFER, decnet_word_cut,
       "master tests a DECnet address with its flags in one 32-bit load (accept.jsonl decnet_host: ld [16], and #0x7ffff00), 1.10.3 in a byte and a halfword: a packet cut inside that word is rejected by master's whole program (filter_diff -s 18, 23, 30, 46)" },
     { NULL, "geneve", NULL, RESULTS_DIFFER, not_geneve,
-      "on a packet that is not Geneve (with that VNI), the terms after geneve read an offset word its code never set: libpcap's holds what an earlier term left there (its arithmetic's: 'len < 0x40 or geneve || ether proto 0' reads [0x40]), libcapture's 0; master's gen_geneve_offsets takes its registers from the same allocator (filter_diff -s 24, 13: M[3] of 'ip[17:2] - 0x0fff', 60: M[1] of 'len == 64')" },
+      "on a packet that is not Geneve (with that VNI), the terms after geneve read an offset word its code never set: libpcap's holds what an earlier term left there (its arithmetic's: 'len < 0x40 or geneve || ether proto 0' reads [0x40]), libcapture's 0; master's gen_geneve_offsets takes its registers from the same allocator (filter_diff -s 24, 13: M[3] of 'ip[17:2] - 0x0fff', 60: M[1] of 'len == 64', 81)" },
 };
 
 /* Whether one of the '|'-separated alternatives of list occurs in s as a
