@@ -179,6 +179,24 @@ static lcap_cond *and_opt(lcap_cond *a, lcap_cond *b)
 
 static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out);
 
+/* Whether constant index i may go into the offset k of a load from X
+ * ("ld [x + k+i]"): libpcap's generator adds it to X modulo 2^32 first, so
+ * the two differ once either sum wraps (a negative index: tcp[-20] is the
+ * IPv4 header's first byte there, a failing load at x + 0xfffffffa here).
+ * X, an offset into the packet, stays below 2^31. */
+static int index_folds(uint32_t i, uint32_t k)
+{
+    return i < 0x80000000u && i <= UINT32_MAX - k;
+}
+
+/* X += i, modulo 2^32, as libpcap's ALU adds the index to the offset. */
+static lcap_stmt *add_to_x(lcap_cc *cc, lcap_stmt *s, uint32_t i)
+{
+    lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TXA, 0));
+    lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_K, i));
+    return lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
+}
+
 static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
 {
     aval idx;
@@ -198,7 +216,10 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
             return -1;
         if (idx.is_const) {
             s = lcap_gen_loadx_iphdrlen(cc);
-            lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k + idx.k));
+            if (index_folds(idx.k, k))
+                lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k + idx.k));
+            else
+                lcap_stmt_cat(add_to_x(cc, s, idx.k), ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
         } else {
             int r = lcap_cc_alloc_reg(cc);
             if (r < 0)
@@ -217,7 +238,10 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
         if (reg >= 0) {
             if (idx.is_const) {
                 s = ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg);
-                lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k + idx.k));
+                if (index_folds(idx.k, k))
+                    lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k + idx.k));
+                else
+                    lcap_stmt_cat(add_to_x(cc, s, idx.k), ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
             } else {
                 s = lcap_stmt_cat(idx.s, ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg));
                 lcap_stmt_cat(s, ST(LCAP_BPF_ALU | LCAP_BPF_ADD | LCAP_BPF_X, 0));

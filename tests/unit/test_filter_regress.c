@@ -258,6 +258,18 @@ static const struct row rows[] = {
     /* An offset past 2^32 once the link header is added: the load fails (as
      * libpcap's x + k load does), never wraps to byte 13, 0xdd (issue 11, seed 42). */
     { "ip6[4294967295] = 0xdd", { { IPV6, 0 }, END } },
+    /* A constant index past 2^31 (a negative one) is added to X, modulo
+     * 2^32, before the load, as libpcap's generator does: tcp[-20] of an
+     * IPv4 packet with a 20-byte header is that header's first byte, 0x45.
+     * Folded into the load's offset (ldb [x + 0xfffffffa], as libpcap's
+     * optimizer folds it) the load fails instead (filter_diff -s 106). */
+    { "udp[0xffffffec:1] = 0x45", { { TOS_0, 1 }, { ARP, 0 }, END } },
+    { "udp[-20:1] = 0x45 and udp[0xfffffff0:2] = 1", { { TOS_0, 1 }, END } },
+    { "vlan 100 and udp[0xffffffec:1] = 0x45", { { VLAN_100_IP, 1 }, { VLAN_200_IP, 0 }, END } },
+    { "udp[-1] = 2", { { TOS_0, 1 }, END } },   /* the last byte of 10.0.0.2 */
+    /* ... and so is one after a variable offset (vxlan's registers): two
+     * bytes before the inner payload, the inner Ethernet type. */
+    { "vxlan and ip[0xfffffffe:2] = 0x0800", { { VXLAN_IP, 1 }, { VXLAN_ARP, 0 }, END } },
     /* Division by a divisor that folds to zero: refused, or a program that
      * accepts nothing (BPF rejects a packet on division by zero). */
     { "ip[0] / (1 - 1) = 0", { { TOS_0, 0 }, { ARP, 0 }, END } },
