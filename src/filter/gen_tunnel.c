@@ -264,7 +264,8 @@ lcap_cond *lcap_gen_geneve(lcap_cc *cc, const lcap_node *n)
     cc->off_linktype = type;
     cc->off_linkpl = pl;
     cc->off_nl = 0;
-    cc->off_nl_nosnap = 0;
+    /* off_nl_nosnap stays: libpcap's Geneve code keeps the 802.2 offset of
+     * the link type before it (3 on Ethernet, as the inner frame's) */
     cc->is_geneve = 1;
     cc->libpcap_noopt = 1;
     return b;

@@ -367,6 +367,23 @@ static void optimizer_regressions(void **state)
     check("vxlan and ip", &f, 0);
     check("vxlan and ether src 07:08:09:0a:0b:0c", &f, 1);
     (void)inner;
+    /* geneve with an inner 802.3 frame carrying IS-IS (LLC fe fe 03, NLPID
+     * 0x83): the NLPID is 3 bytes into the LLC header, as on Ethernet
+     * (libpcap's Geneve code keeps the 802.2 offset it had; filter_diff
+     * -s 341, 361: it was read at the LLC header's first byte) */
+    ether(&f, NULL, 0, 0x0800);
+    ipv4(&f, 17, 1, 2, 0);
+    udp(&f, 1000, 6081);
+    static const uint8_t gen[8] = { 0, 0, 0x65, 0x58, 0, 0, 0x05, 0 };
+    put(&f, gen, 8);
+    put(&f, mac12, 12);
+    put16(&f, 0x0020);
+    static const uint8_t llc_isis[4] = { 0xfe, 0xfe, 0x03, 0x83 };
+    put(&f, llc_isis, 4);
+    check("geneve and iso", &f, 1);
+    check("geneve 5 and isis", &f, 1);
+    check("geneve and clnp", &f, 0);
+    check("geneve and not isis", &f, 0);
 }
 
 /* "host 10.0.0.0 or 10.0.0.1 or ..." of n terms. */
