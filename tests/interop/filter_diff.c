@@ -606,7 +606,15 @@ static int compare_expr(const char *linkname, int linktype, pcap_t *dead, const 
                 truncated_unopt++;
                 continue;
             }
-            if (want == 0 && pcap_answer_padded(&bp, p) == got) {
+            /* ... or of libpcap's other program: libcapture's generator
+             * leaves out a term decided at compile time, whose load past
+             * caplen stops libpcap's unoptimized one ('X and aarp or
+             * 1500 & pim[-017] <= -3' on RAW, filter_diff -s 361..380),
+             * where its optimized one stops at a load libcapture makes
+             * within caplen (an index folded into the load's offset) */
+            if (want == 0 && (pcap_answer_padded(&bp, p) == got ||
+                              (unopt_ok && bpf_filter(bp_unopt.bf_insns, p->data, p->len, p->caplen) == 0 &&
+                               pcap_answer_padded(&bp_unopt, p) == got))) {
                 faulted++;
                 continue;
             }
@@ -957,7 +965,7 @@ int main(int argc, char **argv)
            opt_unopt_differ);
     printf("  answers equal to libpcap's other program's (optimized or not), not the one compared (loads past caplen): %lu\n",
            truncated_unopt);
-    printf("  answers equal to libpcap's on the packet completed with zeros, its own stopped by a load past caplen: %lu\n",
+    printf("  answers equal to libpcap's (or its other program's) on the packet completed with zeros, stopped by a load past caplen: %lu\n",
            faulted);
     printf("  packets on which libcapture's optimized program skips a load past caplen its unoptimized one makes: %lu\n",
            dropped_loads);
