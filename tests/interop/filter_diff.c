@@ -242,11 +242,11 @@ static const struct known_diff *known(const char *link, const char *expr, const 
         const struct known_diff *d = &known_diffs[i];
         if (d->kind != kind || (d->word && !has_word(expr, d->word)))
             continue;
-        if (d->only != NULL && (p == NULL || !d->only(linktype, expr, p, bp)))
-            continue;
         if (d->link && strncmp(link, d->link, strlen(d->link)) != 0)
             continue;
         if (d->pcap_err && (refusal == NULL || !has_word(refusal, d->pcap_err)))
+            continue;
+        if (d->only != NULL && (p == NULL || !d->only(linktype, expr, p, bp)))
             continue;
         /* A literal zero divisor is refused by both, so never excused. */
         if (d->pcap_err && has_zero_divisor(expr))
