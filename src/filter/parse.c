@@ -463,7 +463,6 @@ static lcap_node *parse_pnum(parser *p, lcap_qual q)
 static lcap_node *parse_group(parser *p, lcap_qual qin, int terms, int first, const lcap_token *list,
                               enum elem *el);
 
-
 /* id: nid | pnum | '(' pid ')', where nid takes "not id" and pid is a
  * nid or pnum, then (and|or id)*. first: the id opens a group; list: the
  * first element of the parenthesized list after and/or this id is in
