@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 
+import pcapfile
 import testdata
 
 CAPSNIFF = sys.argv[1]
@@ -218,17 +219,13 @@ def hostile(tmp):
     """Every sample packet and every frame of capsniff_tcpdump's crafted capture
     (each decoder's cases: TCP options, IPv6 extension headers, SCTP, IGMP,
     LLC...) cut to every length, and damaged copies: no crash."""
-    data = open(SAMPLE, "rb").read()
-    recs, off = [], 24
-    while off < len(data):
-        sec, usec, caplen, wire = struct.unpack_from("<IIII", data, off)
-        recs.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
+    sample = pcapfile.read(SAMPLE)
+    recs = [r.data for r in sample.records]
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from capsniff_tcpdump import crafted_frames
     recs += crafted_frames()
     rng = random.Random(20261123)
-    out = bytearray(data[:24])
+    out = bytearray(sample.header)
     n = 0
     for pkt in recs:
         for k in range(len(pkt) + 1):
