@@ -1,4 +1,4 @@
-# pcapfile.py - the Python tests' one reader of pcap savefiles (either byte order, micro- or nanosecond stamps), bounds-checked.
+# pcapfile.py - the Python tests' one reader of pcap savefiles (either byte order, micro- or nanosecond stamps), bounds-checked, and writer of plain ones.
 # SPDX-License-Identifier: BSD-2-Clause
 """read(path) or parse(data) give a Savefile; a file that is not a whole pcap
 savefile raises Bad, naming the byte offset, rather than giving fewer packets.
@@ -59,6 +59,16 @@ def packets_usec(savefile):
     """(time to the microsecond, caplen, len, bytes) of each packet: what a copy
     written at microsecond precision (tcpdump -w) keeps of it, to compare with one."""
     return [(r.ts_usec, r.caplen, r.length, r.data) for r in savefile.records]
+
+
+def header(linktype, snaplen=65535):
+    """The file header of a little-endian, microsecond pcap file (version 2.4)."""
+    return struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, snaplen, linktype)
+
+
+def record(sec, usec, data, length=None):
+    """One packet record for a header() file: data captured of a length-byte packet (default all of it)."""
+    return struct.pack("<IIII", sec, usec, len(data), len(data) if length is None else length) + data
 
 
 def read(path):

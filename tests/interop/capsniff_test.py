@@ -8,7 +8,6 @@ Exits 0 when every check passes; prints each failure on stderr."""
 import os
 import random
 import re
-import struct
 import subprocess
 import sys
 import tempfile
@@ -225,23 +224,22 @@ def hostile(tmp):
     from capsniff_tcpdump import crafted_frames
     recs += crafted_frames()
     rng = random.Random(20261123)
-    out = bytearray(sample.header)
+    out = bytearray(pcapfile.header(1))
     n = 0
     for pkt in recs:
         for k in range(len(pkt) + 1):
-            out += struct.pack("<IIII", 1700000000, n % 1000000, k, len(pkt)) + pkt[:k]
+            out += pcapfile.record(1700000000, n % 1000000, pkt[:k], len(pkt))
             n += 1
         for _ in range(40):
             b = bytearray(pkt)
             for _ in range(rng.randint(1, 6)):
                 b[rng.randrange(14, len(b))] = rng.randrange(256)
             k = rng.randint(0, len(b))
-            out += struct.pack("<IIII", 1700000000, n % 1000000, k, rng.randint(0, 70000)) + bytes(b[:k])
+            out += pcapfile.record(1700000000, n % 1000000, bytes(b[:k]), rng.randint(0, 70000))
             n += 1
     for dlt in (0, 108, 101, 113, 276, 228, 229):  # the other decoded link types, same bytes
         path = os.path.join(tmp, "hostile-%d.pcap" % dlt)
-        hdr = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, dlt)
-        open(path, "wb").write(hdr + bytes(out[24:]))
+        open(path, "wb").write(pcapfile.header(dlt) + bytes(out[pcapfile.FILE_HEADER:]))
         r = run(["-r", path])
         check(r.returncode == 0 and not sanitizer_trouble(r.stderr),
               "hostile packets, LINKTYPE %d: rc %d %r" % (dlt, r.returncode, r.stderr[-300:]))
