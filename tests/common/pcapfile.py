@@ -26,8 +26,8 @@ class Record(collections.namedtuple("Record", "ts_ns caplen length data")):
         return self.ts_ns // 1000
 
 
-# header: the 24 bytes as they are; endian: the struct prefix ("<" or ">"); nano: nanosecond stamps.
-Savefile = collections.namedtuple("Savefile", "header endian nano version snaplen linktype records")
+# header: the 24 bytes as they are; nano: whether the stamps are nanoseconds.
+Savefile = collections.namedtuple("Savefile", "header nano snaplen linktype records")
 
 
 def parse(data):
@@ -41,7 +41,7 @@ def parse(data):
     else:
         raise Bad("not a pcap file (magic %s)" % data[:4].hex())
     unit = MAGICS[magic]
-    major, minor, _, _, snaplen, linktype = struct.unpack_from(endian + "HHiIII", data, 4)
+    snaplen, linktype = struct.unpack_from(endian + "II", data, 16)
     records, off = [], FILE_HEADER
     while off < len(data):
         if off + RECORD_HEADER > len(data):
@@ -52,7 +52,7 @@ def parse(data):
             raise Bad("record data cut short at byte %d (caplen %d, %d bytes left)" % (off, caplen, len(data) - off))
         records.append(Record(sec * 1000000000 + frac * unit, caplen, length, data[off:off + caplen]))
         off += caplen
-    return Savefile(data[:FILE_HEADER], endian, unit == 1, (major, minor), snaplen, linktype, records)
+    return Savefile(data[:FILE_HEADER], unit == 1, snaplen, linktype, records)
 
 
 def packets_usec(savefile):
