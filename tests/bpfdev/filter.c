@@ -11,7 +11,7 @@
  * device, never sanitized since it is preloaded into sh, ip and python,
  * would need its own unsanitized build of src/bpf. The price is this small
  * file and one test that the two machines agree: bpf_diff runs it beside
- * the library's on every random program Linux's validator lets in. The one
+ * the library's on its random programs that Linux's validator lets in. The one
  * thing BSD kernels leave to the machine, a shift by X >= 32, gives 0 here,
  * as in libpcap and the library. */
 #include "bpfdev.h"
