@@ -516,9 +516,14 @@ static void load_open(const char *path)
         perror(path);
         exit(2);
     }
-    char line[1300];
+    char line[4096];   /* a report line: an expression (< 1024) and its detail (< 512) */
     while (fgets(line, sizeof(line), f) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
+        size_t len = strcspn(line, "\n");
+        if (line[len] != '\n' && !feof(f)) {
+            fprintf(stderr, "%s: a line longer than %zu characters\n", path, sizeof(line) - 2);
+            exit(2);
+        }
+        line[len] = '\0';
         if (line[0] == '#' || line[0] == '\0')
             continue;
         struct open_entry *l = realloc(open_list, (nopen + 1) * sizeof(*l));
