@@ -36,10 +36,7 @@ static void copy_as_move(lcap_stmt *s, const uint32_t *r)
     }
 }
 
-/* Whether dropping the statement can change a result: an indexed load may
- * run past the packet's end, an absolute one unless the packet is known to
- * be long enough (bound: bytes every path in has loaded). */
-static int may_stop(const lcap_stmt *s, uint32_t bound)
+int lcap_stmt_may_stop(const lcap_stmt *s, uint32_t bound)
 {
     uint16_t c = s->code;
     if (lcap_stmt_may_fault(s))
@@ -67,7 +64,7 @@ static lcap_stmt *drop_recomputed(lcap_vtab *t, lcap_stmt *first, const uint32_t
     for (lcap_stmt *s = first; s != NULL; s = s->next) {
         uint32_t u, d;
         lcap_stmt_regs(s, &u, &d);
-        if ((d & ~(1u << LCAP_VN_A)) || may_stop(s, bound))
+        if ((d & ~(1u << LCAP_VN_A)) || lcap_stmt_may_stop(s, bound))
             break;
         lcap_vn_step(t, tmp, s);
         if (tmp[LCAP_VN_A] == r[LCAP_VN_A] && !t->oom)
@@ -330,7 +327,7 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
             lcap_stmt *s = stk[ns];
             uint32_t u, d;
             lcap_stmt_regs(s, &u, &d);
-            if (d != 0 && (d & l) == 0 && !may_stop(s, bound[i]))
+            if (d != 0 && (d & l) == 0 && !lcap_stmt_may_stop(s, bound[i]))
                 continue;
             l = (l & ~d) | u;
             s->next = next;
