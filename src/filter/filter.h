@@ -85,6 +85,7 @@ typedef struct lcap_cc {
     int is_lane;             /* after 'lane' on SunATM: Ethernet inside LANE */
     unsigned regused;        /* scratch words in use (bit mask) */
     unsigned regever;        /* scratch words ever used */
+    int curreg;              /* the last one taken, in libpcap's shape (arena.c) */
     int nblocks;             /* blocks created */
     int markgen;             /* graph walks: a fresh mark value each */
     int savefile;            /* packets from a savefile of any OS (capture_compile_savefile) */
@@ -114,6 +115,11 @@ enum {
 /* capture_compile() for what flags (LCAP_COMPILE_*) say. */
 capture_bpf *lcap_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                           unsigned flags, char *errbuf);
+
+/* The unoptimized program of the graph the verdict "rejects all packets"
+ * is judged on (libpcap's shape, compile.c), to compare with libpcap's. */
+capture_bpf *lcap_compile_libpcap_shape(int linktype, int snaplen, const char *filter, uint32_t netmask,
+                                       unsigned flags, char *errbuf);
 
 /* Records the first error (later ones are dropped) with the column it is
  * about (1-based; 0 when none applies). Returns NULL for convenience. */

@@ -329,6 +329,8 @@ static lcap_cond *gen_relation(lcap_cc *cc, const lcap_node *n)
         [R_LE] = { LCAP_BPF_JGT, 1 }, [R_GT] = { LCAP_BPF_JGT, 0 }, [R_GE] = { LCAP_BPF_JGE, 0 },
     };
     int reg = -1;
+    if (cc->opaque_index)
+        return lcap_gen_relation_pcap(cc, n->a0, n->a1, rels[n->rel].jop, rels[n->rel].reverse);
     if (gen_arith(cc, n->a1, &a1) < 0)
         return NULL;
     if (!a1.is_const && (reg = lcap_cc_alloc_reg(cc)) < 0)

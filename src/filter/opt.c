@@ -924,5 +924,5 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     }
     if (rc < 0)
         return -1;
-    return accepts == 0;
+    return accepts != 1;
 }
