@@ -41,8 +41,7 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
      * savefile's; libpcap's ret #snaplen), the default only when unset */
     cc.snaplen = snaplen <= 0 ? DEFAULT_SNAPLEN : (uint32_t)snaplen;
     cc.netmask = netmask;
-    cc.opaque_index = judge != JUDGE_NO;
-    cc.libpcap_weak = judge != JUDGE_NO;
+    cc.libpcap_shape = judge != JUDGE_NO;
     cc.savefile = (flags & LCAP_COMPILE_SAVEFILE) != 0;
     cc.linux_vlan = (flags & LCAP_COMPILE_LINUX_VLAN) != 0;
     *rejects_all = 0;

@@ -89,8 +89,8 @@ typedef struct lcap_cc {
     int nblocks;             /* blocks created */
     int markgen;             /* graph walks: a fresh mark value each */
     int savefile;            /* packets from a savefile of any OS (capture_compile_savefile) */
-    int opaque_index;        /* ... compiled as indexed loads instead (compile.c) */
-    int libpcap_weak;        /* optimize only as far as libpcap's optimizer sees (opt.c) */
+    int libpcap_shape;       /* generate as libpcap 1.10.3 does: the graph its
+                              * optimizer's verdict is judged on (compile.c) */
     int protochain_spent;    /* instructions the protochain walks took (gen_misc.c) */
     int linux_vlan;          /* for a live Linux capture (LCAP_COMPILE_LINUX_VLAN) */
     int vlan_vloffset;       /* ... whose variable VLAN offsets start at 0 (gen_link.c) */

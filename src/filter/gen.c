@@ -224,7 +224,7 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
                 lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
                 lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
             }
-        } else if (idx.is_const && (cc->opaque_index || idx.k > UINT32_MAX - k)) {
+        } else if (idx.is_const && (cc->libpcap_shape || idx.k > UINT32_MAX - k)) {
             /* an offset past 2^32 stays x + k, a load that fails, as libpcap's */
             s = ST(LCAP_BPF_LDX | LCAP_BPF_IMM, idx.k);
             lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
@@ -329,7 +329,7 @@ static lcap_cond *gen_relation(lcap_cc *cc, const lcap_node *n)
         [R_LE] = { LCAP_BPF_JGT, 1 }, [R_GT] = { LCAP_BPF_JGT, 0 }, [R_GE] = { LCAP_BPF_JGE, 0 },
     };
     int reg = -1;
-    if (cc->opaque_index)
+    if (cc->libpcap_shape)
         return lcap_gen_relation_pcap(cc, n->a0, n->a1, rels[n->rel].jop, rels[n->rel].reverse);
     if (gen_arith(cc, n->a1, &a1) < 0)
         return NULL;
