@@ -41,10 +41,13 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
      * savefile's; libpcap's ret #snaplen), the default only when unset */
     cc.snaplen = snaplen <= 0 ? DEFAULT_SNAPLEN : (uint32_t)snaplen;
     cc.netmask = netmask;
+    if (judge == JUDGE_VERDICT)
+        *rejects_all = -1; /* no verdict: the graph could not be built */
     cc.libpcap_shape = judge != JUDGE_NO;
     cc.savefile = (flags & LCAP_COMPILE_SAVEFILE) != 0;
     cc.linux_vlan = (flags & LCAP_COMPILE_LINUX_VLAN) != 0;
-    *rejects_all = 0;
+    if (judge != JUDGE_VERDICT)
+        *rejects_all = 0;
 
     if (lcap_gen_init_link(&cc) < 0)
         goto out;
@@ -70,7 +73,9 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     lcap_cc_scratch_end(&cc); /* the tree and the conditions: only blocks are left */
     if (judge == JUDGE_VERDICT) {
         const char *msg = NULL;
-        int v = lcap_pcap_verdict(&cc, root, &msg);
+        /* libpcap does not optimize such expressions (its no_optimize), so
+         * it never refuses them */
+        int v = cc.libpcap_noopt ? LCAP_PM_COMPILES : lcap_pcap_verdict(&cc, root, &msg);
         if (v < 0)
             goto fail;
         *rejects_all = v;
@@ -131,6 +136,13 @@ capture_bpf *lcap_compile_libpcap_shape(int linktype, int snaplen, const char *f
 {
     int unused;
     return compile_once(linktype, snaplen, filter, 0, netmask, flags, JUDGE_SHAPE, &unused, errbuf);
+}
+
+int lcap_compile_verdict(int linktype, const char *filter, uint32_t netmask, unsigned flags, char *errbuf)
+{
+    int v;
+    compile_once(linktype, 0, filter, 1, netmask, flags, JUDGE_VERDICT, &v, errbuf);
+    return v;
 }
 
 capture_bpf *capture_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,

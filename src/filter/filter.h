@@ -121,6 +121,11 @@ capture_bpf *lcap_compile(int linktype, int snaplen, const char *filter, int opt
 capture_bpf *lcap_compile_libpcap_shape(int linktype, int snaplen, const char *filter, uint32_t netmask,
                                        unsigned flags, char *errbuf);
 
+/* What libpcap's optimizer would say of the expression (opt_pcap.h's
+ * LCAP_PM_*: compiles, rejects all packets, an error of its own in errbuf),
+ * whatever libcapture's optimizer says; -1 when it does not compile. */
+int lcap_compile_verdict(int linktype, const char *filter, uint32_t netmask, unsigned flags, char *errbuf);
+
 /* Records the first error (later ones are dropped) with the column it is
  * about (1-based; 0 when none applies). Returns NULL for convenience. */
 void *lcap_cc_error(lcap_cc *cc, int col, const char *fmt, ...) LCAP_PRINTF(3, 4);
