@@ -148,12 +148,43 @@ static void public_path(void **state)
             check_compile(&rules[i]);
 }
 
+/* Past the model's bound (a graph of more than 4,000 blocks in libpcap's
+ * shape: 400 host terms of 12) no verdict, so nothing is refused: the
+ * program that matches nothing is returned. */
+static void past_the_bound(void **state)
+{
+    (void)state;
+    static char expr[400 * 24 + 16];
+    size_t len = 0;
+    expr[len++] = '(';
+    for (int i = 0; i < 400; i++)
+        len += (size_t)snprintf(expr + len, sizeof(expr) - len, "%shost 10.0.%d.%d", i ? " or " : "", i / 200,
+                                i % 200 + 1);
+    snprintf(expr + len, sizeof(expr) - len, ") and 1 = 2");
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    assert_int_equal(lcap_compile_verdict(CAPTURE_DLT_EN10MB, expr, 0, 0, err), LCAP_PM_UNKNOWN);
+    capture_bpf *p = capture_compile(CAPTURE_DLT_EN10MB, 262144, expr, 1, 0, err);
+    assert_non_null(p);
+    assert_int_equal(capture_bpf_insns(p, NULL), 1); /* ret #0 */
+    capture_bpf_free(p);
+    /* 300 terms are within it: refused as libpcap refuses (tcpdump -d,
+     * some seconds) */
+    len = 0;
+    expr[len++] = '(';
+    for (int i = 0; i < 300; i++)
+        len += (size_t)snprintf(expr + len, sizeof(expr) - len, "%shost 10.0.%d.%d", i ? " or " : "", i / 200,
+                                i % 200 + 1);
+    snprintf(expr + len, sizeof(expr) - len, ") and 1 = 2");
+    assert_int_equal(lcap_compile_verdict(CAPTURE_DLT_EN10MB, expr, 0, 0, err), LCAP_PM_REJECTS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(found_expressions),
         cmocka_unit_test(each_rule),
         cmocka_unit_test(public_path),
+        cmocka_unit_test(past_the_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
