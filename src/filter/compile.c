@@ -1,5 +1,6 @@
 /* compile.c - capture_compile(): parse, generate, optimize, emit, validate; one state per call. */
 /* SPDX-License-Identifier: BSD-2-Clause */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,13 +15,15 @@ lcap_cond *lcap_gen_tree(lcap_cc *cc, const lcap_node *n);
 #define DEFAULT_SNAPLEN 262144
 
 enum { JUDGE_NO, JUDGE_VERDICT, JUDGE_SHAPE };
+enum { JUDGE_NONE = 1, JUDGE_SHIFT = 2 };
 
 /* One compilation. judge (JUDGE_VERDICT): instead of a program, the verdict of libpcap's
  * optimizer (opt_pcap.c, LCAP_PM_* in *rejects_all) on the graph generated
  * in libpcap's shape (proto[constant] as an indexed load, address chains
  * as libpcap writes them); the program is NULL then. JUDGE_SHAPE: that graph
- * as a program, unoptimized. Otherwise
- * *rejects_all is set when the optimized program matches nothing. */
+ * as a program, unoptimized. Otherwise *rejects_all gets JUDGE_NONE when
+ * the optimized program matches nothing, or'ed with JUDGE_SHIFT when a
+ * shift amount is computed (libpcap's optimizer may refuse it). */
 static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                                  unsigned flags, int judge, int *rejects_all, char *errbuf)
 {
@@ -89,7 +92,8 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
         int none = lcap_optimize(&cc, &root);
         if (none < 0)
             goto fail;
-        *rejects_all = none && !cc.libpcap_noopt;
+        if (!cc.libpcap_noopt)
+            *rejects_all = (none ? JUDGE_NONE : 0) | (cc.computed_shift ? JUDGE_SHIFT : 0);
         if (lcap_opt_merge(&cc, root) < 0)
             goto fail;
     }
@@ -113,16 +117,22 @@ out:
 capture_bpf *lcap_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                           unsigned flags, char *errbuf)
 {
-    int rejects_all, verdict;
-    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, flags, 0, &rejects_all, errbuf);
-    if (prog == NULL || !rejects_all)
+    int judge, verdict;
+    capture_bpf *prog = compile_once(linktype, snaplen, filter, optimize, netmask, flags, 0, &judge, errbuf);
+    if (prog == NULL || !judge)
         return prog;
-    /* The program matches nothing. Refused only if libpcap's optimizer
-     * says so (opt_pcap.c), which is weaker and stops on errors of its
-     * own; otherwise the program, "ret #0", is the answer. */
+    /* The program matches nothing, or a shift amount is computed: refused
+     * if and only if libpcap's optimizer would refuse it (opt_pcap.c): it
+     * is weaker, and stops on errors of its own; otherwise the program
+     * ("ret #0" when it matches nothing) is the answer. A zero divisor it
+     * finds by folding is not refused, as master does not (filter_diff's
+     * known difference "by zero"), unless the program matches nothing. */
     char why[CAPTURE_ERRBUF_SIZE];
     compile_once(linktype, snaplen, filter, optimize, netmask, flags, JUDGE_VERDICT, &verdict, why);
-    if (verdict == LCAP_PM_REJECTS || verdict == LCAP_PM_ERROR) {
+    int shift = verdict == LCAP_PM_ERROR && strstr(why, "shift") != NULL;
+    if (shift)
+        snprintf(why, sizeof(why), "shift by more than 31 bits (the shift amount is a constant once optimized)");
+    if (shift || verdict == LCAP_PM_REJECTS || (judge & JUDGE_NONE && verdict == LCAP_PM_ERROR)) {
         if (errbuf != NULL)
             memcpy(errbuf, why, CAPTURE_ERRBUF_SIZE);
         capture_bpf_free(prog);

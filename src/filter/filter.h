@@ -91,6 +91,7 @@ typedef struct lcap_cc {
     int savefile;            /* packets from a savefile of any OS (capture_compile_savefile) */
     int libpcap_shape;       /* generate as libpcap 1.10.3 does: the graph its
                               * optimizer's verdict is judged on (compile.c) */
+    int computed_shift;      /* a shift by an amount not written as a number (gen.c) */
     int protochain_spent;    /* instructions the protochain walks took (gen_misc.c) */
     int linux_vlan;          /* for a live Linux capture (LCAP_COMPILE_LINUX_VLAN) */
     int vlan_vloffset;       /* ... whose variable VLAN offsets start at 0 (gen_link.c) */

@@ -298,6 +298,10 @@ static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out)
                           "shift by an expression starting with %u: libpcap refuses a shift whose amount begins with a constant above 31", first);
             return -1;
         }
+        /* libpcap's optimizer refuses a shift past 31 by an amount it
+         * computes: whether it would is the verdict's (compile.c) */
+        if (!r.is_const && (a->op == LCAP_BPF_LSH || a->op == LCAP_BPF_RSH))
+            cc->computed_shift = 1;
         if (r.is_const) {
             out->s = lcap_stmt_cat(l.s, ST(LCAP_BPF_ALU | a->op | LCAP_BPF_K, r.k));
         } else {

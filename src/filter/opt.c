@@ -815,7 +815,6 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         rc = -1;
     else if (accepts == 0 && reject != NULL)
         *root = reject;
-    t.bigshift = 0; /* judged on the blocks left (below), as libpcap's last pass does */
     if (accepts == 1) {
         /* redundant loads out first (a reload of X in every test of a
          * chain would keep the tests from moving); again after chains
@@ -832,10 +831,6 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
             rc = again < 0 ? -1 : merge_blocks(cc, root, ord, n);
             lcap_tmp_free(cc, ord);
         }
-    }
-    if (rc == 0 && t.bigshift && !cc->libpcap_noopt) {
-        lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
-        rc = -1;
     }
     if (rc < 0)
         return -1;

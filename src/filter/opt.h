@@ -27,7 +27,6 @@ typedef struct lcap_vtab {
     uint32_t hcap;
     uint32_t unk;   /* next unknown */
     int oom;
-    int bigshift;   /* a shift of an unknown A by a known X above 31 */
     lcap_arena *mem; /* the compile's arena, which holds the table */
 } lcap_vtab;
 

@@ -125,11 +125,6 @@ int lcap_vn_step(lcap_vtab *t, uint32_t *r, const lcap_stmt *s)
                                                                   : lcap_vn_get(t, V_NEG, 0, 0, r[LCAP_VN_A], 0, 0);
         } else {
             uint32_t b = LCAP_BPF_SRC(c) == LCAP_BPF_X ? r[LCAP_VN_X] : lcap_vn_const(t, k);
-            uint32_t y, x;
-            /* libpcap's optimizer refuses this once it knows X (opt_stmt) */
-            if ((LCAP_BPF_OP(c) == LCAP_BPF_LSH || LCAP_BPF_OP(c) == LCAP_BPF_RSH) && LCAP_BPF_SRC(c) == LCAP_BPF_X &&
-                lcap_vn_is_const(t, b, &y) && y > 31 && !lcap_vn_is_const(t, r[LCAP_VN_A], &x))
-                t->bigshift = 1;
             r[LCAP_VN_A] = lcap_vn_alu(t, LCAP_BPF_OP(c), r[LCAP_VN_A], b);
         }
         return LCAP_VN_A;

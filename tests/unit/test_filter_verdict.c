@@ -54,6 +54,10 @@ static const verdict_case found[] = {
     { "not 0x80000000 / 4 << 28 == tcp-cwr ^ 017 or ip6 and udp and !udp src port 80 || udp[icmptype:2] <= "
       "tcp-ack - ip[3:4] and 0xffff & 8 < vrrp[len] and link host 00-11-22-33-44-55 and ip[0] | 0xffffffff = "
       "0xffffffff", 0, NULL }, /* 64 */
+    /* libpcap's optimizer does not see the "| 0xffffffff" test always true
+     * and reaches the shift by 51 behind it */
+    { "llc dm or len > 0xf | -pim[9:2] - 0xf or ip[0] | 0xffffffff = 0xffffffff or (0xf) ^ ip[ip[4]:4] > "
+      "ip[19:2] << 17 * 3", 2, "shift by more than 31 bits" }, /* 95 */
 };
 
 /* One expression for each rule (the comment says which, and what the model
