@@ -90,6 +90,9 @@ static capture_bpf *compile_once(int linktype, int snaplen, const char *filter, 
     }
     if (optimize && judge != JUDGE_SHAPE) {
         int none = lcap_optimize(&cc, &root);
+        /* what the passes lost where paths join, path by path */
+        if (none == 0 && !cc.libpcap_noopt)
+            none = lcap_opt_matches_nothing(&cc, root);
         if (none < 0)
             goto fail;
         if (!cc.libpcap_noopt)

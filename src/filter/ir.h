@@ -100,6 +100,10 @@ uint32_t lcap_scratch_used(lcap_block *const *ord, size_t n);
  * would refuse the expression is judged apart, opt_pcap.h); -1 with the
  * error set. */
 int lcap_optimize(lcap_cc *cc, lcap_block **root);
+/* After lcap_optimize: 1 when no path of the (small) program from root
+ * reaches an accepting return with its tests consistent (opt_nomatch.c),
+ * 0 when one may, -1 with the error set. */
+int lcap_opt_matches_nothing(lcap_cc *cc, lcap_block *root);
 /* After lcap_optimize: equality tests of fields in one word, and chains of
  * equality tests of one value, merged into fewer tests (opt_merge.c). 0, or
  * -1 with the error set. */
