@@ -439,9 +439,7 @@ capture_bpf *capture_compile_for(const capture_reader *r, const char *filter, in
         lcap_errf(errbuf, "no reader to compile the filter for");
         return NULL;
     }
-    unsigned flags = r->is_savefile                        ? LCAP_COMPILE_SAVEFILE
-                     : r->activated && r->ops->packet_aux ? LCAP_COMPILE_LINUX_VLAN
-                                                            : 0;
+    unsigned flags = r->is_savefile ? LCAP_COMPILE_SAVEFILE : r->activated ? r->compile_flags : 0;
     return lcap_compile(r->linktype, r->snaplen, filter, optimize, netmask, flags, errbuf);
 }
 

@@ -33,6 +33,9 @@ struct capture_reader {
     int version_major, version_minor, swapped; /* savefile format facts */
     int is_savefile;
     int activated;               /* savefiles and dead handles: from the start */
+    /* LCAP_COMPILE_* that filters of this live capture compile with, as its
+     * source found it at activation (Linux: the kernel's VLAN metadata). */
+    unsigned compile_flags;
     /* Set by capture_breakloop() (a signal handler or another thread), read
      * between every two packets; lock-free, so async-signal-safe. */
     atomic_int break_loop;

@@ -31,7 +31,8 @@ typedef struct lcap_source_ops {
     const char *kind; /* "pcap", "pcapng", "dead", "BPF device" for messages */
     /* Its setfilter() runs programs with each packet's metadata (Linux's
      * ancillary VLAN tag, lcap_bpf_aux), filtering all itself: programs may
-     * load it, and capture_compile_for() compiles `vlan` to read it. */
+     * load it (capture_compile_for() compiles `vlan` to read it where
+     * activate sets r->compile_flags so). */
     int packet_aux;
     /* Opens what the options of capture_create() describe; 0, a positive
      * CAPTURE_WARNING_* or a negative CAPTURE_ERROR_* with r->errbuf set. */

@@ -803,6 +803,29 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
     return accepts;
 }
 
+/* When threading has moved the root past the first block, its statements
+ * go with it in front of the new root's, as libpcap's opt_root does: a load
+ * there that runs past the packet rejects it (filter_diff -s 144: the root's
+ * 'ld [0xffffffff]'); the redundancy pass then drops those that cannot.
+ * The old root stored nothing (threading keeps such a root), and the new one
+ * reads nothing it left, or threading would have kept it too. */
+static void keep_root_loads(lcap_block *root0, lcap_block *root)
+{
+    if (root0 == root || lcap_block_is_ret(root) || root0->stmts == NULL)
+        return;
+    lcap_stmt *last = NULL;
+    int stops = 0;
+    for (lcap_stmt *s = root0->stmts; s != NULL; s = s->next) {
+        stops |= lcap_stmt_may_stop(s, 0);
+        last = s;
+    }
+    if (!stops)
+        return;
+    last->next = root->stmts;
+    root->stmts = root0->stmts;
+    root0->stmts = NULL;
+}
+
 int lcap_optimize(lcap_cc *cc, lcap_block **root)
 {
     vtab t;
@@ -810,7 +833,10 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     t.mem = &cc->arena;
     lcap_block *reject = NULL, **ord = NULL;
     size_t n = 0;
+    lcap_block *root0 = *root;
     int rc = 0, accepts = thread_and_judge(cc, &t, root, &reject, &ord, &n);
+    if (accepts == 1)
+        keep_root_loads(root0, *root);
     if (accepts < 0)
         rc = -1;
     else if (accepts == 0 && reject != NULL)

@@ -119,6 +119,10 @@ int lcap_same_exit(const lcap_block *a, const lcap_block *b);
 
 /* Bytes the packet must hold for an absolute load (0: cannot fail). */
 uint32_t lcap_stmt_extent(const lcap_stmt *s);
+/* Whether dropping the statement can change a result: an indexed load may
+ * run past the packet's end, an absolute one unless the packet is known to
+ * be long enough (bound: bytes every path in has loaded). */
+int lcap_stmt_may_stop(const lcap_stmt *s, uint32_t bound);
 
 /* Passes over ord[0..n), the blocks reachable from the root in topological
  * order (neither changes an edge). */

@@ -1,6 +1,6 @@
-/* opt_redund.c - statements that change nothing or whose results nothing reads: values flow
- * forward across blocks (a register keeps its value number where every path in agrees), then
- * registers' liveness flows backward. */
+/* opt_redund.c - statements that change nothing or whose results nothing reads, and operations
+ * whose result is known made loads of it: values flow forward across blocks (a register keeps
+ * its value number where every path in agrees), then registers' liveness flows backward. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <stdint.h>
 #include <stdlib.h>
@@ -36,10 +36,7 @@ static void copy_as_move(lcap_stmt *s, const uint32_t *r)
     }
 }
 
-/* Whether dropping the statement can change a result: an indexed load may
- * run past the packet's end, an absolute one unless the packet is known to
- * be long enough (bound: bytes every path in has loaded). */
-static int may_stop(const lcap_stmt *s, uint32_t bound)
+int lcap_stmt_may_stop(const lcap_stmt *s, uint32_t bound)
 {
     uint16_t c = s->code;
     if (lcap_stmt_may_fault(s))
@@ -67,7 +64,7 @@ static lcap_stmt *drop_recomputed(lcap_vtab *t, lcap_stmt *first, const uint32_t
     for (lcap_stmt *s = first; s != NULL; s = s->next) {
         uint32_t u, d;
         lcap_stmt_regs(s, &u, &d);
-        if ((d & ~(1u << LCAP_VN_A)) || may_stop(s, bound))
+        if ((d & ~(1u << LCAP_VN_A)) || lcap_stmt_may_stop(s, bound))
             break;
         lcap_vn_step(t, tmp, s);
         if (tmp[LCAP_VN_A] == r[LCAP_VN_A] && !t->oom)
@@ -100,6 +97,23 @@ static void known_operand(const lcap_vtab *t, lcap_stmt *s, const uint32_t *r)
         s->code = (uint16_t)(LCAP_BPF_CLASS(c) | LCAP_BPF_W | LCAP_BPF_IMM);
         s->k = x;
     }
+}
+
+/* An operation on A that leaves a known constant there becomes the load of
+ * it ("ld #0; add #4" -> "ld #0; ld #4", the first then dead), as libpcap
+ * folds the offset arithmetic of a Linux `vlan`'s case without the tag in
+ * the packet. Not one that may stop the program, nor a shift by X (a shift
+ * past 31 is judged, and may differ, on its own). */
+static void known_result(const lcap_vtab *t, lcap_stmt *s, const uint32_t *r)
+{
+    uint16_t c = s->code, op = LCAP_BPF_OP(c);
+    int shift = op == LCAP_BPF_LSH || op == LCAP_BPF_RSH;
+    uint32_t v;
+    if (LCAP_BPF_CLASS(c) != LCAP_BPF_ALU || lcap_stmt_may_fault(s) || !lcap_vn_is_const(t, r[LCAP_VN_A], &v) ||
+        (shift && (LCAP_BPF_SRC(c) == LCAP_BPF_X || s->k > 31)))
+        return;
+    s->code = LCAP_BPF_LD | LCAP_BPF_W | LCAP_BPF_IMM;
+    s->k = v;
 }
 
 /* The registers the blocks use: A, X and the scratch words some statement
@@ -149,6 +163,10 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         uint32_t out = bound[i];
         b->stmts = drop_recomputed(t, b->stmts, r, bound[i]);
         for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
+            /* so does such a run later in the block ("ld M[0]; add #4; st
+             * M[0]; ld M[1]; add #4" when both words held the same) */
+            if (sp != &b->stmts && (*sp = drop_recomputed(t, *sp, r, out)) == NULL)
+                break;
             lcap_stmt *s = *sp;
             uint32_t ext = lcap_stmt_extent(s);
             if (ext > out)
@@ -165,10 +183,13 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
                        ? r[LCAP_VN_M(s->k)] : 0;
             int w = lcap_vn_step(t, r, s);
             uint32_t before = w == LCAP_VN_A ? a : w == LCAP_VN_X ? x : m;
-            if (w >= 0 && r[w] == before && !lcap_stmt_may_fault(s) && !t->oom)
+            if (w >= 0 && r[w] == before && !lcap_stmt_may_fault(s) && !t->oom) {
                 *sp = s->next;
-            else
+            } else {
+                if (!t->oom)
+                    known_result(t, s, r);
                 sp = &s->next;
+            }
         }
         uint32_t x;
         if (b->jt != b->jf && LCAP_BPF_SRC(b->code) == LCAP_BPF_X && !t->oom &&
@@ -300,7 +321,7 @@ static int drop_dead(lcap_cc *cc, lcap_block **ord, size_t n, const uint32_t *bo
             lcap_stmt *s = stk[ns];
             uint32_t u, d;
             lcap_stmt_regs(s, &u, &d);
-            if (d != 0 && (d & l) == 0 && !may_stop(s, bound[i]))
+            if (d != 0 && (d & l) == 0 && !lcap_stmt_may_stop(s, bound[i]))
                 continue;
             l = (l & ~d) | u;
             s->next = next;

@@ -55,8 +55,8 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
     if (lcap_vn_is_const(t, b, &y)) { /* identities and absorbing constants */
         if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
             return lcap_vn_const(t, 0);
-        if (op == LCAP_BPF_OR && y == 0xffffffffu)
-            return lcap_vn_const(t, 0xffffffffu);
+        /* not "or #0xffffffff" as 0xffffffff: libpcap keeps x's loads, which
+         * may run past the packet (filter_diff -s 146) */
         if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
               op == LCAP_BPF_LSH || op == LCAP_BPF_RSH) && y == 0) ||
             ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))

@@ -334,6 +334,12 @@ static void *relation_error(parser *p)
 
 /* ---- names and addresses after qualifiers ---- */
 
+/* A keyword where a name could be ("ip proto tcp"), so not and/or/not. */
+static int is_keyword(enum lcap_tok t)
+{
+    return t >= T_DST && t != T_AND && t != T_OR && t != T_NOT;
+}
+
 static lcap_node *parse_nid(parser *p, lcap_qual q)
 {
     const lcap_token *t = cur(p);
@@ -398,7 +404,7 @@ static lcap_node *parse_nid(parser *p, lcap_qual q)
         advance(p);
         break;
     default:
-        if (t->kind >= T_DST && t->kind != T_AND && t->kind != T_OR && t->kind != T_NOT) {
+        if (is_keyword(t->kind)) {
             /* "ip proto tcp": the name is a keyword too */
             char hint[128];
             snprintf(hint, sizeof(hint), "a name, a number or an address ('%.*s' is a keyword: write '\\%.*s' "
@@ -424,34 +430,68 @@ static lcap_node *mkbin(parser *p, enum lcap_nkind k, int col, lcap_node *l, lca
     return n;
 }
 
-/* id: nid | number | not id | '(' id (and|or id)* ')' */
-static lcap_node *parse_id(parser *p, lcap_qual q)
+/* What an operand is, for what may follow it inside parentheses (libpcap's
+ * grammar): a term; a nid (a name or an address, or "not" and an id); a
+ * pnum (a number, or one in parentheses); or a parenthesized list of ids. */
+enum elem { EL_TERM, EL_NID, EL_PNUM, EL_GROUP };
+
+/* pnum: NUM | '(' pnum ')' */
+static int at_pnum(parser *p)
+{
+    size_t k = 0;
+    while (peek(p, k)->kind == T_LPAREN)
+        k++;
+    if (peek(p, k)->kind != T_NUM)
+        return 0;
+    for (size_t j = 1; j <= k; j++)
+        if (peek(p, k + j)->kind != T_RPAREN)
+            return 0;
+    return 1;
+}
+
+static lcap_node *parse_pnum(parser *p, lcap_qual q)
+{
+    size_t k = 0;
+    for (; kind(p) == T_LPAREN; k++)
+        advance(p);
+    lcap_node *n = parse_nid(p, q);
+    for (; n != NULL && k > 0; k--)
+        advance(p);
+    return n;
+}
+
+static lcap_node *parse_group(parser *p, lcap_qual qin, int terms, int first, const lcap_token *list,
+                              enum elem *el);
+
+/* id: nid | pnum | '(' pid ')', where nid takes "not id" and pid is a
+ * nid or pnum, then (and|or id)*. first: the id opens a group; list: the
+ * first element of the parenthesized list after and/or this id is in
+ * (NULL elsewhere), for the message when a term comes instead. */
+static lcap_node *parse_id(parser *p, lcap_qual q, int first, const lcap_token *list, enum elem *el)
 {
     const lcap_token *t = cur(p);
     lcap_node *n = NULL;
 
     if (++p->cc->depth > MAX_DEPTH)
         return lcap_cc_error(p->cc, t->col, "expression nested too deeply");
+    *el = EL_NID;
     if (t->kind == T_NOT) {
         advance(p);
-        lcap_node *x = parse_id(p, q);
+        enum elem x_el;
+        lcap_node *x = parse_id(p, q, 0, list, &x_el);
         if (x != NULL && (n = mk(p, N_NOT, t->col)) != NULL)
             n->l = x;
+    } else if (at_pnum(p)) {
+        *el = EL_PNUM;
+        n = parse_pnum(p, q);
     } else if (t->kind == T_LPAREN) {
-        advance(p);
-        n = parse_id(p, q);
-        while (n != NULL && (kind(p) == T_AND || kind(p) == T_OR)) {
-            enum lcap_nkind k = kind(p) == T_AND ? N_AND : N_OR;
-            int col = cur(p)->col;
-            advance(p);
-            n = mkbin(p, k, col, n, parse_id(p, q));
-        }
-        if (n != NULL) {
-            if (kind(p) != T_RPAREN)
-                n = syntax(p, "'and', 'or' or ')'");
-            else
-                advance(p);
-        }
+        n = parse_group(p, q, 0, first, list, el);
+    } else if (list != NULL && is_keyword(t->kind)) {
+        char what[64];
+        lcap_tok_describe(t, what, sizeof(what));
+        n = lcap_cc_error(p->cc, 0, "syntax error at %s (column %d): expected a name, a number or an address: the "
+                          "list in parentheses began with a bare one (column %d); qualify it ('host', 'port'...) to "
+                          "mix in other primitives", what, t->col, list->col);
     } else {
         n = parse_nid(p, q);
     }
@@ -461,22 +501,17 @@ static lcap_node *parse_id(parser *p, lcap_qual q)
 
 /* ---- terms ---- */
 
-static lcap_node *parse_expr(parser *p, lcap_qual qin, lcap_qual *qout);
-
-/* Optional number after vlan, mpls, pppoes, geneve, vxlan: NUM or (NUM). */
+/* Optional number after vlan, mpls, pppoes, geneve, vxlan: a pnum. */
 static void opt_pnum(parser *p, lcap_node *n)
 {
     size_t k = 0;
-    while (peek(p, k)->kind == T_LPAREN)
-        k++;
-    if (peek(p, k)->kind != T_NUM)
+    if (!at_pnum(p))
         return;
-    for (size_t j = 1; j <= k; j++)
-        if (peek(p, k + j)->kind != T_RPAREN)
-            return;
+    for (; kind(p) == T_LPAREN; k++)
+        advance(p);
     n->has_num = 1;
-    n->num = peek(p, k)->num;
-    for (size_t j = 0; j < 2 * k + 1; j++)
+    n->num = cur(p)->num;
+    for (advance(p); k > 0; k--)
         advance(p);
 }
 
@@ -521,7 +556,8 @@ static lcap_node *parse_head_id(parser *p, int pq, lcap_qual *qout)
         advance(p);
     }
     *qout = q;
-    return parse_id(p, q);
+    enum elem el;
+    return parse_id(p, q, 0, NULL, &el);
 }
 
 static lcap_node *parse_value_list(parser *p, enum lcap_nkind k, int op, int col);
@@ -604,21 +640,28 @@ static lcap_node *parse_wlan(parser *p, int col)
 }
 
 static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout);
+static lcap_node *parse_expr_rest(parser *p, lcap_node *n, lcap_qual q, lcap_qual *qout);
 
-/* A term, or (after and/or, inside parentheses) a bare id inheriting qin. */
-static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout)
+/* A term, or (after and/or, inside parentheses) a bare id inheriting qin;
+ * el says which; first: it opens a group. */
+static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout, int first, enum elem *el)
 {
     const lcap_token *t = cur(p);
     lcap_node *n = NULL;
 
     if (++p->cc->depth > MAX_DEPTH)
         return lcap_cc_error(p->cc, t->col, "expression nested too deeply");
+    *el = EL_NID;
+    *qout = qin;
     switch (t->kind) {
     case T_NOT: {
+        /* "not id" is a nid, "not term" a term */
         advance(p);
-        lcap_node *x = parse_term_or_id(p, qin, qout);
+        enum elem x_el;
+        lcap_node *x = parse_term_or_id(p, qin, qout, 0, &x_el);
         if (x != NULL && (n = mk(p, N_NOT, t->col)) != NULL)
             n->l = x;
+        *el = x_el == EL_TERM ? EL_TERM : EL_NID;
         break;
     }
     case T_ID:
@@ -626,12 +669,12 @@ static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout)
     case T_HID6:
     case T_EID:
     case T_AID:
-        *qout = qin;
         n = parse_nid(p, qin);
         break;
     case T_NUM:
         if ((n = try_relation(p)) != NULL) {
             *qout = (lcap_qual){ 0, 0, 0, 1 };
+            *el = EL_TERM;
             break;
         }
         /* a number and an operator: a relation gone wrong, not a bare id */
@@ -639,32 +682,81 @@ static lcap_node *parse_term_or_id(parser *p, lcap_qual qin, lcap_qual *qout)
             n = relation_error(p);
             break;
         }
-        *qout = qin;
+        *el = EL_PNUM;
         n = parse_nid(p, qin);
         break;
     case T_LPAREN:
         if ((n = try_relation(p)) != NULL) {
             *qout = (lcap_qual){ 0, 0, 0, 1 };
+            *el = EL_TERM;
             break;
         }
-        advance(p);
-        n = parse_expr(p, qin, qout);
-        if (n != NULL) {
-            if (kind(p) != T_RPAREN)
-                n = syntax(p, "'and', 'or' or ')'");
-            else
-                advance(p);
+        if (at_pnum(p)) {
+            *el = EL_PNUM;
+            n = parse_pnum(p, qin);
+            break;
         }
         /* what follows the group inherits what was in force before it, not
          * the group's last qualifiers (master's grammar: "paren expr ')'"
          * takes $1.q): "host a or (tcp) or b", and "(port 53) or 123" fails */
-        *qout = qin;
+        n = parse_group(p, qin, 1, first, NULL, el);
         break;
     default:
+        *el = EL_TERM;
         n = parse_term(p, qin, qout);
         break;
     }
     p->cc->depth--;
+    return n;
+}
+
+/* '(' at the current token, not a pnum. libpcap's grammar has two groups
+ * here: "paren expr ')'", whose first element is a term (then terms and
+ * ids follow as after and/or), where terms (after and/or); and "paren pid
+ * ')'": a nid or pnum first, then only ids. A group of ids cannot open a
+ * group (first): neither rule starts so ("((a))", "((a) or b)"); that is
+ * known, and said, once its first element is. */
+static lcap_node *parse_group(parser *p, lcap_qual qin, int terms, int first, const lcap_token *list,
+                              enum elem *el)
+{
+    lcap_qual q;
+    enum elem first_el;
+    const lcap_token *open = cur(p), *head;
+    lcap_node *n;
+
+    advance(p);
+    head = cur(p);
+    if (terms)
+        n = parse_term_or_id(p, qin, &q, 1, &first_el);
+    else
+        n = parse_id(p, qin, 1, list, &first_el);
+    if (n == NULL)
+        return NULL;
+    if (first && first_el != EL_TERM)
+        return lcap_cc_error(p->cc, 0, "syntax error at '(' (column %d): a list of names, numbers or addresses in "
+                             "parentheses cannot open a group: drop these parentheses", open->col);
+    if (first_el == EL_TERM) {
+        *el = EL_TERM;
+        n = parse_expr_rest(p, n, q, &q);
+    } else {
+        *el = EL_GROUP;
+        if (terms)
+            for (list = head; list->kind == T_NOT; list++)
+                ;
+        while (n != NULL && (kind(p) == T_AND || kind(p) == T_OR)) {
+            enum lcap_nkind k = kind(p) == T_AND ? N_AND : N_OR;
+            int col = cur(p)->col;
+            enum elem x_el;
+            advance(p);
+            n = mkbin(p, k, col, n, parse_id(p, qin, 0, list, &x_el));
+        }
+    }
+    if (n != NULL) {
+        if (kind(p) != T_RPAREN)
+            n = syntax(p, "'and', 'or' or ')'");
+        else
+            advance(p);
+    }
     return n;
 }
 
@@ -827,23 +919,30 @@ static lcap_node *parse_term(parser *p, lcap_qual qin, lcap_qual *qout)
     }
 }
 
-static lcap_node *parse_expr(parser *p, lcap_qual qin, lcap_qual *qout)
+/* The and/or operands after n, whose qualifiers are q. */
+static lcap_node *parse_expr_rest(parser *p, lcap_node *n, lcap_qual q, lcap_qual *qout)
 {
-    lcap_qual q;
-    lcap_node *n = parse_term_or_id(p, qin, &q);
-
     while (n != NULL && (kind(p) == T_AND || kind(p) == T_OR)) {
         enum lcap_nkind k = kind(p) == T_AND ? N_AND : N_OR;
         int col = cur(p)->col;
         advance(p);
         lcap_qual q2;
+        enum elem el;
         if (kind(p) == T_EOF)
             return syntax(p, "a term after 'and'/'or'");
-        n = mkbin(p, k, col, n, parse_term_or_id(p, q, &q2));
+        n = mkbin(p, k, col, n, parse_term_or_id(p, q, &q2, 0, &el));
         q = q2;
     }
     *qout = q;
     return n;
+}
+
+static lcap_node *parse_expr(parser *p, lcap_qual qin, lcap_qual *qout)
+{
+    lcap_qual q;
+    enum elem el;
+    lcap_node *n = parse_term_or_id(p, qin, &q, 0, &el);
+    return parse_expr_rest(p, n, q, qout);
 }
 
 lcap_node *lcap_parse(lcap_cc *cc, int *empty)

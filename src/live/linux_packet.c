@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "bpf/program.h"
+#include "filter/filter.h"
 #include "live/linux_link.h"
 #include "reader.h"
 
@@ -76,6 +77,31 @@ typedef struct linux_packet {
 } linux_packet;
 
 static linux_packet *lp_of(capture_reader *r) { return r->src; }
+
+/* What filters compile to by what the kernel answers, asked as libpcap asks
+ * it once its socket is open: one row a feature, its flag set when the
+ * option reads at least at_least. */
+static const struct kernel_feature {
+    int level, name, at_least;
+    unsigned compile_flag; /* LCAP_COMPILE_* */
+} kernel_features[] = {
+    /* The ancillary loads up to the VLAN tag's (Linux 3.14 reports them):
+     * `vlan` reads the tag the kernel took out; without, in the packet. */
+    { SOL_SOCKET, SO_BPF_EXTENSIONS, SKF_AD_VLAN_TAG_PRESENT, LCAP_COMPILE_LINUX_VLAN },
+};
+
+static unsigned kernel_compile_flags(int fd)
+{
+    unsigned flags = 0;
+    for (size_t i = 0; i < sizeof(kernel_features) / sizeof(kernel_features[0]); i++) {
+        const struct kernel_feature *f = &kernel_features[i];
+        int v = 0;
+        socklen_t l = sizeof(v);
+        if (getsockopt(fd, f->level, f->name, &v, &l) == 0 && v >= f->at_least)
+            flags |= f->compile_flag;
+    }
+    return flags;
+}
 
 static struct tpacket_block_desc *block_at(linux_packet *p, size_t i)
 {
@@ -219,6 +245,7 @@ static int lp_activate(capture_reader *r)
         return sys_error(r, "socket(AF_PACKET)");
     if ((rc = link_type(r, p, &mtu)) < 0)
         return rc;
+    r->compile_flags = kernel_compile_flags(p->fd);
     int v = TPACKET_V3, reserve = p->link->cooked ? COOKED_RESERVE : VLAN_TAG_LEN;
     if (setsockopt(p->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0)
         return sys_error(r, "PACKET_VERSION TPACKET_V3");

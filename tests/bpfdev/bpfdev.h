@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "hostword.h"
 #include "live/flavor.h"
 
 /* Faults the environment variable BPFDEV_FAULT asks for (README.md). */
@@ -97,9 +98,6 @@ int64_t bpfdev_now_ns(void);
 #define TSTAMP_FORMAT(v) ((v) & 3u)
 #define TSTAMP_VALID_BITS 0x0303u
 
-/* records.c: little-endian fields of 2, 4 or 8 bytes at unaligned places. */
-void bpfdev_put_uint(uint8_t *p, unsigned width, uint64_t v);
-uint64_t bpfdev_get_uint(const uint8_t *p, unsigned width);
 /* The store buffer becomes the hold buffer (which must be empty). */
 void bpfdev_rotate(struct bpfdev *d);
 /* Stores one packet as bpf(4)'s catchpacket(): the record at the aligned

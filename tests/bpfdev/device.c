@@ -384,8 +384,8 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         return 0;
     }
     case LCAP_REQ_BIOCSRTIMEOUT: {
-        int64_t sec = (int64_t)bpfdev_get_uint(arg, 8);
-        int64_t usec = (int64_t)bpfdev_get_uint(arg + fl->tv_usec_off, fl->tv_usec_width);
+        int64_t sec = (int64_t)lcap_test_get_word(arg, 8);
+        int64_t usec = (int64_t)lcap_test_get_word(arg + fl->tv_usec_off, fl->tv_usec_width);
         if (fl->tv_usec_width == 4)
             usec = (int32_t)usec;
         if (sec < 0 || usec < 0 || usec >= 1000000)
@@ -395,8 +395,8 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
     }
     case LCAP_REQ_BIOCGRTIMEOUT:
         memset(arg, 0, fl->tv_size);
-        bpfdev_put_uint(arg, 8, (uint64_t)(d->timeout_ns / 1000000000));
-        bpfdev_put_uint(arg + fl->tv_usec_off, fl->tv_usec_width, (uint64_t)(d->timeout_ns % 1000000000 / 1000));
+        lcap_test_put_word(arg, 8, (uint64_t)(d->timeout_ns / 1000000000));
+        lcap_test_put_word(arg + fl->tv_usec_off, fl->tv_usec_width, (uint64_t)(d->timeout_ns % 1000000000 / 1000));
         return 0;
     case LCAP_REQ_BIOCIMMEDIATE:
         d->immediate = u != 0;
@@ -410,10 +410,10 @@ long bpfdev_ioctl(struct bpfdev *d, unsigned long number, void *argp)
         d->gone |= bpfdev_intake(d, 1);
         update_counters(d);
         memset(arg, 0, fl->stat_size);
-        bpfdev_put_uint(arg, fl->stat_width, d->recv);
-        bpfdev_put_uint(arg + fl->stat_width, fl->stat_width, d->drop);
+        lcap_test_put_word(arg, fl->stat_width, d->recv);
+        lcap_test_put_word(arg + fl->stat_width, fl->stat_width, d->drop);
         if (fl->stat_size >= 3 * fl->stat_width)
-            bpfdev_put_uint(arg + 2 * fl->stat_width, fl->stat_width, d->capt);
+            lcap_test_put_word(arg + 2 * fl->stat_width, fl->stat_width, d->capt);
         return 0;
     case LCAP_REQ_BIOCSDIRECTION:
     case LCAP_REQ_BIOCSSEESENT:

@@ -1,5 +1,19 @@
-/* filter.c - a classic BPF interpreter with bpf(4)'s rules (a load out of the packet or a division by zero rejects it), for records the Linux kernel's filter never sees: those rewritten to another link type. */
+/* filter.c - the emulated kernel's own classic BPF interpreter, with bpf(4)'s rules (a load out of the packet or a division by zero rejects it), for records the Linux kernel's filter never sees: those rewritten to another link type. */
 /* SPDX-License-Identifier: BSD-2-Clause */
+/* Why a second interpreter beside src/bpf/vm.c, on purpose: this device is
+ * the kernel the library's BPF device source is tested against, so its
+ * filtering must not be the code under test. For the interface's own link
+ * type Linux's BPF engine (SO_ATTACH_FILTER) filters, and Linux's validator
+ * decides what BIOCSETF takes (EINVAL otherwise, as bpf(4)); this file only
+ * keeps the rewritten types as independent. Running the library's machine
+ * here would let a bug in it pass on both sides of a live test (the kernel
+ * filter and the reader's userland fallback answering alike), and the
+ * device, never sanitized since it is preloaded into sh, ip and python,
+ * would need its own unsanitized build of src/bpf. The price is this small
+ * file and one test that the two machines agree: bpf_diff runs it beside
+ * the library's on its random programs that Linux's validator lets in. The one
+ * thing BSD kernels leave to the machine, a shift by X >= 32, gives 0 here,
+ * as in libpcap and the library. */
 #include "bpfdev.h"
 
 #include <linux/filter.h>
@@ -34,7 +48,8 @@ static int64_t alu(uint16_t op, uint32_t a, uint32_t v)
 unsigned bpfdev_filter(const struct bpfdev_insn *prog, unsigned n, const uint8_t *p, size_t wirelen,
                        size_t buflen)
 {
-    static const unsigned sizes[] = { [BPF_W >> 3] = 4, [BPF_H >> 3] = 2, [BPF_B >> 3] = 1 };
+    /* Bytes loaded by each size field (0 for the fourth, which has none). */
+    static const unsigned sizes[4] = { [BPF_W >> 3] = 4, [BPF_H >> 3] = 2, [BPF_B >> 3] = 1 };
     uint32_t a = 0, x = 0, mem[16] = { 0 };
     for (unsigned pc = 0; pc < n; pc++) {
         const struct bpfdev_insn *in = &prog[pc];

@@ -4,31 +4,6 @@
 
 #include <string.h>
 
-void bpfdev_put_uint(uint8_t *p, unsigned width, uint64_t v)
-{
-    if (width == 8) {
-        memcpy(p, &v, 8);
-    } else if (width == 4) {
-        uint32_t w = (uint32_t)v;
-        memcpy(p, &w, 4);
-    } else {
-        uint16_t h = (uint16_t)v;
-        memcpy(p, &h, 2);
-    }
-}
-
-uint64_t bpfdev_get_uint(const uint8_t *p, unsigned width)
-{
-    if (width == 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-    }
-    uint32_t w;
-    memcpy(&w, p, 4);
-    return w;
-}
-
 /* The fraction of a second in the unit a header field holds. */
 static uint64_t fraction(enum lcap_bpf_ts_unit unit, long ns)
 {
@@ -91,12 +66,12 @@ void bpfdev_catch_packet(struct bpfdev *d, const uint8_t *pkt, size_t caplen, si
     uint8_t *rec = d->sbuf + cur;
     memset(rec, 0, hdrlen);
     if (TSTAMP_FORMAT(d->tstamp) != 3) { /* BPF_T_NONE leaves it zero */
-        bpfdev_put_uint(rec + l->sec_off, l->sec_width, (uint64_t)ts->tv_sec);
-        bpfdev_put_uint(rec + l->frac_off, l->frac_width, fraction(unit, ts->tv_nsec));
+        lcap_test_put_word(rec + l->sec_off, l->sec_width, (uint64_t)ts->tv_sec);
+        lcap_test_put_word(rec + l->frac_off, l->frac_width, fraction(unit, ts->tv_nsec));
     }
-    bpfdev_put_uint(rec + l->caplen_off, 4, totlen - hdrlen);
-    bpfdev_put_uint(rec + l->datalen_off, 4, wirelen);
-    bpfdev_put_uint(rec + l->hdrlen_off, 2, hdrlen);
+    lcap_test_put_word(rec + l->caplen_off, 4, totlen - hdrlen);
+    lcap_test_put_word(rec + l->datalen_off, 4, wirelen);
+    lcap_test_put_word(rec + l->hdrlen_off, 2, hdrlen);
     memcpy(rec + hdrlen, pkt, totlen - hdrlen);
     d->slen = cur + totlen;
     d->capt++;

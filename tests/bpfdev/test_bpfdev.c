@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 
+#include "hostword.h"
 #include "live/bpf_abi.h"
 #include "live/flavor.h"
 
@@ -187,18 +188,6 @@ struct rec {
     uint8_t data[2048];
 };
 
-static uint64_t rd(const uint8_t *p, unsigned width)
-{
-    if (width == 8) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return v;
-    }
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
 /* Walks one read() buffer with the flavour's layout; checks each record's
  * placement and bounds. Returns the number of records put in out[]. */
 static int walk(const struct lcap_bpf_flavor *fl, const struct lcap_bpf_hdr_layout *l,
@@ -211,8 +200,8 @@ static int walk(const struct lcap_bpf_flavor *fl, const struct lcap_bpf_hdr_layo
         assert_true(off + l->size <= n);
         struct rec *r = &out[count++];
         r->off = off;
-        r->sec = rd(buf + off + l->sec_off, l->sec_width);
-        r->frac = rd(buf + off + l->frac_off, l->frac_width);
+        r->sec = lcap_test_get_word(buf + off + l->sec_off, l->sec_width);
+        r->frac = lcap_test_get_word(buf + off + l->frac_off, l->frac_width);
         memcpy(&r->caplen, buf + off + l->caplen_off, 4);
         memcpy(&r->datalen, buf + off + l->datalen_off, 4);
         memcpy(&r->hdrlen, buf + off + l->hdrlen_off, 2);
@@ -505,8 +494,8 @@ static void read_timeout(void **state)
         set_timeout(fd, fl, 20000);
         uint8_t tv[16];
         assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGRTIMEOUT), tv), 0);
-        assert_int_equal(rd(tv, 8), 0);
-        assert_int_equal(rd(tv + fl->tv_usec_off, 4), 20000);
+        assert_int_equal(lcap_test_get_word(tv, 8), 0);
+        assert_int_equal(lcap_test_get_word(tv + fl->tv_usec_off, 4), 20000);
         uint8_t buf[4096];
         guard(2);
         ssize_t n = read(fd, buf, sizeof buf);
@@ -692,8 +681,8 @@ static void statistics(void **state)
         uint64_t recv = 0, drop = 0;
         for (int tries = 0; tries < 2000 && recv < 30; tries++) {
             assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGSTATS), st), 0);
-            recv = rd(st, fl->stat_width);
-            drop = rd(st + fl->stat_width, fl->stat_width);
+            recv = lcap_test_get_word(st, fl->stat_width);
+            drop = lcap_test_get_word(st + fl->stat_width, fl->stat_width);
             if (recv < 30) {
                 struct timespec ms = { 0, 1000000 };
                 nanosleep(&ms, NULL);
@@ -705,11 +694,11 @@ static void statistics(void **state)
         assert_int_equal(recv, 30);
         assert_int_equal(drop, 30 - 2 * per);
         if (fl->stat_size >= 3 * fl->stat_width)
-            assert_int_equal(rd(st + 2 * fl->stat_width, fl->stat_width), 2 * per);
+            assert_int_equal(lcap_test_get_word(st + 2 * fl->stat_width, fl->stat_width), 2 * per);
         assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCFLUSH)), 0);
         assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGSTATS), st), 0);
-        assert_int_equal(rd(st, fl->stat_width), 0);
-        assert_int_equal(rd(st + fl->stat_width, fl->stat_width), 0);
+        assert_int_equal(lcap_test_get_word(st, fl->stat_width), 0);
+        assert_int_equal(lcap_test_get_word(st + fl->stat_width, fl->stat_width), 0);
         /* Rejected by the filter: received, neither captured nor dropped. */
         struct lcap_bpf_insn none[] = { INSN(0x06, 0, 0, 0) };
         assert_int_equal(set_filter(fd, fl, none, 1), 0);
@@ -718,14 +707,14 @@ static void statistics(void **state)
         recv = 0;
         for (int tries = 0; tries < 2000 && recv < 5; tries++) {
             assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGSTATS), st), 0);
-            recv = rd(st, fl->stat_width);
+            recv = lcap_test_get_word(st, fl->stat_width);
             if (recv < 5) {
                 struct timespec ms = { 0, 1000000 };
                 nanosleep(&ms, NULL);
             }
         }
         assert_int_equal(recv, 5);
-        assert_int_equal(rd(st + fl->stat_width, fl->stat_width), 0);
+        assert_int_equal(lcap_test_get_word(st + fl->stat_width, fl->stat_width), 0);
         close(fd);
     }
     close(peer);
@@ -748,8 +737,8 @@ static void reads_keep_up(void **state)
         assert_int_equal(tag_of(&r[k]), k);
     uint8_t st[8];
     assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGSTATS), st), 0);
-    assert_int_equal(rd(st, 4), 30);
-    assert_int_equal(rd(st + 4, 4), 0);
+    assert_int_equal(lcap_test_get_word(st, 4), 30);
+    assert_int_equal(lcap_test_get_word(st + 4, 4), 0);
     close(fd);
     close(peer);
 }
@@ -885,7 +874,7 @@ static void link_types(void **state)
         }
         uint8_t arg[16] = { 0 };
         assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGDLTLIST), arg), 0);
-        assert_int_equal(rd(arg, 4), 1);
+        assert_int_equal(lcap_test_get_word(arg, 4), 1);
         unsigned list[4] = { 0, 0, 0, 0 };
         unsigned *lp = list;
         memcpy(arg + fl->dltlist_ptr_off, &lp, sizeof lp);
@@ -896,7 +885,7 @@ static void link_types(void **state)
         unsigned four = 4;
         memcpy(arg, &four, 4);
         assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGDLTLIST), arg), 0);
-        assert_int_equal(rd(arg, 4), 1);
+        assert_int_equal(lcap_test_get_word(arg, 4), 1);
         assert_int_equal(list[0], 1);
         assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCSDLT), 1), 0);
         assert_int_equal(set_uint(fd, rq(fl, LCAP_REQ_BIOCSDLT), 105), -1);
@@ -941,7 +930,7 @@ static void offered_link_types(void **state)
         memcpy(arg, &n, 4);
         memcpy(arg + fl->dltlist_ptr_off, &lp, sizeof lp);
         assert_int_equal(ioctl(fd, rq(fl, LCAP_REQ_BIOCGDLTLIST), arg), 0);
-        assert_int_equal(rd(arg, 4), 3);
+        assert_int_equal(lcap_test_get_word(arg, 4), 3);
         assert_int_equal(list[0], 1);
         assert_int_equal(list[1], 127);
         assert_int_equal(list[2], 0);
@@ -962,7 +951,7 @@ static void offered_link_types(void **state)
         assert_int_equal(r[0].hdrlen, lcap_flavor_hdrlen(fl, &fl->hdr, 4));
         assert_int_equal(r[0].caplen, len - 14 + 4);
         assert_int_equal(r[0].datalen, len - 14 + 4);
-        assert_int_equal(rd(r[0].data, 4), 2);
+        assert_int_equal(lcap_test_get_word(r[0].data, 4), 2);
         assert_memory_equal(r[0].data + 4, buf + 14, len - 14);
         /* A program for DLT_NULL records (the IP protocol at 4 + 9) runs on
          * them, keeping 20 bytes of UDP and nothing of TCP. */

@@ -132,6 +132,17 @@ static void show_datalinks(pcap_t *p, const char *what)
         pcap_free_datalinks(list);
 }
 
+/* What a handle says of itself, asked before and after activation alike. */
+static void show_handle(pcap_t *p)
+{
+    SHOW(pcap_datalink(p));
+    SHOW(pcap_snapshot(p));
+    SHOW(pcap_datalink_ext(p));
+    SHOW(pcap_is_swapped(p));
+    SHOW(pcap_major_version(p));
+    SHOW(pcap_minor_version(p));
+}
+
 /* Everything a created handle answers before pcap_activate. */
 static void before_activate(pcap_t *p)
 {
@@ -146,12 +157,7 @@ static void before_activate(pcap_t *p)
     pcap_compile(dead, &prog, "udp", 1, PCAP_NETMASK_UNKNOWN);
     pcap_close(dead);
 
-    SHOW(pcap_datalink(p));
-    SHOW(pcap_snapshot(p));
-    SHOW(pcap_datalink_ext(p));
-    SHOW(pcap_is_swapped(p));
-    SHOW(pcap_major_version(p));
-    SHOW(pcap_minor_version(p));
+    show_handle(p);
     SHOW(pcap_bufsize(p));
     show_datalinks(p, "pre list_datalinks");
     SHOW(pcap_set_datalink(p, DLT_EN10MB));
@@ -208,12 +214,7 @@ static void after_activate(pcap_t *p)
     SHOW(pcap_set_rfmon(p, 0));
     SHOW(pcap_set_tstamp_type(p, PCAP_TSTAMP_HOST));
     SHOW(pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO));
-    SHOW(pcap_datalink(p));
-    SHOW(pcap_snapshot(p));
-    SHOW(pcap_datalink_ext(p));
-    SHOW(pcap_is_swapped(p));
-    SHOW(pcap_major_version(p));
-    SHOW(pcap_minor_version(p));
+    show_handle(p);
     SHOW(pcap_get_tstamp_precision(p));
     /* libpcap's is its ring's frame size, libcapture's the snapshot length. */
     SHOW(pcap_bufsize(p) >= pcap_snapshot(p));

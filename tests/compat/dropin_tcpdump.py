@@ -30,13 +30,10 @@ import subprocess
 import sys
 import tempfile
 
+from testexit import fail
+
 TCPDUMP = "/usr/bin/tcpdump"
 FILTERS = [None, "ip", "tcp"]
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def check_symbols(dropin):

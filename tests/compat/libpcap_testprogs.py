@@ -33,13 +33,7 @@ import subprocess
 import sys
 
 from libpcap_traffic import TRAFFIC_BUILT_ONLY, TRAFFIC_RUNS, traffic_runs
-
-SKIP = 77
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
+from testexit import fail, skip, source_tree
 
 
 def build(src, work, build_root, sanitize, prog):
@@ -171,11 +165,7 @@ def without_devices(text, names):
 
 def live(src, work, build_root, sanitize):
     if os.geteuid() != 0:
-        msg = "the live test programs need root (a network namespace)"
-        if os.environ.get("CI") == "true":
-            fail(msg + ": CI must run this test")
-        print("SKIP: " + msg)
-        sys.exit(SKIP)
+        skip("the live test programs need root (a network namespace)")
     progs = sorted({r[0] for r in LIVE_RUNS} | set(TRAFFIC_PROGS) | set(BUILD_ONLY))
     missing = [p for p in progs if not os.path.isfile(os.path.join(src, "testprogs", p + ".c"))]
     if missing:
@@ -243,13 +233,7 @@ def live(src, work, build_root, sanitize):
 
 def main():
     mode, build_root, work, sanitize = sys.argv[1:5]
-    src = os.environ.get("LCAP_LIBPCAP_SRC", "")
-    if not src or not os.path.isfile(os.path.join(src, "testprogs", "filtertest.c")):
-        msg = "no libpcap source tree ($LCAP_LIBPCAP_SRC=%r; tests/compat/fetch_sources.sh fetches it)" % src
-        if os.environ.get("CI") == "true":
-            fail(msg + ": CI must run this test")
-        print("SKIP: " + msg)
-        sys.exit(SKIP)
+    src = source_tree("LCAP_LIBPCAP_SRC", os.path.join("testprogs", "filtertest.c"), "libpcap")
     build_root, work = os.path.abspath(build_root), os.path.abspath(work)
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)

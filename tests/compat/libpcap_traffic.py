@@ -9,10 +9,11 @@ the packets split between dispatch calls, how often select woke, CPU seconds).""
 import os
 import re
 import signal
-import struct
 import subprocess
 import threading
 import time
+
+import pcapfile
 
 FRAMES = 40
 
@@ -161,17 +162,13 @@ def finish(p, t, out, interrupt):
 
 
 def packets(path):
-    """A savefile's packets as (captured length, original length, bytes), time stamps left out."""
-    data = open(path, "rb").read()
-    if len(data) < 24:
+    """A savefile's header and packets as (captured length, original length, bytes), time stamps
+    left out; None if it is missing or not a whole pcap file."""
+    try:
+        f = pcapfile.read(path)
+    except (OSError, pcapfile.Bad):
         return None
-    endian = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    out, off = [], 24
-    while off + 16 <= len(data):
-        _, _, caplen, length = struct.unpack(endian + "IIII", data[off:off + 16])
-        out.append((caplen, length, data[off + 16:off + 16 + caplen]))
-        off += 16 + caplen
-    return data[:24], out
+    return f.header, [(r.caplen, r.length, r.data) for r in f.records]
 
 
 def traffic_runs(ns, layer, oracle, work, env):

@@ -22,13 +22,9 @@ import shutil
 import subprocess
 import sys
 
-SKIP = 77
+from testexit import fail, source_tree
+
 RESULT = re.compile(r"^    (\S+)\s*: (passed|TEST FAILED|skipped)")
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def run(cmd, cwd, env, log):
@@ -109,14 +105,7 @@ def check_layer_only(bdir, layer_dir):
 
 def main():
     build, work, sanitize = sys.argv[1:4]
-    src = os.environ.get("LCAP_TCPDUMP_SRC", "")
-    if not src or not os.path.isfile(os.path.join(src, "tests", "TESTrun")):
-        msg = "no tcpdump source tree ($LCAP_TCPDUMP_SRC=%r; tests/compat/fetch_sources.sh fetches it)" % src
-        if os.environ.get("CI") == "true":
-            fail(msg + ": CI must run this test")
-        print("SKIP: " + msg)
-        sys.exit(SKIP)
-    src = os.path.abspath(src)
+    src = source_tree("LCAP_TCPDUMP_SRC", os.path.join("tests", "TESTrun"), "tcpdump")
     work = os.path.abspath(work)
     layer_dir = os.path.join(os.path.abspath(build), "compat")
 

@@ -23,11 +23,6 @@ import tempfile
 import testdata
 
 
-def dotted_to_int(quad):
-    a, b, c, d = (int(x) for x in quad.split("."))
-    return (a << 24) | (b << 16) | (c << 8) | d
-
-
 def write_inputs(work):
     """Writes programs.txt and apply.txt; returns their paths."""
     programs = os.path.join(work, "programs.txt")
@@ -42,7 +37,7 @@ def write_inputs(work):
     with open(testdata.path("conformance/apply.jsonl")) as src, open(apply, "w") as out:
         for line in src:
             row = json.loads(line)
-            mask = dotted_to_int(row["netmask"]) if "netmask" in row else 0xFFFFFFFF
+            mask = testdata.netmask(row)
             fields = [row["name"], row["savefile"], "%#x" % mask, row["expr"],
                       ",".join(str(r) for r in row["results"])]
             if any("\t" in f or "\n" in f for f in fields):

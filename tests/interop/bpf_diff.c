@@ -29,6 +29,15 @@
  * values (and the rest of the 0xfffff000 range) and demands equal answers.
  * Shifts: libpcap's answer on this host (k mod 32 for a constant count, 0 for
  * X >= 32) is the interpreter's documented behaviour, compared like the rest.
+ * The emulated /dev/bpf's own interpreter (tests/bpfdev/filter.c, kept apart
+ * from the library's on purpose) runs beside both on every fourth valid
+ * program (each asks the kernel once) that Linux's validator also takes
+ * (SO_ATTACH_FILTER on a socket here: what the emulator's BIOCSETF asks), at
+ * most a BSD kernel's 512 instructions long; it must give the library's
+ * answer on every packet. Linux refuses some programs a BSD kernel takes (a
+ * constant shift past 31, an ancillary offset it does not know, a scratch
+ * read before any store even on unreachable code): the emulator's BIOCSETF
+ * refuses them too, and the library then filters in userland.
  */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <pcap/pcap.h>
@@ -37,6 +46,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <linux/filter.h>
+
+#include "bpf/insn.h"
+#include "bpfdev.h"
 #include "capture.h"
 #include "testrand.h"
 
@@ -311,6 +327,16 @@ static void gen_packet(uint8_t *pkt, uint32_t *caplen, uint32_t *wirelen)
     *wirelen = chance(60) ? len : len + (chance(50) ? below(64) : (uint32_t)rnd() >> 8);
 }
 
+/* Whether the emulated device's BIOCSETF takes the program: Linux's validator
+ * (asked by attaching it to sock) and a BSD kernel's length limit. */
+static int emulator_takes(int sock, const struct bpfdev_insn *e, size_t n)
+{
+    if (n == 0 || n > LCAP_BPF_KERNEL_MAXINSNS)
+        return 0;
+    struct sock_fprog prog = { (unsigned short)n, (struct sock_filter *)(uintptr_t)e };
+    return setsockopt(sock, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) == 0;
+}
+
 static void dump(const char *what, uint64_t seed, long prog_no, const struct bpf_insn *p,
                  size_t n, const uint8_t *pkt, uint32_t caplen, uint32_t wirelen)
 {
@@ -332,9 +358,10 @@ int main(int argc, char **argv)
     uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 0) : 20261123;
     static struct bpf_insn p[MAXN];
     static struct capture_insn q[MAXN];
+    static struct bpfdev_insn e[MAXN];
     uint8_t pkt[MAXPKT];
     long failures = 0, valid = 0, refused_unknown = 0, refused_ja_wrap = 0, refused_long = 0,
-         unset_reads = 0, runs = 0, accepted_runs = 0, filter_like = 0;
+         unset_reads = 0, runs = 0, accepted_runs = 0, filter_like = 0, emulated = 0, emulator_refused = 0;
     static long shapes_seen[SHAPES];
     char err[CAPTURE_ERRBUF_SIZE];
 
@@ -343,6 +370,11 @@ int main(int argc, char **argv)
     printf("bpf_diff: seed %llu, %ld programs (rerun: bpf_diff %ld %llu)\n",
            (unsigned long long)seed, programs, programs, (unsigned long long)seed);
     rng.state = seed;
+    int sock = socket(AF_INET, SOCK_DGRAM, 0);
+    if (sock < 0) {
+        perror("bpf_diff: socket (for Linux's BPF validator)");
+        return 1;
+    }
 
     for (long t = 0; t < programs && failures < 10; t++) {
         size_t n;
@@ -379,8 +411,10 @@ int main(int argc, char **argv)
             refused_unknown += unknown, refused_ja_wrap += ja_wrap && !unknown,
                 refused_long += n > 4096 && !unknown && !ja_wrap;
 
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             q[i] = (struct capture_insn){ p[i].code, p[i].jt, p[i].jf, p[i].k };
+            e[i] = (struct bpfdev_insn){ p[i].code, p[i].jt, p[i].jf, p[i].k };
+        }
         err[0] = '\0';
         capture_bpf *prog = capture_bpf_from_insns(q, n, err);
         if ((prog != NULL) != expect) {
@@ -404,16 +438,22 @@ int main(int argc, char **argv)
             capture_bpf_free(prog);
             continue;
         }
+        int asked = t % 4 == 0 && n <= LCAP_BPF_KERNEL_MAXINSNS;
+        int emulator = asked && emulator_takes(sock, e, n);
+        emulated += emulator;
+        emulator_refused += asked && !emulator;
         for (int k = 0; k < 6; k++) {
             uint32_t caplen, wirelen;
             gen_packet(pkt, &caplen, &wirelen);
             uint32_t ours = capture_bpf_filter(prog, pkt, wirelen, caplen);
             uint32_t ref = bpf_filter(p, pkt, wirelen, caplen);
+            uint32_t emu = emulator ? bpfdev_filter(e, (unsigned)n, pkt, wirelen, caplen) : ours;
             runs++;
             accepted_runs += ref != 0;
-            if (ours != ref) {
+            if (ours != ref || emu != ours) {
                 dump("filter result", seed, t, p, n, pkt, caplen, wirelen);
-                fprintf(stderr, "libpcap bpf_filter %u, capture_bpf_filter %u\n", ref, ours);
+                fprintf(stderr, "libpcap bpf_filter %u, capture_bpf_filter %u, emulated device %s%u\n", ref, ours,
+                        emulator ? "" : "(not run) ", emu);
                 failures++;
                 break;
             }
@@ -424,6 +464,13 @@ int main(int argc, char **argv)
            "refused where libpcap's validator is looser: %ld unknown opcode, %ld ja wrap, %ld too long; "
            "%ld with possibly unset scratch reads not run\n",
            valid, runs, accepted_runs, refused_unknown, refused_ja_wrap, refused_long, unset_reads);
+    printf("bpf_diff: the emulated device's interpreter ran %ld of them; Linux's validator refused %ld "
+           "others asked\n", emulated, emulator_refused);
+    close(sock);
+    if (programs >= 100000 && emulated < valid / 8) {
+        printf("bpf_diff: FAILED: the emulated device's interpreter ran on too few programs\n");
+        failures++;
+    }
     /* Each composed operation of the interpreter must have been met. */
     int shapes = 0;
     for (int i = 0; i < SHAPES; i++)

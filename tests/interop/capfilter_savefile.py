@@ -5,22 +5,23 @@
 
 For each expression over each capture below (DLT_NULL files written on BSDs
 whose AF_INET6 is not Linux's, a savefile with a snapshot length above
-262144, Ethernet, Linux cooked), the packets to which `capfilter -r` gives a
-non-zero result must be those `tcpdump -r -w` writes, and every accepted
-packet's result must be the file's snapshot length, as libpcap's ret #snaplen.
-Every expression must select some packet somewhere. Needs LCAP_TESTDATA and
+262144, Ethernet, Linux cooked, big-endian, nanosecond stamps), the packets
+to which `capfilter -r` gives a non-zero result must be those `tcpdump -r -w`
+writes (to the microsecond), and every accepted packet's result must be the
+file's snapshot length, as libpcap's ret #snaplen. Every expression must
+select some packet somewhere. Needs LCAP_TESTDATA and
 tcpdump (a missing one fails the test)."""
 import os
-import struct
 import subprocess
 import sys
 import tempfile
 
+import pcapfile
 import testdata
 
 CAPFILTER = sys.argv[1]
 CAPTURES = ["icmpv6-RFC2894-RR.pcap", "quic_vn.pcap", "unsupported-link-type-dbus.pcap", "afs.pcap",
-            "forces1.pcap", "mptcp-v0.pcap"]
+            "forces1.pcap", "mptcp-v0.pcap", "pptp.pcap", "tcp-handshake-nano.pcap"]
 EXPRESSIONS = ["ip6", "not ip6", "ip", "tcp", "udp", "len > 100", "link[0] != 0"]
 failures = []
 
@@ -31,27 +32,14 @@ def check(cond, what):
         print("FAIL: " + what, file=sys.stderr)
 
 
-def records(path):
-    """The snapshot length and (caplen, len, bytes) of each packet of a pcap file."""
-    data = open(path, "rb").read()
-    endian = {b"\xd4\xc3\xb2\xa1": "<", b"\x4d\x3c\xb2\xa1": "<",
-              b"\xa1\xb2\xc3\xd4": ">", b"\xa1\xb2\x3c\x4d": ">"}[data[:4]]
-    snaplen = struct.unpack(endian + "I", data[16:20])[0]
-    out, off = [], 24
-    while off + 16 <= len(data):
-        _, _, caplen, length = struct.unpack(endian + "IIII", data[off:off + 16])
-        out.append((caplen, length, data[off + 16:off + 16 + caplen]))
-        off += 16 + caplen
-    return snaplen, out
-
-
 def main():
     selected = {e: 0 for e in EXPRESSIONS}
     with tempfile.TemporaryDirectory() as tmp:
         theirs = os.path.join(tmp, "theirs.pcap")
         for name in CAPTURES:
             capture = testdata.path(os.path.join("captures", name))
-            snaplen, pkts = records(capture)
+            original = pcapfile.read(capture)
+            snaplen, pkts = original.snaplen, pcapfile.packets_usec(original)
             for expr in EXPRESSIONS:
                 t = subprocess.run(["tcpdump", "-r", capture, "-w", theirs, expr], capture_output=True, timeout=60)
                 c = subprocess.run([CAPFILTER, "-r", capture, expr], capture_output=True, timeout=60, text=True)
@@ -65,8 +53,9 @@ def main():
                 ours = [p for p, r in zip(pkts, results) if r != 0]
                 check(all(r in (0, snaplen) for r in results),
                       "%s '%s': results other than 0 and the snapshot length %d" % (name, expr, snaplen))
-                check(ours == records(theirs)[1], "%s '%s': capfilter selects %d packets, tcpdump %d (or others)"
-                      % (name, expr, len(ours), len(records(theirs)[1])))
+                written = pcapfile.packets_usec(pcapfile.read(theirs))
+                check(ours == written, "%s '%s': capfilter selects %d packets, tcpdump %d (or others)"
+                      % (name, expr, len(ours), len(written)))
                 selected[expr] += len(ours)
     for expr, n in selected.items():
         check(n > 0, "'%s' selects no packet in any capture" % expr)

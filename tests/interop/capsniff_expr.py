@@ -8,17 +8,17 @@ must be the packets `tcpdump -w` writes (times, lengths and bytes), and every
 expression must select some packet in some capture, so a capsniff that ignored
 its expression, or one that dropped everything, fails. Needs LCAP_TESTDATA."""
 import os
-import struct
 import subprocess
 import sys
 import tempfile
 
+import pcapfile
 import testdata
 
 CAPSNIFF = sys.argv[1]
 CAPTURES = ["mptcp-v0.pcap", "afs.pcap", "802.1ad_QinQ.pcap", "pim-packet-assortment.pcap",
             "arp-oobr.pcap", "dhcp-rfc4388.pcap", "OSPFv3_with_AH.pcap", "LINKTYPE_RAW_ipv6.pcap",
-            "of13_ericsson.pcapng", "vrrp.pcap"]
+            "of13_ericsson.pcapng", "vrrp.pcap", "pptp.pcap", "tcp-handshake-nano.pcap"]
 EXPRESSIONS = ["tcp", "udp port 53", "icmp", "ip6", "arp", "vlan", "tcp[tcpflags] & tcp-syn != 0",
                "net 10.0.0.0/8", "not ip", "greater 1000", "less 100", "udp and not port 7000",
                "ip proto 112", "ip6 and udp", "tcp and port 6653 or udp port 7001", "ether broadcast",
@@ -32,24 +32,12 @@ def check(cond, what):
         print("FAIL: " + what, file=sys.stderr)
 
 
-def records(path):
-    """(time in microseconds, caplen, len, bytes) of each packet of a pcap file."""
-    data = open(path, "rb").read()
-    if len(data) < 24:
+def packets(path):
+    """What pcapfile.packets_usec says of the pcap file at path; None if it is not a whole one."""
+    try:
+        return pcapfile.packets_usec(pcapfile.read(path))
+    except (OSError, pcapfile.Bad):
         return None
-    magic = data[:4]
-    endian = {b"\xd4\xc3\xb2\xa1": "<", b"\x4d\x3c\xb2\xa1": "<",
-              b"\xa1\xb2\xc3\xd4": ">", b"\xa1\xb2\x3c\x4d": ">"}.get(magic)
-    if endian is None:
-        return None
-    nano = magic in (b"\x4d\x3c\xb2\xa1", b"\xa1\xb2\x3c\x4d")
-    out, off = [], 24
-    while off + 16 <= len(data):
-        sec, frac, caplen, length = struct.unpack(endian + "IIII", data[off:off + 16])
-        off += 16
-        out.append((sec * 1000000 + (frac // 1000 if nano else frac), caplen, length, data[off:off + caplen]))
-        off += caplen
-    return out
 
 
 def compare(tmp, capture, expr):
@@ -63,7 +51,7 @@ def compare(tmp, capture, expr):
     r = subprocess.run([CAPSNIFF, "-r", capture, "-w", ours] + expr.split(), capture_output=True, timeout=60)
     check(r.returncode == 0 and b"Sanitizer" not in r.stderr,
           "%s '%s': capsniff rc %d, %r" % (os.path.basename(capture), expr, r.returncode, r.stderr))
-    a, b = records(ours) if r.returncode == 0 else None, records(theirs)
+    a, b = packets(ours) if r.returncode == 0 else None, pcapfile.packets_usec(pcapfile.read(theirs))
     check(a is not None and a == b, "%s '%s': capsniff wrote %s packets, tcpdump %d (or they differ)"
           % (os.path.basename(capture), expr, "no" if a is None else len(a), len(b)))
     return len(b)

@@ -28,6 +28,8 @@ import subprocess
 import sys
 import tempfile
 
+import pcapfile
+
 CAPSNIFF = None  # set by main(); capsniff_test.py imports crafted_frames() from here
 
 # Differences that cannot be removed, each with its reason: (field, file name regex, why).
@@ -403,9 +405,9 @@ def crafted_frames():
 
 def write_pcap(path, frames):
     with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(pcapfile.header(1))
         for i, fr in enumerate(frames):
-            f.write(struct.pack("<IIII", 1700000000 + i, 1000 * i, len(fr), len(fr)) + fr)
+            f.write(pcapfile.record(1700000000 + i, 1000 * i, fr))
 
 
 def main():
@@ -417,9 +419,15 @@ def main():
         for t in pool.map(lambda n: compare_file(captures, n), names):
             total.merge(t)
     with tempfile.TemporaryDirectory() as tmp:
-        write_pcap(os.path.join(tmp, "crafted.pcap"), crafted_frames())
-        total.merge(compare_file(tmp, "crafted.pcap"))
-    failed = False
+        frames = crafted_frames()
+        write_pcap(os.path.join(tmp, "crafted.pcap"), frames)
+        crafted = compare_file(tmp, "crafted.pcap")
+        total.merge(crafted)
+    # Every crafted frame printed by both (else a broken crafted.pcap would agree on nothing).
+    failed = crafted.compared["time"] != len(frames)
+    if failed:
+        print("FAIL: crafted.pcap: %d of its %d frames compared" % (crafted.compared["time"], len(frames)),
+              file=sys.stderr)
     print("capsniff vs tcpdump -n -S over %d captures (%s) and crafted.pcap:" % (len(names), captures))
     print("  %-20s %8s %8s %8s %6s %8s" % ("field", "compared", "agree", "differ", "known", "beyond"))
     fields = sorted(set(total.compared) | set(total.beyond))

@@ -8,11 +8,11 @@ Exits 0 when every check passes; prints each failure on stderr."""
 import os
 import random
 import re
-import struct
 import subprocess
 import sys
 import tempfile
 
+import pcapfile
 import testdata
 
 CAPSNIFF = sys.argv[1]
@@ -218,33 +218,28 @@ def hostile(tmp):
     """Every sample packet and every frame of capsniff_tcpdump's crafted capture
     (each decoder's cases: TCP options, IPv6 extension headers, SCTP, IGMP,
     LLC...) cut to every length, and damaged copies: no crash."""
-    data = open(SAMPLE, "rb").read()
-    recs, off = [], 24
-    while off < len(data):
-        sec, usec, caplen, wire = struct.unpack_from("<IIII", data, off)
-        recs.append(data[off + 16:off + 16 + caplen])
-        off += 16 + caplen
+    sample = pcapfile.read(SAMPLE)
+    recs = [r.data for r in sample.records]
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from capsniff_tcpdump import crafted_frames
     recs += crafted_frames()
     rng = random.Random(20261123)
-    out = bytearray(data[:24])
+    out = bytearray(pcapfile.header(1))
     n = 0
     for pkt in recs:
         for k in range(len(pkt) + 1):
-            out += struct.pack("<IIII", 1700000000, n % 1000000, k, len(pkt)) + pkt[:k]
+            out += pcapfile.record(1700000000, n % 1000000, pkt[:k], len(pkt))
             n += 1
         for _ in range(40):
             b = bytearray(pkt)
             for _ in range(rng.randint(1, 6)):
                 b[rng.randrange(14, len(b))] = rng.randrange(256)
             k = rng.randint(0, len(b))
-            out += struct.pack("<IIII", 1700000000, n % 1000000, k, rng.randint(0, 70000)) + bytes(b[:k])
+            out += pcapfile.record(1700000000, n % 1000000, bytes(b[:k]), rng.randint(0, 70000))
             n += 1
     for dlt in (0, 108, 101, 113, 276, 228, 229):  # the other decoded link types, same bytes
         path = os.path.join(tmp, "hostile-%d.pcap" % dlt)
-        hdr = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, dlt)
-        open(path, "wb").write(hdr + bytes(out[24:]))
+        open(path, "wb").write(pcapfile.header(dlt) + bytes(out[pcapfile.FILE_HEADER:]))
         r = run(["-r", path])
         check(r.returncode == 0 and not sanitizer_trouble(r.stderr),
               "hostile packets, LINKTYPE %d: rc %d %r" % (dlt, r.returncode, r.stderr[-300:]))

@@ -25,20 +25,9 @@ import sys
 import testdata
 
 
-def dotted(q):
-    a, b, c, d = (int(x) for x in q.split("."))
-    return (a << 24) | (b << 16) | (c << 8) | d
-
-
 def main():
     runner = sys.argv[1]
-    xfail = {}
-    if len(sys.argv) > 2:
-        for line in open(sys.argv[2]):
-            line = line.split("#", 1)[0].strip()
-            if line:
-                name, _, why = line.partition(" ")
-                xfail[name] = why
+    xfail = testdata.xfail_list(sys.argv[2]) if len(sys.argv) > 2 else {}
     longer_ok = {}
     if len(sys.argv) > 3:
         for line in open(sys.argv[3]):
@@ -54,7 +43,7 @@ def main():
         if row["name"] == "bpf_image" or row.get("linuxext") or (row.get("skip") and not namefiles):
             continue
         snap = str(row.get("snaplen", 262144))
-        mask = "%x" % dotted(row["netmask"]) if "netmask" in row else "ffffffff"
+        mask = "%x" % testdata.netmask(row)
         progs = []
         if "optunopt" in row:
             progs = [("1", row["optunopt"]), ("0", row["optunopt"])]

@@ -16,9 +16,9 @@
  * as libpcap master's optimizer does. Each is counted apart.
  *
  * Disagreements not yet explained are listed, one expression a line, in the
- * file given with -o (filter_diff_open.txt): they are counted, not failed,
- * and a listed expression that no longer disagrees fails the test, so the
- * list stays exact.
+ * file given with -o (filter_diff_open.txt; filter_diff_seeds_open.txt names
+ * the seed of each): they are counted, not failed, and a listed expression
+ * that no longer disagrees fails the test, so the list stays exact.
  *
  * usage: filter_diff [-s SEED [-S SEEDS]] [-n EXPRESSIONS] [-p PACKETS] [-r MAX_REPORTS] [-o OPEN_LIST] [-v]
  * Prints a summary: expressions, packets, agreements, by primitive family.
@@ -248,13 +248,17 @@ static const struct known_diff *known(const char *link, const char *expr, const 
  * headers can spin forever (the next offset is not added to the old one).
  * Such programs run in a child process with a time limit; a packet on which
  * the oracle hangs is counted, not compared, and the run resumes after it. */
-/* The child's time limit: libpcap's programs answer 1,500 packets in well
- * under a millisecond, so 100 ms means a loop that never ends (a seed with
- * hundreds of hanging packets took minutes with whole seconds). */
+/* The child's time limit: libpcap's programs answer 1,500 packets in under
+ * half a millisecond (0.48 ms at most over seeds 1-200, 100 expressions
+ * each), so 5 ms means a loop that never ends (a seed with hundreds of
+ * hanging packets took minutes with whole seconds; seeds 1-200 hang 349
+ * times in their first 100 expressions). It counts the child's own CPU
+ * time, never less than asked, so a child that a busy machine leaves
+ * waiting is not cut off. */
 static void limit_time(void)
 {
-    struct itimerval t = { { 0, 0 }, { 0, 100000 } };
-    setitimer(ITIMER_REAL, &t, NULL);
+    struct itimerval t = { { 0, 0 }, { 0, 5000 } };
+    setitimer(ITIMER_VIRTUAL, &t, NULL);
 }
 
 static int jumps_back(const struct bpf_program *bp)
@@ -470,10 +474,40 @@ struct prim_stats {
 
 static int reports, max_reports = 25;
 
-/* The open list: expressions, and whether each was seen disagreeing. */
-static char **open_exprs;
-static unsigned char *open_seen;
+/* The open list: expressions, and whether each was seen disagreeing. A
+ * line is an expression (open on any seed, link type and optimization), or
+ * a report line as filter_diff prints it, "seed N: LINK 'EXPR' (optimize
+ * O)" and anything after, open only there: with -S, the same expression may
+ * come from several seeds, and one with other packets may disagree anew. */
+struct open_entry {
+    char *expr;
+    char link[32];        /* "" for any */
+    unsigned long seed;
+    int opt;              /* -1 for any */
+    unsigned char seen;
+};
+static struct open_entry *open_list;
 static size_t nopen;
+
+/* The seed being run (reports name it), and whether there is one (not in
+ * the -e mode). */
+static unsigned long cur_seed;
+static int have_seed;
+
+/* Fills e from a report line; 0 if line is not one. */
+static int parse_report_line(char *line, struct open_entry *e)
+{
+    int n = 0;
+    if (sscanf(line, "seed %lu: %31s '%n", &e->seed, e->link, &n) != 2 || n == 0)
+        return 0;
+    char *end = strstr(line + n, "' (optimize ");
+    if (end == NULL || (end[12] != '0' && end[12] != '1') || end[13] != ')')
+        return 0;
+    e->opt = end[12] - '0';
+    *end = '\0';
+    memmove(line, line + n, strlen(line + n) + 1);
+    return 1;
+}
 
 static void load_open(const char *path)
 {
@@ -482,35 +516,54 @@ static void load_open(const char *path)
         perror(path);
         exit(2);
     }
-    char line[1100];
+    char line[4096];   /* a report line: an expression (< 1024) and its detail (< 512) */
     while (fgets(line, sizeof(line), f) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
+        size_t len = strcspn(line, "\n");
+        if (line[len] != '\n' && !feof(f)) {
+            fprintf(stderr, "%s: a line longer than %zu characters\n", path, sizeof(line) - 2);
+            exit(2);
+        }
+        line[len] = '\0';
         if (line[0] == '#' || line[0] == '\0')
             continue;
-        char **e = realloc(open_exprs, (nopen + 1) * sizeof(*e));
-        if (e == NULL || (e[nopen] = strdup(line)) == NULL)
+        struct open_entry *l = realloc(open_list, (nopen + 1) * sizeof(*l));
+        if (l == NULL)
             exit(2);
-        open_exprs = e;
+        open_list = l;
+        struct open_entry *e = &open_list[nopen];
+        memset(e, 0, sizeof(*e));
+        e->opt = -1;
+        if (strncmp(line, "seed ", 5) == 0 && !parse_report_line(line, e)) {
+            fprintf(stderr, "%s: not a report line: %s\n", path, line);
+            exit(2);
+        }
+        if ((e->expr = strdup(line)) == NULL)
+            exit(2);
         nopen++;
     }
     fclose(f);
-    open_seen = calloc(nopen ? nopen : 1, 1);
-    if (open_seen == NULL)
-        exit(2);
 }
 
-/* Index of expr in the open list, or -1. */
-static long open_index(const char *expr)
+/* Index of the open list's entry for expr (compiled for link, optimized or
+ * not, on the current seed), or -1. */
+static long open_index(const char *link, int opt, const char *expr)
 {
-    for (size_t i = 0; i < nopen; i++)
-        if (strcmp(open_exprs[i], expr) == 0)
+    for (size_t i = 0; i < nopen; i++) {
+        const struct open_entry *e = &open_list[i];
+        if (strcmp(e->expr, expr) == 0 && (e->link[0] == '\0' || (have_seed && e->seed == cur_seed &&
+                                                                   strcmp(e->link, link) == 0 && e->opt == opt)))
             return (long)i;
+    }
     return -1;
 }
 
 static void report(const char *link, const char *expr, int opt, const char *detail)
 {
-    if (reports++ < max_reports)
+    if (reports++ >= max_reports)
+        return;
+    if (have_seed)
+        fprintf(stderr, "filter_diff: seed %lu: %s '%s' (optimize %d): %s\n", cur_seed, link, expr, opt, detail);
+    else
         fprintf(stderr, "filter_diff: %s '%s' (optimize %d): %s\n", link, expr, opt, detail);
 }
 
@@ -861,6 +914,8 @@ int main(int argc, char **argv)
      * list's "no longer disagrees" is judged over all of them. */
     for (unsigned long si = 0; si < nseeds; si++) {
     fg_rng rng = { (seed + si) * 0x9E3779B97F4A7C15ULL | 1 };
+    cur_seed = seed + si;
+    have_seed = 1;
     fg_packet *eth = calloc(npkt ? npkt : 1, sizeof(*eth));
     if (eth == NULL)
         return 2;
@@ -893,10 +948,10 @@ int main(int argc, char **argv)
         int verdict = compare_expr(links[l].name, links[l].dlt, link_dead[l], link_pkts[l], link_npkt[l],
                                    expr, opt, &matching, &pcap_ok, &cap_ok);
         /* 3: an open disagreement, listed in the open list. */
-        long oi = open_index(expr);
+        long oi = open_index(links[l].name, opt, expr);
         if (oi >= 0 && verdict == 2) {
             verdict = 3;
-            open_seen[oi] = 1;
+            open_list[oi].seen = 1;
             open_count++;
         }
         if (verbose)
@@ -925,14 +980,18 @@ int main(int argc, char **argv)
     }
     }
     for (size_t i = 0; i < nopen; i++) {
-        if (!open_seen[i]) {
-            printf("filter_diff: listed as open but agrees now (or was not generated): '%s'\n", open_exprs[i]);
+        const struct open_entry *e = &open_list[i];
+        if (!e->seen) {
+            if (e->link[0] != '\0')
+                printf("filter_diff: listed as open but agrees now (or was not generated): seed %lu: %s '%s' (optimize %d)\n",
+                       e->seed, e->link, e->expr, e->opt);
+            else
+                printf("filter_diff: listed as open but agrees now (or was not generated): '%s'\n", e->expr);
             open_fixed++;
         }
-        free(open_exprs[i]);
+        free(e->expr);
     }
-    free(open_exprs);
-    free(open_seen);
+    free(open_list);
 
     printf("filter_diff: seed %#lx (%lu seeds from it), %lu expressions each, %lu generated Ethernet packets, "
            "netmask 255.255.255.0\n", seed, nseeds, nexpr, neth_total);

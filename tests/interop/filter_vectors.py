@@ -26,27 +26,16 @@ import sys
 import testdata
 
 
-def dotted(q):
-    a, b, c, d = (int(x) for x in q.split("."))
-    return (a << 24) | (b << 16) | (c << 8) | d
-
-
 def main():
     mode, runner = sys.argv[1], sys.argv[2]
-    xfail = {}
-    if len(sys.argv) > 3:
-        for line in open(sys.argv[3]):
-            line = line.split("#", 1)[0].strip()
-            if line:
-                name, _, why = line.partition(" ")
-                xfail[name] = why.strip()
+    xfail = testdata.xfail_list(sys.argv[3]) if len(sys.argv) > 3 else {}
     conf = testdata.path("conformance")
     namefiles = os.environ.get("LCAP_NAMEFILES") == "1"
     rows, reqs = [], []
     with open(os.path.join(conf, mode + ".jsonl")) as f:
         for line in f:
             row = json.loads(line)
-            mask = "%x" % dotted(row["netmask"]) if "netmask" in row else "ffffffff"
+            mask = "%x" % testdata.netmask(row)
             if mode == "apply":
                 reqs.append("A\t%s\t%s\t%s" % (os.path.join(conf, "savefiles", row["savefile"]), mask, row["expr"]))
             else:

@@ -7,7 +7,8 @@
  * breakloop from a signal and a thread, statistics, faults, a vanishing
  * interface, sendpacket, direction, link types and the interface calls; on
  * the native source also the "any" device against libpcap, VLAN tags and
- * VLAN filters against libpcap, loopback, a filter changed under a full
+ * VLAN filters against libpcap (with and without the kernel's BPF
+ * extensions: libfakesockopt.so preloaded), loopback, a filter changed under a full
  * ring and interface drop counts. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <setjmp.h>
@@ -38,6 +39,7 @@
 #include <unistd.h>
 
 #include "bpf/insn.h"
+#include "bpf/program.h"
 #include "capture.h"
 #include "live/flavor.h"
 #include "livenet.h"
@@ -1347,6 +1349,7 @@ static const struct vlan_row {
     { 2, { 0x88a8, 0x8100 }, { 5, 6 }, 0 },    /* QinQ 5 then 6 */
     { 2, { 0x8100, 0x8100 }, { 6, 5 }, 0 },    /* QinQ 6 then 5 */
     { 1, { 0x9100 }, { 5 }, 0 },               /* left in the packet by the kernel */
+    { 1, { 0x9100 }, { 0 }, 0 },
     { 2, { 0x9100, 0x8100 }, { 5, 6 }, 0 },
     { 0, { 0 }, { 0 }, 1 },
     { 1, { 0x88a8 }, { 0x2005 }, 0 },
@@ -1354,23 +1357,23 @@ static const struct vlan_row {
 
 /* VLAN filters on the native source against libpcap 1.10.3 capturing on
  * the same interface: the programs as libpcap's, and with the program in the kernel (which takes the
- * outer 802.1Q/802.1ad tag out before filtering: `vlan` reads it as
- * metadata) and with the kernel refusing it (run by the ring walk with
- * the tag as metadata, as libpcap's userland filter): the same packets,
- * lengths and bytes, and both libraries' filters where they were meant to
- * be (SO_GET_FILTER's length: 0 when none is attached). */
-static void vlan_filters_as_libpcap(void **state)
+ * outer 802.1Q/802.1ad tag out before filtering: with the kernel's BPF
+ * extensions, `vlan` reads it as metadata) and with the kernel refusing it
+ * (run by the ring walk with the tag as metadata, as libpcap's userland
+ * filter): the same packets, lengths and bytes, and both libraries'
+ * filters where they were meant to be (SO_GET_FILTER's length: 0 when none
+ * is attached). Without the extensions, `vlan` looks in the packet alone. */
+static void vlan_filters_compared(int extensions)
 {
-    (void)state;
     /* same: libcapture's optimizer lays the program out as libpcap's (the
-     * others it does not fold the constant offsets of the tag's two cases
-     * as libpcap's does: one to three instructions more); unopt: so does
-     * its code generator (not for ether[...], generated otherwise as in
-     * master). ether[...] and len see the packet as the kernel holds it,
-     * the outer tag gone, as with libpcap. */
+     * others, laid out otherwise, are no longer than libpcap's); unopt: so
+     * does its code generator (not for ether[...], generated otherwise as
+     * in master). ether[...] and len see the packet as the kernel holds it,
+     * the outer tag gone, as with libpcap. Without the extensions, every
+     * optimized program is libpcap's. */
     static const struct { const char *filter; int same, unopt; } filters[] = {
         { "vlan", 1, 1 }, { "vlan 5", 1, 1 }, { "vlan and udp", 0, 1 }, { "not vlan", 1, 1 },
-        { "udp and not vlan", 1, 1 }, { "vlan 5 and vlan 6", 0, 1 }, { "vlan 0", 1, 1 },
+        { "udp and not vlan", 1, 1 }, { "vlan 5 and vlan 6", 1, 1 }, { "vlan 0", 1, 1 },
         { "vlan 5 and udp", 0, 1 }, { "vlan 6 or not udp", 0, 1 }, { "ether[12:2] = 0x800", 1, 0 },
         { "vlan and greater 80", 1, 1 },
     };
@@ -1386,20 +1389,25 @@ static void vlan_filters_as_libpcap(void **state)
         assert_int_equal(pcap_set_immediate_mode(p, 1), 0);
         assert_int_equal(pcap_activate(p), 0);
         struct bpf_program bp;
-        /* Unoptimized, every program is libpcap's; optimized, those marked same. */
+        /* Unoptimized, every program is libpcap's; optimized, those marked
+         * same, and none longer than libpcap's. */
         for (int opt = 0; opt < 2; opt++) {
             assert_int_equal(pcap_compile(p, &bp, filter, opt, PCAP_NETMASK_UNKNOWN), 0);
-            if (opt == 1 && !filters[k / 2].same)
-                break;
             if (opt == 0 && !filters[k / 2].unopt) {
                 pcap_freecode(&bp);
                 continue;
             }
             capture_bpf *prog = capture_compile_for(r, filter, opt, CAPTURE_NETMASK_UNKNOWN, err);
             assert_non_null(prog);
+            if (!extensions && lcap_bpf_validate_no_aux(prog, err) < 0)
+                fail_msg("%s: the kernel has no BPF extensions, yet: %s", filter, err);
             const struct capture_insn *insns;
             size_t n = capture_bpf_insns(prog, &insns);
-            if (n != bp.bf_len || memcmp(insns, bp.bf_insns, n * sizeof(*insns)) != 0)
+            if (opt == 1 && n > bp.bf_len)
+                fail_msg("%s: libcapture's program (%zu instructions) is longer than libpcap's (%u)", filter, n,
+                         bp.bf_len);
+            if ((opt == 0 || filters[k / 2].same || !extensions) &&
+                (n != bp.bf_len || memcmp(insns, bp.bf_insns, n * sizeof(*insns)) != 0))
                 fail_msg("%s%s: libcapture's program (%zu instructions) is not libpcap's (%u)", filter,
                          opt ? "" : " (unoptimized)", n, bp.bf_len);
             capture_bpf_free(prog);
@@ -1465,6 +1473,57 @@ static void vlan_filters_as_libpcap(void **state)
         pcap_close(p);
         capture_close(r);
     }
+}
+
+static void vlan_filters_as_libpcap(void **state)
+{
+    (void)state;
+    vlan_filters_compared(1);
+}
+
+/* The kernel's answer to getsockopt(SO_BPF_EXTENSIONS) as the test says
+ * (libfakesockopt.so, preloaded, reads LIVE_BPF_EXTENSIONS); 1 if it
+ * failed, as the real kernel never does here. */
+static int kernel_says_no_extensions(const char *says, int *v)
+{
+    assert_int_equal(setenv("LIVE_BPF_EXTENSIONS", says, 1), 0);
+    int fd = socket(AF_PACKET, SOCK_RAW, 0);
+    assert_true(fd >= 0);
+    socklen_t l = sizeof(*v);
+    int rc = getsockopt(fd, SOL_SOCKET, SO_BPF_EXTENSIONS, v, &l);
+    close(fd);
+    return rc < 0;
+}
+
+/* The kernel says it has no BPF extensions (the option fails, as before
+ * Linux 3.14), to both libraries: `vlan` looks in the packet; and so when
+ * it reports fewer than the VLAN tag's (SKF_AD_VLAN_TAG_PRESENT, 48). */
+static void vlan_filters_without_extensions(void **state)
+{
+    (void)state;
+    int v = 0;
+    if (!kernel_says_no_extensions("none", &v))
+        fail_msg("SO_BPF_EXTENSIONS answered %d: run with LD_PRELOAD=libfakesockopt.so", v);
+    vlan_filters_compared(0);
+    static const struct { const char *says; int metadata; } answers[] = { { "47", 0 }, { "48", 1 } };
+    for (size_t i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+        assert_false(kernel_says_no_extensions(answers[i].says, &v));
+        capture_reader *r = open_if(LIVE_IF, 0, 100, 1);
+        char err[CAPTURE_ERRBUF_SIZE];
+        capture_bpf *prog = capture_compile_for(r, "vlan 5", 1, CAPTURE_NETMASK_UNKNOWN, err);
+        assert_non_null(prog);
+        if ((lcap_bpf_validate_no_aux(prog, err) < 0) != answers[i].metadata)
+            fail_msg("SO_BPF_EXTENSIONS %s: `vlan 5` %s the metadata", answers[i].says,
+                     answers[i].metadata ? "does not read" : "reads");
+        capture_bpf_free(prog);
+        capture_close(r);
+    }
+}
+
+static int kernel_extensions_back(void **state)
+{
+    (void)state;
+    return unsetenv("LIVE_BPF_EXTENSIONS");
 }
 
 /* Traffic every interface of the namespace sees: frames from the peer
@@ -1720,6 +1779,7 @@ int main(void)
         { cmocka_unit_test(vlan_tag_put_back), NATIVE },
         { cmocka_unit_test(vlan_kernel_filter), NATIVE },
         { cmocka_unit_test(vlan_filters_as_libpcap), NATIVE },
+        { cmocka_unit_test_teardown(vlan_filters_without_extensions, kernel_extensions_back), NATIVE },
         { cmocka_unit_test(loopback_once), NATIVE },
         { cmocka_unit_test(any_device_as_libpcap), NATIVE },
         { cmocka_unit_test(any_device_limits), NATIVE },

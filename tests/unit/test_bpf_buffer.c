@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "hostword.h"
 #include "live/bpf_buffer.h"
 #include "live/flavor.h"
 
@@ -19,19 +20,6 @@ typedef struct rec {
     unsigned linkhdr; /* what bh_hdrlen is computed for */
 } rec;
 
-static void put(uint8_t *p, uint64_t v, unsigned width)
-{
-    if (width == 8) {
-        memcpy(p, &v, 8);
-    } else if (width == 4) {
-        uint32_t w = (uint32_t)v;
-        memcpy(p, &w, 4);
-    } else {
-        uint16_t w = (uint16_t)v;
-        memcpy(p, &w, 2);
-    }
-}
-
 /* Appends one record as flavour f's kernel lays it out; returns the new end. */
 static size_t add(uint8_t *buf, size_t at, const struct lcap_bpf_flavor *f,
                   const struct lcap_bpf_hdr_layout *l, const rec *r)
@@ -39,11 +27,11 @@ static size_t add(uint8_t *buf, size_t at, const struct lcap_bpf_flavor *f,
     unsigned hdrlen = lcap_flavor_hdrlen(f, l, r->linkhdr);
     uint8_t *p = buf + at;
     memset(p, 0xee, hdrlen); /* padding must not matter */
-    put(p + l->sec_off, (uint64_t)r->sec, l->sec_width);
-    put(p + l->frac_off, r->frac, l->frac_width);
-    put(p + l->caplen_off, r->caplen, 4);
-    put(p + l->datalen_off, r->datalen, 4);
-    put(p + l->hdrlen_off, hdrlen, 2);
+    lcap_test_put_word(p + l->sec_off, l->sec_width, (uint64_t)r->sec);
+    lcap_test_put_word(p + l->frac_off, l->frac_width, r->frac);
+    lcap_test_put_word(p + l->caplen_off, 4, r->caplen);
+    lcap_test_put_word(p + l->datalen_off, 4, r->datalen);
+    lcap_test_put_word(p + l->hdrlen_off, 2, hdrlen);
     for (uint32_t i = 0; i < r->caplen; i++)
         p[hdrlen + i] = (uint8_t)(i + r->caplen);
     return at + lcap_flavor_align(f, hdrlen + r->caplen);
@@ -173,17 +161,17 @@ static void malformed_records(void **state)
         /* A header cut short by the end of the read. */
         expect_bad(f, one + 10, "fewer than its");
         /* bh_hdrlen smaller than the header, or past the end. */
-        put(buf + one + l->hdrlen_off, 3, 2);
+        lcap_test_put_word(buf + one + l->hdrlen_off, 2, 3);
         expect_bad(f, two, "bh_hdrlen 3");
-        put(buf + one + l->hdrlen_off, 60000, 2);
+        lcap_test_put_word(buf + one + l->hdrlen_off, 2, 60000);
         expect_bad(f, two, "bh_hdrlen 60000");
         add(buf, one, f, l, &r);
         /* bh_caplen past the bytes read. */
-        put(buf + one + l->caplen_off, 21 + (two - one), 4);
+        lcap_test_put_word(buf + one + l->caplen_off, 4, 21 + (two - one));
         expect_bad(f, two, "runs past");
         add(buf, one, f, l, &r);
         /* bh_caplen over bh_datalen. */
-        put(buf + one + l->datalen_off, 19, 4);
+        lcap_test_put_word(buf + one + l->datalen_off, 4, 19);
         expect_bad(f, two, "exceeds bh_datalen 19");
     }
 }

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -31,6 +32,50 @@ static void refused(int dlt, const char *expr, ...)
 }
 
 #define EN CAPTURE_DLT_EN10MB
+
+/* expr must be refused on EN10MB with exactly the message want. */
+static void says(const char *expr, const char *want)
+{
+    char err[CAPTURE_ERRBUF_SIZE] = "";
+    capture_bpf *p = capture_compile(EN, 262144, expr, 1, CAPTURE_NETMASK_UNKNOWN, err);
+    if (p != NULL) {
+        capture_bpf_free(p);
+        fail_msg("'%s' compiled", expr);
+    }
+    if (strcmp(err, want) != 0)
+        fail_msg("'%s': '%s', not '%s'", expr, err, want);
+}
+
+/* A parenthesized list of bare ids (libpcap's "paren pid"): a term in it,
+ * or a list opening a group, is refused as libpcap refuses it (filter_diff
+ * seed 62; tests/interop/filter_paren_shapes.txt), naming the token. */
+static void id_lists_in_parentheses(void **state)
+{
+    (void)state;
+    static const char nested[] = "a list of names, numbers or addresses in parentheses cannot open a group: "
+                                 "drop these parentheses";
+    static const char term[] = "expected a name, a number or an address: the list in parentheses began with a "
+                               "bare one (column %d); qualify it ('host', 'port'...) to mix in other primitives";
+    char list[CAPTURE_ERRBUF_SIZE];
+    char want[2 * CAPTURE_ERRBUF_SIZE];
+    snprintf(want, sizeof(want), "syntax error at '(' (column 18): %s", nested);
+    says("host 1.2.3.4 or ((5.6.7.8))", want);
+    says("host 1.2.3.4 or ((5.6.7.8) or 1.1.1.1)", want);
+    snprintf(want, sizeof(want), "syntax error at '(' (column 30): %s", nested);
+    says("host 1.2.3.4 or (1.1.1.1 or ((5.6.7.8)))", want);
+    snprintf(want, sizeof(want), "syntax error at '(' (column 7): %s", nested);
+    says("port ((80 or 81))", want);
+    snprintf(list, sizeof(list), term, 18);
+    snprintf(want, sizeof(want), "syntax error at 'tcp' (column 29): %s", list);
+    says("host 1.2.3.4 or (5.6.7.8 or tcp)", want);
+    /* the list's first id, after its 'not' */
+    snprintf(list, sizeof(list), term, 22);
+    snprintf(want, sizeof(want), "syntax error at 'port' (column 33): %s", list);
+    says("host 1.2.3.4 or (not 5.6.7.8 or port 80)", want);
+    /* after a qualifier the list has no term to turn into: a keyword is a name */
+    says("host (1.2.3.4 or tcp)", "syntax error at 'tcp' (column 18): expected a name, a number or an address "
+                                  "('tcp' is a keyword: write '\\tcp' for the name)");
+}
 
 /* A relation whose right side is missing or wrong: the error is there, not
  * at the operator (which used to be called "expected a relational operator"). */
@@ -253,6 +298,7 @@ int main(void)
         cmocka_unit_test(ss7_fields_where_libpcap_has_them), cmocka_unit_test(link_index_on_brcm_prepend),
         cmocka_unit_test(accepts_with_the_snaplen_given),
         cmocka_unit_test(radio_only_on_radio_headers), cmocka_unit_test(sap_protocols_on_plain_type_fields),
+        cmocka_unit_test(id_lists_in_parentheses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

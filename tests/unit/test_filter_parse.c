@@ -119,6 +119,44 @@ static void qualifiers_inherited(void **state)
     expect_error("(port 53) or 123", "'123'", "qualifier");
 }
 
+/* Groups as libpcap's grammar has them: after and/or "paren expr ')'" (a
+ * term first) or "paren pid ')'" (a bare id or pnum first, then ids only;
+ * the ids inherit what was in force before the group); a list of ids
+ * cannot open a group; a pnum is a number in any parentheses. */
+static void id_groups_as_libpcap(void **state)
+{
+    (void)state;
+    parsed *p = parse("tcp port 80 or ((81) or 82)");
+    assert_int_equal(p->tree->r->kind, N_OR);
+    assert_int_equal(p->tree->r->l->kind, N_NUM);
+    assert_int_equal(p->tree->r->l->num, 81);
+    assert_int_equal(p->tree->r->l->q.proto, Q_TCP);
+    assert_int_equal(p->tree->r->r->q.addr, Q_PORT);
+    done(p);
+    p = parse("port 80 or (((81)))");
+    assert_int_equal(p->tree->r->kind, N_NUM);
+    assert_int_equal(p->tree->r->q.addr, Q_PORT);
+    done(p);
+    p = parse("host 1.2.3.4 or (not (5.6.7.8) or 1.1.1.1 or (2.2.2.2))");
+    assert_int_equal(p->tree->r->l->l->kind, N_NOT);
+    assert_int_equal(p->tree->r->l->l->l->q.addr, Q_HOST);
+    assert_int_equal(p->tree->r->r->kind, N_HID);
+    assert_int_equal(p->tree->r->r->q.addr, Q_HOST);
+    done(p);
+    /* a term first: then anything, names inheriting as after and/or */
+    p = parse("host 1.2.3.4 or ((tcp) or 5.6.7.8)");
+    assert_int_equal(p->tree->r->r->kind, N_HID);
+    assert_int_equal(p->tree->r->r->q.addr, Q_HOST);
+    done(p);
+    expect_error("port 80 or ((81) = 81 or 82)", "'82'", "qualifier");
+    expect_error("host 1.2.3.4 or ((5.6.7.8))", "at '(' (column 18)", "cannot open a group");
+    expect_error("host ((1.2.3.4) or 5.6.7.8)", "at '(' (column 7)", "cannot open a group");
+    expect_error("host 1.2.3.4 or not ((5.6.7.8))", "at '(' (column 22)", "cannot open a group");
+    expect_error("host 1.2.3.4 or ((not 5.6.7.8))", "at '(' (column 18)", "cannot open a group");
+    expect_error("host 1.2.3.4 or (5.6.7.8 and not udp)", "at 'udp' (column 34)", "began with a bare one");
+    expect_error("port 80 or (81 or 82 = 82)", "at '=' (column 22)", "'and', 'or' or ')'");
+}
+
 static void addresses_and_numbers(void **state)
 {
     (void)state;
@@ -287,6 +325,7 @@ int main(void)
         cmocka_unit_test(and_or_same_precedence_left_assoc),
         cmocka_unit_test(not_binds_tighter),
         cmocka_unit_test(qualifiers_inherited),
+        cmocka_unit_test(id_groups_as_libpcap),
         cmocka_unit_test(addresses_and_numbers),
         cmocka_unit_test(arithmetic_precedence),
         cmocka_unit_test(syntax_errors_name_token_column),
