@@ -309,7 +309,16 @@ void lcap_cc_scratch_end(lcap_cc *cc)
 
 int lcap_cc_alloc_reg(lcap_cc *cc)
 {
-    for (int i = 0; i < 16; i++) {
+    /* libpcap's order for its shape (the verdict's graph): the first free
+     * word from the last one taken on, round */
+    for (int n = 0; cc->libpcap_shape && n < 16; n++, cc->curreg = (cc->curreg + 1) % 16) {
+        if (!(cc->regused & (1u << cc->curreg))) {
+            cc->regused |= 1u << cc->curreg;
+            cc->regever |= 1u << cc->curreg;
+            return cc->curreg;
+        }
+    }
+    for (int i = 0; !cc->libpcap_shape && i < 16; i++) {
         if (!(cc->regused & (1u << i))) {
             cc->regused |= 1u << i;
             cc->regever |= 1u << i;

@@ -85,11 +85,13 @@ typedef struct lcap_cc {
     int is_lane;             /* after 'lane' on SunATM: Ethernet inside LANE */
     unsigned regused;        /* scratch words in use (bit mask) */
     unsigned regever;        /* scratch words ever used */
+    int curreg;              /* the last one taken, in libpcap's shape (arena.c) */
     int nblocks;             /* blocks created */
     int markgen;             /* graph walks: a fresh mark value each */
     int savefile;            /* packets from a savefile of any OS (capture_compile_savefile) */
-    int opaque_index;        /* ... compiled as indexed loads instead (compile.c) */
-    int libpcap_weak;        /* optimize only as far as libpcap's optimizer sees (opt.c) */
+    int libpcap_shape;       /* generate as libpcap 1.10.3 does: the graph its
+                              * optimizer's verdict is judged on (compile.c) */
+    int computed_shift;      /* a shift by an amount not written as a number (gen.c) */
     int protochain_spent;    /* instructions the protochain walks took (gen_misc.c) */
     int linux_vlan;          /* for a live Linux capture (LCAP_COMPILE_LINUX_VLAN) */
     int vlan_vloffset;       /* ... whose variable VLAN offsets start at 0 (gen_link.c) */
@@ -114,6 +116,16 @@ enum {
 /* capture_compile() for what flags (LCAP_COMPILE_*) say. */
 capture_bpf *lcap_compile(int linktype, int snaplen, const char *filter, int optimize, uint32_t netmask,
                           unsigned flags, char *errbuf);
+
+/* The unoptimized program of the graph the verdict "rejects all packets"
+ * is judged on (libpcap's shape, compile.c), to compare with libpcap's. */
+capture_bpf *lcap_compile_libpcap_shape(int linktype, int snaplen, const char *filter, uint32_t netmask,
+                                       unsigned flags, char *errbuf);
+
+/* What libpcap's optimizer would say of the expression (opt_pcap.h's
+ * LCAP_PM_*: compiles, rejects all packets, an error of its own in errbuf),
+ * whatever libcapture's optimizer says; -1 when it does not compile. */
+int lcap_compile_verdict(int linktype, const char *filter, uint32_t netmask, unsigned flags, char *errbuf);
 
 /* Records the first error (later ones are dropped) with the column it is
  * about (1-based; 0 when none applies). Returns NULL for convenience. */

@@ -248,7 +248,7 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
                 lcap_stmt_cat(s, ST(LCAP_BPF_MISC | LCAP_BPF_TAX, 0));
                 lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
             }
-        } else if (idx.is_const && (cc->opaque_index || idx.k > UINT32_MAX - k)) {
+        } else if (idx.is_const && (cc->libpcap_shape || idx.k > UINT32_MAX - k)) {
             /* an offset past 2^32 stays x + k, a load that fails, as libpcap's */
             s = ST(LCAP_BPF_LDX | LCAP_BPF_IMM, idx.k);
             lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | sz, k));
@@ -322,6 +322,10 @@ static int gen_arith(lcap_cc *cc, const lcap_arith *a, aval *out)
                           "shift by an expression starting with %u: libpcap refuses a shift whose amount begins with a constant above 31", first);
             return -1;
         }
+        /* libpcap's optimizer refuses a shift past 31 by an amount it
+         * computes: whether it would is the verdict's (compile.c) */
+        if (!r.is_const && (a->op == LCAP_BPF_LSH || a->op == LCAP_BPF_RSH))
+            cc->computed_shift = 1;
         if (r.is_const) {
             out->s = lcap_stmt_cat(l.s, ST(LCAP_BPF_ALU | a->op | LCAP_BPF_K, r.k));
         } else {
@@ -353,6 +357,8 @@ static lcap_cond *gen_relation(lcap_cc *cc, const lcap_node *n)
         [R_LE] = { LCAP_BPF_JGT, 1 }, [R_GT] = { LCAP_BPF_JGT, 0 }, [R_GE] = { LCAP_BPF_JGE, 0 },
     };
     int reg = -1;
+    if (cc->libpcap_shape)
+        return lcap_gen_relation_pcap(cc, n->a0, n->a1, rels[n->rel].jop, rels[n->rel].reverse);
     if (gen_arith(cc, n->a1, &a1) < 0)
         return NULL;
     if (!a1.is_const && (reg = lcap_cc_alloc_reg(cc)) < 0)

@@ -130,6 +130,9 @@ lcap_cond *lcap_gen_ip6addr(lcap_cc *cc, const lcap_node *n);
 lcap_cond *lcap_gen_ecode(lcap_cc *cc, const lcap_node *n);
 /* For proto[...]: what the index is relative to (*offrel) and the check the
  * packet must pass first (NULL if none; errors set cc->error). */
+/* "l op r" as libpcap generates it, every value through a scratch word
+ * (gen_arith_pcap.c): the graph the verdict is judged on. */
+lcap_cond *lcap_gen_relation_pcap(lcap_cc *cc, const lcap_arith *l, const lcap_arith *r, uint16_t jop, int reverse);
 lcap_cond *lcap_gen_load_proto(lcap_cc *cc, int proto, int col, lcap_cond *idx_check, int *offrel);
 
 /* gen_tunnel.c */

@@ -47,6 +47,11 @@ static lcap_cond *hostop4(lcap_cc *cc, uint32_t addr, uint32_t mask, int dir, ui
 {
     if (!ip_dir_ok(cc, dir, col))
         return NULL;
+    if (cc->libpcap_shape && dir != Q_SRC && dir != Q_DST) { /* libpcap 1.10.3's shape: the type in each */
+        lcap_cond *s = hostop4(cc, addr, mask, Q_SRC, ethertype, src_off, dst_off, col);
+        lcap_cond *d = hostop4(cc, addr, mask, Q_DST, ethertype, src_off, dst_off, col);
+        return dir == Q_AND ? lcap_and(s, d) : lcap_or(s, d);
+    }
     lcap_cond *lt = lcap_gen_linktype(cc, ethertype);
     return lcap_and(lt, addr4(cc, addr, mask, dir, src_off, dst_off));
 }
@@ -104,6 +109,11 @@ static lcap_cond *hostop6(lcap_cc *cc, const uint8_t *a, const uint8_t *m, int d
 {
     if (!ip_dir_ok(cc, dir, col))
         return NULL;
+    if (cc->libpcap_shape && dir != Q_SRC && dir != Q_DST) {
+        lcap_cond *s = hostop6(cc, a, m, Q_SRC, src_off, dst_off, col);
+        lcap_cond *d = hostop6(cc, a, m, Q_DST, src_off, dst_off, col);
+        return dir == Q_AND ? lcap_and(s, d) : lcap_or(s, d);
+    }
     lcap_cond *lt = lcap_gen_linktype(cc, ETHERTYPE_IPV6);
     return lcap_and(lt, addr6(cc, a, m, dir, src_off, dst_off));
 }
@@ -165,7 +175,11 @@ lcap_cond *lcap_gen_port_family(lcap_cc *cc, int v6, uint32_t lo, uint32_t hi, i
 {
     lcap_cond *b0 = lcap_gen_linktype(cc, v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
     lcap_cond *b1;
-    if (ipproto == PROTO_UNDEF) {
+    if (ipproto == PROTO_UNDEF && cc->libpcap_shape) { /* libpcap 1.10.3's order */
+        b1 = portop(cc, v6, lo, hi, IPPROTO_SCTP_, dir, range);
+        b1 = lcap_or(b1, portop(cc, v6, lo, hi, IPPROTO_TCP_, dir, range));
+        b1 = lcap_or(b1, portop(cc, v6, lo, hi, IPPROTO_UDP_, dir, range));
+    } else if (ipproto == PROTO_UNDEF) {
         b1 = lcap_or(portop(cc, v6, lo, hi, IPPROTO_TCP_, dir, range), portop(cc, v6, lo, hi, IPPROTO_UDP_, dir, range));
         b1 = lcap_or(b1, portop(cc, v6, lo, hi, IPPROTO_SCTP_, dir, range));
     } else {
@@ -711,7 +725,7 @@ int lcap_host_chain_ok(const lcap_cc *cc, const lcap_node *n)
     /* Ethernet's type field, compared with the three types, is one test of
      * one field: at most one family matches a packet (see below) */
     return n->kind == N_HID && n->masklen < 0 && !n->has_mask && n->q.proto == Q_DEFAULT &&
-           (n->q.addr == Q_DEFAULT || n->q.addr == Q_HOST) && n->q.dir <= Q_AND && !cc->libpcap_weak &&
+           (n->q.addr == Q_DEFAULT || n->q.addr == Q_HOST) && n->q.dir <= Q_AND && !cc->libpcap_shape &&
            cc->linktype == cc->dlt && cc->link->ltkind == LT_ETHER && !cc->is_lane && cc->label_depth == 0;
 }
 
@@ -724,8 +738,8 @@ int lcap_host_chain_ok(const lcap_cc *cc, const lcap_node *n)
  * of the terms either way), the tests left out would only load the type
  * field again: every result, on short packets too, is the same, and the
  * optimizer gets the graph it would make, from under half the blocks. Not
- * under libpcap's rules (the verdict "rejects all packets" is judged on
- * libpcap's form, compile.c). */
+ * in libpcap's shape (the graph the verdict "rejects all packets" is
+ * judged on, compile.c). */
 lcap_cond *lcap_gen_host4_chain(lcap_cc *cc, const lcap_node *const *leaf, size_t n)
 {
     static const struct {

@@ -23,8 +23,6 @@ typedef struct lcap_block {
     int id;
     /* scratch for the optimizer and emitter */
     int mark, order, pos, len, npred;
-    uint32_t aval;              /* value number of A at the branch */
-    uint32_t xval;              /* value number of X at the branch */
     int has_store;              /* writes a scratch word: never bypassed */
     void *facts;
 } lcap_block;
@@ -98,10 +96,14 @@ lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, i
 uint32_t lcap_scratch_used(lcap_block *const *ord, size_t n);
 
 /* The optimizer: simplifies the graph from *root in place. 0; 1 when the
- * expression rejects every packet by libpcap's rules (*root is then a
- * return of 0; a program shortened to that by stronger rules gives 0); -1
- * with the error set. */
+ * program matches nothing (*root is then a return of 0: whether libpcap
+ * would refuse the expression is judged apart, opt_pcap.h); -1 with the
+ * error set. */
 int lcap_optimize(lcap_cc *cc, lcap_block **root);
+/* After lcap_optimize: 1 when no path of the (small) program from root
+ * reaches an accepting return with its tests consistent (opt_nomatch.c),
+ * 0 when one may, -1 with the error set. */
+int lcap_opt_matches_nothing(lcap_cc *cc, lcap_block *root);
 /* After lcap_optimize: equality tests of fields in one word, and chains of
  * equality tests of one value, merged into fewer tests (opt_merge.c). 0, or
  * -1 with the error set. */

@@ -1,6 +1,7 @@
 /* opt.c - the optimizer, first version: value numbering of each block's tests, facts known on
  * every edge (intersected where paths join), jump threading over tests those facts decide,
- * and the "rejects all packets" verdict. Bounded: a fixed number of passes over a DAG. */
+ * and whether the program then matches nothing (libpcap's verdict on that: opt_pcap.c). Bounded: a
+ * fixed number of passes over a DAG. */
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <string.h>
 
@@ -62,8 +63,7 @@ typedef struct fact {
 
 typedef struct fset {
     int16_t n;
-    uint8_t keep;   /* when full, drop a test known false rather than the oldest */
-    uint8_t pad;
+    uint8_t pad[2];
     /* a 64-bit filter: the bit of every test with a fact, and of every value
      * with an equality known true; most lookups stop there (a chain's facts
      * share their value, so a filter of values would not) */
@@ -111,7 +111,7 @@ static inline void fset_add(unsigned long *work, fset *s, fact f)
             if (fact_same(&s->f[i], &f))
                 return;
     }
-    if (s->n == MAXFACTS && s->keep) {
+    if (s->n == MAXFACTS) {
         *work += MAXFACTS;
         /* the tests known false of the value now tested go ("port a or
          * port b or ..." piles those up; at once, so that the next adds
@@ -127,10 +127,9 @@ static inline void fset_add(unsigned long *work, fset *s, fact f)
         s->n = k;
     }
     if (s->n == MAXFACTS) {
-        /* the oldest test known false, or the oldest (libpcap's rules, for
-         * the verdict, drop the oldest) */
+        /* the oldest test known false, or the oldest */
         int drop = 0;
-        for (int i = 0; s->keep && i < s->n; i++)
+        for (int i = 0; i < s->n; i++)
             if (!s->f[i].yes) {
                 drop = i;
                 break;
@@ -148,7 +147,6 @@ static void fset_copy(unsigned long *work, fset *dst, const fset *src)
 {
     *work += (unsigned)src->n;
     dst->n = src->n;
-    dst->keep = src->keep;
     dst->mask[0] = src->mask[0];
     dst->mask[1] = src->mask[1];
     if (src->n > 0)
@@ -188,27 +186,20 @@ static int eval_test(uint16_t op, uint32_t a, uint32_t k)
 }
 
 /* What the facts cannot change about the test "a op opnd": PRE_FACTS (they
- * decide it or not), PRE_ROOT (decided, as *val, only at the root: weak), or
- * the outcome (1, 0, -1 unknown). */
-enum { PRE_FACTS = 2, PRE_ROOT = 3 };
+ * decide it or not), or the outcome (1, 0, -1 unknown). */
+enum { PRE_FACTS = 2 };
 
-static int decide_pre(vtab *t, uint32_t a, uint16_t op, uint32_t opnd, uint32_t *kout, int *val)
+static int decide_pre(vtab *t, uint32_t a, uint16_t op, uint32_t opnd, uint32_t *kout)
 {
     uint32_t x, k = 0;
     int kconst = is_const(t, opnd, &k);
     *kout = k;
-    *val = -1;
     if (kconst && op == LCAP_BPF_JSET && k == 0)
         return 0;
-    /* weak: libpcap folds a test of a computed constant only in its last
-     * pass, whose result reaches the root (and a refusal) only from the
-     * root down; it never compares a value with itself */
-    if (kconst && is_const(t, a, &x)) {
-        *val = eval_test(op, x, k);
-        return t->weak && (lcap_vn_is_fold(t, a) || lcap_vn_is_fold(t, opnd)) ? PRE_ROOT : *val;
-    }
+    if (kconst && is_const(t, a, &x))
+        return eval_test(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
-        return t->weak ? -1 : op != LCAP_BPF_JGT;
+        return op != LCAP_BPF_JGT;
     if (is_unk(t, a))
         return -1;
     return PRE_FACTS;
@@ -225,17 +216,17 @@ typedef struct binfo {
     uint16_t op;
     uint8_t ready;    /* worked out */
     uint8_t stands_alone, has_store, has_stmts;
-    int8_t pre, preval; /* decide_pre */
+    int8_t pre;       /* decide_pre */
     uint8_t kconst;
 } binfo;
 
 /* 1 true, 0 false, -1 unknown: B's test under the facts s; *same set when
  * a fact of the very test decides it (adding the outcome then adds
  * nothing). */
-static inline int decide(vtab *t, unsigned long *work, const fset *s, const binfo *B, int at_root, int *same)
+static inline int decide(vtab *t, unsigned long *work, const fset *s, const binfo *B, int *same)
 {
     if (B->pre != PRE_FACTS)
-        return B->pre == PRE_ROOT ? (at_root ? B->preval : -1) : B->pre;
+        return B->pre;
     uint32_t a = B->a, opnd = B->opnd, k = B->k;
     uint16_t op = B->op;
     int eq = B->kconst && op == LCAP_BPF_JEQ;
@@ -243,9 +234,8 @@ static inline int decide(vtab *t, unsigned long *work, const fset *s, const binf
     if (!fset_may_have(s, test_bit(a, op, opnd)) && !(eq && fset_may_have(s, test_bit(a, 0, 0))))
         return -1;
     *work += (unsigned)s->n;
-    /* libpcap's rules, no stronger (so that an expression libpcap compiles is
-     * never refused as matching nothing): the same test decides itself, and
-     * an equality known true decides other equalities on the same value. */
+    /* the same test decides itself, and an equality known true decides
+     * other equalities on the same value */
     for (int i = 0; i < s->n; i++) {
         const fact *f = &s->f[i];
         if (f->v != a)
@@ -255,13 +245,8 @@ static inline int decide(vtab *t, unsigned long *work, const fset *s, const binf
             return f->yes;
         }
         uint32_t c;
-        if (eq && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c)) {
-            /* weak: an edge libpcap moves past a test carries no fact of
-             * it (its edge dominators are the graph's), so the outcome is
-             * not added: at a join it would outlive the equality */
-            *same = t->weak;
+        if (eq && f->op == LCAP_BPF_JEQ && f->yes && is_const(t, f->opnd, &c))
             return c == k;
-        }
     }
     return -1;
 }
@@ -279,7 +264,6 @@ typedef struct threader {
     size_t npool, poolcap, nspare;
     fset *chunks[40]; /* every chunk, each twice the last */
     int nchunks;
-    uint32_t stamp; /* this pass's */
     unsigned long work; /* blocks visited, walk steps, facts looked at or copied */
     unsigned globals;
     /* blocks by their statements (and the registers their branch reads),
@@ -292,8 +276,6 @@ typedef struct threader {
         uint32_t ubase;     /* the first of the fresh unknowns rep's registers started with */
         uint8_t stands_alone, has_store, has_stmts;
     } *memo;
-    uint32_t *chain; /* by block id: == stamp when reached from the root
-                      * through decided blocks alone (weak) */
     /* On big graphs, the edges by block id (2 a block: true, false; RET_ID
      * for a return's), kept as the passes change them, so that the order of
      * the blocks is worked out again without chasing a pointer per block:
@@ -435,16 +417,12 @@ static void block_info(threader *T, lcap_block *b)
     B->stands_alone = (uint8_t)bv.stands_alone;
     B->has_store = (uint8_t)bv.has_store;
     B->has_stmts = bv.nstmts > 0;
-    T->chain[b->id] = 0;
     B->op = (uint16_t)LCAP_BPF_OP(b->code);
     B->opnd = LCAP_BPF_SRC(b->code) == LCAP_BPF_X ? bv.x : bv.kval;
     if (!lcap_block_is_ret(b)) {
-        int val;
-        B->pre = (int8_t)decide_pre(t, B->a, B->op, B->opnd, &B->k, &val);
-        B->preval = (int8_t)val;
+        B->pre = (int8_t)decide_pre(t, B->a, B->op, B->opnd, &B->k);
         B->kconst = is_const(t, B->opnd, &B->k);
     }
-    b->aval = bv.stands_alone && !bv.has_store ? bv.a : LCAP_PULL_FIXED;
 }
 
 /* Where an edge with facts f into s ends up: over every test f decides,
@@ -467,7 +445,7 @@ static lcap_block *walk(threader *T, lcap_block *s, fset *f, int *budget)
             break;
         lcap_block *next;
         int branch = is_branch(s);
-        int same = 0, d = branch ? decide(t, work, f, S, 0, &same) : 1;
+        int same = 0, d = branch ? decide(t, work, f, S, &same) : 1;
         if (d < 0) {
             /* worth a look only next to a rejection */
             if (*budget <= 0 || !(is_reject(s->jt) || is_reject(s->jf)))
@@ -510,9 +488,9 @@ static void reach(threader *T, lcap_block *s, fset *f)
 }
 
 /* Threads the edge *slot of b, leaving with facts f (given up): 1 if it moved. */
-static int thread_edge(threader *T, lcap_block **slot, fset *f, int walk_budget)
+static int thread_edge(threader *T, lcap_block **slot, fset *f)
 {
-    int budget = walk_budget;
+    int budget = WALK_BUDGET;
     lcap_block *s = walk(T, *slot, f, &budget);
     int moved = s != *slot;
     *slot = s;
@@ -572,43 +550,31 @@ static lcap_block **order_by_ids(threader *T, const lcap_block *root, size_t *co
     return ord;
 }
 
-/* snap: NULL, or room for the edges of ord's blocks as they were (3 a block:
- * the block, its true and false successors). */
-static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, int *changed, int walk_budget,
-                    lcap_block **snap)
+static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, int *changed)
 {
     vtab *t = T->t;
     binfo *bi = T->bi;
     /* the first pass sees every block a later one may (threading only
-     * takes blocks out of reach, and the verdict's passes start again from
-     * the same graph); the edges of a block are noted once it is done with,
-     * a return's here */
-    for (size_t i = 0; (!T->all_ready || snap != NULL) && i < n; i++) {
+     * takes blocks out of reach); the edges of a block are noted once it
+     * is done with, a return's here */
+    for (size_t i = 0; !T->all_ready && i < n; i++) {
         lcap_block *b = ord[i];
         block_info(T, b);
         if (T->succ != NULL && lcap_block_is_ret(b))
             note_edges(T, b);
-        if (snap != NULL) {
-            snap[3 * i] = b;
-            snap[3 * i + 1] = b->jt;
-            snap[3 * i + 2] = b->jf;
-        }
     }
     T->all_ready = 1;
     if (t->oom) {
         lcap_cc_error(T->cc, 0, "out of memory optimizing the filter");
         return -1;
     }
-    uint32_t stamp = ++T->stamp;
     if (!lcap_block_is_ret(ord[0])) { /* the root, with no facts */
         fset *f0 = set_take(T);
         if (f0 == NULL)
             goto oom;
         f0->n = 0;
-        f0->keep = walk_budget > 0;
         f0->mask[0] = f0->mask[1] = 0;
         T->in[ord[0]->id] = f0;
-        T->chain[ord[0]->id] = stamp;
     }
     for (size_t i = 0; i < n; i++) {
         lcap_block *b = ord[i];
@@ -620,7 +586,7 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
         binfo *B = &bi[b->id];
         int branch = !is_uncond(b);
         if (branch) {
-            int same = 0, d = decide(t, &T->work, in, B, T->chain[b->id] == stamp, &same);
+            int same = 0, d = decide(t, &T->work, in, B, &same);
             if (d >= 0) { /* fold: the test's outcome is known here */
                 b->jt = b->jf = d ? b->jt : b->jf;
                 branch = 0;
@@ -636,22 +602,20 @@ static int one_pass(threader *T, lcap_block **ord, size_t n, lcap_block **root, 
                     goto oom;
                 fset_copy(&T->work, f, in);
                 fset_add(&T->work, f, (fact){ B->a, B->opnd, B->op, 1 });
-                *changed += thread_edge(T, &b->jt, f, walk_budget);
+                *changed += thread_edge(T, &b->jt, f);
             }
             if (lcap_block_is_ret(b->jf)) {
                 set_give(T, in);
             } else {
                 fset_add(&T->work, in, (fact){ B->a, B->opnd, B->op, 0 });
-                *changed += thread_edge(T, &b->jf, in, walk_budget);
+                *changed += thread_edge(T, &b->jf, in);
             }
         } else {
             if (lcap_block_is_ret(b->jt))
                 set_give(T, in);
             else
-                *changed += thread_edge(T, &b->jt, in, walk_budget);
+                *changed += thread_edge(T, &b->jt, in);
             b->jf = b->jt; /* both ways, or the block would test again */
-            if (T->chain[b->id] == stamp && !lcap_block_is_ret(b->jt))
-                T->chain[b->jt->id] = stamp;
         }
         if (T->succ != NULL)
             note_edges(T, b);
@@ -748,48 +712,25 @@ static int accepts_some(lcap_block **ord, size_t n, lcap_block **reject)
 }
 
 #define MAX_PASSES 4
-/* under libpcap's rules, whose passes go on to a fixpoint: a pullup's
- * effect shows only a pass or two later, and chains pull up level by level */
-#define MAX_VERDICT_PASSES 16
-#define MAX_PULLUPS 16
 
 /* Threading passes until nothing changes (a few at most). *ord gets the
  * blocks of the resulting graph in order (NULL if the passes ran out while
- * still changing it); *snap, when asked for, the edges before the first. */
-static int thread_passes(threader *T, lcap_block **root, int walk_budget, lcap_block ***snap, size_t *nsnap,
-                         lcap_block ***ord_out, size_t *n_out)
+ * still changing it). */
+static int thread_passes(threader *T, lcap_block **root, lcap_block ***ord_out, size_t *n_out)
 {
     lcap_cc *cc = T->cc;
     *ord_out = NULL;
-    for (int pass = 0; pass < (walk_budget == 0 ? MAX_VERDICT_PASSES : MAX_PASSES); pass++) {
+    for (int pass = 0; pass < MAX_PASSES; pass++) {
         size_t n;
-        /* the edges one_pass notes are the graph's until pullups change it */
-        lcap_block **ord = pass > 0 && walk_budget > 0 && T->succ != NULL ? order_by_ids(T, *root, &n)
-                                                                       : lcap_topo_order_tmp(cc, *root, &n, 0);
+        lcap_block **ord = pass > 0 && T->succ != NULL ? order_by_ids(T, *root, &n)
+                                                       : lcap_topo_order_tmp(cc, *root, &n, 0);
         if (ord == NULL)
             return -1;
-        if (pass == 0 && snap != NULL) {
-            *snap = lcap_tmp_alloc(cc, 3 * n, sizeof(**snap), 0);
-            if (*snap == NULL) {
-                lcap_tmp_free(cc, ord);
-                lcap_cc_error(cc, 0, "out of memory optimizing the filter");
-                return -1;
-            }
-            *nsnap = n;
-        }
         int changed = 0;
-        if (one_pass(T, ord, n, root, &changed, walk_budget, pass == 0 && snap != NULL ? *snap : NULL) < 0) {
+        if (one_pass(T, ord, n, root, &changed) < 0) {
             lcap_tmp_free(cc, ord);
             return -1;
         }
-        /* under libpcap's rules (the verdict), its pullups too, between
-         * its threading passes: a test they bring up is then decided */
-        int pulled = !changed && walk_budget == 0 ? lcap_opt_pullup(cc, *root, MAX_PULLUPS) : 0;
-        if (pulled < 0) {
-            lcap_tmp_free(cc, ord);
-            return -1;
-        }
-        changed += pulled;
         if (!changed) {
             *ord_out = ord;
             *n_out = n;
@@ -815,31 +756,23 @@ static void free_threader(threader *T)
     lcap_cc *cc = T->cc;
     while (T->nchunks > 0)
         lcap_tmp_free(cc, T->chunks[--T->nchunks]);
-    void *arrays[] = { T->stack, T->post, T->dfs_mark, T->byid, T->succ, T->memo, T->chain, T->spare, T->in, T->bi };
+    void *arrays[] = { T->stack, T->post, T->dfs_mark, T->byid, T->succ, T->memo, T->spare, T->in, T->bi };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
         lcap_tmp_free(cc, arrays[i]);
 }
 
-/* The verdict "rejects all packets" must come from libpcap's rules alone
- * (tests decided by the same test or a known equality), so that no
- * expression libpcap compiles is refused: the two-way looks of the walk only
- * remove more paths. When the program they give accepts something, so does
- * the one libpcap's rules give; when it accepts nothing, the edges are put
- * back as they were and the passes rerun under libpcap's rules for the
- * verdict (a program that matches nothing though libpcap's rules cannot
- * tell is then "ret #0"). 1 accepts some (*ord, *n: the blocks in order,
- * or NULL), 0 none, 2 none though libpcap's rules cannot tell, -1 error. */
+/* Threading to a fixpoint. 1 accepts some (*ord, *n: the blocks in order,
+ * or NULL), 0 none (*reject: a return of 0), -1 error. Whether libpcap
+ * would say "rejects all packets" is not judged here (opt_pcap.c). */
 static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block **reject, lcap_block ***ord,
                             size_t *n)
 {
-    lcap_block **snap = NULL, *root0 = *root;
-    size_t nsnap = 0, nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1;
+    size_t nb = cc->nblocks > 0 ? (size_t)cc->nblocks : 1;
     int accepts = -1;
     threader T = { .cc = cc, .t = t, .globals = global_regs(cc) };
     T.bi = lcap_tmp_alloc(cc, nb, sizeof(*T.bi), 1);
     T.in = lcap_tmp_alloc(cc, nb, sizeof(*T.in), 1);
     T.spare = lcap_tmp_alloc(cc, nb + 2, sizeof(*T.spare), 0);
-    T.chain = lcap_tmp_alloc(cc, nb, sizeof(*T.chain), 0);
     int big = nb >= MEMO_MIN_BLOCKS;
     if (big) {
         for (T.memo_cap = 1; T.memo_cap < nb && T.memo_cap < MEMO_MAX; T.memo_cap *= 2)
@@ -851,38 +784,21 @@ static int thread_and_judge(lcap_cc *cc, vtab *t, lcap_block **root, lcap_block 
         T.post = lcap_tmp_alloc(cc, nb, sizeof(*T.post), 0);
         T.stack = lcap_tmp_alloc(cc, nb, sizeof(*T.stack), 0);
     }
-    if (T.bi == NULL || T.in == NULL || T.spare == NULL || T.chain == NULL ||
+    if (T.bi == NULL || T.in == NULL || T.spare == NULL ||
         (big && (T.memo == NULL || T.succ == NULL || T.byid == NULL || T.dfs_mark == NULL || T.post == NULL ||
                  T.stack == NULL))) {
         free_threader(&T);
         lcap_cc_error(cc, 0, "out of memory optimizing the filter");
         return -1;
     }
-    if (thread_passes(&T, root, WALK_BUDGET, &snap, &nsnap, ord, n) == 0 &&
+    if (thread_passes(&T, root, ord, n) == 0 &&
         (*ord = *ord != NULL || T.succ == NULL ? order_of(cc, *root, *ord, n) : order_by_ids(&T, *root, n)) != NULL)
         accepts = accepts_some(*ord, *n, reject);
-    if (accepts == 0) {
-        lcap_block *strong = *reject;
+    if (accepts != 1) {
         lcap_tmp_free(cc, *ord);
         *ord = NULL;
-        for (size_t i = 0; i < nsnap; i++) {
-            snap[3 * i]->jt = snap[3 * i + 1];
-            snap[3 * i]->jf = snap[3 * i + 2];
-        }
-        *root = root0;
-        accepts = -1;
-        if (thread_passes(&T, root, 0, NULL, NULL, ord, n) == 0 &&
-            (*ord = order_of(cc, *root, *ord, n)) != NULL)
-            accepts = accepts_some(*ord, *n, reject);
-        lcap_tmp_free(cc, *ord);
-        *ord = NULL;
-        if (accepts > 0) {
-            *reject = strong;
-            accepts = 2;
-        }
     }
     cc->opt_work += T.work;
-    lcap_tmp_free(cc, snap);
     free_threader(&T);
     return accepts;
 }
@@ -915,7 +831,6 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
     vtab t;
     memset(&t, 0, sizeof(t));
     t.mem = &cc->arena;
-    t.weak = cc->libpcap_weak;
     lcap_block *reject = NULL, **ord = NULL;
     size_t n = 0;
     lcap_block *root0 = *root;
@@ -924,9 +839,8 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
         keep_root_loads(root0, *root);
     if (accepts < 0)
         rc = -1;
-    else if (accepts != 1 && reject != NULL)
+    else if (accepts == 0 && reject != NULL)
         *root = reject;
-    t.bigshift = 0; /* judged on the blocks left (below), as libpcap's last pass does */
     if (accepts == 1) {
         /* redundant loads out first (a reload of X in every test of a
          * chain would keep the tests from moving); again after chains
@@ -943,10 +857,6 @@ int lcap_optimize(lcap_cc *cc, lcap_block **root)
             rc = again < 0 ? -1 : merge_blocks(cc, root, ord, n);
             lcap_tmp_free(cc, ord);
         }
-    }
-    if (rc == 0 && t.bigshift && !cc->libpcap_noopt) {
-        lcap_cc_error(cc, 0, "shift by more than 31 bits (the shift amount is a constant once optimized)");
-        rc = -1;
     }
     if (rc < 0)
         return -1;

@@ -12,9 +12,7 @@
 /* Value numbers: hash-consed symbolic values. Two equal numbers are the same
  * value on every packet; unknown values (numbers from LCAP_VN_UNK up) are
  * fresh each, equal only to themselves. */
-/* V_FOLD (weak only): a constant computed by arithmetic, which libpcap's
- * optimizer knows only in its last pass */
-enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL, V_FOLD };
+enum { V_CONST, V_UNK, V_LD, V_LDI, V_MSH, V_LEN, V_ALU, V_NEG, V_GLOBAL };
 
 typedef struct lcap_vnode {
     uint8_t op, size;
@@ -29,8 +27,6 @@ typedef struct lcap_vtab {
     uint32_t hcap;
     uint32_t unk;   /* next unknown */
     int oom;
-    int bigshift;   /* a shift of an unknown A by a known X above 31 */
-    int weak;       /* only what libpcap's optimizer finds (the refusal's second look) */
     lcap_arena *mem; /* the compile's arena, which holds the table */
 } lcap_vtab;
 
@@ -77,16 +73,10 @@ static inline uint32_t lcap_vn_unk(lcap_vtab *t) { return LCAP_VN_UNK | (t->unk+
 static inline int lcap_vn_is_unk(const lcap_vtab *t, uint32_t v) { return v >= LCAP_VN_UNK || t->oom; }
 static inline int lcap_vn_is_const(const lcap_vtab *t, uint32_t v, uint32_t *k)
 {
-    if (t->oom || v >= t->n || (t->v[v].op != V_CONST && t->v[v].op != V_FOLD))
+    if (t->oom || v >= t->n || t->v[v].op != V_CONST)
         return 0;
     *k = t->v[v].k;
     return 1;
-}
-static inline int lcap_vn_is_fold(const lcap_vtab *t, uint32_t v) { return !t->oom && v < t->n && t->v[v].op == V_FOLD; }
-/* A constant computed from others: a V_FOLD when weak. */
-static inline uint32_t lcap_vn_computed(lcap_vtab *t, uint32_t k)
-{
-    return t->weak ? lcap_vn_get(t, V_FOLD, 0, 0, 0, 0, k) : lcap_vn_const(t, k);
 }
 /* op(a, b) with constants folded and identities applied. */
 uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b);
@@ -145,11 +135,5 @@ int lcap_opt_redundant(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
  * are adjacent (src tests, then dst tests), before lcap_opt_redundant.
  * 1 when some moved, 0, or -1 with the error set. */
 int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n);
-
-/* libpcap's and/or pullups (opt_pullup.c), for the verdict under libpcap's
- * rules: up to max on the graph from root, each block's aval the value of A
- * at its branch or LCAP_PULL_FIXED; the number made, or -1. */
-#define LCAP_PULL_FIXED 0xffffffffu
-int lcap_opt_pullup(lcap_cc *cc, lcap_block *root, int max);
 
 #endif

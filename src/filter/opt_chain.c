@@ -28,15 +28,11 @@ static int oom(lcap_cc *cc)
     return -1;
 }
 
-static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
+static void classify(lcap_vtab *t, lcap_block *b, cinfo *ci)
 {
     uint32_t defd = 0, ext = 0, iext = 0;
-    int ok = !lcap_block_is_ret(b) && b->jt != b->jf, setx = 0, ind = 0, stepped = 0, shiftx = 0;
+    int ok = !lcap_block_is_ret(b) && b->jt != b->jf, setx = 0, ind = 0;
     for (const lcap_stmt *s = b->stmts; ok && s != NULL; s = s->next) {
-        stepped++;
-        if (LCAP_BPF_CLASS(s->code) == LCAP_BPF_ALU && LCAP_BPF_SRC(s->code) == LCAP_BPF_X &&
-            (LCAP_BPF_OP(s->code) == LCAP_BPF_LSH || LCAP_BPF_OP(s->code) == LCAP_BPF_RSH))
-            shiftx = 1;
         uint32_t u, d;
         lcap_stmt_regs(s, &u, &d);
         if ((u & BIT(LCAP_VN_A) & ~defd) || (d & ~(BIT(LCAP_VN_A) | BIT(LCAP_VN_X))) || lcap_stmt_may_fault(s) ||
@@ -59,14 +55,6 @@ static void classify(lcap_vtab *t, lcap_block *b, const uint32_t *r0, cinfo *ci)
             if (e > ext)
                 ext = e;
         }
-    }
-    /* The values matter only for a shift by X, which may be found past 31
-     * (t->bigshift): the statements looked at are then evaluated. */
-    if (shiftx) {
-        uint32_t r[LCAP_VN_REGS];
-        memcpy(r, r0, sizeof(r));
-        for (const lcap_stmt *s = b->stmts; stepped-- > 0; s = s->next)
-            lcap_vn_step(t, r, s);
     }
     if (ok && !(defd & BIT(LCAP_VN_A)))
         ok = 0; /* tests the A it was given */
@@ -231,8 +219,7 @@ static int chain_shape(const lcap_block *b, int or_sense, const cinfo *info)
 
 /* The chain from b (its blocks in *len, into chain when not NULL): blocks
  * with b's exit for the sense and one predecessor each, each a pure test. */
-static size_t chain_from(lcap_vtab *t, lcap_block *b, int or_sense, cinfo *info, const uint32_t *r0,
-                         lcap_block **chain)
+static size_t chain_from(lcap_vtab *t, lcap_block *b, int or_sense, cinfo *info, lcap_block **chain)
 {
     lcap_block *exit = or_sense ? b->jt : b->jf;
     size_t len = 1;
@@ -245,7 +232,7 @@ static size_t chain_from(lcap_vtab *t, lcap_block *b, int or_sense, cinfo *info,
         if (ci->used || ci->npred != 1 || !lcap_same_exit(or_sense ? c->jt : c->jf, exit))
             break;
         if (!ci->classified)
-            classify(t, c, r0, ci);
+            classify(t, c, ci);
         if (!ci->movable)
             break;
         if (chain != NULL)
@@ -291,11 +278,11 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
             !(chain_shape(b, 1, info) || chain_shape(b, 0, info)))
             continue;
         if (!info[i].classified)
-            classify(t, b, r0, &info[i]);
+            classify(t, b, &info[i]);
         if (!info[i].head)
             continue;
         for (int or_sense = 1; or_sense >= 0; or_sense--) {
-            size_t len = chain_from(t, b, or_sense, info, r0, NULL);
+            size_t len = chain_from(t, b, or_sense, info, NULL);
             if (len < 3)
                 continue;
             /* sized by the chain (a long program's chains are a part of it) */
@@ -307,7 +294,7 @@ int lcap_opt_chains(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n)
                     goto out;
                 }
             }
-            chain_from(t, b, or_sense, info, r0, w.chain);
+            chain_from(t, b, or_sense, info, w.chain);
             lcap_block *last = w.chain[len - 1];
             /* taken either way: a chain's tail would fail as it does (and
              * looking at every tail would cost the square of its length) */

@@ -161,10 +161,6 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
         for (int q = 0; q < nr; q++)
             r[reg[q]] = row[q] == CONFLICT ? lcap_vn_unk(t) : row[q];
         uint32_t out = bound[i];
-        /* libpcap's first, non-altering pass steps over a block whose two
-         * edges meet (opt_j) before its last pass could find a shift by a
-         * constant X past 31 there: such a block's shifts are not judged */
-        int bigshift = t->bigshift;
         b->stmts = drop_recomputed(t, b->stmts, r, bound[i]);
         for (lcap_stmt **sp = &b->stmts; *sp != NULL;) {
             /* so does such a run later in the block ("ld M[0]; add #4; st
@@ -195,8 +191,6 @@ static int drop_unchanged(lcap_cc *cc, lcap_vtab *t, lcap_block **ord, size_t n,
                 sp = &s->next;
             }
         }
-        if (i > 0 && b->jt == b->jf)
-            t->bigshift = bigshift;
         uint32_t x;
         if (b->jt != b->jf && LCAP_BPF_SRC(b->code) == LCAP_BPF_X && !t->oom &&
             lcap_vn_is_const(t, r[LCAP_VN_X], &x)) {

@@ -39,22 +39,22 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
     uint32_t x, y;
     if (lcap_vn_is_const(t, a, &x) && lcap_vn_is_const(t, b, &y)) {
         switch (op) {
-        case LCAP_BPF_ADD: return lcap_vn_computed(t, x + y);
-        case LCAP_BPF_SUB: return lcap_vn_computed(t, x - y);
-        case LCAP_BPF_MUL: return lcap_vn_computed(t, x * y);
-        case LCAP_BPF_DIV: if (y) return lcap_vn_computed(t, x / y); break;
-        case LCAP_BPF_MOD: if (y) return lcap_vn_computed(t, x % y); break;
-        case LCAP_BPF_AND: return lcap_vn_computed(t, x & y);
-        case LCAP_BPF_OR: return lcap_vn_computed(t, x | y);
-        case LCAP_BPF_XOR: return lcap_vn_computed(t, x ^ y);
-        case LCAP_BPF_LSH: return lcap_vn_computed(t, y < 32 ? x << y : 0);
-        case LCAP_BPF_RSH: return lcap_vn_computed(t, y < 32 ? x >> y : 0);
+        case LCAP_BPF_ADD: return lcap_vn_const(t, x + y);
+        case LCAP_BPF_SUB: return lcap_vn_const(t, x - y);
+        case LCAP_BPF_MUL: return lcap_vn_const(t, x * y);
+        case LCAP_BPF_DIV: if (y) return lcap_vn_const(t, x / y); break;
+        case LCAP_BPF_MOD: if (y) return lcap_vn_const(t, x % y); break;
+        case LCAP_BPF_AND: return lcap_vn_const(t, x & y);
+        case LCAP_BPF_OR: return lcap_vn_const(t, x | y);
+        case LCAP_BPF_XOR: return lcap_vn_const(t, x ^ y);
+        case LCAP_BPF_LSH: return lcap_vn_const(t, y < 32 ? x << y : 0);
+        case LCAP_BPF_RSH: return lcap_vn_const(t, y < 32 ? x >> y : 0);
         default: break;
         }
     }
-    if (lcap_vn_is_const(t, b, &y)) { /* identities and absorbing constants (weak: libpcap's, and 0, mul 0) */
+    if (lcap_vn_is_const(t, b, &y)) { /* identities and absorbing constants */
         if ((op == LCAP_BPF_AND || op == LCAP_BPF_MUL) && y == 0)
-            return lcap_vn_computed(t, 0);
+            return lcap_vn_const(t, 0);
         /* not "or #0xffffffff" as 0xffffffff: libpcap keeps x's loads, which
          * may run past the packet (filter_diff -s 146) */
         if (((op == LCAP_BPF_ADD || op == LCAP_BPF_SUB || op == LCAP_BPF_OR || op == LCAP_BPF_XOR ||
@@ -62,7 +62,7 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
             ((op == LCAP_BPF_MUL || op == LCAP_BPF_DIV) && y == 1) || (op == LCAP_BPF_AND && y == 0xffffffffu))
             return a;
         /* a mask keeping every bit a halfword or byte load can have */
-        if (op == LCAP_BPF_AND && !t->weak && a < t->n && (t->v[a].op == V_LD || t->v[a].op == V_LDI)) {
+        if (op == LCAP_BPF_AND && a < t->n && (t->v[a].op == V_LD || t->v[a].op == V_LDI)) {
             uint32_t bits = t->v[a].size == LCAP_BPF_H ? 0xffffu : t->v[a].size == LCAP_BPF_B ? 0xffu : 0xffffffffu;
             if ((y & bits) == bits)
                 return a;
@@ -75,7 +75,7 @@ uint32_t lcap_vn_alu(lcap_vtab *t, uint16_t op, uint32_t a, uint32_t b)
             return b;
         if (op == LCAP_BPF_MUL || op == LCAP_BPF_DIV || op == LCAP_BPF_MOD || op == LCAP_BPF_AND ||
             op == LCAP_BPF_LSH || op == LCAP_BPF_RSH)
-            return lcap_vn_computed(t, 0);
+            return lcap_vn_const(t, 0);
     }
     return lcap_vn_get(t, V_ALU, 0, op, a, b, 0);
 }
@@ -121,15 +121,10 @@ int lcap_vn_step(lcap_vtab *t, uint32_t *r, const lcap_stmt *s)
     case LCAP_BPF_ALU:
         if (LCAP_BPF_OP(c) == LCAP_BPF_NEG) {
             uint32_t x;
-            r[LCAP_VN_A] = lcap_vn_is_const(t, r[LCAP_VN_A], &x) ? lcap_vn_computed(t, (uint32_t)-x)
+            r[LCAP_VN_A] = lcap_vn_is_const(t, r[LCAP_VN_A], &x) ? lcap_vn_const(t, (uint32_t)-x)
                                                                   : lcap_vn_get(t, V_NEG, 0, 0, r[LCAP_VN_A], 0, 0);
         } else {
             uint32_t b = LCAP_BPF_SRC(c) == LCAP_BPF_X ? r[LCAP_VN_X] : lcap_vn_const(t, k);
-            uint32_t y, x;
-            /* libpcap's optimizer refuses this once it knows X (opt_stmt) */
-            if ((LCAP_BPF_OP(c) == LCAP_BPF_LSH || LCAP_BPF_OP(c) == LCAP_BPF_RSH) && LCAP_BPF_SRC(c) == LCAP_BPF_X &&
-                lcap_vn_is_const(t, b, &y) && y > 31 && !lcap_vn_is_const(t, r[LCAP_VN_A], &x))
-                t->bigshift = 1;
             r[LCAP_VN_A] = lcap_vn_alu(t, LCAP_BPF_OP(c), r[LCAP_VN_A], b);
         }
         return LCAP_VN_A;
