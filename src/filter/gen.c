@@ -7,11 +7,6 @@
 #include "filter/gen.h"
 #include "filter/lex.h"
 
-static uint16_t bpf_size(int size)
-{
-    return size == 4 ? LCAP_BPF_W : size == 2 ? LCAP_BPF_H : LCAP_BPF_B;
-}
-
 #define ST(code, k) lcap_stmt_new(cc, (uint16_t)(code), (uint32_t)(k))
 
 int lcap_gen_offset(lcap_cc *cc, int offrel, uint32_t *k, int *var_reg)
@@ -82,15 +77,15 @@ lcap_stmt *lcap_gen_load(lcap_cc *cc, int offrel, uint32_t off, int size)
         if (lcap_gen_offset(cc, OR_LINKPL, &k, &reg) < 0)
             return NULL;
         lcap_stmt *s = lcap_gen_loadx_iphdrlen(cc);
-        return lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | bpf_size(size), k + off));
+        return lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | lcap_gen_bpf_size(size), k + off));
     }
     if (lcap_gen_offset(cc, offrel, &k, &reg) < 0)
         return NULL;
     if (reg >= 0) {
         lcap_stmt *s = ST(LCAP_BPF_LDX | LCAP_BPF_MEM, reg);
-        return lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | bpf_size(size), k + off));
+        return lcap_stmt_cat(s, ST(LCAP_BPF_LD | LCAP_BPF_IND | lcap_gen_bpf_size(size), k + off));
     }
-    return ST(LCAP_BPF_LD | LCAP_BPF_ABS | bpf_size(size), k + off);
+    return ST(LCAP_BPF_LD | LCAP_BPF_ABS | lcap_gen_bpf_size(size), k + off);
 }
 
 lcap_cond *lcap_gen_ncmp(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t mask, uint16_t jop,
@@ -208,7 +203,7 @@ static int protocol_load(lcap_cc *cc, const lcap_arith *a, aval *out)
         return -1;
     uint32_t k;
     int reg;
-    uint16_t sz = bpf_size(a->size);
+    uint16_t sz = lcap_gen_bpf_size(a->size);
     lcap_stmt *s;
 
     if (offrel == OR_TRAN_IPV4) {

@@ -78,6 +78,11 @@ int lcap_gen_init_link(lcap_cc *cc);
 /* Loads and comparisons. */
 lcap_stmt *lcap_gen_load(lcap_cc *cc, int offrel, uint32_t off, int size);
 lcap_stmt *lcap_gen_loadx_iphdrlen(lcap_cc *cc);
+/* The BPF size bits of a load of size bytes (1, 2 or 4). */
+static inline uint16_t lcap_gen_bpf_size(int size)
+{
+    return size == 4 ? LCAP_BPF_W : size == 2 ? LCAP_BPF_H : LCAP_BPF_B;
+}
 /* (load & mask) op k, jop one of LCAP_BPF_JEQ/JGT/JGE/JSET; reverse negates. */
 lcap_cond *lcap_gen_ncmp(lcap_cc *cc, int offrel, uint32_t off, int size, uint32_t mask, uint16_t jop,
                          int reverse, uint32_t k);

@@ -32,7 +32,7 @@ static int gen_load(lcap_cc *cc, const lcap_arith *a, pval *out)
     lcap_cond *check = lcap_gen_load_proto(cc, a->proto, a->col, idx.check, &offrel);
     if (cc->error)
         return -1;
-    uint16_t sz = a->size == 1 ? LCAP_BPF_B : a->size == 2 ? LCAP_BPF_H : LCAP_BPF_W;
+    uint16_t sz = lcap_gen_bpf_size(a->size);
     uint32_t k;
     int var;
     lcap_stmt *s;
