@@ -175,16 +175,6 @@ static void fset_meet(unsigned long *work, fset *dst, const fset *src)
     fset_remask(dst);
 }
 
-static int eval_test(uint16_t op, uint32_t a, uint32_t k)
-{
-    switch (op) {
-    case LCAP_BPF_JEQ: return a == k;
-    case LCAP_BPF_JGT: return a > k;
-    case LCAP_BPF_JGE: return a >= k;
-    default: return (a & k) != 0;
-    }
-}
-
 /* What the facts cannot change about the test "a op opnd": PRE_FACTS (they
  * decide it or not), or the outcome (1, 0, -1 unknown). */
 enum { PRE_FACTS = 2 };
@@ -197,7 +187,7 @@ static int decide_pre(vtab *t, uint32_t a, uint16_t op, uint32_t opnd, uint32_t 
     if (kconst && op == LCAP_BPF_JSET && k == 0)
         return 0;
     if (kconst && is_const(t, a, &x))
-        return eval_test(op, x, k);
+        return lcap_test_holds(op, x, k);
     if (a == opnd && op != LCAP_BPF_JSET) /* compared with itself */
         return op != LCAP_BPF_JGT;
     if (is_unk(t, a))

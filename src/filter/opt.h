@@ -110,6 +110,17 @@ void lcap_stmt_regs(const lcap_stmt *s, uint32_t *use, uint32_t *def);
 uint32_t lcap_branch_use(const lcap_block *b);
 /* The statement can stop the program (a division by X or by zero). */
 int lcap_stmt_may_fault(const lcap_stmt *s);
+/* Whether the branch test "a op k" (JEQ, JGT, JGE, else JSET) holds on
+ * known values: the threading passes and the path-by-path walk decide alike. */
+static inline int lcap_test_holds(uint16_t op, uint32_t a, uint32_t k)
+{
+    switch (op) {
+    case LCAP_BPF_JEQ: return a == k;
+    case LCAP_BPF_JGT: return a > k;
+    case LCAP_BPF_JGE: return a >= k;
+    default: return (a & k) != 0;
+    }
+}
 /* A is written before it is read on every path from the entry of b, looking
  * `depth` blocks deep (0 when it cannot tell): a rewrite may then leave
  * another value in A. A return of A reads it. */

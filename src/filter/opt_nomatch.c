@@ -25,23 +25,13 @@ typedef struct nm_walk {
     int nf;
 } nm_walk;
 
-static int holds(uint16_t op, uint32_t a, uint32_t k)
-{
-    switch (op) {
-    case LCAP_BPF_JEQ: return a == k;
-    case LCAP_BPF_JGT: return a > k;
-    case LCAP_BPF_JGE: return a >= k;
-    default: return (a & k) != 0;
-    }
-}
-
 /* 1 true, 0 false, -1 unknown on this path. */
 static int decide(const nm_walk *w, uint32_t a, uint16_t op, uint32_t opnd)
 {
     uint32_t x = 0, k = 0;
     int kc = lcap_vn_is_const(w->t, opnd, &k);
     if (kc && lcap_vn_is_const(w->t, a, &x))
-        return holds(op, x, k);
+        return lcap_test_holds(op, x, k);
     for (int i = 0; i < w->nf; i++) {
         const nm_fact *f = &w->f[i];
         if (f->v != a)
@@ -49,7 +39,7 @@ static int decide(const nm_walk *w, uint32_t a, uint16_t op, uint32_t opnd)
         if (f->op == op && f->opnd == opnd)
             return f->yes;
         if (kc && f->op == LCAP_BPF_JEQ && f->yes && lcap_vn_is_const(w->t, f->opnd, &x))
-            return holds(op, x, k); /* a is x on this path */
+            return lcap_test_holds(op, x, k); /* a is x on this path */
     }
     return -1;
 }
