@@ -307,6 +307,15 @@ lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, i
     return topo_order(cc, root, count, rets_last, 1);
 }
 
+int lcap_block_count(lcap_cc *cc, lcap_block *root, size_t *count)
+{
+    lcap_block **ord = lcap_topo_order_tmp(cc, root, count, 0);
+    if (ord == NULL)
+        return -1;
+    lcap_tmp_free(cc, ord);
+    return 0;
+}
+
 
 lcap_cond *lcap_cond_from(lcap_cc *cc, lcap_block *head)
 {

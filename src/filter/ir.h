@@ -90,6 +90,9 @@ lcap_block *lcap_resolve(lcap_cond *c, lcap_block *t, lcap_block *f);
  * from the temporaries instead (give it back with lcap_tmp_free). */
 lcap_block **lcap_topo_order(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
 lcap_block **lcap_topo_order_tmp(lcap_cc *cc, lcap_block *root, size_t *count, int rets_last);
+/* The number of blocks reachable from root in *count; 0, or -1 with the
+ * error set when out of memory. */
+int lcap_block_count(lcap_cc *cc, lcap_block *root, size_t *count);
 
 /* The scratch words the statements of ord[0..n) name (bit k: M[k]), so
  * that a pass tracks those alone. */

@@ -79,10 +79,8 @@ static int reaches_accept(nm_walk *w, const lcap_block *b, const uint32_t *r0, i
 int lcap_opt_matches_nothing(lcap_cc *cc, lcap_block *root)
 {
     size_t n;
-    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 0);
-    if (ord == NULL)
+    if (lcap_block_count(cc, root, &n) < 0)
         return -1;
-    lcap_tmp_free(cc, ord);
     if (n > NM_MAX_BLOCKS)
         return 0;
     lcap_vtab t;

@@ -18,10 +18,8 @@
 static int count_blocks(lcap_cc *cc, lcap_block *root)
 {
     size_t n = 0;
-    lcap_block **ord = lcap_topo_order_tmp(cc, root, &n, 0);
-    if (ord == NULL)
+    if (lcap_block_count(cc, root, &n) < 0)
         return -1;
-    lcap_tmp_free(cc, ord);
     return n > PM_MAX_BLOCKS ? PM_MAX_BLOCKS + 1 : (int)n;
 }
 
